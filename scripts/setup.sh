@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what airlock and its tests need on a Debian 12 machine, then builds the CLI.
+# Idempotent: each step is skipped when already done. Needs root for apt-get (or sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# command -> Debian package
+declare -A tools=(
+  [mmdebstrap]=mmdebstrap [bwrap]=bubblewrap [skopeo]=skopeo [umoci]=umoci [runc]=runc
+  [podman]=podman [docker-registry]=docker-registry [hardening-check]=devscripts
+  [dpkg-scanpackages]=dpkg-dev [gpgv]=gpgv [objdump]=binutils [openssl]=openssl
+  [newuidmap]=uidmap [arch-test]=arch-test [xz]=xz-utils [zstd]=zstd
+)
+missing=()
+for cmd in "${!tools[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${tools[$cmd]}")
+done
+[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies: reinstall only when the lock file changed since the last install.
+stamp=node_modules/.airlock-lock-sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+echo "setup: building"
+npx tsc -p tsconfig.json
