@@ -1,0 +1,95 @@
+// Runs one build step inside bubblewrap over a builder root file system: the only place that spawns build processes.
+import { spawn } from 'node:child_process';
+import { readdirSync, lstatSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { AirlockError } from '../errors.js';
+import type { Log } from '../log.js';
+
+export interface Bind {
+  /** Path on the host. */
+  host: string;
+  /** Absolute path inside the sandbox. */
+  path: string;
+  writable: boolean;
+}
+
+export interface SandboxOptions {
+  /** Extracted builder root file system (never written to: every top-level entry is bound read-only). */
+  rootfs: string;
+  binds: Bind[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Network only for fetch steps. */
+  network: boolean;
+  log: Log;
+  /** Host files made visible when the network is shared (resolver config, CA bundle). */
+  networkFiles?: string[];
+}
+
+export interface StepResult {
+  code: number;
+  /** Last lines of combined output, for error messages. */
+  tail: string[];
+}
+
+/** The bwrap argument list for a sandbox (exported for tests). */
+export function bwrapArgs(opts: Omit<SandboxOptions, 'log'>, command: string): string[] {
+  const args = ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'];
+  if (opts.network) args.push('--share-net');
+  // A tmpfs root with each top-level entry of the builder bound read-only: mount points for /src and the
+  // output can be created without touching the cached rootfs.
+  args.push('--tmpfs', '/');
+  for (const name of readdirSync(opts.rootfs).sort()) {
+    if (['proc', 'dev', 'tmp', 'sys', 'run'].includes(name)) continue;
+    const p = join(opts.rootfs, name);
+    const st = lstatSync(p);
+    if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(p), `/${name}`);
+    else if (st.isDirectory() || st.isFile()) args.push('--ro-bind', p, `/${name}`);
+  }
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run', '--dir', '/tmp/home');
+  if (opts.network) {
+    for (const f of opts.networkFiles ?? ['/etc/resolv.conf', '/etc/hosts']) args.push('--ro-bind-try', f, f);
+  }
+  for (const b of opts.binds) args.push(b.writable ? '--bind' : '--ro-bind', b.host, b.path);
+  for (const [k, v] of Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1))) args.push('--setenv', k, v);
+  args.push('--chdir', opts.cwd, '/bin/sh', '-ec', command);
+  return args;
+}
+
+/** Runs `command` with /bin/sh -e in the sandbox, streaming its output live to the log. */
+export function runInSandbox(opts: SandboxOptions, command: string): Promise<StepResult> {
+  const args = bwrapArgs(opts, command);
+  return new Promise((resolve, reject) => {
+    const child = spawn('bwrap', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    let partial = '';
+    const onData = (buf: Buffer) => {
+      const text = buf.toString('utf8');
+      opts.log.output(text);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      tail.push(...lines);
+      if (tail.length > 40) tail.splice(0, tail.length - 40);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (e) =>
+      reject(new AirlockError('build', 'sandbox-unavailable', `cannot start bubblewrap: ${e.message}`, { hint: 'install the bubblewrap package (npm run setup does this)', cause: e })),
+    );
+    child.on('close', (code, signal) => {
+      if (partial) tail.push(partial);
+      resolve({ code: code ?? (signal ? 128 : 1), tail: tail.slice(-20) });
+    });
+  });
+}
+
+/** Runs a named step and throws a build error (exit 4) naming the step, its exit code and its last lines. */
+export async function runStep(opts: SandboxOptions, name: string, command: string): Promise<void> {
+  opts.log.info(`==> ${name}: ${command}`);
+  const r = await runInSandbox(opts, command);
+  if (r.code !== 0) {
+    throw new AirlockError('build', 'step-failed', `${name} failed with exit code ${r.code}: ${command}\n${r.tail.map((l) => `  | ${l}`).join('\n')}`, {
+      hint: 'fix the step in build.* of the config; the dev image is not written when a step fails',
+    });
+  }
+}
