@@ -1,0 +1,40 @@
+// A private work area for one build: a writable copy of the source, the install root and scratch space.
+import { cp, lstat, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+
+export interface Workspace {
+  root: string;
+  /** Pristine copy of the build context (never written to; dev gets this). */
+  pristine: string;
+  /** The copy the build runs in (/src in the sandbox; test gets this after the build). */
+  src: string;
+  /** The install root ($AIRLOCK_OUT in the sandbox). */
+  out: string;
+  /** Stripped prod artifacts. */
+  stripped: string;
+  dispose(): Promise<void>;
+}
+
+/** Copies the build context twice (pristine and work) honouring the ignore matcher; the user's tree is never modified. */
+export async function createWorkspace(sourceDir: string, ignored: (rel: string, isDir: boolean) => boolean, base = tmpdir()): Promise<Workspace> {
+  const root = await mkdtemp(join(base, 'airlock-build-'));
+  const ws: Workspace = {
+    root,
+    pristine: join(root, 'pristine'),
+    src: join(root, 'src'),
+    out: join(root, 'out'),
+    stripped: join(root, 'stripped'),
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+  const filter = async (from: string): Promise<boolean> => {
+    const rel = relative(sourceDir, from).split(sep).join('/');
+    if (rel === '') return true;
+    return !ignored(rel, (await lstat(from)).isDirectory());
+  };
+  await mkdir(ws.out, { recursive: true });
+  await mkdir(ws.stripped, { recursive: true });
+  await cp(sourceDir, ws.pristine, { recursive: true, filter, verbatimSymlinks: true, preserveTimestamps: false });
+  await cp(ws.pristine, ws.src, { recursive: true, verbatimSymlinks: true });
+  return ws;
+}

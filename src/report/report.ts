@@ -1,0 +1,50 @@
+// The build report (report.json): what each variant contains, its digest and sizes, and the dev→prod reduction.
+
+export type VariantName = 'dev' | 'prod' | 'test';
+
+export interface GateSummary {
+  passed: boolean;
+  skipped?: boolean;
+  findings: { id: string; severity: string; path?: string; layer?: number; message: string }[];
+}
+
+export interface VariantReport {
+  ref: string;
+  digest: string;
+  compressedSize: number;
+  uncompressedSize: number;
+  files: number;
+  user: string;
+  packages: number;
+  shells: string[];
+  compilers: string[];
+  packageManagers: string[];
+  buildSeconds: number;
+  gates?: GateSummary;
+}
+
+export interface BuildReport {
+  name: string;
+  tag: string;
+  epoch: { seconds: number; from: string };
+  variants: Record<VariantName, VariantReport>;
+  aliases: Record<string, string>;
+  /** 1 − prod/dev compressed size. */
+  reduction: number;
+  artifacts: { path: string; sha256: string; size: number }[];
+  /** Packages prod got from the ELF closure of the artifacts. */
+  closurePackages: string[];
+  outputs: { oci: string; archives: Record<VariantName, string>; evidence?: string };
+  warnings: string[];
+}
+
+/** Serializes the report with a stable key order (the order of the objects above) and a final newline. */
+export function reportJson(r: BuildReport): string {
+  return JSON.stringify(r, null, 2) + '\n';
+}
+
+/** Reduction of prod against dev, rounded to 4 decimals. */
+export function reduction(devCompressed: number, prodCompressed: number): number {
+  if (devCompressed <= 0) return 0;
+  return Math.round((1 - prodCompressed / devCompressed) * 10000) / 10000;
+}

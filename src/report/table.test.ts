@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { humanSize, renderTable } from './table.js';
+import { reduction, type BuildReport, type VariantReport } from './report.js';
+import { inventory } from './inventory.js';
+
+const v = (over: Partial<VariantReport>): VariantReport => ({
+  ref: 'x', digest: 'sha256:' + 'a'.repeat(64), compressedSize: 0, uncompressedSize: 0, files: 0, user: '0',
+  packages: 0, shells: [], compilers: [], packageManagers: [], buildSeconds: 0, ...over,
+});
+
+test('sizes are shown in registry units', () => {
+  assert.equal(humanSize(999), '999 B');
+  assert.equal(humanSize(1500), '1.5 KB');
+  assert.equal(humanSize(123_456_789), '123 MB');
+});
+
+test('reduction is 1 - prod/dev', () => {
+  assert.equal(reduction(200, 50), 0.75);
+  assert.equal(reduction(0, 50), 0);
+});
+
+test('the table compares the three variants and states the reduction', () => {
+  const r: BuildReport = {
+    name: 'demo', tag: 'latest', epoch: { seconds: 1, from: 'git' },
+    variants: {
+      dev: v({ ref: 'demo:latest-dev', compressedSize: 100_000_000, shells: ['/usr/bin/bash', '/usr/bin/dash', '/usr/bin/sh'], user: '1000:1000' }),
+      prod: v({ ref: 'demo:latest-prod', compressedSize: 2_000_000, user: '65532:65532', gates: { passed: true, findings: [] } }),
+      test: v({ ref: 'demo:latest-test', compressedSize: 101_000_000 }),
+    },
+    aliases: {}, reduction: reduction(100_000_000, 2_000_000), artifacts: [], closurePackages: [], outputs: { oci: 'o', archives: { dev: 'a', prod: 'b', test: 'c' } }, warnings: [],
+  };
+  const t = renderTable(r);
+  assert.match(t, /shells\s+3 \(bash, dash, …\)\s+none/);
+  assert.match(t, /user\s+1000:1000\s+65532:65532/);
+  assert.match(t, /prod is 98\.0% smaller than dev/);
+});
+
+test('inventory finds shells, compilers and package managers only in executable dirs', () => {
+  const inv = inventory(['usr/bin/bash', 'usr/bin/gcc-12', 'usr/bin/x86_64-linux-gnu-gcc-12', 'usr/bin/apt-get', 'usr/share/doc/bash/copyright', 'usr/bin/hello', 'usr/lib/gcc/x86_64-linux-gnu/12/cc1']);
+  assert.deepEqual(inv.shells, ['/usr/bin/bash']);
+  assert.deepEqual(inv.compilers, ['/usr/bin/gcc-12', '/usr/bin/x86_64-linux-gnu-gcc-12', '/usr/lib/gcc/x86_64-linux-gnu/12/cc1']);
+  assert.deepEqual(inv.packageManagers, ['/usr/bin/apt-get']);
+});
