@@ -1,0 +1,85 @@
+// CycloneDX 1.6 JSON for one image variant: the container as the root component, debs, files, dependencies.
+import { checkInput, digestHex, sortedPackages, cmp, type EvidenceInput } from './input.js';
+import { spdxExpression, spdxId } from './licenses.js';
+import { debPurl, ociPurl } from './purl.js';
+import { isoSeconds } from './time.js';
+import { uuidV5 } from './uuid.js';
+import { stableJson } from './json.js';
+
+type Json = Record<string, unknown>;
+
+function licenses(names: string[] | undefined): Json[] | undefined {
+  if (!names || names.length === 0) return undefined;
+  if (names.every((n) => spdxId(n))) return [{ expression: spdxExpression(names) }];
+  return [...new Set(names)].sort().map((n) => (spdxId(n) ? { license: { id: spdxId(n) } } : { license: { name: n } }));
+}
+
+/** The CycloneDX 1.6 BOM (as a plain object) for one variant. */
+export function cyclonedxDocument(input: EvidenceInput): Json {
+  checkInput(input);
+  const hex = digestHex(input.imageDigest, 'image digest');
+  const imageRef = ociPurl(input.name, input.imageDigest);
+  const pkgs = sortedPackages(input.packages);
+  const refOf = new Map(pkgs.map((p) => [p.name, debPurl(p, input.distro)]));
+  const [osName, osVersion] = input.distro.split(/-(.*)/);
+  const os: Json = { type: 'operating-system', 'bom-ref': `os:${input.distro}`, name: osName, ...(osVersion ? { version: osVersion } : {}) };
+  const libs: Json[] = pkgs.map((p) => ({
+    type: 'library',
+    'bom-ref': refOf.get(p.name),
+    ...(p.maintainer ? { supplier: { name: p.maintainer } } : {}),
+    name: p.name,
+    version: p.version,
+    hashes: [{ alg: 'SHA-256', content: p.sha256 }],
+    licenses: licenses(p.licenses),
+    purl: refOf.get(p.name),
+    properties: [
+      { name: 'airlock:deb:architecture', value: p.architecture },
+      { name: 'airlock:deb:filename', value: p.filename },
+      { name: 'airlock:deb:source', value: `${p.source} ${p.sourceVersion ?? p.version}` },
+    ],
+  }));
+  const artifacts = [...input.artifacts].sort((a, b) => cmp(a.path, b.path));
+  const files: Json[] = artifacts.map((a) => ({
+    type: 'file',
+    'bom-ref': `file:/${a.path}`,
+    name: `/${a.path}`,
+    hashes: [{ alg: 'SHA-256', content: a.sha256 }],
+    properties: [
+      { name: 'airlock:file:size', value: String(a.size) },
+      ...(a.step ? [{ name: 'airlock:file:step', value: a.step }] : []),
+    ],
+  }));
+  const dependencies: Json[] = [
+    { ref: imageRef, dependsOn: [os['bom-ref'], ...libs.map((l) => l['bom-ref']), ...files.map((f) => f['bom-ref'])] },
+    ...pkgs.map((p) => ({
+      ref: refOf.get(p.name),
+      dependsOn: [...new Set(p.depends)].filter((d) => d !== p.name && refOf.has(d)).sort().map((d) => refOf.get(d)),
+    })),
+  ];
+  return {
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    serialNumber: `urn:uuid:${uuidV5(`airlock:cyclonedx:${input.variant}:${input.imageDigest}`)}`,
+    version: 1,
+    metadata: {
+      timestamp: isoSeconds(input.epoch),
+      tools: { components: [{ type: 'application', name: 'airlock', version: input.builder.version }] },
+      component: {
+        type: 'container',
+        'bom-ref': imageRef,
+        name: input.name,
+        version: input.tag,
+        hashes: [{ alg: 'SHA-256', content: hex }],
+        purl: imageRef,
+        properties: [{ name: 'airlock:variant', value: input.variant }],
+      },
+    },
+    components: [os, ...libs, ...files],
+    dependencies,
+  };
+}
+
+/** The BOM as the exact bytes written to `<variant>.cdx.json`. */
+export function cyclonedxJson(input: EvidenceInput): string {
+  return stableJson(cyclonedxDocument(input));
+}

@@ -1,0 +1,103 @@
+// SPDX 2.3 JSON for one image variant: the image as the described root, its .debs and artifacts.
+import { checkInput, digestHex, sortedPackages, cmp, type EvidenceInput } from './input.js';
+import { licenseRef, spdxExpression, spdxId } from './licenses.js';
+import { debPurl, ociPurl } from './purl.js';
+import { isoSeconds } from './time.js';
+import { stableJson } from './json.js';
+
+type Json = Record<string, unknown>;
+
+function spdxSafe(s: string): string {
+  return s.replace(/[^A-Za-z0-9.-]+/g, '-');
+}
+
+/** SPDX id of a Debian package in our documents. */
+export function spdxPackageId(p: { name: string; architecture: string }): string {
+  return `SPDXRef-Package-deb-${spdxSafe(p.name)}-${spdxSafe(p.architecture)}`;
+}
+
+function supplier(maintainer: string | undefined): string {
+  if (!maintainer) return 'NOASSERTION';
+  const m = /^(.*?)\s*<([^>]*)>\s*$/.exec(maintainer);
+  return m ? `Organization: ${m[1]} (${m[2]})` : `Organization: ${maintainer}`;
+}
+
+/** The SPDX 2.3 document (as a plain object) for one variant. */
+export function spdxDocument(input: EvidenceInput): Json {
+  checkInput(input);
+  const hex = digestHex(input.imageDigest, 'image digest');
+  const pkgs = sortedPackages(input.packages);
+  const names = new Map(pkgs.map((p) => [p.name, p]));
+  const image: Json = {
+    SPDXID: 'SPDXRef-Image',
+    name: input.name,
+    versionInfo: input.tag,
+    downloadLocation: 'NOASSERTION',
+    filesAnalyzed: false,
+    primaryPackagePurpose: 'CONTAINER',
+    checksums: [{ algorithm: 'SHA256', checksumValue: hex }],
+    externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: ociPurl(input.name, input.imageDigest) }],
+    licenseConcluded: 'NOASSERTION',
+    licenseDeclared: 'NOASSERTION',
+    copyrightText: 'NOASSERTION',
+    comment: `airlock ${input.variant} image`,
+  };
+  const debs: Json[] = pkgs.map((p) => ({
+    SPDXID: spdxPackageId(p),
+    name: p.name,
+    versionInfo: p.version,
+    packageFileName: p.filename.split('/').pop(),
+    supplier: supplier(p.maintainer),
+    downloadLocation: 'NOASSERTION',
+    filesAnalyzed: false,
+    checksums: [{ algorithm: 'SHA256', checksumValue: p.sha256 }],
+    sourceInfo: `built package from: ${p.source} ${p.sourceVersion ?? p.version}`,
+    externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: debPurl(p, input.distro) }],
+    licenseConcluded: 'NOASSERTION',
+    licenseDeclared: spdxExpression(p.licenses),
+    copyrightText: 'NOASSERTION',
+  }));
+  const artifacts = [...input.artifacts].sort((a, b) => cmp(a.path, b.path));
+  const files: Json[] = artifacts.map((a, i) => ({
+    SPDXID: `SPDXRef-File-${i + 1}`,
+    fileName: `./${a.path}`,
+    checksums: [{ algorithm: 'SHA256', checksumValue: a.sha256 }],
+    fileTypes: ['BINARY'],
+    licenseConcluded: 'NOASSERTION',
+    copyrightText: 'NOASSERTION',
+    ...(a.step ? { comment: `produced by build step '${a.step}'` } : {}),
+  }));
+  const rel = (a: string, type: string, b: string) => ({ spdxElementId: a, relationshipType: type, relatedSpdxElement: b });
+  const relationships = [rel('SPDXRef-DOCUMENT', 'DESCRIBES', 'SPDXRef-Image')];
+  for (const p of pkgs) relationships.push(rel('SPDXRef-Image', 'CONTAINS', spdxPackageId(p)));
+  for (const f of files) relationships.push(rel('SPDXRef-Image', 'CONTAINS', f.SPDXID as string));
+  for (const p of pkgs) {
+    for (const d of [...new Set(p.depends)].sort()) {
+      const dep = names.get(d);
+      if (dep && dep !== p) relationships.push(rel(spdxPackageId(p), 'DEPENDS_ON', spdxPackageId(dep)));
+    }
+  }
+  const unknown = [...new Set(pkgs.flatMap((p) => p.licenses ?? []).filter((n) => !spdxId(n)))].sort();
+  const extracted = [...new Map(unknown.map((n) => [licenseRef(n), n])).entries()].map(([id, n]) => ({
+    licenseId: id,
+    name: n,
+    extractedText: `License named '${n}' in a Debian copyright file; the text is in /usr/share/doc/<package>/copyright.`,
+  }));
+  return {
+    spdxVersion: 'SPDX-2.3',
+    dataLicense: 'CC0-1.0',
+    SPDXID: 'SPDXRef-DOCUMENT',
+    name: `${input.name}:${input.tag} (${input.variant})`,
+    documentNamespace: `https://airlock.dev/spdx/${encodeURIComponent(input.name)}/${input.variant}/sha256-${hex}`,
+    creationInfo: { created: isoSeconds(input.epoch), creators: [`Tool: airlock-${input.builder.version}`] },
+    packages: [image, ...debs],
+    ...(files.length ? { files } : {}),
+    ...(extracted.length ? { hasExtractedLicensingInfos: extracted } : {}),
+    relationships,
+  };
+}
+
+/** The SPDX document as the exact bytes written to `<variant>.spdx.json`. */
+export function spdxJson(input: EvidenceInput): string {
+  return stableJson(spdxDocument(input));
+}
