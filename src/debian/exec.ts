@@ -1,0 +1,35 @@
+// Runs a tool (apt-get, dpkg-deb, mmdebstrap, tar) and collects its output; the only process spawning in src/debian.
+import { spawn } from 'node:child_process';
+import { AirlockError } from '../errors.js';
+
+/** Result of a finished process. */
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns `cmd args` and resolves when it exits (never rejects on a non-zero exit; a missing tool is an AirlockError). */
+export function exec(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; onStderr?: (s: string) => void; stdoutFile?: number } = {},
+): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', opts.stdoutFile ?? 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => { err.push(b); opts.onStderr?.(b.toString()); });
+    child.on('error', (e) =>
+      reject(new AirlockError('packages', 'tool-missing', `cannot run ${cmd}: ${e.message}`, { hint: 'run scripts/setup.sh to install the tools airlock needs', cause: e })),
+    );
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+    );
+  });
+}

@@ -1,0 +1,106 @@
+// Downloads locked .debs into the cache (parallel, retried, hash-verified before they enter the store).
+import { createWriteStream, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { AirlockError } from '../errors.js';
+import type { Log } from '../log.js';
+import type { Lock, LockedPackage } from './types.js';
+import { checkCached, commitToStore, debPath, tmpDir } from './cache.js';
+import { withFileLock } from './file-lock.js';
+
+/** How to fetch: the cache, a log, offline mode, parallelism and retries. */
+export interface FetchOptions {
+  cacheDir: string;
+  log: Log;
+  offline: boolean;
+  concurrency?: number;
+  retries?: number;
+}
+
+class Transient extends Error {}
+
+async function download(url: string, dest: string, p: LockedPackage): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+  } catch (e) {
+    throw new Transient(`cannot connect: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+  }
+  if (res.status >= 500 || res.status === 429) throw new Transient(`HTTP ${res.status}`);
+  if (!res.ok || !res.body) {
+    throw new AirlockError('packages', 'download-failed', `cannot download ${p.name} ${p.version} from ${url}: HTTP ${res.status}`, {
+      hint: 'the mirror no longer has this version; run `airlock lock --update` to re-resolve',
+    });
+  }
+  const h = createHash('sha256');
+  const out = createWriteStream(dest);
+  let n = 0;
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      h.update(chunk);
+      n += chunk.length;
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+  } catch (e) {
+    out.destroy();
+    throw new Transient(`download interrupted: ${(e as Error).message}`);
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  const sha = h.digest('hex');
+  if (n !== p.size || sha !== p.sha256) {
+    throw new AirlockError('packages', 'hash-mismatch', `${p.name} ${p.version} from ${url} does not match the lock: got ${n} bytes sha256 ${sha}, expected ${p.size} bytes sha256 ${p.sha256}`, {
+      hint: 'the download was corrupted or the mirror changed the file; nothing was stored. Try again, or re-lock with `airlock lock --update`',
+    });
+  }
+}
+
+/** Makes one package present and verified in the cache; returns its path. */
+export async function fetchOne(lock: Lock, p: LockedPackage, opts: FetchOptions): Promise<string> {
+  const state = await checkCached(opts.cacheDir, p.sha256, p.size);
+  if (state === 'ok') return debPath(opts.cacheDir, p.sha256);
+  if (state === 'corrupt') opts.log.warn(`cached ${p.name} ${p.version} failed its sha256 check and was discarded`);
+  const repo = lock.repositories[p.repository];
+  const url = `${repo?.uri.replace(/\/+$/, '')}/${p.filename}`;
+  if (opts.offline) {
+    throw new AirlockError('packages', 'offline-not-cached', `offline, and ${p.name} ${p.version} is ${state === 'corrupt' ? 'corrupted' : 'not'} in the cache (${url})`, {
+      hint: 'run once without --offline to download it',
+    });
+  }
+  return withFileLock(join(opts.cacheDir, 'debs', 'locks', `${p.sha256}.lock`), async () => {
+    if ((await checkCached(opts.cacheDir, p.sha256, p.size)) === 'ok') return debPath(opts.cacheDir, p.sha256);
+    const tmp = join(tmpDir(opts.cacheDir), `${p.sha256}.${process.pid}.part`);
+    const retries = opts.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await download(url, tmp, p);
+        return commitToStore(opts.cacheDir, tmp, p.sha256);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        if (!(e instanceof Transient)) throw e;
+        if (attempt >= retries) {
+          throw new AirlockError('packages', 'mirror-unreachable', `cannot download ${p.name} ${p.version} from ${url}: ${e.message}`, {
+            hint: 'check the network, or use --offline if an earlier run cached everything', cause: e,
+          });
+        }
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    }
+  });
+}
+
+/** Fetches every package (parallel, default 6 at a time) and returns sha256 → cached path. */
+export async function fetchPackages(lock: Lock, packages: LockedPackage[], opts: FetchOptions): Promise<Map<string, string>> {
+  const unique = [...new Map(packages.map((p) => [p.sha256, p])).values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const result = new Map<string, string>();
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < unique.length) {
+      const p = unique[next++]!;
+      result.set(p.sha256, await fetchOne(lock, p, opts));
+      opts.log.progress('fetching packages', ++done, unique.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 6, unique.length) }, worker));
+  return new Map([...result].sort(([a], [b]) => (a < b ? -1 : 1)));
+}

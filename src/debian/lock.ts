@@ -1,0 +1,140 @@
+// The lock file: stable serialization (byte-identical when unchanged), validated parsing, atomic write, staleness checks.
+import { existsSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { AirlockError } from '../errors.js';
+import type { Lock, LockedPackage, LockedRepository } from './types.js';
+import { requestName } from './closure.js';
+
+const pkgSchema = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  architecture: z.string().min(1),
+  source: z.string().min(1),
+  sourceVersion: z.string().optional(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  filename: z.string().min(1),
+  repository: z.number().int().nonnegative(),
+  depends: z.array(z.string()),
+  installedSize: z.number().int().nonnegative().optional(),
+  maintainer: z.string().optional(),
+  description: z.string().optional(),
+}).strict();
+
+const lockSchema = z.object({
+  lockVersion: z.literal(1),
+  codename: z.string(),
+  osVersion: z.string(),
+  architecture: z.string().min(1),
+  configDigest: z.string(),
+  repositories: z.array(z.object({ uri: z.string().min(1), suite: z.string().min(1), components: z.array(z.string()), inRelease: z.string() }).strict()),
+  indexEpoch: z.number().int().nonnegative(),
+  sets: z.object({ builder: z.array(pkgSchema), runtime: z.array(pkgSchema) }).strict(),
+}).strict();
+
+const byName = (a: LockedPackage, b: LockedPackage) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.architecture < b.architecture ? -1 : 1);
+
+function orderPkg(p: LockedPackage): LockedPackage {
+  return {
+    name: p.name, version: p.version, architecture: p.architecture, source: p.source, sourceVersion: p.sourceVersion,
+    size: p.size, sha256: p.sha256, filename: p.filename, repository: p.repository, depends: [...p.depends].sort(),
+    installedSize: p.installedSize, maintainer: p.maintainer, description: p.description,
+  };
+}
+
+const orderRepo = (r: LockedRepository): LockedRepository => ({ uri: r.uri, suite: r.suite, components: [...r.components], inRelease: r.inRelease });
+
+/** Serializes a lock: fixed key order, packages sorted by name, 2-space JSON and a final newline. */
+export function serializeLock(lock: Lock): string {
+  const ordered: Lock = {
+    lockVersion: 1, codename: lock.codename, osVersion: lock.osVersion, architecture: lock.architecture,
+    configDigest: lock.configDigest, repositories: lock.repositories.map(orderRepo), indexEpoch: lock.indexEpoch,
+    sets: { builder: [...lock.sets.builder].sort(byName).map(orderPkg), runtime: [...lock.sets.runtime].sort(byName).map(orderPkg) },
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/** Parses and validates lock text; every problem is listed with its JSON path. */
+export function parseLock(text: string, file = 'airlock.lock.json'): Lock {
+  let data: unknown;
+  try { data = JSON.parse(text); } catch (e) {
+    throw new AirlockError('packages', 'bad-lock', `${file} is not valid JSON: ${(e as Error).message}`, { hint: 'run `airlock lock --update` to write it again', cause: e });
+  }
+  const r = lockSchema.safeParse(data);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new AirlockError('packages', 'bad-lock', `${file} is not a valid airlock lock:\n${problems}`, { hint: 'run `airlock lock --update` to write it again' });
+  }
+  const lock = r.data as Lock;
+  for (const p of [...lock.sets.builder, ...lock.sets.runtime]) {
+    if (p.repository >= lock.repositories.length) {
+      throw new AirlockError('packages', 'bad-lock', `${file}: package ${p.name} names repository ${p.repository}, but only ${lock.repositories.length} are listed`);
+    }
+  }
+  return lock;
+}
+
+/** The lock file for a config file: `airlock.lock.json` beside it. */
+export function lockPath(configFile: string): string {
+  return join(dirname(configFile), 'airlock.lock.json');
+}
+
+/** Reads a lock file, or undefined if there is none. */
+export function readLock(file: string): Lock | undefined {
+  return existsSync(file) ? parseLock(readFileSync(file, 'utf8'), file) : undefined;
+}
+
+/** Writes the lock atomically (temp file + rename); returns whether the bytes changed. */
+export function writeLock(file: string, lock: Lock): boolean {
+  const text = serializeLock(lock);
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return true;
+}
+
+/** One reason a lock is stale. */
+export interface LockDifference {
+  /** "configDigest", "builder", "runtime" or "package" */
+  what: string;
+  /** Package name when about a package. */
+  package?: string;
+  message: string;
+}
+
+/**
+ * Compares a lock with the current inputs: the config digest, and that every requested package (and pinned version)
+ * is in the right set. `obtainable` (optional) reports locked packages no longer downloadable nor cached.
+ */
+export function checkLock(
+  lock: Lock,
+  want: { configDigest: string; builder: string[]; runtime: string[] },
+  obtainable?: (p: LockedPackage) => boolean,
+): LockDifference[] {
+  const diffs: LockDifference[] = [];
+  if (lock.configDigest !== want.configDigest) {
+    diffs.push({ what: 'configDigest', message: `config changed since locking (lock has configDigest ${lock.configDigest.slice(0, 12)}…, config is ${want.configDigest.slice(0, 12)}…)` });
+  }
+  for (const [setName, reqs] of [['builder', [...want.builder, ...want.runtime]], ['runtime', want.runtime]] as const) {
+    const set = new Map(lock.sets[setName].map((p) => [p.name, p]));
+    for (const r of reqs) {
+      const name = requestName(r);
+      const p = set.get(name);
+      const pin = r.includes('=') ? r.slice(r.indexOf('=') + 1) : undefined;
+      if (!p) diffs.push({ what: setName, package: name, message: `${name} is requested but not in the locked ${setName} set` });
+      else if (pin && p.version !== pin) diffs.push({ what: setName, package: name, message: `${name} is pinned to ${pin} but locked at ${p.version}` });
+    }
+  }
+  if (obtainable) {
+    for (const p of lock.sets.builder) {
+      if (!obtainable(p)) diffs.push({ what: 'package', package: p.name, message: `${p.name} ${p.version} (sha256 ${p.sha256.slice(0, 12)}…) is neither cached nor listed in the repositories any more` });
+    }
+  }
+  return diffs;
+}
