@@ -1,0 +1,36 @@
+// The config digest a lock records: sha256 of the normalized fields that change package resolution.
+import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
+import type { Config } from './types.js';
+
+/** JSON with object keys sorted at every level (arrays keep their order). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The inputs of package resolution: language, version, package lists, dev debug tools, Debian settings (keyring relative to the config). */
+export function resolutionInputs(c: Config): unknown {
+  return {
+    language: c.language,
+    version: c.version,
+    packages: c.packages,
+    devPackages: c.devPackages,
+    debugTools: c.variants.dev.debugTools,
+    debian: {
+      suite: c.debian.suite,
+      architecture: c.debian.architecture,
+      sources: c.debian.sources,
+      keyring: c.debian.keyring === undefined ? undefined : relative(c.dir, c.debian.keyring),
+    },
+  };
+}
+
+/** sha256 (hex) of the canonical JSON of `resolutionInputs(c)`; equal configs give equal digests wherever they live. */
+export function configDigest(c: Config): string {
+  return createHash('sha256').update(canonicalJson(resolutionInputs(c))).digest('hex');
+}

@@ -1,0 +1,138 @@
+// Config problems: zod issues turned into "path: expected …, got …" with suggestions, and their file:line:col text.
+import { z } from 'zod';
+import { AirlockError } from '../errors.js';
+import { suggest } from './suggest.js';
+import type { ConfigPath, Position } from './yaml-source.js';
+
+/** One problem in the config, before positioning. */
+export interface ConfigProblem {
+  path: ConfigPath;
+  message: string;
+  /** Point at the key rather than the value (unknown keys). */
+  atKey?: boolean;
+  suggestion?: string;
+}
+
+/** `variants.prod.strip_binaries`, `packages[2]`, `runtime.labels["org.opencontainers.image.title"]`. */
+export function dottedPath(path: ConfigPath): string {
+  let out = '';
+  for (const k of path) {
+    if (typeof k === 'number') out += `[${k}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k)) out += out ? `.${k}` : k;
+    else out += `[${JSON.stringify(k)}]`;
+  }
+  return out || '(top level)';
+}
+
+/** A short description of a written value: `string "yes"`, `number 5`, `a list`, `a map`, `nothing`. */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string', number: 'a number', boolean: 'a boolean (true or false)', array: 'a list', object: 'a map', record: 'a map',
+};
+
+function valueAt(root: unknown, path: ConfigPath): unknown {
+  let v = root;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined;
+  return v;
+}
+
+/** Object keys the schema allows at `path` (through optionals, unions, arrays and records). */
+export function knownKeysAt(schema: z.ZodType, path: ConfigPath): string[] {
+  let level: z.ZodType[] = [schema];
+  const expand = (s: z.ZodType): z.ZodType[] =>
+    s instanceof z.ZodOptional || s instanceof z.ZodDefault ? expand(s.unwrap() as z.ZodType)
+      : s instanceof z.ZodUnion ? (s.options as z.ZodType[]).flatMap(expand) : [s];
+  for (const k of path) {
+    level = level.flatMap(expand).flatMap((s): z.ZodType[] => {
+      if (s instanceof z.ZodObject && typeof k === 'string') return s.shape[k] ? [s.shape[k] as z.ZodType] : [];
+      if (s instanceof z.ZodArray && typeof k === 'number') return [s.element as z.ZodType];
+      if (s instanceof z.ZodRecord) return [s.valueType as z.ZodType];
+      return [];
+    });
+  }
+  const keys = level.flatMap(expand).flatMap((s) => (s instanceof z.ZodObject ? Object.keys(s.shape) : []));
+  return [...new Set(keys)].sort();
+}
+
+/** Turns zod issues into problems: one per unknown key, unions reduced to the branch the user meant. */
+export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unknown, schema: z.ZodType, base: ConfigPath = []): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (const iss of issues) {
+    const path = [...base, ...(iss.path as ConfigPath)];
+    const got = describeValue(valueAt(root, path));
+    const own = iss.message.startsWith('expected');
+    switch (iss.code) {
+      case 'unrecognized_keys':
+        for (const key of iss.keys) {
+          const known = knownKeysAt(schema, path);
+          const suggestion = suggest(key, known);
+          const message = key === 'debug_tools'
+            ? 'unknown key `debug_tools`: debugging tools are only added to the dev image (variants.dev.debug_tools)'
+            : `unknown key \`${key}\`${suggestion ? '' : `; expected one of: ${known.join(', ')}`}`;
+          out.push({ path: [...path, key], message, atKey: true, ...(suggestion ? { suggestion } : {}) });
+        }
+        break;
+      case 'invalid_union': {
+        const meant = iss.errors.filter((b) => !(b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0));
+        if (meant.length === 1) {
+          out.push(...issuesToProblems(meant[0]!, root, schema, path));
+          break;
+        }
+        const types = iss.errors.flatMap((b) => b.filter((i) => i.code === 'invalid_type').map((i) => TYPE_NAMES[(i as { expected: string }).expected] ?? (i as { expected: string }).expected));
+        out.push({ path, message: `${own ? iss.message : `expected ${[...new Set(types)].join(' or ')}`}, got ${got}` });
+        break;
+      }
+      case 'invalid_type':
+        out.push({ path, message: own ? `${iss.message}, got ${got}` : valueAt(root, path) === undefined ? `required: expected ${TYPE_NAMES[iss.expected] ?? iss.expected}` : `expected ${TYPE_NAMES[iss.expected] ?? iss.expected}, got ${got}` });
+        break;
+      case 'invalid_value': {
+        const values = iss.values.map(String);
+        const v = valueAt(root, path);
+        const suggestion = typeof v === 'string' ? suggest(v, values) : undefined;
+        out.push({ path, message: `expected one of ${values.join(', ')}, got ${got}`, ...(suggestion ? { suggestion } : {}) });
+        break;
+      }
+      case 'invalid_key': {
+        const key = String(iss.path[iss.path.length - 1]);
+        const first = iss.issues[0];
+        out.push({ path, atKey: true, message: `invalid key \`${key}\`: ${first?.message.startsWith('expected') ? first.message : 'not allowed here'}` });
+        break;
+      }
+      default:
+        out.push({ path, message: own ? `${iss.message}, got ${got}` : `${iss.message.replace(/^Invalid input: /, '')}, got ${got}` });
+    }
+  }
+  return out;
+}
+
+/** A problem positioned in a file, ready to print. */
+export interface PositionedProblem extends ConfigProblem {
+  file: string;
+  position: Position;
+}
+
+/** `airlock.yaml:12:5: variants.prod.strip_binaries: expected …, got … (did you mean `x`?)` */
+export function formatProblem(p: PositionedProblem): string {
+  const where = `${p.file}:${p.position.line}:${p.position.col}`;
+  return `${where}: ${p.path.length ? `${dottedPath(p.path)}: ` : ''}${p.message}${p.suggestion ? ` (did you mean \`${p.suggestion}\`?)` : ''}`;
+}
+
+/** The one error for an invalid config: every problem, in file order. Exit code 2. */
+export class ConfigError extends AirlockError {
+  readonly problems: PositionedProblem[];
+  constructor(file: string, problems: PositionedProblem[]) {
+    const sorted = [...problems].sort((a, b) => a.position.line - b.position.line || a.position.col - b.position.col);
+    const n = sorted.length;
+    super('usage', 'invalid-config', `${file} has ${n} problem${n === 1 ? '' : 's'}:\n${sorted.map((p) => `  ${formatProblem(p)}`).join('\n')}`, {
+      hint: 'fix the lines above; every field is described in docs/config.md (editors can use schema/airlock.schema.json)',
+    });
+    this.problems = sorted;
+  }
+}

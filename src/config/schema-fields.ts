@@ -1,0 +1,111 @@
+// Sub-schemas of the written config (packages, build, artifacts, runtime, variants, debian), each field documented.
+import { z } from 'zod';
+
+/** Debian package name grammar (Debian Policy 5.6.1). */
+export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+/** Debian version grammar, loosely: [epoch:]upstream[-revision], starting with a digit. */
+export const PACKAGE_VERSION = /^([0-9]+:)?[0-9][A-Za-z0-9.+~:-]*$/;
+const PACKAGE_ITEM = /^[a-z0-9][a-z0-9+.-]+(=([0-9]+:)?[0-9][A-Za-z0-9.+~:-]*)?$/;
+
+const version = z.union([z.string().regex(PACKAGE_VERSION, { error: 'expected a Debian version such as 1.2.3-1' }), z.number()]);
+
+/** One package request: `name`, `name=version`, or a one-key map `{name: version}`. */
+export const PackageItem = z
+  .union(
+    [
+      z.string().regex(PACKAGE_ITEM, {
+        error: 'expected a Debian package name ([a-z0-9][a-z0-9+.-]+, lowercase), optionally followed by =VERSION',
+      }),
+      z
+        .record(z.string().regex(PACKAGE_NAME, { error: 'expected a Debian package name ([a-z0-9][a-z0-9+.-]+, lowercase)' }), version)
+        .refine((r) => Object.keys(r).length === 1, { error: 'expected a map with exactly one key: {name: version}' })
+        .meta({ minProperties: 1, maxProperties: 1 }),
+    ],
+    { error: 'expected a package name, "name=version", or a one-key map {name: version}' },
+  )
+  .describe('A Debian package: `curl`, `curl=7.88.1-10+deb12u8`, or `{curl: 7.88.1-10+deb12u8}`.');
+
+/** A list of package requests. */
+export const PackageList = z.array(PackageItem);
+
+/** The nested form `packages: {dev_packages: [...], packages: [...]}`. */
+export const NestedPackages = z
+  .strictObject({
+    dev_packages: PackageList.optional().describe('Optional. Same as the top-level `dev_packages`.'),
+    packages: PackageList.optional().describe('Optional. Same as the top-level `packages` list.'),
+  })
+  .describe('The nested form: `dev_packages` and `packages` written under one `packages:` key.');
+
+const commands = z.union([z.string(), z.array(z.string())]);
+
+/** `build`: the shell steps run in the builder sandbox. */
+export const Build = z.strictObject({
+  fetch: commands.optional().describe('Optional. Steps that may use the network (e.g. downloading dependencies). Default: the language default (none for C/C++). Example: ["make deps"]'),
+  steps: commands.optional().describe('Optional. Offline build steps; they install into $AIRLOCK_OUT. Default for C/C++: ./configure --prefix=/usr, CMake or make, then make install DESTDIR=$AIRLOCK_OUT. Example: ["make", "make install DESTDIR=$AIRLOCK_OUT"]'),
+  test: commands.optional().describe('Optional. Offline test steps; the test image runs them. Default for C/C++: make check / make test / ctest when present. Example: ["make check"]'),
+});
+
+const MODE = /^0?[0-7]{3,4}$/;
+const mode = z.union([z.string().regex(MODE, { error: 'expected an octal file mode such as "0755"' }), z.number().int()]);
+
+/** One artifact: what crosses the airlock from the builder into the images. */
+export const Artifact = z.union(
+  [
+    z.string().min(1).describe('A path inside the install root $AIRLOCK_OUT; installed at the same path in the images. Example: /usr/bin/hello'),
+    z.strictObject({
+      from: z.string().min(1).describe('Required. A path inside $AIRLOCK_OUT, or `src:relative/path` for a file of the work tree. Example: src:config/app.conf'),
+      to: z.string().min(1).optional().describe('Optional (required for `src:` paths). Absolute destination in the images. Default: the same path as `from`. Example: /etc/app/app.conf'),
+      mode: mode.optional().describe('Optional. Octal file mode, written "0755", 0755 or 755. Default: the mode in the builder.'),
+    }),
+  ],
+  { error: 'expected a path string or a map {from, to?, mode?}' },
+);
+
+const stringOrList = z.union([z.string(), z.array(z.string())]);
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** `runtime`: the image config of the prod (and test/dev) images. */
+export const Runtime = z.strictObject({
+  entrypoint: stringOrList.optional().describe('Optional. The program run by the image, as a list or a simple command string (split like a shell, without shell features). Default: the single executable installed under bin/ or sbin/. Example: ["/usr/bin/hello", "--verbose"]'),
+  cmd: stringOrList.optional().describe('Optional. Default arguments appended to the entrypoint. Example: ["--port", "8080"]'),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)' }), scalar).optional().describe('Optional. Environment variables. Example: {LANG: C.UTF-8}'),
+  workdir: z.string().optional().describe('Optional. Absolute working directory. Default: / (prod), /src (dev).'),
+  user: z.union([z.string().regex(/^([0-9]+(:[0-9]+)?|[a-z_][a-z0-9_-]*)$/, { error: 'expected "uid[:gid]" (numeric) or a user name' }), z.number().int().nonnegative()]).optional().describe('Optional. "uid[:gid]" or a user name. Default: 65532:65532 (nonroot) in prod, 1000 (dev) in dev.'),
+  ports: z.array(z.union([z.string().regex(/^[0-9]{1,5}(\/(tcp|udp|sctp))?$/, { error: 'expected a port such as "8080" or "8080/tcp"' }), z.number().int()])).optional().describe('Optional. Exposed ports: 8080, "8080" or "53/udp" (tcp when no protocol is given).'),
+  labels: z.record(z.string().min(1), scalar).optional().describe('Optional. Image labels. Example: {org.opencontainers.image.source: https://example.org/repo}'),
+});
+
+/** `build_flags`. */
+export const BuildFlags = z.strictObject({
+  hardening: z.enum(['none', 'standard', 'maximum']).optional().meta({ default: 'standard' }).describe('Optional. none, standard or maximum (the distro\'s full hardening flags: PIE, RELRO+BIND_NOW, stack protector, FORTIFY_SOURCE, stack-clash, CET; verified on every ELF artifact). Default: standard.'),
+});
+
+const SIZE = /^[0-9]+(\.[0-9]+)?\s*([kKmMgGtT][iI]?[bB]|[bB])?$/;
+const flag = (what: string, dflt: string) => z.boolean().optional().describe(`Optional. ${what} Default: ${dflt}.`);
+
+function variant(name: string, d: { tools: boolean; source: boolean; tests: boolean; strip: boolean }) {
+  return z.strictObject({
+    include_build_tools: flag('Include the compiler and build tools (the builder root file system).', String(d.tools)),
+    include_source: flag('Include the source tree at /src.', String(d.source)),
+    include_tests: flag('Include the tests (and run them as the test entrypoint).', String(d.tests)),
+    strip_binaries: flag('Strip ELF artifacts with the builder\'s own strip.', String(d.strip)),
+    max_size: z.union([z.string().regex(SIZE, { error: 'expected a size such as "50MB", "1.5 GiB" or a number of bytes' }), z.number().int().nonnegative()]).optional().describe('Optional. Size budget (compressed), e.g. "50MB" (10^6), "1.5 GiB" (2^30) or bytes. Default: none.'),
+  }).describe(`Optional. Settings of the ${name} image.`);
+}
+
+const debugTools = z.array(z.string().regex(PACKAGE_NAME, { error: 'expected a Debian package name' })).optional().describe('Optional. Debugging packages added to dev. Default: [gdb, strace].');
+
+/** `variants`: per-image switches with per-variant defaults. */
+export const Variants = z.strictObject({
+  dev: variant('dev', { tools: true, source: true, tests: true, strip: false }).extend({ debug_tools: debugTools }).optional(),
+  prod: variant('prod', { tools: false, source: false, tests: false, strip: true }).optional(),
+  test: variant('test', { tools: true, source: true, tests: true, strip: false }).optional(),
+});
+
+/** `debian`: where packages come from. */
+export const Debian = z.strictObject({
+  suite: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, { error: 'expected a suite or codename such as bookworm' }).optional().describe('Optional. Suite or codename. Default: the suite of the apt sources of this machine. Example: bookworm'),
+  architecture: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a Debian architecture such as amd64' }).optional().describe('Optional. Debian architecture. Default: the host\'s (amd64 on x86-64).'),
+  sources: z.union([z.string(), z.array(z.string())]).optional().describe('Optional. apt sources: deb822 text, one-line "deb URI SUITE COMPONENTS" text, or a list of one-line entries. Default: this machine\'s /etc/apt/sources.list.d/*.sources.'),
+  keyring: z.string().optional().describe('Optional. Path of an OpenPGP keyring that signs the sources, relative to the config file. Default: the system\'s Debian archive keyring.'),
+});

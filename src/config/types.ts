@@ -1,0 +1,90 @@
+// The normalized config: what every other part of airlock reads (never the written YAML).
+import type { Language } from './schema.js';
+
+export type { Language } from './schema.js';
+
+/** A requested Debian package; `version` pins an exact Debian version. */
+export interface PackageRequest {
+  name: string;
+  version?: string;
+}
+
+/** One declared artifact: a path under the install root ('out') or the source tree ('src'), copied to `to`. */
+export interface ArtifactSpec {
+  /** Relative path inside its root, normalized, without a leading '/'. */
+  from: string;
+  fromRoot: 'out' | 'src';
+  /** Absolute path in the images. */
+  to: string;
+  /** File mode bits (0o7777), when given. */
+  mode?: number;
+}
+
+/** Resolved switches of one variant. */
+export interface VariantSettings {
+  includeBuildTools: boolean;
+  includeSource: boolean;
+  includeTests: boolean;
+  stripBinaries: boolean;
+  /** Size budget in bytes, when given. */
+  maxSize?: number;
+  /** Debugging packages (dev only; [] elsewhere). */
+  debugTools: string[];
+}
+
+export type VariantName = 'dev' | 'prod' | 'test';
+export type Hardening = 'none' | 'standard' | 'maximum';
+
+/** The runtime settings; undefined means "the variant's default". */
+export interface RuntimeSettings {
+  entrypoint?: string[];
+  cmd?: string[];
+  env: Record<string, string>;
+  workdir?: string;
+  /** "uid", "uid:gid" or a user name. */
+  user?: string;
+  /** Sorted, unique, each "PORT/PROTO" (e.g. "8080/tcp"). */
+  ports: string[];
+  labels: Record<string, string>;
+}
+
+/** apt sources given in the config. */
+export interface SourcesText {
+  format: 'deb822' | 'one-line';
+  text: string;
+}
+
+/** The normalized config. Paths are absolute; lists are sorted where order has no meaning. */
+export interface Config {
+  /** Absolute path of the config file. */
+  file: string;
+  /** Absolute folder of the config file (relative paths are resolved against it). */
+  dir: string;
+  name: string;
+  tag: string;
+  language: Language;
+  /** Toolchain version as written ("gcc-12", "12", "3.11"), or undefined for the suite's default. */
+  version?: string;
+  /** Runtime packages (builder, dev, prod), in written order, unique by name. */
+  packages: PackageRequest[];
+  /** Builder/dev-only packages, in written order, unique by name. */
+  devPackages: PackageRequest[];
+  /** Absolute build context. */
+  source: string;
+  /** Each list undefined = the language default. */
+  build: { fetch?: string[]; steps?: string[]; test?: string[] };
+  /** undefined = the default artifact rule (everything installed except dev/doc files). */
+  artifacts?: ArtifactSpec[];
+  runtime: RuntimeSettings;
+  buildFlags: { hardening: Hardening };
+  variants: Record<VariantName, VariantSettings>;
+  /** `deployment_policy` exactly as written. */
+  deploymentPolicy?: Record<string, unknown>;
+  debian: {
+    suite?: string;
+    architecture: string;
+    sources?: SourcesText;
+    /** Absolute path of the keyring. */
+    keyring?: string;
+  };
+}
