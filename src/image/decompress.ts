@@ -1,0 +1,46 @@
+// Detects a layer's compression by magic bytes and yields the uncompressed tar stream.
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { AirlockError } from '../errors.js';
+import { ByteReader } from './byte-reader.js';
+
+/** Compression of a blob, told from its first bytes. */
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+/** Tells the compression from the first four bytes of a blob. */
+export function detectCompression(head: Uint8Array): Compression {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  return 'none';
+}
+
+async function* rest(r: ByteReader): AsyncGenerator<Uint8Array> {
+  yield* r.chunks(Number.MAX_SAFE_INTEGER);
+}
+
+/** Uncompressed bytes of a (possibly gzip/zstd-compressed) stream, detected by magic. */
+export async function* decompress(src: AsyncIterable<Uint8Array>, where = 'layer'): AsyncGenerator<Uint8Array> {
+  const r = new ByteReader(src);
+  const kind = detectCompression(await r.peek(4));
+  if (kind === 'none') {
+    yield* rest(r);
+    return;
+  }
+  if (kind === 'zstd') {
+    yield* zstdDecompress(rest(r), where);
+    return;
+  }
+  const gunzip = Readable.from(rest(r), { objectMode: false }).pipe(createGunzip());
+  try {
+    for await (const chunk of gunzip) yield chunk as Uint8Array;
+  } catch (e) {
+    throw new AirlockError('image', 'bad-gzip', `${where}: gzip data is corrupt (${(e as Error).message})`, { cause: e, hint: 'the blob is damaged or truncated; fetch it again' });
+  }
+}
+
+/** zstd decoding (replaced by a real decoder when one is available). */
+async function* zstdDecompress(_src: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<Uint8Array> {
+  throw new AirlockError('image', 'zstd-unsupported', `${where}: zstd-compressed layers are not supported`, {
+    hint: 'recompress the layer with gzip, or copy the image with a tool that converts zstd layers',
+  });
+}

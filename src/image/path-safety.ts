@@ -1,0 +1,58 @@
+// Path rules shared by the tar writer and reader: relative, no '..', no links escaping the root.
+import { AirlockError } from '../errors.js';
+
+/** Checks an entry path: relative POSIX, no empty, '.', '..' components, no NUL. Throws AirlockError. */
+export function checkEntryPath(path: string, where: string): void {
+  const bad = (why: string): never => {
+    throw new AirlockError('image', 'unsafe-path', `${where}: path "${path}" ${why}`, {
+      hint: 'entries must use relative paths inside the image root (no leading "/", no "..")',
+    });
+  };
+  if (path === '') bad('is empty');
+  if (path.startsWith('/')) bad('is absolute');
+  if (path.includes('\0')) bad('contains a NUL byte');
+  if (path.endsWith('/')) bad('ends with "/"');
+  for (const c of path.split('/')) {
+    if (c === '..') bad('contains ".."');
+    if (c === '' || c === '.') bad('has an empty or "." component');
+  }
+}
+
+/** Normalizes a path read from a tar ("./a/b/" → "a/b"); returns '' for the root itself. */
+export function normalizeTarPath(raw: string): string {
+  let p = raw;
+  while (p.startsWith('./')) p = p.slice(2);
+  while (p.endsWith('/')) p = p.slice(0, -1);
+  return p === '.' ? '' : p;
+}
+
+/** True when a symlink at `path` pointing to `target` stays inside the root (resolved lexically). */
+export function symlinkStaysInside(path: string, target: string): boolean {
+  if (target === '' || target.includes('\0')) return false;
+  const stack = target.startsWith('/') ? [] : path.split('/').slice(0, -1);
+  for (const c of target.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') {
+      if (stack.length === 0) return false;
+      stack.pop();
+    } else stack.push(c);
+  }
+  return true;
+}
+
+/** Checks a symlink target; throws AirlockError naming the link when it escapes the root. */
+export function checkSymlink(path: string, target: string, where: string): void {
+  if (!symlinkStaysInside(path, target)) {
+    throw new AirlockError('image', 'unsafe-symlink', `${where}: symlink "${path}" -> "${target}" escapes the image root`, {
+      hint: 'use a target inside the image (absolute targets are resolved from the image root)',
+    });
+  }
+}
+
+/** The parent directories of a path, outermost first ("a/b/c" → ["a", "a/b"]). */
+export function parentsOf(path: string): string[] {
+  const parts = path.split('/');
+  const out: string[] = [];
+  for (let i = 1; i < parts.length; i++) out.push(parts.slice(0, i).join('/'));
+  return out;
+}

@@ -1,0 +1,40 @@
+// Atomic file writes: write to a unique temp file beside the target, fsync, then rename.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+
+/** A temp path beside `target` that no other writer uses. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/** Writes bytes to `target` atomically. */
+export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    const fh = await open(tmp, 'w', 0o644);
+    try { await fh.writeFile(data); await fh.sync(); } finally { await fh.close(); }
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Streams into `target` atomically; `beforeRename` may throw to abort (e.g. a digest check). */
+export async function streamToFileAtomic(target: string, src: AsyncIterable<Uint8Array>, beforeRename?: () => void | Promise<void>): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    await pipeline(Readable.from(src, { objectMode: false }), createWriteStream(tmp, { mode: 0o644 }));
+    await beforeRename?.();
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,59 @@
+// A content-addressed BlobStore on disk (`<dir>/blobs/sha256/<hex>`), the same shape as an OCI layout.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AirlockError } from '../errors.js';
+import { digestMismatch, type BlobStore } from '../image/blob-store.js';
+import { Hasher, hexOf, tee, type Digest } from '../image/digest.js';
+import { tempPathFor } from './atomic.js';
+
+/** Path of a blob inside a layout-shaped directory. */
+export function blobPath(dir: string, digest: Digest): string {
+  return join(dir, 'blobs', 'sha256', hexOf(digest));
+}
+
+/** Streams a file (or the byte range start..end inclusive) as Uint8Array chunks. */
+export async function* readFileStream(path: string, start?: number, end?: number): AsyncGenerator<Uint8Array> {
+  const opts = { highWaterMark: 1024 * 1024, ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
+  for await (const c of createReadStream(path, opts)) yield c as Uint8Array;
+}
+
+/** True when a path exists. */
+export async function exists(p: string): Promise<boolean> {
+  try { await stat(p); return true; } catch { return false; }
+}
+
+/** A BlobStore rooted at `dir`: writes stream into a temp file in `dir`, are hashed, then renamed to their digest. */
+export function fsBlobStore(dir: string): BlobStore {
+  return {
+    async put(stream, expected) {
+      await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+      const h = new Hasher();
+      const tmp = tempPathFor(join(dir, 'blob'));
+      try {
+        await pipeline(Readable.from(tee(stream, h), { objectMode: false }), createWriteStream(tmp, { mode: 0o644 }));
+        const digest = h.digest();
+        if (expected && expected !== digest) throw digestMismatch('blob', expected, digest);
+        const final = blobPath(dir, digest);
+        if (await exists(final)) await rm(tmp, { force: true });
+        else await rename(tmp, final);
+        return { digest, size: h.size };
+      } catch (e) {
+        await rm(tmp, { force: true });
+        throw e;
+      }
+    },
+    open(digest) {
+      const p = blobPath(dir, digest);
+      return (async function* () {
+        try { await access(p); } catch (e) {
+          throw new AirlockError('image', 'blob-unknown', `blob ${digest} is missing from ${dir}`, { cause: e, hint: 'the layout is incomplete; write the image again' });
+        }
+        yield* readFileStream(p);
+      })();
+    },
+    has: (digest) => exists(blobPath(dir, digest)),
+  };
+}

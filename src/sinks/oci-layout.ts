@@ -1,0 +1,132 @@
+// OCI image layout sink and source: several tagged images in one directory, blobs shared, atomic index updates.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AirlockError } from '../errors.js';
+import { bytesStream, collect, type BlobStore } from '../image/blob-store.js';
+import type { Descriptor } from '../image/descriptor.js';
+import { sha256, type Digest } from '../image/digest.js';
+import { imageFromBytes, layersFromManifest, descriptorOf, type Image } from '../image/image.js';
+import { indexBytes, newIndex, parseIndex, type ImageIndex } from '../image/image-index.js';
+import { compareBytes, parseJsonBytes } from '../image/json.js';
+import { parseManifest } from '../image/manifest.js';
+import { Annotation, isIndexType } from '../image/media-types.js';
+import type { ConfigFile } from '../image/config.js';
+import { writeFileAtomic } from './atomic.js';
+import { exists, fsBlobStore } from './blob-store.js';
+
+/** An image and the tag it is written under. */
+export interface TaggedImage {
+  tag: string;
+  image: Image;
+}
+
+const COMPONENT = '[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*';
+const REF_NAME = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+
+/** Checks a layout tag against the `org.opencontainers.image.ref.name` grammar. */
+export function checkLayoutTag(tag: string): void {
+  if (!REF_NAME.test(tag)) {
+    throw new AirlockError('usage', 'bad-tag', `"${tag}" is not a valid OCI layout tag`, {
+      hint: 'tags are letters/digits separated by one of - . _ : @ + or "--", optionally joined by "/"',
+    });
+  }
+}
+
+/** Copies every blob of an image into a store (skipping blobs it already has); digests verified on write. */
+export async function putImageBlobs(store: BlobStore, img: Image): Promise<void> {
+  for (const l of img.layers) if (!(await store.has(l.digest))) await store.put(l.open(), l.digest);
+  if (!(await store.has(img.configDigest))) await store.put(bytesStream(img.configBytes), img.configDigest);
+  if (!(await store.has(img.digest))) await store.put(bytesStream(img.manifestBytes), img.digest);
+}
+
+/** Reads `index.json` of a layout (an empty index when there is none). */
+export async function readLayoutIndex(dir: string): Promise<ImageIndex> {
+  const p = join(dir, 'index.json');
+  if (!(await exists(p))) return newIndex([]);
+  return parseIndex(await readFile(p), p);
+}
+
+const locks = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after earlier index updates of the same layout in this process. */
+async function serialized<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const prev = locks.get(dir) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(fn);
+  locks.set(dir, next);
+  return next;
+}
+
+/** Writes descriptors into index.json: each replaces any entry with the same tag; others stay. */
+export async function updateLayoutIndex(dir: string, add: Descriptor[]): Promise<void> {
+  await serialized(dir, async () => {
+    await mkdir(dir, { recursive: true });
+    if (!(await exists(join(dir, 'oci-layout')))) await writeFileAtomic(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    const ix = await readLayoutIndex(dir);
+    const tags = new Set(add.map((d) => d.annotations?.[Annotation.refName]).filter((t): t is string => !!t));
+    const kept = ix.manifests.filter((d) => !tags.has(d.annotations?.[Annotation.refName] ?? '\0'));
+    const all = [...kept, ...add];
+    const tagOf = (d: Descriptor) => d.annotations?.[Annotation.refName] ?? '';
+    all.sort((a, b) => compareBytes(tagOf(a), tagOf(b)) || compareBytes(a.digest, b.digest));
+    await writeFileAtomic(join(dir, 'index.json'), indexBytes({ ...ix, manifests: all }));
+  });
+}
+
+/** Writes tagged images into the layout at `dir`; blobs are shared, re-tagging replaces only that tag. */
+export async function writeLayout(dir: string, images: TaggedImage | TaggedImage[]): Promise<void> {
+  const list = Array.isArray(images) ? images : [images];
+  for (const { tag } of list) checkLayoutTag(tag);
+  if (new Set(list.map((x) => x.tag)).size !== list.length) {
+    throw new AirlockError('usage', 'duplicate-tag', `the same tag is given twice for ${dir}`, { hint: 'give each image its own tag' });
+  }
+  const store = fsBlobStore(dir);
+  for (const { image } of list) await putImageBlobs(store, image);
+  await updateLayoutIndex(dir, list.map(({ tag, image }) => descriptorOf(image, { [Annotation.refName]: tag })));
+}
+
+/** Tags in a layout, sorted. */
+export async function listLayoutTags(dir: string): Promise<string[]> {
+  const ix = await readLayoutIndex(dir);
+  return ix.manifests.map((d) => d.annotations?.[Annotation.refName]).filter((t): t is string => !!t).sort(compareBytes);
+}
+
+async function readBlob(store: BlobStore, d: Descriptor, where: string): Promise<Uint8Array> {
+  const bytes = await collect(store.open(d.digest));
+  const got = sha256(bytes);
+  if (got !== d.digest || bytes.length !== d.size) {
+    throw new AirlockError('image', 'digest-mismatch', `${where}: blob ${d.digest} hashes to ${got} (${bytes.length} bytes, expected ${d.size})`, { hint: 'the layout is damaged; write it again' });
+  }
+  return bytes;
+}
+
+/** Finds the manifest descriptor for `tag` (or the only one when no tag is given). */
+export async function findInLayout(dir: string, tag?: string): Promise<Descriptor> {
+  const ix = await readLayoutIndex(dir);
+  const hits = tag === undefined ? ix.manifests : ix.manifests.filter((d) => d.annotations?.[Annotation.refName] === tag);
+  if (hits.length !== 1) {
+    const tags = ix.manifests.map((d) => d.annotations?.[Annotation.refName] ?? d.digest).join(', ') || 'none';
+    throw new AirlockError('image', 'image-not-found', tag === undefined ? `${dir} holds ${hits.length} images; name a tag` : `no image tagged "${tag}" in ${dir}`, {
+      hint: `tags present: ${tags}`,
+    });
+  }
+  return hits[0]!;
+}
+
+/** Reads a tagged image from a layout; manifest and config bytes are verified, layers open lazily. */
+export async function readLayout(dir: string, tag?: string): Promise<Image> {
+  const desc = await findInLayout(dir, tag);
+  const where = `${dir}${tag ? `:${tag}` : ''}`;
+  if (isIndexType(desc.mediaType)) {
+    throw new AirlockError('image', 'multi-platform', `${where} is a multi-platform index`, { hint: 'airlock reads single-platform images only' });
+  }
+  return readImageFromStore(fsBlobStore(dir), desc.digest, desc.size, where);
+}
+
+/** Reads an image whose manifest is `digest` from any blob store. */
+export async function readImageFromStore(store: BlobStore, digest: Digest, size: number, where: string): Promise<Image> {
+  const mBytes = await readBlob(store, { mediaType: '', digest, size }, where);
+  const manifest = parseManifest(mBytes, where);
+  const cBytes = await readBlob(store, manifest.config, where);
+  const config = parseJsonBytes(cBytes) as ConfigFile;
+  if (!Array.isArray(config?.rootfs?.diff_ids)) throw new AirlockError('image', 'bad-config', `${where}: config has no rootfs.diff_ids`);
+  return imageFromBytes(mBytes, cBytes, layersFromManifest(manifest, config, (d) => store.open(d.digest)), where);
+}
