@@ -1,0 +1,42 @@
+// `airlock sign`: signs an image the way cosign does and attaches its evidence as DSSE attestations.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AirlockError } from '../../errors.js';
+import { loadPrivateKey } from '../../evidence/keys.js';
+import { evidenceStatements, signImage } from '../../evidence/sign-image.js';
+import { openImageStore } from '../../evidence/store/open.js';
+import { parse } from '../args.js';
+import type { Command } from '../command.js';
+
+const usage = 'airlock sign IMAGE --key FILE [--insecure] [--evidence DIR]   (IMAGE: docker://HOST/REPO:TAG or oci:DIR[:TAG])';
+
+/** Reads a key file, naming it in the error. */
+export async function readKeyFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new AirlockError('usage', 'key-not-found', `cannot read key file ${path}`, { cause, hint: "create a key pair with 'airlock keygen'" });
+  }
+}
+
+export const command: Command = {
+  name: 'sign',
+  summary: 'sign an image (cosign-compatible .sig) and attach SBOM/provenance/VEX attestations (.att)',
+  usage,
+  async run(argv, ctx) {
+    const { values, positionals } = parse('sign', usage, argv, {
+      key: { type: 'string' }, insecure: { type: 'boolean' }, evidence: { type: 'string' }, quiet: { type: 'boolean' },
+    });
+    if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'sign: needs one IMAGE and --key FILE', { hint: `usage: ${usage}` });
+    const keyPath = resolve(ctx.cwd, values.key);
+    const key = loadPrivateKey(await readKeyFile(keyPath), keyPath, ctx.env.AIRLOCK_KEY_PASSWORD || undefined);
+    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd });
+    const statements = values.evidence
+      ? await evidenceStatements(resolve(ctx.cwd, values.evidence), store.repository, (await store.resolve()).digest)
+      : [];
+    const r = await signImage(store, key, statements);
+    ctx.log.info(`signed ${store.where}@${r.digest}`);
+    ctx.stdout(`${r.digest}\n${r.signatureTag}\n${r.attestationTag ? `${r.attestationTag} (${r.attestations.join(', ')})\n` : ''}`);
+    return 0;
+  },
+};

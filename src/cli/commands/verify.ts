@@ -1,0 +1,27 @@
+// `airlock verify`: checks blobs, signature, payload digest, attestations and provenance packages offline.
+import { resolve } from 'node:path';
+import { AirlockError } from '../../errors.js';
+import { loadPublicKey } from '../../evidence/keys.js';
+import { openImageStore } from '../../evidence/store/open.js';
+import { verifyImage } from '../../evidence/verify-image.js';
+import { parse } from '../args.js';
+import type { Command } from '../command.js';
+import { readKeyFile } from './sign.js';
+
+const usage = 'airlock verify IMAGE --key PUB [--insecure]   (IMAGE: docker://HOST/REPO:TAG or oci:DIR[:TAG])';
+
+export const command: Command = {
+  name: 'verify',
+  summary: 'verify an image\'s signature, attestations and package evidence with a public key (exit 6 on failure)',
+  usage,
+  async run(argv, ctx) {
+    const { values, positionals } = parse('verify', usage, argv, { key: { type: 'string' }, insecure: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'verify: needs one IMAGE and --key PUB', { hint: `usage: ${usage}` });
+    const keyPath = resolve(ctx.cwd, values.key);
+    const key = loadPublicKey(await readKeyFile(keyPath), keyPath);
+    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd });
+    const r = await verifyImage(store, key, values.key);
+    ctx.stdout(`verified ${store.where}@${r.digest}\n${r.checks.map((c) => `  ok ${c}`).join('\n')}\n`);
+    return 0;
+  },
+};

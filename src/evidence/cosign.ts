@@ -1,0 +1,91 @@
+// cosign's storage model: `.sig` and `.att` manifests whose layers carry signatures and DSSE envelopes.
+import { createHash } from 'node:crypto';
+import { AirlockError } from '../errors.js';
+
+/** Media type of a signature layer (the simple-signing payload). */
+export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+/** Media type of an attestation layer (a DSSE envelope). */
+export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
+/** Layer annotation holding the base64 signature. */
+export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+/** Layer annotation naming an attestation's predicate type. */
+export const PREDICATE_TYPE_ANNOTATION = 'predicateType';
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+/** A blob with its descriptor fields. */
+export interface Blob {
+  mediaType: string;
+  digest: string;
+  size: number;
+  bytes: Buffer;
+  annotations?: Record<string, string>;
+}
+
+/** A cosign signature/attestation image: manifest bytes, its digest and every blob it references. */
+export interface CosignImage {
+  manifestBytes: Buffer;
+  digest: string;
+  config: Blob;
+  layers: Blob[];
+}
+
+/** `sha256:<hex>` of bytes. */
+export function sha256Digest(bytes: Uint8Array): string {
+  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The tag cosign stores `kind` under for an image digest: `sha256-<hex>.sig` / `.att`. */
+export function cosignTag(imageDigest: string, kind: 'sig' | 'att'): string {
+  if (!/^sha256:[0-9a-f]{64}$/.test(imageDigest)) throw new AirlockError('internal', 'bad-digest', `not a sha256 digest: ${imageDigest}`);
+  return `${imageDigest.replace(':', '-')}.${kind}`;
+}
+
+/** A layer blob. */
+export function layerBlob(bytes: Buffer, mediaType: string, annotations: Record<string, string>): Blob {
+  return { mediaType, digest: sha256Digest(bytes), size: bytes.length, bytes, annotations };
+}
+
+/** The signature layer: payload bytes, annotated with the base64 DER signature over them. */
+export function signatureLayer(payload: Buffer, signatureB64: string): Blob {
+  return layerBlob(payload, SIMPLE_SIGNING_MEDIA_TYPE, { [SIGNATURE_ANNOTATION]: signatureB64 });
+}
+
+/** An attestation layer: DSSE envelope bytes, annotated with the predicate type (signature lives inside). */
+export function attestationLayer(envelope: Buffer, predicateType: string): Blob {
+  return layerBlob(envelope, DSSE_MEDIA_TYPE, { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: predicateType });
+}
+
+// Descriptor JSON in go-containerregistry's field order (mediaType, size, digest, annotations).
+function desc(b: Blob): Record<string, unknown> {
+  return { mediaType: b.mediaType, size: b.size, digest: b.digest, ...(b.annotations ? { annotations: sortedRecord(b.annotations) } : {}) };
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+}
+
+/** Builds the manifest and config the way cosign writes them (zero-time config, diff_ids = layer digests). */
+export function cosignImage(layers: Blob[]): CosignImage {
+  if (layers.length === 0) throw new AirlockError('internal', 'empty-signature-image', 'a cosign signature image needs at least one layer');
+  const zero = '0001-01-01T00:00:00Z';
+  const cfg = {
+    architecture: '',
+    created: zero,
+    history: layers.map(() => ({ created: zero })),
+    os: '',
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+    config: {},
+  };
+  const cfgBytes = Buffer.from(JSON.stringify(cfg));
+  const config: Blob = { mediaType: OCI_CONFIG, digest: sha256Digest(cfgBytes), size: cfgBytes.length, bytes: cfgBytes };
+  const manifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: desc(config), layers: layers.map(desc) };
+  const manifestBytes = Buffer.from(JSON.stringify(manifest));
+  return { manifestBytes, digest: sha256Digest(manifestBytes), config, layers };
+}
+
+/** Adds layers to an existing signature image, skipping ones with the same digest (cosign appends on re-sign). */
+export function appendLayers(existing: Blob[], added: Blob[]): Blob[] {
+  const seen = new Set(existing.map((l) => l.digest));
+  return [...existing, ...added.filter((l) => !seen.has(l.digest))];
+}

@@ -1,0 +1,68 @@
+// The Debian packages an image says it contains: status.d stanzas (and dpkg/status) read from its layers.
+import { gunzipSync } from 'node:zlib';
+import { extract } from 'tar-stream';
+import { AirlockError } from '../errors.js';
+import { cmp } from './input.js';
+
+/** A package as recorded inside an image. */
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  architecture: string;
+}
+
+/** Parses deb822 stanzas (Package/Version/Architecture), skipping removed packages. */
+export function parseStatus(text: string): InstalledPackage[] {
+  const out: InstalledPackage[] = [];
+  for (const stanza of text.split(/\n\s*\n/)) {
+    const f: Record<string, string> = {};
+    for (const line of stanza.split('\n')) {
+      const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
+      if (m) f[m[1]!.toLowerCase()] = m[2]!.trim();
+    }
+    if (!f.package || !f.version) continue;
+    if (f.status && /\b(deinstall|purge|not-installed|config-files)\b/.test(f.status)) continue;
+    out.push({ name: f.package, version: f.version, architecture: f.architecture ?? '' });
+  }
+  return out;
+}
+
+function isStatusPath(p: string): boolean {
+  const path = p.replace(/^\.?\//, '');
+  return path === 'var/lib/dpkg/status' || (path.startsWith('var/lib/dpkg/status.d/') && !path.endsWith('.md5sums') && !path.endsWith('/'));
+}
+
+async function statusFiles(layer: Buffer, files: Map<string, string>): Promise<void> {
+  const tar = layer[0] === 0x1f && layer[1] === 0x8b ? gunzipSync(layer) : layer;
+  const ex = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    ex.on('entry', (h, stream, next) => {
+      const name = h.name.replace(/^\.?\//, '');
+      const base = name.split('/').pop() ?? '';
+      if (base.startsWith('.wh.')) files.delete(name.replace(/\.wh\.([^/]*)$/, '$1'));
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => { if (isStatusPath(name) && h.type === 'file') chunks.push(c); });
+      stream.on('end', () => { if (isStatusPath(name) && h.type === 'file') files.set(name, Buffer.concat(chunks).toString('utf8')); next(); });
+      stream.resume();
+    });
+    ex.on('finish', resolve);
+    ex.on('error', reject);
+  });
+  ex.end(tar);
+  await done;
+}
+
+/** Packages listed by the image's status files, applying layers in order; sorted by name. */
+export async function imagePackages(layers: Buffer[], where: string): Promise<InstalledPackage[]> {
+  const files = new Map<string, string>();
+  try {
+    for (const l of layers) await statusFiles(l, files);
+  } catch (cause) {
+    throw new AirlockError('policy', 'bad-layer', `cannot read the layers of ${where} as tar archives`, { cause, hint: 'only uncompressed and gzip layers are supported' });
+  }
+  const byName = new Map<string, InstalledPackage>();
+  for (const [, text] of [...files.entries()].sort((a, b) => cmp(a[0], b[0]))) {
+    for (const p of parseStatus(text)) byName.set(`${p.name}:${p.architecture}`, p);
+  }
+  return [...byName.values()].sort((a, b) => cmp(a.name, b.name) || cmp(a.architecture, b.architecture));
+}

@@ -1,0 +1,27 @@
+// Opens the ImageStore an image reference names (the one place that picks registry or layout).
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { layoutStore } from './layout-store.js';
+import { parseImageRef } from './image-ref.js';
+import { registryStore } from './registry-store.js';
+import type { ImageStore } from './store.js';
+
+function layoutRepository(dir: string, reference: string | undefined): string {
+  try {
+    const idx = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests?: { digest: string; annotations?: Record<string, string> }[] };
+    const ref = (idx.manifests ?? []).map((m) => m.annotations?.['org.opencontainers.image.ref.name'])
+      .find((n) => n && (!reference || n === reference || n.endsWith(':' + reference)) && n.includes(':'));
+    if (ref) return ref.slice(0, ref.lastIndexOf(':'));
+  } catch {
+    // the store reports an unreadable layout when it is used
+  }
+  return basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+}
+
+/** The store for `ref` (docker://… over http when `insecure`, oci:DIR[:TAG] or a layout folder relative to `cwd`). */
+export function openImageStore(ref: string, opts: { insecure: boolean; cwd: string }): ImageStore {
+  const r = parseImageRef(ref);
+  if (r.kind === 'registry') return registryStore(r.host, r.repository, r.reference, opts.insecure);
+  const dir = resolve(opts.cwd, r.dir);
+  return layoutStore(dir, r.reference, layoutRepository(dir, r.reference));
+}

@@ -1,0 +1,114 @@
+// Offline verification of a signed image: blobs, signature, payload digest, attestations, provenance packages.
+import type { KeyObject } from 'node:crypto';
+import { AirlockError } from '../errors.js';
+import { cosignTag, DSSE_MEDIA_TYPE, sha256Digest, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign.js';
+import { IN_TOTO_PAYLOAD_TYPE, openEnvelope, parseEnvelope } from './dsse.js';
+import { imagePackages, type InstalledPackage } from './image-packages.js';
+import { verifyBytes } from './keys.js';
+import { ROLE_ANNOTATION, SLSA_PROVENANCE_V1 } from './provenance.js';
+import { parseDebPurl } from './purl.js';
+import { parseSimpleSigning } from './simple-signing.js';
+import type { ImageStore } from './store/store.js';
+
+interface Desc { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }
+interface ManifestJson { mediaType?: string; config?: Desc; layers?: Desc[]; manifests?: Desc[] }
+
+/** The checks that passed, one line each. */
+export interface VerifyReport {
+  digest: string;
+  checks: string[];
+}
+
+const fail = (code: string, message: string, hint?: string) => new AirlockError('policy', code, message, hint ? { hint } : {});
+
+async function checkedBlob(store: ImageStore, d: Desc, what: string): Promise<Buffer> {
+  const b = await store.blob(d.digest);
+  const got = sha256Digest(b);
+  if (got !== d.digest || b.length !== d.size) {
+    throw fail('blob-digest-mismatch', `${what} of ${store.where} is tampered: blob ${d.digest} hashes to ${got} (${b.length} bytes, expected ${d.size})`,
+      'the stored bytes changed after the image was built; rebuild and push it again');
+  }
+  return b;
+}
+
+function parse(bytes: Buffer, what: string): ManifestJson {
+  try { return JSON.parse(bytes.toString('utf8')) as ManifestJson; } catch (cause) {
+    throw new AirlockError('policy', 'bad-manifest', `${what} is not valid JSON`, { cause });
+  }
+}
+
+/** Verifies the image `store` names with `key`; throws a policy error naming the first failing check. */
+export async function verifyImage(store: ImageStore, key: KeyObject, keyName: string): Promise<VerifyReport> {
+  const m = await store.resolve();
+  const checks: string[] = [];
+  const manifest = parse(m.bytes, `manifest of ${store.where}`);
+  if (!manifest.config || !manifest.layers) throw fail('unsupported-manifest', `${store.where} is an index, not an image manifest; verify one platform's image`);
+  await checkedBlob(store, manifest.config, 'the config');
+  const layers: Buffer[] = [];
+  for (const [i, l] of manifest.layers.entries()) layers.push(await checkedBlob(store, l, `layer ${i + 1}`));
+  checks.push(`blobs: config and ${layers.length} layer(s) match their digests`);
+
+  const sigImage = await store.manifest(cosignTag(m.digest, 'sig'));
+  if (!sigImage) throw fail('no-signature', `${store.where}@${m.digest} has no signature (${cosignTag(m.digest, 'sig')} not found)`, 'sign it with airlock sign IMAGE --key KEY');
+  const sigLayers = (parse(sigImage.bytes, 'signature manifest').layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING_MEDIA_TYPE);
+  const verified: Buffer[] = [];
+  for (const l of sigLayers) {
+    const payload = await checkedBlob(store, l, 'a signature payload');
+    if (verifyBytes(key, payload, Buffer.from(l.annotations?.[SIGNATURE_ANNOTATION] ?? '', 'base64'))) verified.push(payload);
+  }
+  if (verified.length === 0) {
+    throw fail('signature-invalid', `no signature on ${store.where}@${m.digest} verifies with ${keyName} (${sigLayers.length} signature(s) checked; signed with another key?)`,
+      'use the public key that belongs to the signing key');
+  }
+  checks.push(`signature: ${verified.length} signature(s) verify with ${keyName}`);
+  const named = verified.map((p) => parseSimpleSigning(p).critical.image['docker-manifest-digest']);
+  if (!named.includes(m.digest)) {
+    throw fail('signature-wrong-digest', `the signature payload names ${named.join(', ')}, not this image's manifest ${m.digest}`,
+      'the signature belongs to another image; sign this image');
+  }
+  checks.push(`payload: names manifest ${m.digest}`);
+
+  const attImage = await store.manifest(cosignTag(m.digest, 'att'));
+  const statements: { predicateType: string; predicate: any }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const l of attImage ? parse(attImage.bytes, 'attestation manifest').layers ?? [] : []) {
+    if (l.mediaType !== DSSE_MEDIA_TYPE) continue;
+    const pt = l.annotations?.predicateType ?? '(unknown predicate)';
+    const env = parseEnvelope(await checkedBlob(store, l, `attestation ${pt}`), `attestation ${pt}`);
+    const body = env.payloadType === IN_TOTO_PAYLOAD_TYPE ? openEnvelope(env, key) : undefined;
+    if (!body) throw fail('attestation-signature-invalid', `attestation ${pt} is not signed by ${keyName} (DSSE signature does not verify)`);
+    const st = JSON.parse(body.toString('utf8')) as { predicateType: string; predicate: unknown; subject?: { digest?: { sha256?: string } }[] };
+    const subjects = (st.subject ?? []).map((s) => `sha256:${s.digest?.sha256}`);
+    if (!subjects.includes(m.digest)) {
+      throw fail('attestation-wrong-subject', `attestation ${st.predicateType} is about ${subjects.join(', ') || 'nothing'}, not this image ${m.digest}`,
+        'the attestation was made for another image; re-sign with this image\'s evidence');
+    }
+    statements.push(st);
+  }
+  checks.push(`attestations: ${statements.length} DSSE attestation(s) signed by ${keyName} name this image`);
+
+  const prov = statements.find((s) => s.predicateType === SLSA_PROVENANCE_V1);
+  if (prov) {
+    const installed = await imagePackages(layers, store.where);
+    comparePackages(prov.predicate, installed);
+    checks.push(`provenance: ${installed.length} package(s) in status.d match the provenance's resolved packages`);
+  }
+  return { digest: m.digest, checks };
+}
+
+/** Throws unless the provenance's image packages equal the installed packages (name, version, architecture). */
+export function comparePackages(predicate: any, installed: InstalledPackage[]): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const deps: { uri?: string; annotations?: Record<string, string> }[] = predicate?.buildDefinition?.resolvedDependencies ?? [];
+  const role = deps.some((d) => d.annotations?.[ROLE_ANNOTATION]);
+  const key = (p: { name: string; version: string; architecture?: string }) => `${p.name}=${p.version}${p.architecture ? ':' + p.architecture : ''}`;
+  const declared = new Set(deps.filter((d) => !role || d.annotations?.[ROLE_ANNOTATION] === 'image')
+    .map((d) => (d.uri ? parseDebPurl(d.uri) : undefined)).filter((p) => p !== undefined).map((p) => key(p!)));
+  const actual = new Set(installed.map(key));
+  const missing = [...declared].filter((k) => !actual.has(k)).sort();
+  const extra = [...actual].filter((k) => !declared.has(k)).sort();
+  if (missing.length || extra.length) {
+    throw fail('provenance-packages-mismatch', `the image's packages differ from its provenance: ${[
+      extra.length ? `in the image but not the provenance: ${extra.slice(0, 5).join(', ')}` : '',
+      missing.length ? `in the provenance but not the image: ${missing.slice(0, 5).join(', ')}` : '',
+    ].filter(Boolean).join('; ')}`);
+  }
+}
