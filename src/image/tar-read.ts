@@ -19,6 +19,8 @@ export const DEFAULT_LIMITS: TarLimits = { maxEntries: 1_000_000, maxBytes: 64 *
 export interface TarItem {
   entry: FileEntry;
   body: AsyncIterable<Uint8Array>;
+  /** Byte offset of the entry's data in the (uncompressed) stream. */
+  dataOffset: number;
 }
 
 const TYPES: Record<string, EntryType> = { '0': 'file', '\0': 'file', '7': 'file', '1': 'hardlink', '2': 'symlink', '5': 'dir' };
@@ -103,7 +105,7 @@ export async function* readTar(src: AsyncIterable<Uint8Array>, opts: { limits?: 
       const body = (async function* () {
         for await (const c of r.chunks(dataSize - consumed)) { consumed += c.length; yield c; }
       })();
-      yield { entry, body };
+      yield { entry, body, dataOffset: r.position };
       const left = skipAfter - consumed;
       const want = left + padOf(skipAfter);
       if ((await r.skip(want)) < want) bad(where, `archive ends inside "${path}"`);
