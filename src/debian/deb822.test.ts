@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clearsignedBody, field, formatStanza, parseDeb822 } from './deb822.js';
+
+test('parses stanzas, continuation lines and comments', () => {
+  const text = 'Package: a\nDescription: short\n long line\n .\n more\n\n# comment\nPackage: b\nversion: 1\n';
+  const st = parseDeb822(text);
+  assert.equal(st.length, 2);
+  assert.equal(st[0]!.Description, 'short\nlong line\n\nmore');
+  assert.equal(field(st[1]!, 'Version'), '1');
+  assert.equal(field(st[1]!, 'Missing'), undefined);
+});
+
+test('handles CRLF and several blank lines', () => {
+  assert.deepEqual(parseDeb822('A: 1\r\n\r\n\r\nB: 2\r\n'), [{ A: '1' }, { B: '2' }]);
+});
+
+test('rejects a line that is not a field', () => {
+  assert.throws(() => parseDeb822('Package a\n'), /not a field/);
+  assert.throws(() => parseDeb822(' continuation first\n'), /continuation/);
+});
+
+test('strips an InRelease clear signature and dash-escaping', () => {
+  const signed = '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nOrigin: Debian\nCodename: bookworm\n- -dashed: x\n-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\n';
+  const body = clearsignedBody(signed);
+  assert.equal(body, 'Origin: Debian\nCodename: bookworm\n-dashed: x\n');
+  assert.equal(parseDeb822(body)[0]!.Codename, 'bookworm');
+  assert.equal(clearsignedBody('A: 1\n'), 'A: 1\n');
+});
+
+test('formats stanzas with continuation lines and skips empty fields', () => {
+  assert.equal(formatStanza([['Package', 'a'], ['Depends', undefined], ['Description', 'x\ny\n\nz']]), 'Package: a\nDescription: x\n y\n .\n z\n');
+  const round = parseDeb822(formatStanza([['Description', 'x\n\nz']]))[0]!;
+  assert.equal(round.Description, 'x\n\nz');
+});
