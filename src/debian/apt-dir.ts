@@ -38,6 +38,7 @@ export function aptConfig(root: string, architecture: string): string {
     `Acquire::Languages "none";`,
     `Acquire::GzipIndexes "false";`,
     `Acquire::Retries "3";`,
+    `APT::Sandbox::User "root";`,
     `Acquire::http::Timeout "30";`,
     `Acquire::https::Timeout "30";`,
     '',

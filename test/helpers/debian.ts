@@ -1,0 +1,30 @@
+// Shared setup for the Debian engine integration tests: the shared package cache and the C builder lock.
+import { lockPackages } from '../../src/debian/engine.js';
+import { defaultCacheDir } from '../../src/debian/cache.js';
+import { readHostSources } from '../../src/debian/host-sources.js';
+import type { AptSource } from '../../src/debian/sources.js';
+import type { Lock } from '../../src/debian/types.js';
+import { memoryLog } from '../../src/log.js';
+
+/** The cache shared by all tests and runs ($AIRLOCK_CACHE or ~/.cache/airlock). */
+export const cacheDir = defaultCacheDir(process.env);
+
+/** The C builder set used across the integration tests. */
+export const C_BUILDER = ['gcc', 'make', 'libc6-dev'];
+/** A small runtime set. */
+export const C_RUNTIME = ['libc6', 'libssl3'];
+/** Fixed config digest for test locks. */
+export const TEST_DIGEST = 'f'.repeat(64);
+
+/** Locks the C builder set against the host's sources through the shared cache. */
+export async function cLock(opts: { offline?: boolean; cache?: string } = {}): Promise<Lock> {
+  return lockPackages(
+    { builder: C_BUILDER, runtime: C_RUNTIME, architecture: 'amd64', configDigest: TEST_DIGEST },
+    { cache: opts.cache ?? cacheDir, log: memoryLog(), offline: opts.offline ?? false },
+  );
+}
+
+/** The host's first binary source (the real mirror, read from /etc/apt at run time). */
+export function hostMirror(): AptSource {
+  return readHostSources('amd64')[0]!;
+}

@@ -1,0 +1,80 @@
+// Resolution against the real mirror: the C builder set, runtime closure, pins, byte-identical locks, distinct errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { lockPackages } from '../../src/debian/engine.js';
+import { serializeLock, parseLock } from '../../src/debian/lock.js';
+import { parseSources, renderSources } from '../../src/debian/sources.js';
+import { sourcesKey } from '../../src/debian/apt-dir.js';
+import { AirlockError } from '../../src/errors.js';
+import { memoryLog } from '../../src/log.js';
+import { C_BUILDER, C_RUNTIME, TEST_DIGEST, cLock, cacheDir, hostMirror } from '../helpers/debian.js';
+
+const isErr = (code: string, re?: RegExp) => (e: unknown) =>
+  e instanceof AirlockError && e.code === code && e.exitCode === 3 && (!re || re.test(e.message));
+
+const lockWith = (builder: string[], extra: { sources?: string; keyring?: string; offline?: boolean } = {}) =>
+  lockPackages(
+    { builder, runtime: [], architecture: 'amd64', configDigest: TEST_DIGEST, sources: extra.sources, keyring: extra.keyring },
+    { cache: cacheDir, log: memoryLog(), offline: extra.offline ?? false },
+  );
+
+test('C builder set: full closure with essentials, usrmerge and apt; runtime closure without tools', async () => {
+  const lock = await cLock();
+  const names = new Set(lock.sets.builder.map((p) => p.name));
+  for (const n of [...C_BUILDER, 'gcc-12', 'cpp-12', 'libc6', 'dash', 'bash', 'dpkg', 'coreutils', 'base-files', 'usrmerge', 'apt', 'libssl3']) {
+    assert.ok(names.has(n), `builder set has ${n}`);
+  }
+  assert.ok(lock.sets.builder.length > 100);
+  const rt = lock.sets.runtime.map((p) => p.name);
+  assert.ok(rt.includes('libc6') && rt.includes('libssl3') && rt.includes('libgcc-s1'), rt.join(' '));
+  for (const tool of ['dpkg', 'bash', 'dash', 'coreutils', 'perl-base', 'debconf', 'libc-bin', 'apt', 'usrmerge']) assert.ok(!rt.includes(tool), `runtime has no ${tool}`);
+  const libc = lock.sets.builder.find((p) => p.name === 'libc6')!;
+  assert.equal(libc.source, 'glibc');
+  assert.match(libc.sha256, /^[0-9a-f]{64}$/);
+  assert.match(libc.filename, /^pool\/main\/g\/glibc\/libc6_.*_amd64\.deb$/);
+  assert.deepEqual(libc.depends, ['libgcc-s1']);
+  assert.ok(lock.sets.builder.every((p) => p.depends.every((d) => names.has(d))), 'depends resolve within the set');
+  assert.equal(lock.codename, 'bookworm');
+  assert.equal(lock.osVersion, '12');
+  assert.ok(lock.indexEpoch > 1.6e9);
+  assert.ok(lock.repositories.every((r) => /^[0-9a-f]{64}$/.test(r.inRelease)));
+  assert.deepEqual(parseLock(serializeLock(lock)), parseLock(serializeLock(lock)));
+});
+
+test('two lock runs are byte-identical, also offline from the cached lists', async () => {
+  const a = serializeLock(await cLock());
+  const b = serializeLock(await cLock());
+  const c = serializeLock(await cLock({ offline: true }));
+  assert.equal(a, b);
+  assert.equal(a, c);
+});
+
+test('name=version requests are honoured', async () => {
+  const base = await cLock();
+  const make = base.sets.builder.find((p) => p.name === 'make')!;
+  const pinned = await lockWith([`make=${make.version}`]);
+  assert.equal(pinned.sets.builder.find((p) => p.name === 'make')!.version, make.version);
+});
+
+test('errors: unknown package, impossible version, unsatisfiable — distinct, exit code 3', async () => {
+  await assert.rejects(lockWith(['gcc', 'no-such-package-airlock']), isErr('unknown-package', /no-such-package-airlock/));
+  await assert.rejects(lockWith(['make=0.0.0-airlock']), isErr('impossible-version', /make=0\.0\.0-airlock/));
+  await assert.rejects(lockWith(['systemd-sysv', 'sysvinit-core']), isErr('unsatisfiable'));
+  await assert.rejects(lockWith(['Bad Name']), isErr('bad-package-name'));
+});
+
+test('errors: bad signature and unreachable mirror; no lists are kept for them', async () => {
+  const m = hostMirror();
+  const wrongKey = renderSources([{ ...m, signedBy: '/usr/share/keyrings/nodesource.gpg' }]);
+  await assert.rejects(lockWith(['make'], { sources: wrongKey }), isErr('bad-signature', new RegExp(m.suite)));
+  const dead = 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://127.0.0.1:9/debian bookworm main\n';
+  await assert.rejects(lockWith(['make'], { sources: dead }), isErr('mirror-unreachable', /127\.0\.0\.1:9/));
+  await assert.rejects(lockWith(['make'], { sources: dead, offline: true }), isErr('offline-no-lists'));
+  for (const text of [wrongKey, dead]) {
+    const lists = join(cacheDir, 'apt', sourcesKey(parseSources(text, 'amd64'), 'amd64'), 'state', 'lists');
+    assert.ok(existsSync(lists));
+    assert.deepEqual(readdirSync(lists).filter((f) => f.endsWith('InRelease') || f.endsWith('Packages')), [], 'no unverified index is kept');
+  }
+});
