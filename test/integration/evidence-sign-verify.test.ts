@@ -129,7 +129,8 @@ test('a tampered layer fails with its own message', () => {
   const hex = imgA.layer.digest.slice(7);
   const data = join(reg.root, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
   const bytes = readFileSync(data);
-  bytes[bytes.length - 20] ^= 0xff;
+  const i = bytes.length - 20;
+  bytes[i] = bytes[i]! ^ 0xff;
   writeFileSync(data, bytes);
   const v = cli('verify', `docker://${reg.host}/demo/app:v1`, '--key', 'signer.pub', '--insecure');
   assert.equal(v.code, 6);

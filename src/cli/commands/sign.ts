@@ -8,7 +8,7 @@ import { openImageStore } from '../../evidence/store/open.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 
-const usage = 'airlock sign IMAGE --key FILE [--insecure] [--evidence DIR]   (IMAGE: docker://HOST/REPO:TAG or oci:DIR[:TAG])';
+const usage = 'airlock sign IMAGE --key FILE [--insecure] [--name REPO] [--evidence DIR]   (IMAGE: docker://HOST/REPO:TAG or oci:DIR[:TAG])';
 
 /** Reads a key file, naming it in the error. */
 export async function readKeyFile(path: string): Promise<string> {
@@ -25,12 +25,12 @@ export const command: Command = {
   usage,
   async run(argv, ctx) {
     const { values, positionals } = parse('sign', usage, argv, {
-      key: { type: 'string' }, insecure: { type: 'boolean' }, evidence: { type: 'string' }, quiet: { type: 'boolean' },
+      key: { type: 'string' }, insecure: { type: 'boolean' }, name: { type: 'string' }, evidence: { type: 'string' }, quiet: { type: 'boolean' },
     });
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'sign: needs one IMAGE and --key FILE', { hint: `usage: ${usage}` });
     const keyPath = resolve(ctx.cwd, values.key);
     const key = loadPrivateKey(await readKeyFile(keyPath), keyPath, ctx.env.AIRLOCK_KEY_PASSWORD || undefined);
-    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd });
+    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, ...(values.name ? { repository: values.name } : {}) });
     const statements = values.evidence
       ? await evidenceStatements(resolve(ctx.cwd, values.evidence), store.repository, (await store.resolve()).digest)
       : [];

@@ -10,7 +10,7 @@ import { writeAtomic } from '../../evidence/write-evidence.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 
-const usage = 'airlock vex --scan REPORT PROD-IMAGE [--out FILE] [--insecure] [--distro debian-12]';
+const usage = 'airlock vex --scan REPORT PROD-IMAGE [--out FILE] [--insecure] [--name REPO] [--distro debian-12]';
 
 export const command: Command = {
   name: 'vex',
@@ -18,7 +18,7 @@ export const command: Command = {
   usage,
   async run(argv, ctx) {
     const { values, positionals } = parse('vex', usage, argv, {
-      scan: { type: 'string' }, out: { type: 'string' }, insecure: { type: 'boolean' }, distro: { type: 'string' }, quiet: { type: 'boolean' },
+      scan: { type: 'string' }, out: { type: 'string' }, insecure: { type: 'boolean' }, name: { type: 'string' }, distro: { type: 'string' }, quiet: { type: 'boolean' },
     });
     if (positionals.length !== 1 || !values.scan) throw new AirlockError('usage', 'bad-arguments', 'vex: needs --scan REPORT and one IMAGE', { hint: `usage: ${usage}` });
     const reportPath = resolve(ctx.cwd, values.scan);
@@ -26,7 +26,7 @@ export const command: Command = {
       throw new AirlockError('usage', 'scan-not-found', `cannot read scan report ${reportPath}`, { cause, hint: 'pass `trivy image -f json` or `grype -o json` output of the dev image' });
     });
     const { findings } = parseScanReport(text, reportPath);
-    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd });
+    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, ...(values.name ? { repository: values.name } : {}) });
     const m = await store.resolve();
     const manifest = JSON.parse(m.bytes.toString('utf8')) as { config?: { digest: string }; layers?: { digest: string }[] };
     if (!manifest.config || !manifest.layers) throw new AirlockError('usage', 'unsupported-manifest', `${store.where} is an index; pass one platform's prod image`);

@@ -18,10 +18,10 @@ function layoutRepository(dir: string, reference: string | undefined): string {
   return basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
 }
 
-/** The store for `ref` (docker://… over http when `insecure`, oci:DIR[:TAG] or a layout folder relative to `cwd`). */
-export function openImageStore(ref: string, opts: { insecure: boolean; cwd: string }): ImageStore {
+/** The store for `ref`: docker://… (http when `insecure`), oci:DIR[:TAG] or a layout folder relative to `cwd`; `repository` names a layout's image in payloads and purls. */
+export function openImageStore(ref: string, opts: { insecure: boolean; cwd: string; repository?: string }): ImageStore {
   const r = parseImageRef(ref);
   if (r.kind === 'registry') return registryStore(r.host, r.repository, r.reference, opts.insecure);
   const dir = resolve(opts.cwd, r.dir);
-  return layoutStore(dir, r.reference, layoutRepository(dir, r.reference));
+  return layoutStore(dir, r.reference, opts.repository ?? layoutRepository(dir, r.reference));
 }
