@@ -1,6 +1,8 @@
 // cosign's storage model: `.sig` and `.att` manifests whose layers carry signatures and DSSE envelopes.
-import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
+import { sha256 } from '../image/digest.js';
+import { manifestBytes } from '../image/manifest.js';
+import { MediaType } from '../image/media-types.js';
 
 /** Media type of a signature layer (the simple-signing payload). */
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -10,8 +12,8 @@ export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 /** Layer annotation naming an attestation's predicate type. */
 export const PREDICATE_TYPE_ANNOTATION = 'predicateType';
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+export const OCI_MANIFEST = MediaType.manifest;
+export const OCI_CONFIG = MediaType.config;
 
 /** A blob with its descriptor fields. */
 export interface Blob {
@@ -32,7 +34,7 @@ export interface CosignImage {
 
 /** `sha256:<hex>` of bytes. */
 export function sha256Digest(bytes: Uint8Array): string {
-  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+  return sha256(bytes);
 }
 
 /** The tag cosign stores `kind` under for an image digest: `sha256-<hex>.sig` / `.att`. */
@@ -56,16 +58,9 @@ export function attestationLayer(envelope: Buffer, predicateType: string): Blob 
   return layerBlob(envelope, DSSE_MEDIA_TYPE, { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: predicateType });
 }
 
-// Descriptor JSON in go-containerregistry's field order (mediaType, size, digest, annotations).
-function desc(b: Blob): Record<string, unknown> {
-  return { mediaType: b.mediaType, size: b.size, digest: b.digest, ...(b.annotations ? { annotations: sortedRecord(b.annotations) } : {}) };
-}
+const desc = (b: Blob) => ({ mediaType: b.mediaType, digest: sha256(b.bytes), size: b.size, ...(b.annotations ? { annotations: b.annotations } : {}) });
 
-function sortedRecord(r: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
-}
-
-/** Builds the manifest and config the way cosign writes them (zero-time config, diff_ids = layer digests). */
+/** Builds the manifest (with the image model's fixed key order) and a config as cosign writes it (zero time, diff_ids = layer digests). */
 export function cosignImage(layers: Blob[]): CosignImage {
   if (layers.length === 0) throw new AirlockError('internal', 'empty-signature-image', 'a cosign signature image needs at least one layer');
   const zero = '0001-01-01T00:00:00Z';
@@ -79,9 +74,8 @@ export function cosignImage(layers: Blob[]): CosignImage {
   };
   const cfgBytes = Buffer.from(JSON.stringify(cfg));
   const config: Blob = { mediaType: OCI_CONFIG, digest: sha256Digest(cfgBytes), size: cfgBytes.length, bytes: cfgBytes };
-  const manifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: desc(config), layers: layers.map(desc) };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest));
-  return { manifestBytes, digest: sha256Digest(manifestBytes), config, layers };
+  const bytes = Buffer.from(manifestBytes({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: desc(config), layers: layers.map(desc) }));
+  return { manifestBytes: bytes, digest: sha256Digest(bytes), config, layers };
 }
 
 /** Adds layers to an existing signature image, skipping ones with the same digest (cosign appends on re-sign). */
