@@ -1,8 +1,9 @@
 // The config's only file-system access: read airlock.yaml (and the build context's ignore file).
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { parseConfig, type LoadedConfig } from './parse.js';
+import { ALWAYS_IGNORED, compileIgnore, IGNORE_FILES, type IgnoreMatcher } from './ignore.js';
 
 export type { LoadedConfig } from './parse.js';
 
@@ -26,4 +27,25 @@ export async function loadConfig(file: string, opts: { architecture: string }): 
     });
   }
   return parseConfig(text, { file: abs, displayName: file, architecture: opts.architecture });
+}
+
+/** The build context's ignore rules: `.airlockignore` when present, else `.dockerignore`, else none; `always` as in compileIgnore. */
+export async function loadIgnore(sourceDir: string, always: readonly string[] = ALWAYS_IGNORED): Promise<{ file?: string; matcher: IgnoreMatcher }> {
+  for (const name of IGNORE_FILES) {
+    const file = join(sourceDir, name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new AirlockError('usage', 'ignore-unreadable', `cannot read ${file}: ${(e as Error).message}`, { hint: 'check the file\'s permissions', cause: e });
+    }
+    try {
+      return { file, matcher: compileIgnore(text, always) };
+    } catch (e) {
+      if (e instanceof AirlockError) throw new AirlockError('usage', e.code, `${file}: ${e.message.replace(/^ignore file /, '')}`, { ...(e.hint ? { hint: e.hint } : {}), cause: e });
+      throw e;
+    }
+  }
+  return { matcher: compileIgnore('', always) };
 }

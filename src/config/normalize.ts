@@ -47,11 +47,11 @@ export function parseMode(mode: string | number): number | undefined {
   return /^0?[0-7]{3,4}$/.test(s) ? parseInt(s, 8) : undefined;
 }
 
-/** Splits an artifact `from` into its root and a clean relative path. */
+/** Splits an artifact `from` into its root and a clean relative path ('' = the root itself; may start with '..', which rules reject). */
 export function artifactSource(from: string): { root: 'out' | 'src'; path: string } {
   const src = from.startsWith('src:');
-  const rel = posix.normalize(src ? from.slice(4) : from).replace(/^\/+/, '');
-  return { root: src ? 'src' : 'out', path: rel === '.' ? '' : rel.replace(/\/+$/, '') };
+  const rel = posix.normalize(src ? from.slice(4) : from).replace(/^\/+/, '').replace(/\/+$/, '');
+  return { root: src ? 'src' : 'out', path: rel === '.' ? '' : rel };
 }
 
 function artifact(a: NonNullable<WrittenConfig['artifacts']>[number]): ArtifactSpec {

@@ -1,5 +1,6 @@
 // Config text → Config, warnings and digest, or one ConfigError listing every problem with file:line:col (pure).
-import { WrittenConfigSchema } from './schema.js';
+import { ZodArray, ZodObject, ZodOptional, type z } from 'zod';
+import { WrittenConfigSchema, type WrittenConfig } from './schema.js';
 import { normalize } from './normalize.js';
 import { checkRules } from './rules.js';
 import { configDigest } from './digest.js';
@@ -30,6 +31,39 @@ function place(src: YamlSource, file: string, problems: ConfigProblem[]): Positi
   return problems.map((p) => ({ ...p, file, position: src.positionOf(p.path, p.atKey ?? false) }));
 }
 
+/** A harmless stand-in for an invalid list item, so the rules keep the other items' indexes. */
+const PLACEHOLDER_ITEM: Record<string, unknown> = { artifacts: 'placeholder', packages: 'placeholder', dev_packages: 'placeholder' };
+
+function unwrap(s: z.ZodType): z.ZodType {
+  return s instanceof ZodOptional ? unwrap(s.unwrap() as z.ZodType) : s;
+}
+
+/** The parts that are valid on their own (sections, their fields, list items), so the rules can still check them. */
+function validParts(value: Record<string, unknown>): WrittenConfig {
+  const out: Record<string, unknown> = { name: 'placeholder', base_language: 'c' };
+  const shape = WrittenConfigSchema.shape as Record<string, z.ZodType>;
+  for (const [k, v] of Object.entries(value)) {
+    const schema = shape[k];
+    if (!schema) continue;
+    const whole = schema.safeParse(v);
+    if (whole.success) { out[k] = whole.data; continue; }
+    const inner = unwrap(schema);
+    if (inner instanceof ZodObject && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const fields: Record<string, unknown> = {};
+      for (const [f, fv] of Object.entries(v)) {
+        const r = (inner.shape as Record<string, z.ZodType>)[f]?.safeParse(fv);
+        if (r?.success) fields[f] = r.data;
+      }
+      const r = inner.safeParse(fields);
+      if (r.success) out[k] = r.data;
+    } else if (inner instanceof ZodArray && Array.isArray(v) && k in PLACEHOLDER_ITEM) {
+      const r = inner.safeParse(v.map((item) => (inner.element as z.ZodType).safeParse(item).success ? item : PLACEHOLDER_ITEM[k]));
+      if (r.success) out[k] = r.data;
+    }
+  }
+  return out as WrittenConfig;
+}
+
 /** Parses and validates config text; throws ConfigError (usage, exit 2) with all problems. */
 export function parseConfig(text: string, inputs: ParseInputs): LoadedConfig {
   const shown = inputs.displayName ?? inputs.file;
@@ -42,7 +76,12 @@ export function parseConfig(text: string, inputs: ParseInputs): LoadedConfig {
     throw new ConfigError(shown, [{ path: [], message, file: shown, position: src.positionOf([]) }]);
   }
   const parsed = WrittenConfigSchema.safeParse(src.value);
-  if (!parsed.success) throw new ConfigError(shown, place(src, shown, issuesToProblems(parsed.error.issues, src.value, WrittenConfigSchema)));
+  if (!parsed.success) {
+    const problems = issuesToProblems(parsed.error.issues, src.value, WrittenConfigSchema);
+    const partial = validParts(src.value as Record<string, unknown>);
+    const more = checkRules(partial, normalize(partial, { file: inputs.file, architecture: inputs.architecture })).errors;
+    throw new ConfigError(shown, place(src, shown, [...problems, ...more]));
+  }
   const config = normalize(parsed.data, { file: inputs.file, architecture: inputs.architecture });
   const rules = checkRules(parsed.data, config);
   if (rules.errors.length) throw new ConfigError(shown, place(src, shown, rules.errors));

@@ -37,6 +37,9 @@ const TYPE_NAMES: Record<string, string> = {
   string: 'a string', number: 'a number', boolean: 'a boolean (true or false)', array: 'a list', object: 'a map', record: 'a map',
 };
 
+/** Words YAML 1.1 read as booleans but YAML 1.2 (and airlock) reads as strings. */
+const YAML11_BOOLEANS: Record<string, string> = { yes: 'true', no: 'false', on: 'true', off: 'false', y: 'true', n: 'false', true: 'true', false: 'false' };
+
 function valueAt(root: unknown, path: ConfigPath): unknown {
   let v = root;
   for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined;
@@ -89,9 +92,16 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
         out.push({ path, message: `${own ? iss.message : `expected ${[...new Set(types)].join(' or ')}`}, got ${got}` });
         break;
       }
-      case 'invalid_type':
-        out.push({ path, message: own ? `${iss.message}, got ${got}` : valueAt(root, path) === undefined ? `required: expected ${TYPE_NAMES[iss.expected] ?? iss.expected}` : `expected ${TYPE_NAMES[iss.expected] ?? iss.expected}, got ${got}` });
+      case 'invalid_type': {
+        const v = valueAt(root, path);
+        const boolean = iss.expected === 'boolean' && typeof v === 'string' ? YAML11_BOOLEANS[v.toLowerCase()] : undefined;
+        out.push({
+          path,
+          message: own ? `${iss.message}, got ${got}` : v === undefined ? `missing required key \`${String(path[path.length - 1])}\` (${TYPE_NAMES[iss.expected] ?? iss.expected})` : `expected ${TYPE_NAMES[iss.expected] ?? iss.expected}, got ${got}`,
+          ...(boolean ? { suggestion: boolean } : {}),
+        });
         break;
+      }
       case 'invalid_value': {
         const values = iss.values.map(String);
         const v = valueAt(root, path);

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import type { WrittenConfig } from './schema.js';
 import type { Config } from './types.js';
 import type { ConfigProblem } from './problems.js';
-import { parseMode } from './normalize.js';
+import { artifactSource, parseMode } from './normalize.js';
 import { parseSize } from './size.js';
 import { splitCommand } from './command.js';
 
@@ -17,12 +17,12 @@ function artifactRules(w: WrittenConfig, errors: ConfigProblem[]): void {
   (w.artifacts ?? []).forEach((a, i) => {
     const entry = typeof a === 'string' ? { from: a } : a;
     const fromPath = typeof a === 'string' ? ['artifacts', i] : ['artifacts', i, 'from'];
-    const src = entry.from.startsWith('src:');
-    const rel = posix.normalize(src ? entry.from.slice(4) : entry.from).replace(/^\/+/, '');
+    const { root: fromRoot, path: rel } = artifactSource(entry.from);
+    const src = fromRoot === 'src';
     const root = src ? 'the source tree' : 'the install root $AIRLOCK_OUT';
     if (rel === '..' || rel.startsWith('../')) errors.push({ path: fromPath, message: `\`${entry.from}\` escapes ${root}; artifact paths must stay inside it` });
-    else if (rel === '.' || rel === '') errors.push({ path: fromPath, message: `\`${entry.from}\` names all of ${root}; name the files or folders that cross the airlock` });
-    if (src && entry.to === undefined) errors.push({ path: ['artifacts', i], message: `\`to\` is required for \`${entry.from}\` (where should the file go in the images?)` });
+    else if (rel === '') errors.push({ path: fromPath, message: `\`${entry.from}\` names all of ${root}; name the files or folders that cross the airlock` });
+    else if (src && entry.to === undefined) errors.push({ path: ['artifacts', i], message: `\`to\` is required for \`${entry.from}\` (where should the file go in the images?)` });
     if (entry.to !== undefined) {
       if (!entry.to.startsWith('/')) errors.push({ path: ['artifacts', i, 'to'], message: `expected an absolute path (starting with /), got \`${entry.to}\`` });
       else if (posix.normalize(entry.to) === '/') errors.push({ path: ['artifacts', i, 'to'], message: 'cannot replace the root folder /' });

@@ -23,7 +23,8 @@ export const PackageItem = z
     ],
     { error: 'expected a package name, "name=version", or a one-key map {name: version}' },
   )
-  .describe('A Debian package: `curl`, `curl=7.88.1-10+deb12u8`, or `{curl: 7.88.1-10+deb12u8}`.');
+  .describe('A Debian package: `curl`, `curl=7.88.1-10+deb12u8`, or `{curl: 7.88.1-10+deb12u8}`.')
+  .meta({ id: 'package' });
 
 /** A list of package requests. */
 export const PackageList = z.array(PackageItem);
@@ -83,23 +84,23 @@ export const BuildFlags = z.strictObject({
 const SIZE = /^[0-9]+(\.[0-9]+)?\s*([kKmMgGtT][iI]?[bB]|[bB])?$/;
 const flag = (what: string, dflt: string) => z.boolean().optional().describe(`Optional. ${what} Default: ${dflt}.`);
 
-function variant(name: string, d: { tools: boolean; source: boolean; tests: boolean; strip: boolean }) {
+function variant(d: { tools: boolean; source: boolean; tests: boolean; strip: boolean }) {
   return z.strictObject({
     include_build_tools: flag('Include the compiler and build tools (the builder root file system).', String(d.tools)),
     include_source: flag('Include the source tree at /src.', String(d.source)),
     include_tests: flag('Include the tests (and run them as the test entrypoint).', String(d.tests)),
     strip_binaries: flag('Strip ELF artifacts with the builder\'s own strip.', String(d.strip)),
     max_size: z.union([z.string().regex(SIZE, { error: 'expected a size such as "50MB", "1.5 GiB" or a number of bytes' }), z.number().int().nonnegative()]).optional().describe('Optional. Size budget (compressed), e.g. "50MB" (10^6), "1.5 GiB" (2^30) or bytes. Default: none.'),
-  }).describe(`Optional. Settings of the ${name} image.`);
+  });
 }
 
 const debugTools = z.array(z.string().regex(PACKAGE_NAME, { error: 'expected a Debian package name' })).optional().describe('Optional. Debugging packages added to dev. Default: [gdb, strace].');
 
 /** `variants`: per-image switches with per-variant defaults. */
 export const Variants = z.strictObject({
-  dev: variant('dev', { tools: true, source: true, tests: true, strip: false }).extend({ debug_tools: debugTools }).optional(),
-  prod: variant('prod', { tools: false, source: false, tests: false, strip: true }).optional(),
-  test: variant('test', { tools: true, source: true, tests: true, strip: false }).optional(),
+  dev: variant({ tools: true, source: true, tests: true, strip: false }).extend({ debug_tools: debugTools }).optional().describe('Optional. Settings of the dev image (builder + dev packages + debug tools + source, shell, user dev).'),
+  prod: variant({ tools: false, source: false, tests: false, strip: true }).optional().describe('Optional. Settings of the prod image (runtime packages + artifacts, no shell, user 65532).'),
+  test: variant({ tools: true, source: true, tests: true, strip: false }).optional().describe('Optional. Settings of the test image (builder + source + tests; runs build.test).'),
 });
 
 /** `debian`: where packages come from. */

@@ -56,6 +56,8 @@ export function suggest(written: string, known: readonly string[]): string | und
   if (alias && known.includes(alias)) return alias;
   const folded = known.find((k) => fold(k) === fold(written));
   if (folded) return folded;
+  const prefixed = written.length >= 2 ? known.filter((k) => k.startsWith(written.toLowerCase())) : [];
+  if (prefixed.length === 1) return prefixed[0];
   let best: string | undefined;
   let bestDistance = written.length <= 3 ? 2 : 3;
   for (const k of [...known].sort()) {

@@ -1,0 +1,82 @@
+// The seeds' configs load as written; the nested packages form; scalars keep their text; the digest tracks resolution inputs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from './parse.js';
+
+const samples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'config-samples');
+const load = (text: string, file = '/project/airlock.yaml') => parseConfig(text, { file, displayName: 'airlock.yaml', architecture: 'amd64' });
+const sample = (name: string) => parseConfig(readFileSync(join(samples, name), 'utf8'), { file: join(samples, name), architecture: 'amd64' });
+
+test('every seed sample loads', () => {
+  const files = readdirSync(samples).filter((f) => f.startsWith('seed-') && f.endsWith('.yaml'));
+  assert.ok(files.length >= 6, `expected the seed samples, found ${files.join(', ')}`);
+  for (const f of files) assert.doesNotThrow(() => sample(f), f);
+});
+
+test('seed: my-application (nested packages form, gcc-12, hardening maximum)', () => {
+  const { config, warnings } = sample('seed-my-application.yaml');
+  assert.equal(config.name, 'my-application');
+  assert.equal(config.language, 'c');
+  assert.equal(config.version, 'gcc-12');
+  assert.deepEqual(config.devPackages.map((p) => p.name), ['cmake', 'autotools-dev', 'automake', 'libtool', 'python3-dev', 'git']);
+  assert.deepEqual(config.packages.map((p) => p.name), ['curl', 'ca-certificates', 'libssl3']);
+  assert.equal(config.buildFlags.hardening, 'maximum');
+  assert.deepEqual(warnings, []);
+});
+
+test('seed: web-service (version 3.12, pinned {name: version} packages)', () => {
+  const { config } = sample('seed-web-service.yaml');
+  assert.equal(config.language, 'python');
+  assert.equal(config.version, '3.12');
+  assert.deepEqual(config.packages, [{ name: 'fastapi', version: '0.104.1' }, { name: 'uvicorn', version: '0.24.0' }]);
+  assert.deepEqual(config.devPackages.map((p) => p.name), ['pytest', 'black', 'mypy', 'ipython']);
+});
+
+test('seed: go-api, variants and deployment policy', () => {
+  assert.equal(sample('seed-go-api.yaml').config.version, '1.21');
+  const v = sample('seed-my-service-variants.yaml');
+  assert.equal(v.config.variants.prod.stripBinaries, true);
+  assert.equal(v.config.variants.test.includeSource, true, 'test default kept when the seed leaves it out');
+  assert.match(v.warnings[0]!, /base_language is not set; using the C toolchain/);
+  const p = sample('seed-deployment-policy.yaml').config.deploymentPolicy;
+  assert.deepEqual(p, {
+    production: { allowed_tags: ['my-service:*-prod', 'my-service:latest'], forbidden_tags: ['my-service:*-dev'] },
+    development: { allowed_tags: ['my-service:*-dev', 'my-service:*-prod'] },
+  });
+});
+
+test('nested and flat package forms normalize the same, and give the same digest', () => {
+  const flat = load('name: a\nbase_language: c\ndev_packages: [cmake]\npackages: [curl]\n');
+  const nested = load('name: a\nbase_language: c\npackages:\n  dev_packages: [cmake]\n  packages: [curl]\n');
+  assert.deepEqual(nested.config, flat.config);
+  assert.equal(nested.digest, flat.digest);
+});
+
+test('scalars keep the text written where a string is meant', () => {
+  const { config } = load([
+    'name: a', 'base_language: go', 'version: 1.10', 'tag: 2.0', 'packages: [{foo: 1.10}]',
+    'artifacts: [{from: usr/bin/a, mode: 0755}, {from: usr/bin/b, mode: 644}]',
+    'runtime: {env: {DEBUG: yes, N: 010}, user: 1000}',
+  ].join('\n'));
+  assert.equal(config.version, '1.10');
+  assert.equal(config.tag, '2.0');
+  assert.deepEqual(config.packages, [{ name: 'foo', version: '1.10' }]);
+  assert.deepEqual(config.artifacts!.map((a) => a.mode), [0o755, 0o644]);
+  assert.deepEqual(config.runtime.env, { DEBUG: 'yes', N: '010' });
+  assert.equal(config.runtime.user, '1000');
+});
+
+test('the digest ignores what does not change resolution and where the config lives', () => {
+  const base = 'name: a\nbase_language: c\npackages: [curl]\ndebian: {keyring: keys/archive.gpg}\n';
+  const d = load(base).digest;
+  assert.match(d, /^[0-9a-f]{64}$/);
+  assert.equal(load(base, '/elsewhere/deep/airlock.yaml').digest, d, 'moving the project keeps the digest');
+  assert.equal(load(`# comment\n${base}tag: v2\nruntime: {cmd: [x]}\n`).digest, d, 'tag, runtime and comments do not count');
+  assert.notEqual(load(base.replace('[curl]', '[curl, wget]')).digest, d);
+  assert.notEqual(load(base.replace('[curl]', '[curl=7.88.1-10]')).digest, d);
+  assert.notEqual(load(base.replace('c\n', 'cpp\n')).digest, d);
+  assert.notEqual(parseConfig(base, { file: '/p/airlock.yaml', architecture: 'arm64' }).digest, d);
+});

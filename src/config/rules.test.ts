@@ -1,0 +1,62 @@
+// Cross-field rules: warnings for risky choices, errors for impossible ones, all collected together.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkRules } from './rules.js';
+import { normalize } from './normalize.js';
+import { WrittenConfigSchema } from './schema.js';
+import { parseConfig } from './parse.js';
+
+const rules = (w: unknown) => {
+  const written = WrittenConfigSchema.parse(w);
+  const r = checkRules(written, normalize(written, { file: '/p/airlock.yaml', architecture: 'amd64' }));
+  return { errors: r.errors.map((p) => `${p.path.join('.')}: ${p.message}`), warnings: r.warnings.map((p) => `${p.path.join('.')}: ${p.message}`) };
+};
+
+test('a plain config has no problems', () => {
+  assert.deepEqual(rules({ name: 'a', base_language: 'c', packages: ['curl'], artifacts: ['/usr/bin/a'] }), { errors: [], warnings: [] });
+});
+
+test('prod carrying tools, source or tests is a warning each; so is root and hardening none', () => {
+  const r = rules({ name: 'a', base_language: 'c', variants: { prod: { include_build_tools: true, include_source: true, include_tests: true }, test: { include_tests: false } }, runtime: { user: '0:0' }, build_flags: { hardening: 'none' } });
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.warnings.length, 6);
+  assert.ok(r.warnings.some((w) => w.startsWith('variants.prod.include_build_tools: prod will contain the compiler')));
+  assert.ok(r.warnings.some((w) => w.startsWith('variants.prod.include_source:')));
+  assert.ok(r.warnings.some((w) => w.startsWith('variants.test.include_tests: the test image will have no tests')));
+  assert.ok(r.warnings.some((w) => w.startsWith('runtime.user: the images run as root (0:0)')));
+  assert.ok(r.warnings.some((w) => w.startsWith('build_flags.hardening: hardening is off')));
+  assert.match(rules({ name: 'a', base_language: 'c', runtime: { user: 'root' } }).warnings[0]!, /run as root/);
+  assert.deepEqual(rules({ name: 'a', base_language: 'c', runtime: { user: '65532:65532' } }).warnings, []);
+});
+
+test('artifact paths may not escape their root, and destinations must be absolute', () => {
+  const r = rules({ name: 'a', base_language: 'c', artifacts: ['usr/../../x', 'src:../secret', { from: 'src:a/b' }, { from: 'x', to: 'rel' }, { from: 'y', to: '/' }, '/', 'src:./'] });
+  assert.deepEqual(r.errors, [
+    'artifacts.0: `usr/../../x` escapes the install root $AIRLOCK_OUT; artifact paths must stay inside it',
+    'artifacts.1: `src:../secret` escapes the source tree; artifact paths must stay inside it',
+    'artifacts.2: `to` is required for `src:a/b` (where should the file go in the images?)',
+    'artifacts.3.to: expected an absolute path (starting with /), got `rel`',
+    'artifacts.4.to: cannot replace the root folder /',
+    'artifacts.5: `/` names all of the install root $AIRLOCK_OUT; name the files or folders that cross the airlock',
+    'artifacts.6: `src:./` names all of the source tree; name the files or folders that cross the airlock',
+  ]);
+});
+
+test('duplicate packages: conflicting pins are errors, repeats are warnings', () => {
+  const r = rules({ name: 'a', base_language: 'c', packages: ['curl=1.0-1', 'zlib1g'], dev_packages: ['zlib1g', { curl: '2.0-1' }] });
+  assert.deepEqual(r.errors, ['packages.0: `curl` is requested as 1.0-1 here and as 2.0-1 in dev_packages']);
+  assert.deepEqual(r.warnings, ['packages.1: `zlib1g` is already listed in dev_packages']);
+});
+
+test('one-line apt sources are checked line by line', () => {
+  const r = rules({ name: 'a', base_language: 'c', debian: { sources: ['deb http://127.0.0.1/debian bookworm main', 'http://127.0.0.1/debian bookworm'] } });
+  assert.deepEqual(r.errors, ['debian.sources.1: expected "deb URI SUITE [COMPONENT…]" or deb822 text, got "http://127.0.0.1/debian bookworm"']);
+});
+
+test('warnings come back positioned and sorted from parseConfig', () => {
+  const { warnings } = parseConfig('name: a\nbase_language: c\nruntime:\n  user: 0\nvariants:\n  prod:\n    include_source: true\n', { file: '/p/airlock.yaml', displayName: 'airlock.yaml', architecture: 'amd64' });
+  assert.deepEqual(warnings, [
+    'airlock.yaml:4:9: runtime.user: the images run as root (0); prod is safer as a non-root user (default 65532:65532)',
+    'airlock.yaml:7:21: variants.prod.include_source: prod will contain the source tree; the airlock keeps them out of prod by default',
+  ]);
+});
