@@ -5,10 +5,11 @@ import { AirlockError } from '../../errors.js';
 import { loadPrivateKey } from '../../evidence/keys.js';
 import { evidenceStatements, signImage } from '../../evidence/sign-image.js';
 import { openImageStore } from '../../evidence/store/open.js';
+import { saveSignedLayout } from '../../evidence/store/save-layout.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 
-const usage = 'airlock sign IMAGE --key FILE [--insecure] [--name REPO] [--evidence DIR]   (IMAGE: docker://HOST/REPO:TAG or oci:DIR[:TAG])';
+const usage = 'airlock sign IMAGE --key FILE [--insecure] [--name REPO] [--evidence DIR] [--save DIR]   (IMAGE: docker://HOST/REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE)';
 
 /** Reads a key file, naming it in the error. */
 export async function readKeyFile(path: string): Promise<string> {
@@ -25,7 +26,7 @@ export const command: Command = {
   usage,
   async run(argv, ctx) {
     const { values, positionals } = parse('sign', usage, argv, {
-      key: { type: 'string' }, insecure: { type: 'boolean' }, name: { type: 'string' }, evidence: { type: 'string' }, quiet: { type: 'boolean' },
+      key: { type: 'string' }, save: { type: 'string' }, insecure: { type: 'boolean' }, name: { type: 'string' }, evidence: { type: 'string' }, quiet: { type: 'boolean' },
     });
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'sign: needs one IMAGE and --key FILE', { hint: `usage: ${usage}` });
     const keyPath = resolve(ctx.cwd, values.key);
@@ -36,6 +37,11 @@ export const command: Command = {
       : [];
     const r = await signImage(store, key, statements);
     ctx.log.info(`signed ${store.where}@${r.digest}`);
+    if (values.save) {
+      const dir = resolve(ctx.cwd, values.save);
+      await saveSignedLayout(store, dir);
+      ctx.log.info(`saved the image with its signature and attestations to ${dir} (cosign --local-image layout)`);
+    }
     ctx.stdout(`${r.digest}\n${r.signatureTag}\n${r.attestationTag ? `${r.attestationTag} (${r.attestations.join(', ')})\n` : ''}`);
     return 0;
   },

@@ -8,7 +8,7 @@ import { parse } from '../args.js';
 import type { Command } from '../command.js';
 import { readKeyFile } from './sign.js';
 
-const usage = 'airlock verify IMAGE --key PUB [--insecure]   (IMAGE: docker://HOST/REPO:TAG or oci:DIR[:TAG])';
+const usage = 'airlock verify IMAGE --key PUB [--insecure]   (IMAGE: docker://HOST/REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE)';
 
 export const command: Command = {
   name: 'verify',

@@ -1,12 +1,13 @@
-// Image references the evidence commands accept: docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:REF], or a layout folder.
+// Image references the evidence commands accept: docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:REF], docker-archive:FILE, or a layout folder.
 import { AirlockError } from '../../errors.js';
 
 /** A parsed image reference. */
 export type ImageRef =
   | { kind: 'registry'; host: string; repository: string; reference: string; text: string }
-  | { kind: 'layout'; dir: string; reference?: string; text: string };
+  | { kind: 'layout'; dir: string; reference?: string; text: string }
+  | { kind: 'archive'; file: string; text: string };
 
-const USAGE = 'use docker://HOST[:PORT]/REPO[:TAG|@sha256:…] or oci:DIR[:TAG] (or a path to an OCI layout folder)';
+const USAGE = 'use docker://HOST[:PORT]/REPO[:TAG|@sha256:…], oci:DIR[:TAG], docker-archive:FILE (or a path to an OCI layout folder)';
 
 /** Parses an image reference; a bare path names an OCI layout folder. */
 export function parseImageRef(text: string): ImageRef {
@@ -36,7 +37,12 @@ export function parseImageRef(text: string): ImageRef {
     const m = /^(.*?):([^/:]+)$/.exec(rest);
     return m ? { kind: 'layout', dir: m[1]!, reference: m[2]!, text } : { kind: 'layout', dir: rest, text };
   }
-  if (/^[a-z-]+:\/\//.test(text) || text.startsWith('docker-archive:')) {
+  if (text.startsWith('docker-archive:')) {
+    const file = text.slice('docker-archive:'.length);
+    if (!file) throw new AirlockError('usage', 'bad-image-ref', `'${text}' names no file`, { hint: USAGE });
+    return { kind: 'archive', file, text };
+  }
+  if (/^[a-z-]+:\/\//.test(text)) {
     throw new AirlockError('usage', 'bad-image-ref', `unsupported image reference '${text}'`, { hint: USAGE });
   }
   return { kind: 'layout', dir: text, text };
