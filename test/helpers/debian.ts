@@ -28,3 +28,23 @@ export async function cLock(opts: { offline?: boolean; cache?: string } = {}): P
 export function hostMirror(): AptSource {
   return readHostSources('amd64')[0]!;
 }
+
+/**
+ * Body of the offline child process (run inside `unshare -n`): proves there is no network, then locks, fetches and
+ * builds the builder rootfs from `cache` with offline=true. Prints one JSON line with the results.
+ */
+export async function offlineChild(cache: string): Promise<void> {
+  const { fetchLocked } = await import('../../src/debian/engine.js');
+  const { ensureBuilderRootfs } = await import('../../src/debian/rootfs.js');
+  const { serializeLock } = await import('../../src/debian/lock.js');
+  const { sha256File } = await import('../../src/debian/cache.js');
+  let network = true;
+  try { await fetch(`${hostMirror().uri}/`, { signal: AbortSignal.timeout(5000) }); } catch { network = false; }
+  const log = memoryLog();
+  const lock = await cLock({ offline: true, cache });
+  const debs = await fetchLocked(lock, { cache, log, offline: true });
+  const t0 = Date.now();
+  const rootfs = await ensureBuilderRootfs(lock, { cache, log, offline: true });
+  const ms = Date.now() - t0;
+  process.stdout.write(`${JSON.stringify({ network, lock: serializeLock(lock), debs: debs.size, tarSha: await sha256File(rootfs.tar), key: rootfs.key, ms })}\n`);
+}

@@ -1,0 +1,97 @@
+// Builder rootfs and runtime extraction from the C lock: configured system, warm reuse, an offline rebuild inside
+// `unshare -n` that is byte-identical to the online one, runtime entries and package ownership.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilderRootfs } from '../../src/debian/rootfs.js';
+import { fetchLocked } from '../../src/debian/engine.js';
+import { serializeLock } from '../../src/debian/lock.js';
+import { sha256File } from '../../src/debian/cache.js';
+import { packageOwningPath } from '../../src/debian/owner.js';
+import { readOsRelease, runtimeEntries } from '../../src/debian/runtime.js';
+import { memoryLog } from '../../src/log.js';
+import { cLock, cacheDir } from '../helpers/debian.js';
+
+test('builder rootfs: configured system with /bin/sh and cc, reused warm in seconds; runtime content; owners', async () => {
+  const lock = await cLock();
+  const t0 = Date.now();
+  const r = await ensureBuilderRootfs(lock, { cache: cacheDir, log: memoryLog(), offline: false });
+  const first = Date.now() - t0;
+  assert.ok(existsSync(r.tar) && existsSync(r.dir));
+  assert.equal(readlinkSync(join(r.dir, 'bin')), 'usr/bin', 'merged /usr');
+  assert.ok(lstatSync(join(r.dir, 'usr/bin/sh')).isSymbolicLink());
+  assert.equal(readlinkSync(join(r.dir, 'etc/alternatives/cc')), '/usr/bin/gcc', 'cc alternative set by maintainer scripts');
+  assert.equal(lstatSync(join(r.dir, 'usr/bin/sudo'), { throwIfNoEntry: false }), undefined);
+  assert.equal(lstatSync(join(r.dir, 'usr/bin/make')).uid, 0);
+  const cc = execFileSync('chroot', [r.dir, '/bin/sh', '-c', 'cc --version && dpkg-query -W -f "\\${Package}\\n" | wc -l'], { encoding: 'utf8' });
+  assert.match(cc, /^cc \(Debian 12/);
+  assert.equal(Number(cc.trim().split('\n').pop()), lock.sets.builder.length, 'dpkg knows exactly the locked builder set');
+  assert.equal(existsSync(join(r.dir, 'etc/apt/sources.list')), false, 'no build-time repository path leaks into the rootfs');
+
+  const t1 = Date.now();
+  const again = await ensureBuilderRootfs(lock, { cache: cacheDir, log: memoryLog(), offline: true });
+  const warm = Date.now() - t1;
+  assert.deepEqual(again, r);
+  assert.ok(warm < 5000, `warm ${warm} ms`);
+  console.log(`builder rootfs: first call ${first} ms, warm ${warm} ms`);
+
+  assert.equal(packageOwningPath(r.dir, '/lib/x86_64-linux-gnu/libc.so.6'), 'libc6');
+  assert.equal(packageOwningPath(r.dir, '/usr/lib/x86_64-linux-gnu/libc.so.6'), 'libc6');
+  assert.equal(packageOwningPath(r.dir, '/usr/lib/x86_64-linux-gnu/libssl.so.3'), 'libssl3');
+  assert.equal(packageOwningPath(r.dir, 'usr/bin/make'), 'make');
+  assert.equal(packageOwningPath(r.dir, '/no/such/file'), undefined);
+
+  const osRelease = await readOsRelease(lock, cacheDir);
+  assert.match(osRelease.osRelease, /^ID=debian$/m);
+  assert.match(osRelease.debianVersion, /^12\.\d+/);
+  const entries = await runtimeEntries(lock.sets.runtime, { cache: cacheDir, osRelease });
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  assert.deepEqual(entries.map((e) => e.path), [...entries.map((e) => e.path)].sort());
+  assert.equal(byPath.get('lib')?.linkname, 'usr/lib');
+  assert.equal(byPath.get('usr/lib/x86_64-linux-gnu/libc.so.6')?.type, 'file');
+  assert.ok(byPath.get('usr/lib/x86_64-linux-gnu/libc.so.6')!.size > 1_000_000);
+  assert.equal(byPath.get('usr/lib64/ld-linux-x86-64.so.2')?.type, 'symlink');
+  assert.ok(byPath.get('usr/share/doc/libc6/copyright')?.type === 'file');
+  assert.ok(!entries.some((e) => /^usr\/share\/(man|info|locale|lintian)\//.test(e.path) || /changelog/.test(e.path)));
+  assert.ok(!entries.some((e) => /(^|\/)(bin\/(sh|bash|dash)|bin\/dpkg|bin\/apt)$/.test(e.path)), 'no shell or package manager');
+  for (const p of lock.sets.runtime) {
+    assert.ok(byPath.has(`var/lib/dpkg/status.d/${p.name}`) && byPath.has(`var/lib/dpkg/status.d/${p.name}.md5sums`), p.name);
+  }
+  const read = async (path: string) => { let s = ''; for await (const c of byPath.get(path)!.open!()) s += Buffer.from(c).toString(); return s; };
+  const status = await read('var/lib/dpkg/status.d/libssl3');
+  assert.match(status, /^Package: libssl3\n/);
+  assert.match(status, new RegExp(`^Version: ${lock.sets.runtime.find((p) => p.name === 'libssl3')!.version.replace(/[+.]/g, '\\$&')}$`, 'm'));
+  assert.match(await read('var/lib/dpkg/status.d/libssl3.md5sums'), /^[0-9a-f]{32} {2}usr\/lib\/x86_64-linux-gnu\/libssl\.so\.3$/m);
+  assert.equal(await read('etc/debian_version'), osRelease.debianVersion);
+  const ld = byPath.get('usr/lib64/ld-linux-x86-64.so.2')!;
+  assert.equal(byPath.get(ld.linkname!.replace(/^\/lib\//, 'usr/lib/'))?.type, 'file', 'the loader symlink resolves through the merged /lib');
+});
+
+test('offline inside `unshare -n`: lock, fetch and a fresh rootfs build from the cache; the tar is byte-identical', async () => {
+  const lock = await cLock();
+  await fetchLocked(lock, { cache: cacheDir, log: memoryLog(), offline: false });
+  const online = await ensureBuilderRootfs(lock, { cache: cacheDir, log: memoryLog(), offline: false });
+  const onlineSha = await sha256File(online.tar);
+
+  const cache = mkdtempSync(join(tmpdir(), 'airlock-offline-'));
+  try {
+    mkdirSync(join(cache, 'debs'), { recursive: true });
+    execFileSync('cp', ['-al', join(cacheDir, 'debs', 'sha256'), join(cache, 'debs', 'sha256')]);
+    execFileSync('cp', ['-a', join(cacheDir, 'apt'), join(cache, 'apt')]);
+    const script = `import('${join(process.cwd(), 'test/helpers/debian.ts')}').then((m) => m.offlineChild(${JSON.stringify(cache)}))`;
+    const r = spawnSync('unshare', ['-n', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.equal(out.network, false, 'no network inside the namespace');
+    assert.equal(out.lock, serializeLock(lock), 'the offline lock equals the online one');
+    assert.equal(out.key, online.key);
+    assert.equal(out.tarSha, onlineSha, 'two rootfs builds from one lock are byte-identical');
+    assert.ok(!existsSync(join(cache, 'rootfs', `${online.key}.work-${r.pid}`)));
+    console.log(`offline cold rootfs build: ${out.ms} ms; tar ${readFileSync(online.tar).length} bytes sha256 ${onlineSha}`);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
