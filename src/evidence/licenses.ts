@@ -11,8 +11,9 @@ const DEBIAN_TO_SPDX: Record<string, string> = {
   'ftl': 'FTL', 'bsl-1.0': 'BSL-1.0', 'unicode-dfs-2016': 'Unicode-DFS-2016', 'gcc-exception-3.1': 'GCC-exception-3.1',
 };
 
-/** License names declared in a machine-readable (DEP-5) copyright file, sorted and unique; [] when none. */
+/** License names declared in a machine-readable (DEP-5) copyright file, sorted and unique; [] for free-form files. */
 export function licensesFromCopyright(text: string): string[] {
+  if (!/^\s*Format:\s*\S*copyright-format/i.test(text)) return [];
   const names = new Set<string>();
   for (const m of text.matchAll(/^License:[ \t]*(\S[^\n]*)$/gim)) {
     for (const part of m[1]!.split(/\s+(?:or|and|,)\s+|\s*,\s*|\s+with\s+.*$/i)) {

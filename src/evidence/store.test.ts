@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseImageRef } from './store/image-ref.js';
+import { comparePackages } from './verify-image.js';
+import { parseStatus } from './image-packages.js';
+import { debPurl, ociPurl, parseDebPurl } from './purl.js';
+import { cosignTag } from './cosign.js';
+import { uuidV5 } from './uuid.js';
+
+test('image references', () => {
+  assert.deepEqual(parseImageRef('docker://127.0.0.1:5000/demo/app:v1'), { kind: 'registry', host: '127.0.0.1:5000', repository: 'demo/app', reference: 'v1', text: 'docker://127.0.0.1:5000/demo/app:v1' });
+  const d = 'sha256:' + 'a'.repeat(64);
+  assert.equal((parseImageRef(`docker://h:1/x@${d}`) as any).reference, d);
+  assert.equal((parseImageRef('docker://h/x') as any).reference, 'latest');
+  assert.deepEqual(parseImageRef('oci:out/layout:prod'), { kind: 'layout', dir: 'out/layout', reference: 'prod', text: 'oci:out/layout:prod' });
+  assert.equal(parseImageRef('docker-archive:a.tar').kind, 'archive');
+  assert.throws(() => parseImageRef('docker://h/Bad'), /not a valid repository/);
+  assert.throws(() => parseImageRef('http://x/y'), /unsupported/);
+});
+
+test('purls: + encoded, epoch colon kept, qualifiers sorted; round trip', () => {
+  const p = debPurl({ name: 'attr', version: '1:2.4.47-2+b1', architecture: 'amd64' }, 'debian-12');
+  assert.equal(p, 'pkg:deb/debian/attr@1:2.4.47-2%2Bb1?arch=amd64&distro=debian-12');
+  assert.deepEqual(parseDebPurl(p), { name: 'attr', version: '1:2.4.47-2+b1', architecture: 'amd64' });
+  assert.equal(ociPurl('app', 'sha256:' + '0'.repeat(64)), 'pkg:oci/app@sha256%3A' + '0'.repeat(64));
+  assert.equal(cosignTag('sha256:' + 'f'.repeat(64), 'sig'), 'sha256-' + 'f'.repeat(64) + '.sig');
+});
+
+test('uuid v5 matches the RFC 4122 reference value', () => {
+  // Python: uuid.uuid5(uuid.NAMESPACE_DNS, 'python.org') == 886313e1-3b8a-5372-9b90-0c9aee199e5d
+  assert.equal(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '886313e1-3b8a-5372-9b90-0c9aee199e5d');
+});
+
+test('status parsing skips removed packages; provenance/package mismatches are named', () => {
+  const pkgs = parseStatus('Package: a\nVersion: 1\nArchitecture: amd64\n\nPackage: b\nStatus: deinstall ok config-files\nVersion: 2\n');
+  assert.deepEqual(pkgs, [{ name: 'a', version: '1', architecture: 'amd64' }]);
+  const pred = { buildDefinition: { resolvedDependencies: [
+    { uri: 'pkg:deb/debian/a@1?arch=amd64', annotations: { 'dev.airlock.role': 'image' } },
+    { uri: 'pkg:deb/debian/gcc@12?arch=amd64', annotations: { 'dev.airlock.role': 'builder' } },
+  ] } };
+  comparePackages(pred, pkgs);
+  assert.throws(() => comparePackages(pred, [...pkgs, { name: 'c', version: '3', architecture: 'amd64' }]), /in the image but not the provenance: c=3:amd64/);
+  assert.throws(() => comparePackages(pred, []), /in the provenance but not the image: a=1:amd64/);
+});
