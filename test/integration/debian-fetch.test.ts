@@ -47,7 +47,7 @@ test('a corrupted or truncated cached .deb is never used: offline it is an error
   const good = readFileSync(file);
 
   const flipped = Buffer.from(good);
-  flipped[flipped.length - 100] ^= 0xff;
+  flipped[flipped.length - 100] = flipped[flipped.length - 100]! ^ 0xff;
   writeFileSync(file, flipped);
   await assert.rejects(fetchLocked(make, { cache: cacheDir, log: memoryLog(), offline: true }), isErr('offline-not-cached', /make .*corrupted/));
   assert.equal(existsSync(file), false, 'the corrupted entry was deleted');
