@@ -136,3 +136,21 @@ test('cross-field rules are positioned too and reported with schema errors', () 
     '13:28 packages.1',
   ]);
 });
+
+test('keys at the wrong level say where they belong', () => {
+  const e = checkGolden('misplaced', [
+    'name: app',
+    'packages:',
+    '  dev_packages: [cmake]',
+    '  packages: [curl]',
+    '  build_flags:',
+    '    hardening: maximum',
+    'strip_binaries: true',
+    'entrypoint: [/usr/bin/app]',
+  ].join('\n'));
+  assert.deepEqual(e.problems.map((p) => p.message), [
+    '`build_flags` does not belong here; it goes at the top level (check the indentation)',
+    '`strip_binaries` does not belong here; it goes under `variants.dev`, `variants.prod` or `variants.test` (check the indentation)',
+    '`entrypoint` does not belong here; it goes under `runtime` (check the indentation)',
+  ]);
+});

@@ -44,4 +44,5 @@ test('the committed JSON Schema accepts the samples and rejects what the loader 
     { name: 'a', tag: '-bad' },
   ];
   for (const b of bad) assert.equal(validate(b), false, JSON.stringify(b));
+  assert.equal(validate({ name: 'a', 'x-common': { any: 'thing' } }), true, 'x- extension keys are allowed');
 });

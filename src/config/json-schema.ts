@@ -9,7 +9,8 @@ export const SCHEMA_PATH = 'schema/airlock.schema.json';
 export function configJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(WrittenConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
-  return { $schema, title: 'airlock.yaml', ...rest };
+  // Top-level `x-…` keys are extensions (anchors for aliases), ignored by the loader.
+  return { $schema, title: 'airlock.yaml', ...rest, patternProperties: { '^x-': {} } };
 }
 
 /** The schema file's exact text (2-space JSON, trailing newline). */

@@ -80,3 +80,9 @@ test('the digest ignores what does not change resolution and where the config li
   assert.notEqual(load(base.replace('c\n', 'cpp\n')).digest, d);
   assert.notEqual(parseConfig(base, { file: '/p/airlock.yaml', architecture: 'arm64' }).digest, d);
 });
+
+test('aliases resolve, and top-level x- keys hold anchors without being config', () => {
+  const { config } = load('x-base: &base [curl, ca-certificates]\nname: a\nbase_language: c\npackages: *base\ndev_packages: *base\n');
+  assert.deepEqual(config.packages.map((p) => p.name), ['curl', 'ca-certificates']);
+  assert.deepEqual(config.devPackages, config.packages);
+});

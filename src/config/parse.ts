@@ -31,6 +31,11 @@ function place(src: YamlSource, file: string, problems: ConfigProblem[]): Positi
   return problems.map((p) => ({ ...p, file, position: src.positionOf(p.path, p.atKey ?? false) }));
 }
 
+/** Top-level keys starting with `x-` are extensions (e.g. anchors to reuse with *aliases), ignored like in Compose files. */
+export function withoutExtensions(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('x-')));
+}
+
 /** A harmless stand-in for an invalid list item, so the rules keep the other items' indexes. */
 const PLACEHOLDER_ITEM: Record<string, unknown> = { artifacts: 'placeholder', packages: 'placeholder', dev_packages: 'placeholder' };
 
@@ -75,10 +80,11 @@ export function parseConfig(text: string, inputs: ParseInputs): LoadedConfig {
     const message = src.value === null ? 'the file is empty; expected a map with at least `name` (and usually `base_language`)' : 'expected a map of settings (name: …, base_language: …) at the top level';
     throw new ConfigError(shown, [{ path: [], message, file: shown, position: src.positionOf([]) }]);
   }
-  const parsed = WrittenConfigSchema.safeParse(src.value);
+  const value = withoutExtensions(src.value as Record<string, unknown>);
+  const parsed = WrittenConfigSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = issuesToProblems(parsed.error.issues, src.value, WrittenConfigSchema);
-    const partial = validParts(src.value as Record<string, unknown>);
+    const problems = issuesToProblems(parsed.error.issues, value, WrittenConfigSchema);
+    const partial = validParts(value);
     const more = checkRules(partial, normalize(partial, { file: inputs.file, architecture: inputs.architecture })).errors;
     throw new ConfigError(shown, place(src, shown, [...problems, ...more]));
   }

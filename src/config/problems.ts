@@ -64,6 +64,48 @@ export function knownKeysAt(schema: z.ZodType, path: ConfigPath): string[] {
   return [...new Set(keys)].sort();
 }
 
+/** Where each key may appear: key → dotted parents ('' = top level), e.g. strip_binaries → [variants.dev, variants.prod, variants.test]. */
+export function keyLocations(schema: z.ZodType): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (s: z.ZodType, at: string): void => {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault) return walk(s.unwrap() as z.ZodType, at);
+    if (s instanceof z.ZodUnion) return (s.options as z.ZodType[]).forEach((o) => walk(o, at));
+    if (s instanceof z.ZodArray) return walk(s.element as z.ZodType, `${at}[]`);
+    if (!(s instanceof z.ZodObject)) return;
+    for (const [k, v] of Object.entries(s.shape as Record<string, z.ZodType>)) {
+      const list = out.get(k) ?? [];
+      if (!list.includes(at)) list.push(at);
+      out.set(k, list);
+      walk(v, at ? `${at}.${k}` : k);
+    }
+  };
+  walk(schema, '');
+  return out;
+}
+
+function placesText(places: string[]): string {
+  const nested = places.filter((p) => p).map((p) => `\`${p}\``);
+  const list = (xs: string[]) => (xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+  const parts = [...(places.includes('') ? ['at the top level'] : []), ...(nested.length ? [`under ${list(nested)}`] : [])];
+  return parts.join(' or ');
+}
+
+function unknownKey(key: string, path: ConfigPath, schema: z.ZodType): ConfigProblem {
+  const known = knownKeysAt(schema, path);
+  const here = path.filter((k) => typeof k === 'string').join('.');
+  const elsewhere = (keyLocations(schema).get(key) ?? []).filter((p) => p.replace(/\[\]/g, '') !== here && p.split('.').pop() !== key);
+  const at = [...path, key];
+  if (key === 'debug_tools') {
+    return { path: at, atKey: true, message: 'unknown key `debug_tools`: debugging tools are only added to the dev image (variants.dev.debug_tools)' };
+  }
+  if (elsewhere.length) {
+    return { path: at, atKey: true, message: `\`${key}\` does not belong here; it goes ${placesText(elsewhere)} (check the indentation)` };
+  }
+  const suggestion = suggest(key, known);
+  const message = `unknown key \`${key}\`${suggestion ? '' : `; expected one of: ${known.join(', ')}`}`;
+  return { path: at, message, atKey: true, ...(suggestion ? { suggestion } : {}) };
+}
+
 /** Turns zod issues into problems: one per unknown key, unions reduced to the branch the user meant. */
 export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unknown, schema: z.ZodType, base: ConfigPath = []): ConfigProblem[] {
   const out: ConfigProblem[] = [];
@@ -73,14 +115,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
     const own = iss.message.startsWith('expected');
     switch (iss.code) {
       case 'unrecognized_keys':
-        for (const key of iss.keys) {
-          const known = knownKeysAt(schema, path);
-          const suggestion = suggest(key, known);
-          const message = key === 'debug_tools'
-            ? 'unknown key `debug_tools`: debugging tools are only added to the dev image (variants.dev.debug_tools)'
-            : `unknown key \`${key}\`${suggestion ? '' : `; expected one of: ${known.join(', ')}`}`;
-          out.push({ path: [...path, key], message, atKey: true, ...(suggestion ? { suggestion } : {}) });
-        }
+        for (const key of iss.keys) out.push(unknownKey(key, path, schema));
         break;
       case 'invalid_union': {
         const meant = iss.errors.filter((b) => !(b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0));

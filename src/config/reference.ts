@@ -59,6 +59,7 @@ export function renderReference(schema: Json): string {
     '',
     'Scalars keep the text you wrote where a string is meant: `version: 1.10` is "1.10", `mode: 0755` is octal 0755.',
     'Booleans are YAML 1.2: write `true`/`false` (`yes`/`no` are strings and are rejected with a suggestion).',
+    'Top-level keys starting with `x-` are ignored: use them to hold anchors (`x-common: &common …`) reused with aliases (`*common`).',
     '',
     '| Field | Type | Required | Description |',
     '|---|---|---|---|',

@@ -10,7 +10,6 @@ export const KEY_ALIASES: Record<string, string> = {
   build_packages: 'dev_packages',
   build_dependencies: 'dev_packages',
   builddeps: 'dev_packages',
-  hardening: 'build_flags',
   policy: 'deployment_policy',
   image: 'name',
   context: 'source',

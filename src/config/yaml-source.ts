@@ -1,5 +1,5 @@
 // YAML text → plain value plus a position finder, keeping line:col for every node (pure; the text is passed in).
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 /** A path into the config: keys and list indexes. */
 export type ConfigPath = (string | number)[];
@@ -31,17 +31,30 @@ function isTextual(path: ConfigPath): boolean {
   return TEXTUAL.some((t) => t.length === path.length && t.every((k, i) => k === '*' || k === path[i]));
 }
 
-/** Converts a YAML node to a plain value; keys are strings. */
-function toPlain(node: unknown, path: ConfigPath): unknown {
+/** More alias uses than this is an alias bomb, not a config. */
+const MAX_ALIASES = 1000;
+
+/** Converts a YAML node to a plain value (keys as strings, aliases resolved); `state.aliases` counts alias uses. */
+function toPlain(node: unknown, path: ConfigPath, doc: Document, state: { aliases: number; active: Set<unknown> }): unknown {
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (++state.aliases > MAX_ALIASES || state.active.has(target)) throw new RangeError('too many or recursive aliases');
+    state.active.add(target);
+    try {
+      return toPlain(target, path, doc, state);
+    } finally {
+      state.active.delete(target);
+    }
+  }
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      out[key] = toPlain(pair.value, [...path, key]);
+      out[key] = toPlain(pair.value, [...path, key], doc, state);
     }
     return out;
   }
-  if (isSeq(node)) return node.items.map((item, i) => toPlain(item, [...path, i]));
+  if (isSeq(node)) return node.items.map((item, i) => toPlain(item, [...path, i], doc, state));
   if (isScalar(node)) {
     const v = node.value;
     if ((typeof v === 'number' || typeof v === 'boolean') && isTextual(path) && typeof node.source === 'string') return node.source;
@@ -49,6 +62,10 @@ function toPlain(node: unknown, path: ConfigPath): unknown {
   }
   return node === null || node === undefined ? null : node;
 }
+
+const SYNTAX_MESSAGES: Record<string, string> = {
+  MULTIPLE_DOCS: 'the file holds several YAML documents (---); an airlock config is one document',
+};
 
 /** A parsed YAML config: its plain value, syntax problems, and where each path is. */
 export interface YamlSource {
@@ -65,10 +82,17 @@ export function parseYamlSource(text: string): YamlSource {
   const pos = (offset: number): Position => lineCounter.linePos(offset);
   const syntaxProblems = [...doc.errors].map((e) => ({
     position: pos(e.pos[0]),
-    message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+    message: SYNTAX_MESSAGES[e.code] ?? e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
   }));
+  let value: unknown = null;
+  try {
+    if (!syntaxProblems.length) value = toPlain(doc.contents, [], doc, { aliases: 0, active: new Set() });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    syntaxProblems.push({ position: pos(0), message: `aliases (*name) are used more than ${MAX_ALIASES} times or refer to themselves` });
+  }
   return {
-    value: toPlain(doc.contents, []),
+    value,
     syntaxProblems,
     positionOf(path, key = false) {
       let node: unknown = doc.contents;
@@ -76,6 +100,7 @@ export function parseYamlSource(text: string): YamlSource {
       for (let i = 0; i < path.length; i++) {
         const k = path[i]!;
         let next: unknown;
+        if (isAlias(node)) node = node.resolve(doc);
         if (isMap(node)) {
           const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
           if (!pair) break;

@@ -1,0 +1,44 @@
+// Property tests: any YAML gives a Config or one ConfigError with in-file positions (never a crash); command splitting round-trips.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { parseConfig } from './parse.js';
+import { ConfigError, keyLocations } from './problems.js';
+import { WrittenConfigSchema } from './schema.js';
+import { splitCommand } from './command.js';
+
+const keys = [...keyLocations(WrittenConfigSchema).keys(), 'zz', 'dev-packages', 'src:x'];
+const leaf = fc.oneof(fc.constantFrom('c', 'gcc-12', 'curl', '0755', '../x', 'src:a', '/usr/bin/a', '8080', '50MB', 'yes', ''), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+const value = fc.letrec((tie) => ({
+  v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.constantFrom(...keys), tie('v'), { maxKeys: 4 })),
+})).v;
+const config = fc.record({ name: fc.oneof(fc.constant('app'), fc.string()) }, { requiredKeys: [] }).chain((base) =>
+  fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 6 }).map((rest) => ({ ...base, ...rest })));
+
+function check(text: string): void {
+  try {
+    const r = parseConfig(text, { file: '/p/airlock.yaml', displayName: 'airlock.yaml', architecture: 'amd64' });
+    assert.match(r.digest, /^[0-9a-f]{64}$/);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const lineCount = text.split('\n').length;
+    assert.ok(e.problems.length > 0);
+    for (const p of e.problems) assert.ok(p.position.line >= 1 && p.position.line <= lineCount && p.position.col >= 1, JSON.stringify(p));
+  }
+}
+
+test('random configs are accepted or rejected cleanly, with positions inside the file', () => {
+  fc.assert(fc.property(config, (c) => check(stringify(c))), { numRuns: 400, seed: 42 });
+});
+
+test('random text never crashes the loader', () => {
+  fc.assert(fc.property(fc.string({ maxLength: 200 }), (t) => check(t)), { numRuns: 300, seed: 7 });
+});
+
+test('single-quoted words split back into the same argv', () => {
+  const word = fc.string({ minLength: 1, maxLength: 12 }).filter((w) => !w.includes("'"));
+  fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), (argv) => {
+    assert.deepEqual(splitCommand(argv.map((w) => `'${w}'`).join(' ')), { argv });
+  }), { numRuns: 300, seed: 3 });
+});
