@@ -7,6 +7,7 @@ import { attestation, PredicateType, statementBytes } from './attestation.js';
 import { cosignImage, cosignTag, signatureLayer } from './cosign.js';
 import { signBytes } from './keys.js';
 import { simpleSigningPayload } from './simple-signing.js';
+import { layoutStore } from './store/layout-store.js';
 import type { ImageStore } from './store/store.js';
 
 /** A statement to attach, already serialized. */
@@ -84,4 +85,11 @@ export async function evidenceStatements(dir: string, name: string, digest: stri
   throw new AirlockError('usage', 'no-evidence-for-image', `no provenance in ${dir} is about ${digest}`, {
     hint: subjects.length ? `provenance subjects found: ${subjects.join('; ')}` : 'the folder has no *.provenance.json; run airlock build first',
   });
+}
+
+/** Signs the image tagged `tag` in the OCI layout `dir` and attaches the evidence in `evidenceDir` (what `build --sign` does). */
+export async function signLayoutImage(dir: string, tag: string, repository: string, key: KeyObject, evidenceDir?: string): Promise<SignResult> {
+  const store = layoutStore(dir, tag, repository);
+  const statements = evidenceDir ? await evidenceStatements(evidenceDir, repository, (await store.resolve()).digest) : [];
+  return signImage(store, key, statements);
 }

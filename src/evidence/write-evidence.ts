@@ -9,6 +9,7 @@ import { signBytes } from './keys.js';
 import { provenanceJson } from './provenance.js';
 import { simpleSigningPayload } from './simple-signing.js';
 import { spdxJson } from './spdx.js';
+import { vexJson, type VexInput } from './vex.js';
 
 /** Paths of the files written for one variant. */
 export interface EvidencePaths {
@@ -50,4 +51,13 @@ export async function writeEvidence(outDir: string, input: EvidenceInput, opts: 
     await writeAtomic(paths.signature, signBytes(opts.key, payload).toString('base64'));
   }
   return paths;
+}
+
+/** Writes OUT/evidence/prod.vex.json (what `build --vex-scan REPORT` produces) and returns its path. */
+export async function writeVexFile(outDir: string, input: VexInput, variant = 'prod'): Promise<string> {
+  const dir = join(outDir, 'evidence');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${variant}.vex.json`);
+  await writeAtomic(path, vexJson(input));
+  return path;
 }
