@@ -39,7 +39,12 @@ async function statusFiles(layer: Buffer, files: Map<string, string>): Promise<v
     ex.on('entry', (h, stream, next) => {
       const name = h.name.replace(/^\.?\//, '');
       const base = name.split('/').pop() ?? '';
-      if (base.startsWith('.wh.')) files.delete(name.replace(/\.wh\.([^/]*)$/, '$1'));
+      if (base === '.wh..wh..opq') {
+        const dir = name.slice(0, -base.length);
+        for (const k of [...files.keys()]) if (k.startsWith(dir)) files.delete(k);
+      } else if (base.startsWith('.wh.')) {
+        files.delete(name.replace(/\.wh\.([^/]*)$/, '$1'));
+      }
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => { if (isStatusPath(name) && h.type === 'file') chunks.push(c); });
       stream.on('end', () => { if (isStatusPath(name) && h.type === 'file') files.set(name, Buffer.concat(chunks).toString('utf8')); next(); });

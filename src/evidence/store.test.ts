@@ -42,3 +42,26 @@ test('status parsing skips removed packages; provenance/package mismatches are n
   assert.throws(() => comparePackages(pred, [...pkgs, { name: 'c', version: '3', architecture: 'amd64' }]), /in the image but not the provenance: c=3:amd64/);
   assert.throws(() => comparePackages(pred, []), /in the provenance but not the image: a=1:amd64/);
 });
+
+test('image packages: later layers win, whiteouts and opaque dirs remove status files', async () => {
+  const { pack } = await import('tar-stream');
+  const { gzipSync } = await import('node:zlib');
+  const { imagePackages } = await import('./image-packages.js');
+  const tar = async (files: Record<string, string>) => {
+    const p = pack();
+    const chunks: Buffer[] = [];
+    p.on('data', (c: Buffer) => chunks.push(c));
+    const end = new Promise((r) => p.on('end', r));
+    for (const [name, body] of Object.entries(files)) p.entry({ name }, body);
+    p.finalize();
+    await end;
+    return Buffer.concat(chunks);
+  };
+  const st = (n: string, v: string) => `Package: ${n}\nVersion: ${v}\nArchitecture: amd64\n`;
+  const l1 = gzipSync(await tar({ 'var/lib/dpkg/status.d/a': st('a', '1'), 'var/lib/dpkg/status.d/b': st('b', '1'), 'var/lib/dpkg/status.d/b.md5sums': 'x' }));
+  const l2 = await tar({ 'var/lib/dpkg/status.d/a': st('a', '2'), 'var/lib/dpkg/status.d/.wh.b': '' });
+  assert.deepEqual(await imagePackages([l1, l2], 't'), [{ name: 'a', version: '2', architecture: 'amd64' }]);
+  const l3 = await tar({ 'var/lib/dpkg/status.d/.wh..wh..opq': '', 'var/lib/dpkg/status.d/c': st('c', '3') });
+  assert.deepEqual(await imagePackages([l1, l3], 't'), [{ name: 'c', version: '3', architecture: 'amd64' }]);
+  await assert.rejects(imagePackages([Buffer.from('not a tar at all, definitely not')], 'junk'), /cannot read the layers of junk/);
+});

@@ -14,6 +14,7 @@ import { writeVexFile } from '../../src/evidence/write-evidence.js';
 import { signLayoutImage } from '../../src/evidence/sign-image.js';
 import { loadPrivateKey } from '../../src/evidence/keys.js';
 import { parseScanReport } from '../../src/evidence/scan-report.js';
+import { validateLayout } from '../validate.js';
 
 const mainTs = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const trivy = fileURLToPath(new URL('../fixtures/evidence/trivy-dev.json', import.meta.url));
@@ -40,7 +41,8 @@ before(async () => {
   assert.equal(cli('keygen').code, 0);
 });
 
-test('sign writes .sig/.att into the layout with cosign kinds; skopeo reads them; verify passes', () => {
+test('sign writes .sig/.att into the layout with cosign kinds; skopeo reads them; verify passes', async () => {
+  await validateLayout(layout, 'v1');
   const s = cli('sign', `oci:${layout}:v1`, '--key', 'airlock.key', '--name', 'demo/app', '--evidence', 'out/evidence');
   assert.equal(s.code, 0, s.err);
   const idx = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
@@ -54,6 +56,8 @@ test('sign writes .sig/.att into the layout with cosign kinds; skopeo reads them
   const v = cli('verify', `oci:${layout}:v1`, '--key', 'airlock.pub');
   assert.equal(v.code, 0, v.err);
   assert.match(v.out, /provenance: 3 package\(s\)/);
+  // the layout stays valid (index.json schema, every blob hashes to its name, the image itself)
+  await validateLayout(layout, 'v1');
 });
 
 test('sign refuses evidence that is about another image', async () => {
