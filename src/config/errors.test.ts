@@ -154,3 +154,8 @@ test('keys at the wrong level say where they belong', () => {
     '`entrypoint` does not belong here; it goes under `runtime` (check the indentation)',
   ]);
 });
+
+test('invalid names get a valid spelling as a suggestion', () => {
+  const e = checkGolden('names', 'name: My App/Web_Service\ntag: v1.0+build 7\npackages: [Libssl3, python3_dev]\n');
+  assert.deepEqual(e.problems.map((p) => p.suggestion), ['my-app/web_service', 'v1.0-build-7', 'libssl3', 'python3-dev']);
+});

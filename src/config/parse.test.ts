@@ -86,3 +86,13 @@ test('aliases resolve, and top-level x- keys hold anchors without being config',
   assert.deepEqual(config.packages.map((p) => p.name), ['curl', 'ca-certificates']);
   assert.deepEqual(config.devPackages, config.packages);
 });
+
+test('settings written without a value count as not written; required ones are still required', () => {
+  const { config } = load('name: a\nbase_language: c\nbuild:\n  # steps: [make]\ndev_packages:\nvariants:\n  prod:\nruntime:\n  workdir:\n');
+  assert.deepEqual(config.build, {});
+  assert.deepEqual(config.devPackages, []);
+  assert.equal(config.variants.prod.stripBinaries, true);
+  assert.equal(config.runtime.workdir, undefined);
+  assert.throws(() => load('name:\nbase_language: c\n'), /name: missing required key `name`/);
+  assert.throws(() => load('name: a\nruntime:\n  env: {EMPTY: }\n'), /runtime\.env\.EMPTY: expected a string, a number or a boolean \(true or false\), got nothing/);
+});

@@ -4,8 +4,8 @@ import { WrittenConfigSchema, type WrittenConfig } from './schema.js';
 import { normalize } from './normalize.js';
 import { checkRules } from './rules.js';
 import { configDigest } from './digest.js';
-import { ConfigError, formatProblem, issuesToProblems, type ConfigProblem, type PositionedProblem } from './problems.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { ConfigError, formatProblem, issuesToProblems, knownKeysAt, type ConfigProblem, type PositionedProblem } from './problems.js';
+import { parseYamlSource, type ConfigPath, type YamlSource } from './yaml-source.js';
 import type { Config } from './types.js';
 
 /** What a valid config gives the rest of the tool. */
@@ -34,6 +34,19 @@ function place(src: YamlSource, file: string, problems: ConfigProblem[]): Positi
 /** Top-level keys starting with `x-` are extensions (e.g. anchors to reuse with *aliases), ignored like in Compose files. */
 export function withoutExtensions(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('x-')));
+}
+
+/** Settings written with no value (`build:` with every line commented out) count as not written; free maps (env, labels, policy) keep their nulls. */
+export function withoutEmptySettings(value: unknown, path: ConfigPath = []): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => withoutEmptySettings(v, [...path, i]));
+  if (value === null || typeof value !== 'object') return value;
+  const known = new Set(knownKeysAt(WrittenConfigSchema, path));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null && known.has(k)) continue;
+    out[k] = known.has(k) ? withoutEmptySettings(v, [...path, k]) : v;
+  }
+  return out;
 }
 
 /** A harmless stand-in for an invalid list item, so the rules keep the other items' indexes. */
@@ -80,7 +93,7 @@ export function parseConfig(text: string, inputs: ParseInputs): LoadedConfig {
     const message = src.value === null ? 'the file is empty; expected a map with at least `name` (and usually `base_language`)' : 'expected a map of settings (name: …, base_language: …) at the top level';
     throw new ConfigError(shown, [{ path: [], message, file: shown, position: src.positionOf([]) }]);
   }
-  const value = withoutExtensions(src.value as Record<string, unknown>);
+  const value = withoutEmptySettings(withoutExtensions(src.value as Record<string, unknown>)) as Record<string, unknown>;
   const parsed = WrittenConfigSchema.safeParse(value);
   if (!parsed.success) {
     const problems = issuesToProblems(parsed.error.issues, value, WrittenConfigSchema);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AirlockError } from '../errors.js';
 import { suggest } from './suggest.js';
+import { IMAGE_NAME, TAG } from './schema.js';
 import type { ConfigPath, Position } from './yaml-source.js';
 
 /** One problem in the config, before positioning. */
@@ -23,6 +24,9 @@ export function dottedPath(path: ConfigPath): string {
   }
   return out || '(top level)';
 }
+
+/** `a`, `a or b`, `a, b or c`. */
+export const orList = (xs: string[]): string => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
 
 /** A short description of a written value: `string "yes"`, `number 5`, `a list`, `a map`, `nothing`. */
 export function describeValue(v: unknown): string {
@@ -106,6 +110,25 @@ function unknownKey(key: string, path: ConfigPath, schema: z.ZodType): ConfigPro
   return { path: at, message, atKey: true, ...(suggestion ? { suggestion } : {}) };
 }
 
+/** A valid spelling of an invalid image name, tag or package name (lowercased, bad characters replaced), if one is obvious. */
+export function fixValue(path: ConfigPath, v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const top = path[0];
+  let fixed: string | undefined;
+  let valid: RegExp | undefined;
+  if (path.length === 1 && top === 'name') {
+    fixed = v.toLowerCase().replace(/[^a-z0-9._/-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').replace(/\/[^a-z0-9]+/g, '/');
+    valid = IMAGE_NAME;
+  } else if (path.length === 1 && top === 'tag') {
+    fixed = v.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 123);
+    valid = TAG;
+  } else if ((top === 'packages' || top === 'dev_packages') && typeof path[path.length - 1] === 'number') {
+    fixed = v.replace(/^[^=]+/, (n) => n.toLowerCase().replace(/_/g, '-'));
+    valid = /^[a-z0-9][a-z0-9+.-]+(=.+)?$/;
+  }
+  return fixed && fixed !== v && valid?.test(fixed) ? fixed : undefined;
+}
+
 /** Turns zod issues into problems: one per unknown key, unions reduced to the branch the user meant. */
 export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unknown, schema: z.ZodType, base: ConfigPath = []): ConfigProblem[] {
   const out: ConfigProblem[] = [];
@@ -124,7 +147,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
           break;
         }
         const types = iss.errors.flatMap((b) => b.filter((i) => i.code === 'invalid_type').map((i) => TYPE_NAMES[(i as { expected: string }).expected] ?? (i as { expected: string }).expected));
-        out.push({ path, message: `${own ? iss.message : `expected ${[...new Set(types)].join(' or ')}`}, got ${got}` });
+        out.push({ path, message: `${own ? iss.message : `expected ${orList([...new Set(types)])}`}, got ${got}` });
         break;
       }
       case 'invalid_type': {
@@ -150,8 +173,10 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
         out.push({ path, atKey: true, message: `invalid key \`${key}\`: ${first?.message.startsWith('expected') ? first.message : 'not allowed here'}` });
         break;
       }
-      default:
-        out.push({ path, message: own ? `${iss.message}, got ${got}` : `${iss.message.replace(/^Invalid input: /, '')}, got ${got}` });
+      default: {
+        const fixed = fixValue(path, valueAt(root, path));
+        out.push({ path, message: own ? `${iss.message}, got ${got}` : `${iss.message.replace(/^Invalid input: /, '')}, got ${got}`, ...(fixed ? { suggestion: fixed } : {}) });
+      }
     }
   }
   return out;
