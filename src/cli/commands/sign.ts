@@ -1,8 +1,7 @@
 // `airlock sign`: signs an image the way cosign does and attaches its evidence as DSSE attestations.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AirlockError } from '../../errors.js';
-import { loadPrivateKey } from '../../evidence/keys.js';
+import { readPrivateKeyFile } from '../../evidence/key-files.js';
 import { evidenceStatements, signImage } from '../../evidence/sign-image.js';
 import { openImageStore } from '../../evidence/store/open.js';
 import { saveSignedLayout } from '../../evidence/store/save-layout.js';
@@ -10,15 +9,6 @@ import { parse } from '../args.js';
 import type { Command } from '../command.js';
 
 const usage = 'airlock sign IMAGE --key FILE [--insecure] [--name REPO] [--evidence DIR] [--save DIR]   (IMAGE: docker://HOST/REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE)';
-
-/** Reads a key file, naming it in the error. */
-export async function readKeyFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new AirlockError('usage', 'key-not-found', `cannot read key file ${path}`, { cause, hint: "create a key pair with 'airlock keygen'" });
-  }
-}
 
 export const command: Command = {
   name: 'sign',
@@ -30,7 +20,7 @@ export const command: Command = {
     });
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'sign: needs one IMAGE and --key FILE', { hint: `usage: ${usage}` });
     const keyPath = resolve(ctx.cwd, values.key);
-    const key = loadPrivateKey(await readKeyFile(keyPath), keyPath, ctx.env.AIRLOCK_KEY_PASSWORD || undefined);
+    const key = await readPrivateKeyFile(keyPath, ctx.env.AIRLOCK_KEY_PASSWORD);
     const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, ...(values.name ? { repository: values.name } : {}) });
     const statements = values.evidence
       ? await evidenceStatements(resolve(ctx.cwd, values.evidence), store.repository, (await store.resolve()).digest)

@@ -1,12 +1,11 @@
 // `airlock verify`: checks blobs, signature, payload digest, attestations and provenance packages offline.
 import { resolve } from 'node:path';
 import { AirlockError } from '../../errors.js';
-import { loadPublicKey } from '../../evidence/keys.js';
+import { readPublicKeyFile } from '../../evidence/key-files.js';
 import { openImageStore } from '../../evidence/store/open.js';
 import { verifyImage } from '../../evidence/verify-image.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
-import { readKeyFile } from './sign.js';
 
 const usage = 'airlock verify IMAGE --key PUB [--insecure]   (IMAGE: docker://HOST/REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE)';
 
@@ -18,7 +17,7 @@ export const command: Command = {
     const { values, positionals } = parse('verify', usage, argv, { key: { type: 'string' }, insecure: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'verify: needs one IMAGE and --key PUB', { hint: `usage: ${usage}` });
     const keyPath = resolve(ctx.cwd, values.key);
-    const key = loadPublicKey(await readKeyFile(keyPath), keyPath);
+    const key = await readPublicKeyFile(keyPath);
     const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd });
     const r = await verifyImage(store, key, values.key);
     ctx.stdout(`verified ${store.where}@${r.digest}\n${r.checks.map((c) => `  ok ${c}`).join('\n')}\n`);
