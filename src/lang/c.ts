@@ -73,7 +73,7 @@ function makePack(id: 'c' | 'cpp'): LanguagePack {
     runtimePackages() {
       return [];
     },
-    buildEnv(version) {
+    buildEnv(version): Record<string, string> {
       if (!version) return {};
       return cxx ? { CC: `gcc-${version}`, CXX: `g++-${version}` } : { CC: `gcc-${version}` };
     },

@@ -1,0 +1,64 @@
+// Lock, then build: use the lock when it matches the config, re-resolve when allowed, refuse when --locked.
+import { createHash } from 'node:crypto';
+import { AirlockError } from '../errors.js';
+import type { Log } from '../log.js';
+import { lockPackages, obtainableChecker } from '../debian/engine.js';
+import { checkLock, lockPath, readLock, writeLock } from '../debian/lock.js';
+import type { Lock } from '../debian/types.js';
+
+export interface PackageRequestSet {
+  builder: string[];
+  runtime: string[];
+  architecture: string;
+  sources?: string;
+  keyring?: string;
+  /** Digest of the config's package-relevant fields (from loadConfig). */
+  configDigest: string;
+}
+
+export interface LockStepOptions {
+  cache: string;
+  log: Log;
+  offline: boolean;
+  /** Refuse to build when the lock is missing or stale. */
+  locked: boolean;
+  /** Re-resolve even when the lock matches. */
+  update: boolean;
+}
+
+/** The digest stored in the lock: the config's digest plus the exact package requests (which also depend on the source tree). */
+export function requestDigest(req: PackageRequestSet): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ config: req.configDigest, builder: [...req.builder].sort(), runtime: [...req.runtime].sort(), arch: req.architecture }));
+  return h.digest('hex');
+}
+
+/** Returns the lock to build from, writing airlock.lock.json beside the config when it (re)resolves. */
+export async function lockStep(configFile: string, req: PackageRequestSet, opts: LockStepOptions): Promise<{ lock: Lock; file: string; resolved: boolean }> {
+  const file = lockPath(configFile);
+  const digest = requestDigest(req);
+  const existing = readLock(file);
+  if (existing && !opts.update) {
+    const diffs = checkLock(existing, { configDigest: digest, builder: req.builder, runtime: req.runtime }, obtainableChecker(opts.cache, req.architecture));
+    if (diffs.length === 0) {
+      opts.log.info(`using ${file} (${existing.sets.builder.length} builder packages, ${existing.sets.runtime.length} runtime)`);
+      return { lock: existing, file, resolved: false };
+    }
+    const list = diffs.map((d) => `  - ${d.message}`).join('\n');
+    if (opts.locked) {
+      throw new AirlockError('packages', 'lock-stale', `--locked: ${file} does not match the config:\n${list}`, { hint: 'run `airlock lock --update` and commit the new lock' });
+    }
+    opts.log.warn(`${file} is stale, re-resolving:\n${list}`);
+  } else if (!existing && opts.locked) {
+    throw new AirlockError('packages', 'lock-missing', `--locked: there is no lock file at ${file}`, { hint: 'run `airlock lock` and commit airlock.lock.json' });
+  }
+  if (opts.locked && opts.update) throw new AirlockError('usage', 'bad-arguments', '--locked and --update contradict each other');
+  opts.log.info(`resolving ${req.builder.length + req.runtime.length} requested packages with apt`);
+  const lock = await lockPackages(
+    { builder: req.builder, runtime: req.runtime, architecture: req.architecture, sources: req.sources, keyring: req.keyring, configDigest: digest },
+    { cache: opts.cache, log: opts.log, offline: opts.offline, update: opts.update },
+  );
+  const changed = writeLock(file, lock);
+  opts.log.info(`${changed ? 'wrote' : 'unchanged'} ${file} (${lock.sets.builder.length} builder packages, ${lock.sets.runtime.length} runtime)`);
+  return { lock, file, resolved: true };
+}

@@ -1,0 +1,82 @@
+// Writes a build's outputs: one OCI layout with every tag, a docker-archive per variant, evidence, report.json.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { writeLayout } from '../sinks/oci-layout.js';
+import { writeDockerArchive } from '../sinks/docker-archive.js';
+import { writeFileAtomic } from '../sinks/atomic.js';
+import { writeEvidence } from '../evidence/write-evidence.js';
+import type { EvidencePackage } from '../evidence/input.js';
+import { inventory } from '../report/inventory.js';
+import { reduction, reportJson, type BuildReport, type GateSummary, type VariantName } from '../report/report.js';
+import type { BuildResult } from './pipeline.js';
+
+const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
+
+/** Archive file name for a variant: the image name with '/' replaced. */
+export function archiveName(name: string, variant: VariantName): string {
+  return `${name.replace(/\//g, '_')}-${variant}.tar`;
+}
+
+function countFiles(layers: { path: string; type: string }[][]): { files: number; paths: string[] } {
+  const visible = new Map<string, string>();
+  for (const l of layers) for (const e of l) visible.set(e.path, e.type);
+  const paths = [...visible].filter(([, t]) => t !== 'dir').map(([p]) => p);
+  return { files: paths.length, paths };
+}
+
+/** Writes every output into `outDir` and returns the report (also written as report.json). */
+export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates?: Record<VariantName, GateSummary>; key?: KeyObject; builderVersion: string }): Promise<BuildReport> {
+  const { config } = r;
+  await mkdir(outDir, { recursive: true });
+  const ociDir = join(outDir, 'oci');
+  const tag = config.tag;
+  await writeLayout(ociDir, [
+    { tag: `${tag}-dev`, image: r.variants.dev.image },
+    { tag: `${tag}-prod`, image: r.variants.prod.image },
+    { tag: `${tag}-test`, image: r.variants.test.image },
+    { tag, image: r.variants.prod.image },
+  ]);
+  const archives = {} as Record<VariantName, string>;
+  for (const v of VARIANTS) {
+    archives[v] = join(outDir, archiveName(config.name, v));
+    await writeDockerArchive(archives[v], r.variants[v].image, { repoTags: [`${config.name}:${tag}-${v}`, ...(v === 'prod' ? [`${config.name}:${tag}`] : [])], epoch: r.epoch.seconds });
+  }
+
+  // Evidence: the prod and test/dev package sets are what their images' dpkg databases say.
+  const builderPkgs = r.lock.sets.builder;
+  const pkgsOf: Record<VariantName, EvidencePackage[]> = { dev: builderPkgs, test: builderPkgs, prod: r.prodPackages };
+  for (const v of VARIANTS) {
+    await writeEvidence(outDir, {
+      name: config.name, tag, variant: v, imageDigest: r.variants[v].image.digest, configDigest: r.variants[v].image.configDigest,
+      epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
+      artifacts: v === 'prod' ? r.artifacts : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
+      config, sourceDigest: r.sourceDigest, builderRootfsDigest: `sha256:${r.rootfsKey.padEnd(64, '0')}`,
+    }, opts.key ? { key: opts.key } : {});
+  }
+
+  const variants = {} as BuildReport['variants'];
+  for (const v of VARIANTS) {
+    const a = r.variants[v];
+    const { files, paths } = countFiles(a.layers);
+    const inv = inventory(paths);
+    variants[v] = {
+      ref: `${config.name}:${tag}-${v}`, digest: a.image.digest,
+      compressedSize: a.image.layers.reduce((n, l) => n + l.size, 0) + a.image.configBytes.length + a.image.manifestBytes.length,
+      uncompressedSize: a.image.layers.reduce((n, l) => n + (l.uncompressedSize ?? 0), 0),
+      files, user: a.user, packages: pkgsOf[v].length, ...inv, buildSeconds: r.timings.prepare + r.timings[v],
+      ...(opts.gates ? { gates: opts.gates[v] } : {}),
+    };
+  }
+  const report: BuildReport = {
+    name: config.name, tag, epoch: r.epoch, variants,
+    aliases: { [`${config.name}:${tag}`]: r.variants.prod.image.digest },
+    reduction: reduction(variants.dev.compressedSize, variants.prod.compressedSize),
+    artifacts: r.artifacts, closurePackages: r.closurePackages,
+    outputs: { oci: 'oci', archives: { dev: archiveName(config.name, 'dev'), prod: archiveName(config.name, 'prod'), test: archiveName(config.name, 'test') }, evidence: 'evidence' },
+    warnings: r.warnings,
+  };
+  await writeFileAtomic(join(outDir, 'report.json'), reportJson(report));
+  return report;
+}
+

@@ -1,0 +1,179 @@
+// `airlock build`: config → lock → fetch → builder rootfs → sandboxed steps → handoff → variants → sinks → report.
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { AirlockError } from '../errors.js';
+import type { Log } from '../log.js';
+import type { Config } from '../config/types.js';
+import { fetchLocked } from '../debian/engine.js';
+import { ensureBuilderRootfs } from '../debian/rootfs.js';
+import { readOsRelease, runtimeEntries } from '../debian/runtime.js';
+import { runtimeClosure } from '../debian/closure.js';
+import { packageOwningPath } from '../debian/owner.js';
+import type { Lock, LockedPackage } from '../debian/types.js';
+import { parseElf } from '../gates/elf.js';
+import { languagePack } from '../lang/index.js';
+import { fsBlobStore } from '../sinks/blob-store.js';
+import { selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
+import { elfClosure } from '../variants/elf-closure.js';
+import { defaultEntrypoint, handoffEntries } from '../variants/handoff-entries.js';
+import { assembleDev, assembleProd, assembleTest, type AssembledVariant, type AssembleInput } from '../variants/assemble.js';
+import { chooseEpoch } from './epoch.js';
+import { runBuildGates, type GateRun } from './gates.js';
+import { lockStep } from './lock-step.js';
+import { packageRequests } from './requests.js';
+import { runSteps, stripInSandbox, SANDBOX_SRC } from './run-steps.js';
+import { readIgnore, readSourceInfo, treeDigest } from './source-info.js';
+import { createWorkspace } from './workspace.js';
+
+export interface BuildOptions {
+  cache: string;
+  log: Log;
+  env: NodeJS.ProcessEnv;
+  outDir: string;
+  offline: boolean;
+  locked: boolean;
+  update: boolean;
+  /** Skip the quality gates (the report says they were skipped). */
+  noGates: boolean;
+}
+
+export type Variants = Record<'dev' | 'prod' | 'test', AssembledVariant>;
+
+export interface BuildResult {
+  config: Config;
+  lock: Lock;
+  epoch: { seconds: number; from: string };
+  variants: Variants;
+  timings: Record<'dev' | 'prod' | 'test' | 'prepare', number>;
+  prodPackages: LockedPackage[];
+  closurePackages: string[];
+  artifacts: { path: string; sha256: string; size: number }[];
+  sourceDigest: string;
+  rootfsKey: string;
+  gates: GateRun;
+  warnings: string[];
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const { createReadStream } = await import('node:fs');
+  const h = createHash('sha256');
+  for await (const c of createReadStream(path)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+/** Runs the whole build for a loaded config; writes nothing outside the cache and its own temp workspace. */
+export async function buildVariants(config: Config, configDigest: string, opts: BuildOptions): Promise<BuildResult> {
+  const t0 = Date.now();
+  const { log } = opts;
+  const warnings: string[] = [];
+  const pack = languagePack(config.language);
+  const srcInfo = readSourceInfo(config.source);
+  const requests = packageRequests(config, pack, srcInfo);
+
+  // 1. Lock and fetch.
+  const { lock } = await lockStep(config.file, {
+    builder: requests.builder, runtime: requests.runtime, architecture: config.debian.architecture,
+    ...(config.debian.sources ? { sources: config.debian.sources.text } : {}),
+    ...(config.debian.keyring ? { keyring: config.debian.keyring } : {}),
+    configDigest,
+  }, { cache: opts.cache, log, offline: opts.offline, locked: opts.locked, update: opts.update });
+  await fetchLocked(lock, { cache: opts.cache, log, offline: opts.offline });
+  const epoch = chooseEpoch(opts.env, config.source, lock.indexEpoch);
+  log.info(`epoch ${epoch.seconds} (from ${epoch.from})`);
+
+  // 2. Builder rootfs (cached by the builder set).
+  const rootfs = await ensureBuilderRootfs(lock, { cache: opts.cache, log, offline: opts.offline });
+
+  // 3. Sandboxed build in a private workspace.
+  const outRel = relative(config.source, opts.outDir);
+  const ignore = readIgnore(config.source, outRel && !outRel.startsWith('..') ? outRel : undefined);
+  const ws = await createWorkspace(config.source, ignore);
+  try {
+    const defaults = pack.defaultSteps(srcInfo);
+    const plan = { fetch: config.build.fetch ?? defaults.fetch, steps: config.build.steps ?? defaults.steps, test: config.build.test ?? defaults.test };
+    if (plan.steps.length === 0) {
+      throw new AirlockError('usage', 'no-build-steps', `no build steps: ${config.source} has no configure, CMakeLists.txt or Makefile`, { location: 'build.steps', hint: 'add build.steps to the config' });
+    }
+    const stepCtx = { rootfs: rootfs.dir, srcDir: ws.src, outDir: ws.out, epoch: epoch.seconds, hardening: config.buildFlags.hardening, architecture: lock.architecture, langEnv: pack.buildEnv(requests.version), userEnv: {}, log };
+    await runSteps(stepCtx, plan);
+    const tPrepared = Date.now();
+
+    // 4. Handoff: declared artifacts, their ELF closure, stripped for prod.
+    const handoff = await selectArtifacts(ws.out, ws.src, config.artifacts);
+    if (handoff.length === 0) {
+      throw new AirlockError('build', 'no-artifacts', 'the build installed nothing into $AIRLOCK_OUT and no artifacts are declared', { hint: 'install into $AIRLOCK_OUT (make install DESTDIR="$AIRLOCK_OUT") or declare artifacts' });
+    }
+    const closure = await elfClosure(handoff, rootfs.dir, lock.architecture, { parseElf, owner: async (p) => packageOwningPath(rootfs.dir, p) });
+    let prodFiles: HandoffFile[] = handoff;
+    if (config.variants.prod.stripBinaries && closure.elfArtifacts.length) {
+      prodFiles = [];
+      const elf = new Set(closure.elfArtifacts);
+      for (const f of handoff) {
+        if (f.type === 'file' && elf.has(f.path)) {
+          const dest = join(ws.stripped, f.path);
+          await mkdir(dirname(dest), { recursive: true });
+          await copyFile(f.hostPath, dest);
+          prodFiles.push({ ...f, hostPath: dest });
+        } else prodFiles.push(f);
+      }
+      await stripInSandbox(stepCtx, ws.stripped, closure.elfArtifacts);
+    }
+    const ep = config.runtime.entrypoint ? { entrypoint: config.runtime.entrypoint, candidates: [] } : defaultEntrypoint(handoff);
+    if (!ep.entrypoint) {
+      throw new AirlockError('usage', ep.candidates.length ? 'entrypoint-ambiguous' : 'entrypoint-missing',
+        ep.candidates.length ? `several executables could be the entrypoint: ${ep.candidates.join(', ')}` : 'no executable was installed under a bin/ or sbin/ directory to serve as the entrypoint',
+        { location: 'runtime.entrypoint', hint: 'set runtime.entrypoint in the config' });
+    }
+
+    // 5. Runtime package set: declared runtime packages + packages owning the ELF closure, closed within the lock.
+    const roots = [...new Set([...lock.sets.runtime.map((p) => p.name), ...closure.packages])];
+    const prodPackages = runtimeClosure(lock.sets.builder, roots);
+    const osRelease = await readOsRelease(lock, opts.cache);
+    const rtEntries = await runtimeEntries(prodPackages, { cache: opts.cache, osRelease });
+
+    const store = fsBlobStore(join(opts.cache, 'blobs'));
+    const input: AssembleInput = {
+      config, epoch: epoch.seconds, store, cacheDir: opts.cache, rootfsDir: rootfs.dir, rootfsKey: rootfs.key,
+      runtimeEntries: rtEntries,
+      prodArtifacts: await handoffEntries(prodFiles),
+      installed: await handoffEntries(await allInstalled(ws.out)),
+      pristineSrc: ws.pristine, builtSrc: ws.src, ...(ep.entrypoint ? { entrypoint: ep.entrypoint } : {}),
+      testCommand: plan.test.length ? `cd ${SANDBOX_SRC} && ${plan.test.join(' && ')}` : 'echo "no tests configured"',
+    };
+    const timings = { prepare: (tPrepared - t0) / 1000, dev: 0, prod: 0, test: 0 };
+    const timed = async (k: 'dev' | 'prod' | 'test', f: () => Promise<AssembledVariant>) => {
+      const s = Date.now();
+      log.info(`assembling ${config.name}:${config.tag}-${k}`);
+      const v = await f();
+      timings[k] = (Date.now() - s) / 1000;
+      return v;
+    };
+    const prod = await timed('prod', () => assembleProd(input));
+    const dev = await timed('dev', () => assembleDev(input));
+    const test = await timed('test', () => assembleTest(input));
+    if (config.variants.prod.includeSource) warnings.push('variants.prod.include_source is true: prod contains the source tree');
+
+    // 6. Gates, while every layer's bytes are still readable.
+    const runtimePaths = new Set(rtEntries.map((e) => e.path));
+    const rootfsPaths = new Set((dev.layers[0] ?? []).map((e) => e.path));
+    const gates = await runBuildGates(config, { dev, prod, test }, { skip: opts.noGates, epoch: epoch.seconds, log, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths } });
+
+    const artifacts: BuildResult['artifacts'] = [];
+    for (const f of prodFiles.filter((x) => x.type === 'file')) artifacts.push({ path: f.path, sha256: await fileSha256(f.hostPath), size: (await stat(f.hostPath)).size });
+    return {
+      config, lock, epoch, variants: { dev, prod, test }, timings, prodPackages, closurePackages: closure.packages, artifacts,
+      sourceDigest: await treeDigest(ws.pristine), rootfsKey: rootfs.key, gates, warnings,
+    };
+  } finally {
+    await ws.dispose();
+  }
+}
+
+/** Everything installed under the install root (dev and test get all of it, headers included). */
+async function allInstalled(outDir: string): Promise<HandoffFile[]> {
+  const { entriesFromDir } = await import('../sinks/dir-source.js');
+  return (await entriesFromDir(outDir, { special: 'skip' })).map((e) => ({
+    hostPath: join(outDir, e.path), path: e.path, type: e.type === 'dir' ? 'dir' : e.type === 'symlink' ? 'symlink' : 'file', mode: e.mode, ...(e.linkname ? { linkname: e.linkname } : {}),
+  }));
+}

@@ -1,0 +1,38 @@
+// Reads what the build needs to know about a source tree before building: top-level files, ignore rules, digest.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { AirlockError } from '../errors.js';
+import { compileIgnore, IGNORE_FILES } from '../config/ignore.js';
+import type { SourceInfo } from '../lang/pack.js';
+import { entriesFromDir } from '../sinks/dir-source.js';
+
+/** Top-level files of the source tree (for build-system detection). */
+export function readSourceInfo(dir: string): SourceInfo {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new AirlockError('usage', 'source-missing', `source folder ${dir} does not exist`, { location: 'source', hint: 'set `source:` to the project folder (relative to the config)' });
+  }
+  return { topFiles: new Set(readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile())) };
+}
+
+/** The ignore matcher of a build context: .airlockignore, else .dockerignore, plus the always-ignored paths. */
+export function readIgnore(dir: string, outDirRel?: string) {
+  const file = IGNORE_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+  const text = file ? readFileSync(file, 'utf8') : '';
+  return compileIgnore(outDirRel ? `${text}\n/${outDirRel}\n` : text);
+}
+
+/** sha256 over the sorted (path, type, mode, content digest, link) list of a tree: the source identity in provenance. */
+export async function treeDigest(dir: string): Promise<string> {
+  const h = createHash('sha256');
+  for (const e of await entriesFromDir(dir, { special: 'skip' })) {
+    let content = '';
+    if (e.type === 'file' && e.open) {
+      const fh = createHash('sha256');
+      for await (const c of e.open()) fh.update(c);
+      content = fh.digest('hex');
+    }
+    h.update(`${e.path}\0${e.type}\0${(e.mode & 0o777).toString(8)}\0${content}\0${e.linkname ?? ''}\n`);
+  }
+  return `sha256:${h.digest('hex')}`;
+}

@@ -1,0 +1,50 @@
+// `airlock build`: one YAML → dev, prod and test images, evidence and a report.
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { defaultCacheDir } from '../../debian/cache.js';
+import { buildVariants } from '../../build/pipeline.js';
+import { writeOutputs } from '../../build/outputs.js';
+import { renderTable } from '../../report/table.js';
+import { hostArchitecture } from '../../build/host.js';
+import { parse } from '../args.js';
+import type { Command } from '../command.js';
+import { ExitCode } from '../../errors.js';
+
+const usage = 'airlock build [-c FILE] [--out DIR] [--offline] [--locked] [--update] [--no-gates] [--quiet] [--json]';
+
+export const command: Command = {
+  name: 'build',
+  summary: 'build the dev, prod and test images of a config (airlock.yaml)',
+  usage,
+  async run(argv, ctx) {
+    const { values } = parse('build', usage, argv, {
+      config: { type: 'string', short: 'c' },
+      out: { type: 'string', short: 'o' },
+      offline: { type: 'boolean' },
+      locked: { type: 'boolean' },
+      update: { type: 'boolean' },
+      'no-gates': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+      json: { type: 'boolean' },
+    }, false);
+    const file = resolve(ctx.cwd, values.config ?? 'airlock.yaml');
+    const loaded = await loadConfig(file, { architecture: hostArchitecture() });
+    for (const w of loaded.warnings) ctx.log.warn(w);
+    const config = loaded.config;
+    const outDir = resolve(values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out'));
+    const cache = defaultCacheDir(ctx.env);
+    const result = await buildVariants(config, loaded.digest, {
+      cache, log: ctx.log, env: ctx.env, outDir, offline: values.offline ?? false, locked: values.locked ?? false, update: values.update ?? false,
+      noGates: values['no-gates'] ?? false,
+    });
+    const gates = result.gates;
+    const report = await writeOutputs(result, outDir, { gates: gates.summaries, builderVersion: '0.1.0' });
+    if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
+    else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json\n`);
+    if (gates.prodFailed) {
+      ctx.log.warn(`prod gates failed: ${gates.summaries.prod.findings.filter((f) => f.severity === 'error').map((f) => `${f.id}${f.path ? ` (${f.path})` : ''}`).join(', ')}`);
+      return ExitCode.policy;
+    }
+    return ExitCode.ok;
+  },
+};

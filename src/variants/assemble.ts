@@ -1,0 +1,127 @@
+// Assembles the three variants from the builder result: what goes into dev, prod and test, layer by layer.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config/types.js';
+import type { FileEntry } from '../image/entry.js';
+import type { BlobStore } from '../image/blob-store.js';
+import { newImage, type Image } from '../image/image.js';
+import { layerFromEntries, type Layer } from '../image/layer.js';
+import { planTar } from '../image/tar-plan.js';
+import { entriesFromDir } from '../sinks/dir-source.js';
+import { cachedLayer } from '../build/layer-cache.js';
+import { caBundle, devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';
+
+export interface AssembleInput {
+  config: Config;
+  epoch: number;
+  store: BlobStore;
+  cacheDir: string;
+  rootfsDir: string;
+  rootfsKey: string;
+  /** Files of the runtime packages (distroless-style). */
+  runtimeEntries: FileEntry[];
+  /** Declared artifacts, stripped when prod strips. */
+  prodArtifacts: FileEntry[];
+  /** Everything installed under $AIRLOCK_OUT, unstripped (dev and test). */
+  installed: FileEntry[];
+  pristineSrc: string;
+  builtSrc: string;
+  entrypoint?: string[];
+  testCommand: string;
+}
+
+/** The entries exactly as a layer holds them: sorted, parent directories inserted (what gates and counts see). */
+function planned(layers: FileEntry[][]): FileEntry[][] {
+  return layers.map((l) => [...planTar(l).entries]);
+}
+
+export interface AssembledVariant {
+  image: Image;
+  /** Every entry of every layer (for inventory and gates), layer by layer. */
+  layers: FileEntry[][];
+  user: string;
+}
+
+const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+function labels(config: Config, variant: string): Record<string, string> {
+  return { ...config.runtime.labels, 'dev.airlock.variant': variant, 'org.opencontainers.image.title': config.name };
+}
+
+async function layer(input: AssembleInput, entries: FileEntry[]): Promise<Layer> {
+  return (await layerFromEntries(entries, { epoch: input.epoch, store: input.store })).layer;
+}
+
+/** The builder rootfs as one layer, cached by the rootfs key and the epoch (dev and test share it). */
+async function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
+  const entries = await entriesFromDir(input.rootfsDir, { special: 'skip' });
+  const built = await cachedLayer(input.cacheDir, input.store, `rootfs-${input.rootfsKey}-${input.epoch}`, () => layerFromEntries(entries, { epoch: input.epoch, store: input.store }));
+  return { layer: built.layer, entries };
+}
+
+function annotations(input: AssembleInput, variant: string): Record<string, string> {
+  return { 'org.opencontainers.image.title': input.config.name, 'org.opencontainers.image.version': `${input.config.tag}-${variant}`, 'org.opencontainers.image.created': new Date(input.epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+}
+
+/** prod: runtime packages, base files (users, home, /tmp, CA bundle), then the artifacts. Non-root, no shell. */
+export async function assembleProd(input: AssembleInput): Promise<AssembledVariant> {
+  const base = prodBaseEntries();
+  const ca = await caBundle(input.runtimeEntries);
+  if (ca) base.push(ca);
+  const layers = [input.runtimeEntries, base, input.prodArtifacts].filter((l) => l.length > 0);
+  const built: Layer[] = [];
+  for (const l of layers) built.push(await layer(input, l));
+  const rt = input.config.runtime;
+  const user = rt.user ?? `${NONROOT}:${NONROOT}`;
+  const env = [PATH_ENV, ...(ca ? ['SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'] : []), ...Object.entries(rt.env).map(([k, v]) => `${k}=${v}`)];
+  const image = newImage({
+    layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
+    config: {
+      User: user, Env: env,
+      ...(rt.entrypoint ?? input.entrypoint ? { Entrypoint: rt.entrypoint ?? input.entrypoint } : {}),
+      ...(rt.cmd ? { Cmd: rt.cmd } : {}),
+      WorkingDir: rt.workdir ?? '/home/nonroot',
+      Labels: labels(input.config, 'prod'),
+      ExposedPorts: rt.ports,
+    },
+    annotations: annotations(input, 'prod'),
+  });
+  return { image, layers: planned(layers), user };
+}
+
+async function devFiles(input: AssembleInput): Promise<FileEntry[]> {
+  const passwd = await readFile(join(input.rootfsDir, 'etc/passwd'), 'utf8');
+  const group = await readFile(join(input.rootfsDir, 'etc/group'), 'utf8');
+  const src = input.config.variants.dev.includeSource ? await entriesFromDir(input.pristineSrc, { special: 'skip', prefix: 'src', owner: { uid: 1000, gid: 1000 } }) : [];
+  return [...devUserFiles(passwd, group), ...(src.length ? [{ path: 'src', type: 'dir' as const, mode: 0o755, uid: 1000, gid: 1000, size: 0 }] : []), ...src];
+}
+
+/** dev: the builder rootfs (toolchain, dev packages, debug tools), the dev user, the source at /src, the installed tree. */
+export async function assembleDev(input: AssembleInput): Promise<AssembledVariant> {
+  const root = await rootfsLayer(input);
+  const extra = await devFiles(input);
+  const layers = [root.entries, extra, input.installed].filter((l) => l.length > 0);
+  const built = [root.layer, await layer(input, extra), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
+  const user = '1000:1000';
+  const image = newImage({
+    layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
+    config: { User: user, Env: [PATH_ENV, 'HOME=/home/dev', 'LANG=C.UTF-8'], Cmd: ['/bin/bash'], WorkingDir: '/src', Labels: labels(input.config, 'dev'), ExposedPorts: input.config.runtime.ports },
+    annotations: annotations(input, 'dev'),
+  });
+  return { image, layers: planned(layers), user };
+}
+
+/** test: the builder rootfs, the built work tree at /src, the installed tree; its entrypoint runs build.test. */
+export async function assembleTest(input: AssembleInput): Promise<AssembledVariant> {
+  const root = await rootfsLayer(input);
+  const src = await entriesFromDir(input.builtSrc, { special: 'skip', prefix: 'src', owner: { uid: 0, gid: 0 } });
+  const layers = [root.entries, src, input.installed].filter((l) => l.length > 0);
+  const built = [root.layer, await layer(input, src), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
+  const user = '0:0';
+  const image = newImage({
+    layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
+    config: { User: user, Env: [PATH_ENV, 'HOME=/root', 'LANG=C.UTF-8'], Entrypoint: ['/bin/sh', '-ec', input.testCommand], WorkingDir: '/src', Labels: labels(input.config, 'test') },
+    annotations: annotations(input, 'test'),
+  });
+  return { image, layers: planned(layers), user };
+}

@@ -1,0 +1,64 @@
+// The small files every prod image needs besides packages: users, home, /tmp, and the CA bundle.
+import type { FileEntry } from '../image/entry.js';
+
+export const NONROOT = 65532;
+
+const bytes = (s: string | Uint8Array) => (typeof s === 'string' ? new TextEncoder().encode(s) : s);
+
+/** A file entry with in-memory content. */
+export function textFile(path: string, content: string | Uint8Array, mode = 0o644, uid = 0, gid = 0): FileEntry {
+  const b = bytes(content);
+  return { path, type: 'file', mode, uid, gid, size: b.length, open: async function* () { yield b; } };
+}
+
+export function dir(path: string, mode = 0o755, uid = 0, gid = 0): FileEntry {
+  return { path, type: 'dir', mode, uid, gid, size: 0 };
+}
+
+/** /etc/passwd, /etc/group, /home/nonroot (65532) and /tmp (1777), as distroless images have them. */
+export function prodBaseEntries(): FileEntry[] {
+  return [
+    textFile('etc/passwd', `root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:${NONROOT}:${NONROOT}:nonroot:/home/nonroot:/sbin/nologin\n`),
+    textFile('etc/group', `root:x:0:\nnobody:x:65534:\nnonroot:x:${NONROOT}:\n`),
+    textFile('etc/nsswitch.conf', 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n'),
+    dir('etc'),
+    dir('home'),
+    dir('home/nonroot', 0o700, NONROOT, NONROOT),
+    dir('root', 0o700),
+    dir('tmp', 0o1777),
+  ];
+}
+
+/**
+ * The CA bundle the way update-ca-certificates writes it: every certificate under usr/share/ca-certificates,
+ * in path order, concatenated into etc/ssl/certs/ca-certificates.crt. Returns undefined when there are none.
+ */
+export async function caBundle(entries: readonly FileEntry[]): Promise<FileEntry | undefined> {
+  const certs = entries
+    .filter((e) => e.type === 'file' && e.path.startsWith('usr/share/ca-certificates/') && e.path.endsWith('.crt') && e.open)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (certs.length === 0) return undefined;
+  const parts: Uint8Array[] = [];
+  for (const c of certs) {
+    for await (const chunk of c.open!()) parts.push(chunk);
+    const last = parts[parts.length - 1];
+    if (last && last[last.length - 1] !== 0x0a) parts.push(bytes('\n'));
+  }
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) { all.set(p, off); off += p.length; }
+  return textFile('etc/ssl/certs/ca-certificates.crt', all);
+}
+
+/** The dev user (uid 1000) appended to the builder's passwd and group files. */
+export function devUserFiles(passwd: string, group: string): FileEntry[] {
+  const nl = (s: string) => (s.endsWith('\n') || s === '' ? s : `${s}\n`);
+  const hasUser = passwd.split('\n').some((l) => l.startsWith('dev:'));
+  const hasGroup = group.split('\n').some((l) => l.startsWith('dev:'));
+  return [
+    textFile('etc/passwd', hasUser ? passwd : `${nl(passwd)}dev:x:1000:1000:airlock dev user:/home/dev:/bin/bash\n`),
+    textFile('etc/group', hasGroup ? group : `${nl(group)}dev:x:1000:\n`),
+    dir('home/dev', 0o755, 1000, 1000),
+  ];
+}
