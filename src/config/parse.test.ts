@@ -96,3 +96,16 @@ test('settings written without a value count as not written; required ones are s
   assert.throws(() => load('name:\nbase_language: c\n'), /name: missing required key `name`/);
   assert.throws(() => load('name: a\nruntime:\n  env: {EMPTY: }\n'), /runtime\.env\.EMPTY: expected a string, a number or a boolean \(true or false\), got nothing/);
 });
+
+test('the complete example (shown in docs/config.md) loads without warnings and sets every section', () => {
+  const { config, warnings } = sample('full.yaml');
+  assert.deepEqual(warnings, []);
+  assert.equal(config.tag, '1.4.2');
+  assert.deepEqual(config.packages, [{ name: 'ca-certificates' }, { name: 'libssl3', version: '3.0.15-1~deb12u1' }]);
+  assert.equal(config.build.steps?.length, 3);
+  assert.deepEqual(config.artifacts?.[1], { from: 'config/hello.conf', fromRoot: 'src', to: '/etc/hello/hello.conf', mode: 0o644 });
+  assert.deepEqual(config.runtime.ports, ['8080/tcp']);
+  assert.equal(config.variants.prod.maxSize, 20_000_000);
+  assert.deepEqual(config.variants.dev.debugTools, ['gdb', 'strace', 'valgrind']);
+  assert.equal(config.debian.suite, 'bookworm');
+});

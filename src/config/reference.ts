@@ -4,6 +4,9 @@ type Json = Record<string, unknown>;
 /** Where the committed reference is published, relative to the repository root. */
 export const REFERENCE_PATH = 'docs/config.md';
 
+/** The sample config shown at the end of the reference, relative to the repository root. */
+export const EXAMPLE_PATH = 'examples/config-samples/full.yaml';
+
 function deref(s: Json, root: Json): Json {
   const ref = s.$ref as string | undefined;
   if (!ref?.startsWith('#/$defs/')) return s;
@@ -45,8 +48,8 @@ function rows(schema: Json, root: Json, prefix: string, out: string[]): void {
   }
 }
 
-/** Renders the Markdown reference of every field (dotted paths, type, required, description with default and example). */
-export function renderReference(schema: Json): string {
+/** Renders the Markdown reference of every field (dotted paths, type, required, description with default and example), then a full example. */
+export function renderReference(schema: Json, example?: { path: string; text: string }): string {
   const out = [
     '# airlock.yaml reference',
     '',
@@ -67,5 +70,6 @@ export function renderReference(schema: Json): string {
   rows(schema, schema, '', out);
   const defs = (schema.$defs ?? {}) as Record<string, Json>;
   for (const [name, def] of Object.entries(defs)) out.push('', `**${name}**: ${String(def.description ?? '')}`);
+  if (example) out.push('', '## A complete example', '', `From \`${example.path}\` (loaded by the tests):`, '', '```yaml', example.text.trimEnd(), '```');
   return `${out.join('\n')}\n`;
 }
