@@ -33,25 +33,28 @@ function haveLists(dir: AptDir): boolean {
   return existsSync(dir.listsDir) && readdirSync(dir.listsDir).some((n) => n.endsWith('_InRelease'));
 }
 
-/** Makes sure the private lists exist and are fresh: downloads when missing, asked (`update`) or older than a day. */
+/** Runs `fn` holding the private apt dir's lock (list updates and reads never interleave between processes). */
+export function withAptLock<T>(dir: AptDir, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(join(dir.root, 'lock'), fn);
+}
+
+/** Makes sure the private lists exist and are fresh: downloads when missing, asked (`update`) or older than a day. Call under withAptLock. */
 export async function ensureLists(dir: AptDir, opts: { offline: boolean; update: boolean; log: Log; now: number }): Promise<void> {
   const stamp = join(dir.root, 'updated');
-  await withFileLock(join(dir.root, 'lock'), async () => {
-    const fresh = existsSync(stamp) && haveLists(dir) && opts.now / 1000 - statSync(stamp).mtimeMs / 1000 < LISTS_MAX_AGE_S;
-    if (opts.offline) {
-      if (!haveLists(dir)) {
-        throw new AirlockError('packages', 'offline-no-lists', `offline, and no package indexes are cached for ${dir.sources.map((s) => `${s.uri} ${s.suite}`).join(', ')}`, {
-          hint: 'run once without --offline (e.g. `airlock lock`) to fill the cache',
-        });
-      }
-      return;
+  const fresh = existsSync(stamp) && haveLists(dir) && opts.now / 1000 - statSync(stamp).mtimeMs / 1000 < LISTS_MAX_AGE_S;
+  if (opts.offline) {
+    if (!haveLists(dir)) {
+      throw new AirlockError('packages', 'offline-no-lists', `offline, and no package indexes are cached for ${dir.sources.map((s) => `${s.uri} ${s.suite}`).join(', ')}`, {
+        hint: 'run once without --offline (e.g. `airlock lock`) to fill the cache',
+      });
     }
-    if (fresh && !opts.update) return;
-    opts.log.info(`updating package indexes (${dir.sources.length} repositories)`);
-    const r = await exec('apt-get', ['update', '-q', '--error-on=any'], { env: dir.env });
-    if (r.code !== 0) throw classifyUpdateFailure(`${r.stdout}\n${r.stderr}`, dir);
-    writeFileSync(stamp, '');
-    const t = new Date(opts.now);
-    utimesSync(stamp, t, t);
-  });
+    return;
+  }
+  if (fresh && !opts.update) return;
+  opts.log.info(`updating package indexes (${dir.sources.length} repositories)`);
+  const r = await exec('apt-get', ['update', '-q', '--error-on=any'], { env: dir.env });
+  if (r.code !== 0) throw classifyUpdateFailure(`${r.stdout}\n${r.stderr}`, dir);
+  writeFileSync(stamp, '');
+  const t = new Date(opts.now);
+  utimesSync(stamp, t, t);
 }

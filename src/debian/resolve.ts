@@ -3,7 +3,7 @@ import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Lock, LockedRepository } from './types.js';
 import { prepareAptDir } from './apt-dir.js';
-import { ensureLists } from './apt-update.js';
+import { ensureLists, withAptLock } from './apt-update.js';
 import { solve } from './apt-solve.js';
 import { lockedFromStanza, requestName, resolveDepends, runtimeClosure } from './closure.js';
 import { readHostSources } from './host-sources.js';
@@ -47,31 +47,32 @@ export function mergeRequests(lists: string[][]): string[] {
 export async function resolve(input: ResolveInput, opts: ResolveOptions): Promise<Omit<Lock, 'configDigest'>> {
   const sources = input.sources ?? readHostSources(input.architecture);
   const dir = prepareAptDir(opts.cacheDir, sources, input.architecture, input.keyring);
-  await ensureLists(dir, opts);
-  const targets = await indexTargets(dir);
-  if (targets.length === 0) {
-    throw new AirlockError('packages', 'no-indexes', `no package indexes for ${input.architecture} in ${sources.map((s) => `${s.uri} ${s.suite}`).join(', ')}`, {
-      hint: 'check the Components and Architectures of the sources, then run with --update',
-    });
-  }
-  const index = loadPackageIndex(targets, input.architecture);
-  const requests = mergeRequests([index.required, BUILDER_BASE, input.builder, input.runtime]);
-  opts.log.info(`resolving ${requests.length} requested packages with apt`);
-  const chosen = await solve(dir, requests);
+  return withAptLock(dir, async () => {
+    await ensureLists(dir, opts);
+    const targets = await indexTargets(dir);
+    if (targets.length === 0) {
+      throw new AirlockError('packages', 'no-indexes', `no package indexes for ${input.architecture} in ${sources.map((s) => `${s.uri} ${s.suite}`).join(', ')}`, {
+        hint: 'check the Components and Architectures of the sources, then run with --update',
+      });
+    }
+    const index = loadPackageIndex(targets, input.architecture);
+    const requests = mergeRequests([index.required, BUILDER_BASE, input.builder, input.runtime]);
+    opts.log.info(`resolving ${requests.length} requested packages with apt`);
+    const chosen = await solve(dir, requests);
 
-  const repoKey = (uri: string, suite: string) => `${uri} ${suite}`;
-  const repoMap = new Map<string, { uri: string; suite: string; components: Set<string>; file: string }>();
-  for (const t of targets) {
-    const k = repoKey(t.uri, t.suite);
-    const r = repoMap.get(k) ?? { uri: t.uri, suite: t.suite, components: new Set<string>(), file: t.inReleaseFile };
-    r.components.add(t.component);
-    repoMap.set(k, r);
-  }
-  const repoKeys = [...repoMap.keys()].sort();
-  const releases = repoKeys.map((k) => readRelease(repoMap.get(k)!.file));
-  const repositories: LockedRepository[] = repoKeys.map((k, i) => {
-    const r = repoMap.get(k)!;
-    return { uri: r.uri, suite: r.suite, components: [...r.components].sort(), inRelease: releases[i]!.sha256 };
+    const repoKey = (uri: string, suite: string) => `${uri} ${suite}`;
+    const repoMap = new Map<string, { uri: string; suite: string; components: Set<string>; file: string }>();
+    for (const t of targets) {
+      const k = repoKey(t.uri, t.suite);
+      const r = repoMap.get(k) ?? { uri: t.uri, suite: t.suite, components: new Set<string>(), file: t.inReleaseFile };
+      r.components.add(t.component);
+      repoMap.set(k, r);
+    }
+    const repoKeys = [...repoMap.keys()].sort();
+    const releases = repoKeys.map((k) => readRelease(repoMap.get(k)!.file));
+    const repositories: LockedRepository[] = repoKeys.map((k, i) => {
+      const r = repoMap.get(k)!;
+      return { uri: r.uri, suite: r.suite, components: [...r.components].sort(), inRelease: releases[i]!.sha256 };
   });
 
   const raw = chosen.map((c) => {
@@ -94,4 +95,5 @@ export async function resolve(input: ResolveInput, opts: ResolveOptions): Promis
     indexEpoch: Math.max(...releases.map((r) => r.date)),
     sets: { builder, runtime },
   };
+  });
 }

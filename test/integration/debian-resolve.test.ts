@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { lockPackages } from '../../src/debian/engine.js';
-import { serializeLock, parseLock } from '../../src/debian/lock.js';
+import { lockPackages, obtainableChecker } from '../../src/debian/engine.js';
+import { serializeLock, parseLock, checkLock } from '../../src/debian/lock.js';
 import { parseSources, renderSources } from '../../src/debian/sources.js';
 import { sourcesKey } from '../../src/debian/apt-dir.js';
 import { AirlockError } from '../../src/errors.js';
@@ -77,4 +77,14 @@ test('errors: bad signature and unreachable mirror; no lists are kept for them',
     assert.ok(existsSync(lists));
     assert.deepEqual(readdirSync(lists).filter((f) => f.endsWith('InRelease') || f.endsWith('Packages')), [], 'no unverified index is kept');
   }
+});
+
+test('--locked support: a fresh lock is not stale; a vanished version and a changed config are named', async () => {
+  const lock = await cLock();
+  const obtainable = obtainableChecker(cacheDir, 'amd64');
+  assert.deepEqual(checkLock(lock, { configDigest: TEST_DIGEST, builder: C_BUILDER, runtime: C_RUNTIME }, obtainable), []);
+  const gone = { ...lock, sets: { ...lock.sets, builder: lock.sets.builder.map((p) => (p.name === 'make' ? { ...p, version: '0.0-gone', sha256: '0'.repeat(64) } : p)) } };
+  const d = checkLock(gone, { configDigest: 'changed', builder: C_BUILDER, runtime: C_RUNTIME }, obtainable);
+  assert.deepEqual(d.map((x) => [x.what, x.package]), [['configDigest', undefined], ['package', 'make']]);
+  assert.match(d[1]!.message, /make 0\.0-gone/);
 });
