@@ -23,7 +23,7 @@ export interface ParseInputs {
   file: string;
   /** Name printed in problems (the path as the user wrote it). Default: `file`. */
   displayName?: string;
-  /** Host Debian architecture, used when the config names none. */
+  /** Host Debian architecture (e.g. `dpkg --print-architecture`): the default target, and what build steps run on. */
   architecture: string;
 }
 
@@ -98,11 +98,11 @@ export function parseConfig(text: string, inputs: ParseInputs): LoadedConfig {
   if (!parsed.success) {
     const problems = issuesToProblems(parsed.error.issues, value, WrittenConfigSchema);
     const partial = validParts(value);
-    const more = checkRules(partial, normalize(partial, { file: inputs.file, architecture: inputs.architecture })).errors;
+    const more = checkRules(partial, normalize(partial, { file: inputs.file, architecture: inputs.architecture }), { hostArchitecture: inputs.architecture }).errors;
     throw new ConfigError(shown, place(src, shown, [...problems, ...more]));
   }
   const config = normalize(parsed.data, { file: inputs.file, architecture: inputs.architecture });
-  const rules = checkRules(parsed.data, config);
+  const rules = checkRules(parsed.data, config, { hostArchitecture: inputs.architecture });
   if (rules.errors.length) throw new ConfigError(shown, place(src, shown, rules.errors));
   const warnings = place(src, shown, rules.warnings)
     .sort((a, b) => a.position.line - b.position.line || a.position.col - b.position.col)

@@ -1,4 +1,5 @@
 // docs/config.md: a field-by-field reference rendered from the generated JSON Schema (pure).
+import { ALWAYS_IGNORED } from './ignore.js';
 type Json = Record<string, unknown>;
 
 /** Where the committed reference is published, relative to the repository root. */
@@ -70,6 +71,17 @@ export function renderReference(schema: Json, example?: { path: string; text: st
   rows(schema, schema, '', out);
   const defs = (schema.$defs ?? {}) as Record<string, Json>;
   for (const [name, def] of Object.entries(defs)) out.push('', `**${name}**: ${String(def.description ?? '')}`);
+  out.push(
+    '',
+    '## The build context and ignore files',
+    '',
+    '`source` (default: the config\'s folder) is copied into the builder at /src; your tree is never modified.',
+    '`.airlockignore` is read when present, else `.dockerignore`, with Docker\'s rules: one pattern a line, `#` comments,',
+    'patterns relative to the context root (a leading `/` changes nothing, `*.o` matches only at the top; use `**/*.o` for any depth),',
+    '`*` and `?` stay within one path part, `**` spans parts, `[a-z]` classes, `\\` escapes, `!pattern` re-includes,',
+    'the last matching line wins, a pattern also matches everything below a matching folder, and a trailing `/` is ignored.',
+    `Always left out: ${ALWAYS_IGNORED.map((p) => `\`${p}\``).join(', ')} (the default output folder). \`node_modules\` is not left out unless you say so.`,
+  );
   if (example) out.push('', '## A complete example', '', `From \`${example.path}\` (loaded by the tests):`, '', '```yaml', example.text.trimEnd(), '```');
   return `${out.join('\n')}\n`;
 }

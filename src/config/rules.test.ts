@@ -8,7 +8,7 @@ import { parseConfig } from './parse.js';
 
 const rules = (w: unknown) => {
   const written = WrittenConfigSchema.parse(w);
-  const r = checkRules(written, normalize(written, { file: '/p/airlock.yaml', architecture: 'amd64' }));
+  const r = checkRules(written, normalize(written, { file: '/p/airlock.yaml', architecture: 'amd64' }), { hostArchitecture: 'amd64' });
   return { errors: r.errors.map((p) => `${p.path.join('.')}: ${p.message}`), warnings: r.warnings.map((p) => `${p.path.join('.')}: ${p.message}`) };
 };
 
@@ -59,4 +59,13 @@ test('warnings come back positioned and sorted from parseConfig', () => {
     'airlock.yaml:4:9: runtime.user: the images run as root (0); prod is safer as a non-root user (default 65532:65532)',
     'airlock.yaml:7:21: variants.prod.include_source: prod will contain the source tree; the airlock keeps them out of prod by default',
   ]);
+});
+
+test('a foreign architecture and a named user are warnings', () => {
+  assert.deepEqual(rules({ name: 'a', base_language: 'c', debian: { architecture: 'arm64' } }).warnings, [
+    'debian.architecture: building for arm64 on this amd64 host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower',
+  ]);
+  assert.match(rules({ name: 'a', base_language: 'c', runtime: { user: 'www-data' } }).warnings[0]!, /user `www-data` must exist in each image's \/etc\/passwd/);
+  assert.deepEqual(rules({ name: 'a', base_language: 'c', runtime: { user: 'nonroot' } }).warnings, []);
+  assert.deepEqual(rules({ name: 'a', base_language: 'c', runtime: { user: '1000:1000' } }).warnings, []);
 });

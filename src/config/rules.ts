@@ -47,6 +47,8 @@ function runtimeRules(w: WrittenConfig, errors: ConfigProblem[], warnings: Confi
   const user = r.user === undefined ? undefined : String(r.user);
   if (user !== undefined && (user === 'root' || /^0(:|$)/.test(user))) {
     warnings.push({ path: ['runtime', 'user'], message: `the images run as root (${user}); prod is safer as a non-root user (default 65532:65532)` });
+  } else if (user !== undefined && !/^[0-9]/.test(user) && user !== 'nonroot') {
+    warnings.push({ path: ['runtime', 'user'], message: `user \`${user}\` must exist in each image's /etc/passwd, and prod has only root and nonroot; a numeric "uid:gid" always works` });
   }
 }
 
@@ -101,10 +103,19 @@ function debianRules(w: WrittenConfig, c: Config, errors: ConfigProblem[]): void
   });
 }
 
+/** What the rules need to know about the machine. */
+export interface RuleInputs {
+  /** The host's Debian architecture: build steps run natively, so another target needs emulation. */
+  hostArchitecture: string;
+}
+
 /** Checks that span fields; `w` is the schema-valid written config and `c` its normalized form. */
-export function checkRules(w: WrittenConfig, c: Config): RuleResult {
+export function checkRules(w: WrittenConfig, c: Config, inputs: RuleInputs): RuleResult {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
+  if (c.debian.architecture !== inputs.hostArchitecture) {
+    warnings.push({ path: ['debian', 'architecture'], message: `building for ${c.debian.architecture} on this ${inputs.hostArchitecture} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower` });
+  }
   if (w.base_language === undefined) warnings.push({ path: [], message: 'base_language is not set; using the C toolchain (base_language: c)' });
   artifactRules(w, errors);
   runtimeRules(w, errors, warnings);
