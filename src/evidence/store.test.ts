@@ -65,3 +65,15 @@ test('image packages: later layers win, whiteouts and opaque dirs remove status 
   assert.deepEqual(await imagePackages([l1, l3], 't'), [{ name: 'c', version: '3', architecture: 'amd64' }]);
   await assert.rejects(imagePackages([Buffer.from('not a tar at all, definitely not')], 'junk'), /cannot read the layers of junk/);
 });
+
+test('evidence never imports sinks or cli (house-style dependency direction)', async () => {
+  const { readdirSync, readFileSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const root = new URL('.', import.meta.url).pathname;
+  const files: string[] = [];
+  const walk = (d: string) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else if (n.endsWith('.ts')) files.push(p); } };
+  walk(root);
+  assert.ok(files.length > 20);
+  const bad = files.filter((f) => /from '(\.\.\/)+(sinks|cli)\//.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(bad, []);
+});

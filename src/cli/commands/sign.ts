@@ -4,6 +4,7 @@ import { AirlockError } from '../../errors.js';
 import { readPrivateKeyFile } from '../../evidence/key-files.js';
 import { evidenceStatements, signImage } from '../../evidence/sign-image.js';
 import { openImageStore } from '../../evidence/store/open.js';
+import { readDockerArchive } from '../../sinks/docker-archive.js';
 import { saveSignedLayout } from '../../evidence/store/save-layout.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
@@ -21,7 +22,7 @@ export const command: Command = {
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'sign: needs one IMAGE and --key FILE', { hint: `usage: ${usage}` });
     const keyPath = resolve(ctx.cwd, values.key);
     const key = await readPrivateKeyFile(keyPath, ctx.env.AIRLOCK_KEY_PASSWORD);
-    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, ...(values.name ? { repository: values.name } : {}) });
+    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, readArchive: readDockerArchive, ...(values.name ? { repository: values.name } : {}) });
     const statements = values.evidence
       ? await evidenceStatements(resolve(ctx.cwd, values.evidence), store.repository, (await store.resolve()).digest)
       : [];

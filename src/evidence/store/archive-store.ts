@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { AirlockError } from '../../errors.js';
 import { collect } from '../../image/blob-store.js';
 import type { Image } from '../../image/image.js';
-import { readDockerArchive } from '../../sinks/docker-archive.js';
 import { sha256Digest } from '../cosign.js';
 import { layoutStore } from './layout-store.js';
 import { saveSignedLayout } from './save-layout.js';
@@ -15,10 +14,13 @@ export function sidecarDir(file: string): string {
   return `${file}.cosign`;
 }
 
+/** Reads an archive into an Image (the docker-archive sink's reader, passed in: evidence does not import sinks). */
+export type ArchiveReader = (file: string) => Promise<Image>;
+
 /** Opens `file` (read only); signatures are written to and read from `sidecarDir(file)`. */
-export function archiveStore(file: string, repository: string): ImageStore {
+export function archiveStore(file: string, repository: string, readArchive: ArchiveReader): ImageStore {
   let image: Promise<Image> | undefined;
-  const img = () => (image ??= readDockerArchive(file));
+  const img = () => (image ??= readArchive(file));
   const sidecar = () => layoutStore(sidecarDir(file), undefined, repository);
   const hasSidecar = async () => Boolean(await stat(join(sidecarDir(file), 'index.json')).catch(() => undefined));
   const self: ImageStore = {

@@ -1,7 +1,8 @@
 // Opens the ImageStore an image reference names (the one place that picks registry or layout).
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { archiveStore } from './archive-store.js';
+import { AirlockError } from '../../errors.js';
+import { archiveStore, type ArchiveReader } from './archive-store.js';
 import { layoutStore } from './layout-store.js';
 import { parseImageRef } from './image-ref.js';
 import { registryStore } from './registry-store.js';
@@ -20,12 +21,13 @@ function layoutRepository(dir: string, reference: string | undefined): string {
 }
 
 /** The store for `ref`: docker://… (http when `insecure`), oci:DIR[:TAG], docker-archive:FILE or a layout folder relative to `cwd`; `repository` names a layout's image in payloads and purls. */
-export function openImageStore(ref: string, opts: { insecure: boolean; cwd: string; repository?: string }): ImageStore {
+export function openImageStore(ref: string, opts: { insecure: boolean; cwd: string; repository?: string; readArchive?: ArchiveReader }): ImageStore {
   const r = parseImageRef(ref);
   if (r.kind === 'registry') return registryStore(r.host, r.repository, r.reference, opts.insecure);
   if (r.kind === 'archive') {
     const file = resolve(opts.cwd, r.file);
-    return archiveStore(file, opts.repository ?? basename(file).replace(/\.tar$/, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-'));
+    if (!opts.readArchive) throw new AirlockError('usage', 'archive-unsupported', `docker-archive images are not supported here (${ref})`, { hint: 'use oci:DIR[:TAG] or docker://…' });
+    return archiveStore(file, opts.repository ?? basename(file).replace(/\.tar$/, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-'), opts.readArchive);
   }
   const dir = resolve(opts.cwd, r.dir);
   return layoutStore(dir, r.reference, opts.repository ?? layoutRepository(dir, r.reference));
