@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { parseConfig } from './parse.js';
-import { ConfigError, keyLocations } from './problems.js';
+import { ConfigError } from './problems.js';
+import { keyLocations } from './schema-walk.js';
 import { WrittenConfigSchema } from './schema.js';
 import { splitCommand } from './command.js';
 

@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import fc from 'fast-check';
 import { WrittenConfigSchema } from './schema.js';
-import { keyLocations } from './problems.js';
+import { keyLocations } from './schema-walk.js';
 import { configJsonSchema, configJsonSchemaText, SCHEMA_PATH } from './json-schema.js';
 import { EXAMPLE_PATH, renderReference, REFERENCE_PATH } from './reference.js';
 

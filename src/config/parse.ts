@@ -4,7 +4,9 @@ import { WrittenConfigSchema, type WrittenConfig } from './schema.js';
 import { normalize } from './normalize.js';
 import { checkRules } from './rules.js';
 import { configDigest } from './digest.js';
-import { ConfigError, formatProblem, issuesToProblems, knownKeysAt, type ConfigProblem, type PositionedProblem } from './problems.js';
+import { ConfigError, formatProblem, type ConfigProblem, type PositionedProblem } from './problems.js';
+import { issuesToProblems } from './issues.js';
+import { knownKeysAt } from './schema-walk.js';
 import { parseYamlSource, type ConfigPath, type YamlSource } from './yaml-source.js';
 import type { Config } from './types.js';
 
