@@ -32,7 +32,7 @@ function isStatusPath(p: string): boolean {
   return path === 'var/lib/dpkg/status' || (path.startsWith('var/lib/dpkg/status.d/') && !path.endsWith('.md5sums') && !path.endsWith('/'));
 }
 
-async function statusFiles(layer: Buffer, files: Map<string, string>): Promise<void> {
+async function layerFiles(layer: Buffer, files: Map<string, string>, want: (path: string) => boolean): Promise<void> {
   const tar = layer[0] === 0x1f && layer[1] === 0x8b ? gunzipSync(layer) : layer;
   const ex = extract();
   const done = new Promise<void>((resolve, reject) => {
@@ -46,8 +46,8 @@ async function statusFiles(layer: Buffer, files: Map<string, string>): Promise<v
         files.delete(name.replace(/\.wh\.([^/]*)$/, '$1'));
       }
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => { if (isStatusPath(name) && h.type === 'file') chunks.push(c); });
-      stream.on('end', () => { if (isStatusPath(name) && h.type === 'file') files.set(name, Buffer.concat(chunks).toString('utf8')); next(); });
+      stream.on('data', (c: Buffer) => { if (want(name) && h.type === 'file') chunks.push(c); });
+      stream.on('end', () => { if (want(name) && h.type === 'file') files.set(name, Buffer.concat(chunks).toString('utf8')); next(); });
       stream.resume();
     });
     ex.on('finish', resolve);
@@ -57,14 +57,30 @@ async function statusFiles(layer: Buffer, files: Map<string, string>): Promise<v
   await done;
 }
 
-/** Packages listed by the image's status files, applying layers in order; sorted by name. */
-export async function imagePackages(layers: Buffer[], where: string): Promise<InstalledPackage[]> {
+/** Text of the files `want` selects in the merged layers (later layers win, whiteouts applied). */
+export async function readImageFiles(layers: Buffer[], where: string, want: (path: string) => boolean): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   try {
-    for (const l of layers) await statusFiles(l, files);
+    for (const l of layers) await layerFiles(l, files, want);
   } catch (cause) {
     throw new AirlockError('policy', 'bad-layer', `cannot read the layers of ${where} as tar archives`, { cause, hint: 'only uncompressed and gzip layers are supported' });
   }
+  return files;
+}
+
+/** The purl distro qualifier (`ID-VERSION_ID`, e.g. debian-12) from the image's os-release, if it has one. */
+export async function imageDistro(layers: Buffer[], where: string): Promise<string | undefined> {
+  const files = await readImageFiles(layers, where, (p) => p === 'etc/os-release' || p === 'usr/lib/os-release');
+  const text = files.get('etc/os-release') ?? files.get('usr/lib/os-release');
+  const get = (k: string) => text && new RegExp(`^${k}="?([^"\n]*)"?$`, 'm').exec(text)?.[1];
+  const id = get('ID');
+  const version = get('VERSION_ID');
+  return id && version ? `${id}-${version}` : undefined;
+}
+
+/** Packages listed by the image's status files, applying layers in order; sorted by name. */
+export async function imagePackages(layers: Buffer[], where: string): Promise<InstalledPackage[]> {
+  const files = await readImageFiles(layers, where, isStatusPath);
   const byName = new Map<string, InstalledPackage>();
   for (const [, text] of [...files.entries()].sort((a, b) => cmp(a[0], b[0]))) {
     for (const p of parseStatus(text)) byName.set(`${p.name}:${p.architecture}`, p);

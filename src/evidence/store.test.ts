@@ -77,3 +77,17 @@ test('evidence never imports sinks or cli (house-style dependency direction)', a
   const bad = files.filter((f) => /from '(\.\.\/)+(sinks|cli)\//.test(readFileSync(f, 'utf8')));
   assert.deepEqual(bad, []);
 });
+
+test('image distro comes from os-release', async () => {
+  const { pack } = await import('tar-stream');
+  const { imageDistro } = await import('./image-packages.js');
+  const p = pack();
+  const chunks: Buffer[] = [];
+  p.on('data', (c: Buffer) => chunks.push(c));
+  const end = new Promise((r) => p.on('end', r));
+  p.entry({ name: 'etc/os-release' }, 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n');
+  p.finalize();
+  await end;
+  assert.equal(await imageDistro([Buffer.concat(chunks)], 't'), 'debian-12');
+  assert.equal(await imageDistro([], 't'), undefined);
+});

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AirlockError } from '../../errors.js';
-import { imagePackages } from '../../evidence/image-packages.js';
+import { imageDistro, imagePackages } from '../../evidence/image-packages.js';
 import { parseScanReport } from '../../evidence/scan-report.js';
 import { openImageStore } from '../../evidence/store/open.js';
 import { readDockerArchive } from '../../sinks/docker-archive.js';
@@ -11,7 +11,7 @@ import { writeAtomic } from '../../evidence/write-evidence.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 
-const usage = 'airlock vex --scan REPORT PROD-IMAGE [--out FILE] [--insecure] [--name REPO] [--distro debian-12]';
+const usage = 'airlock vex --scan REPORT PROD-IMAGE [--out FILE] [--insecure] [--name REPO] [--distro ID-VERSION (default: from the image os-release)]';
 
 export const command: Command = {
   name: 'vex',
@@ -40,7 +40,7 @@ export const command: Command = {
       image: { name: store.repository, digest: m.digest },
       prodPackages,
       epoch: Number.isFinite(created) && created > 0 ? created : 0,
-      distro: values.distro ?? 'debian-12',
+      distro: values.distro ?? (await imageDistro(layers, store.where)) ?? 'debian-12',
     });
     if (values.out) {
       await writeAtomic(resolve(ctx.cwd, values.out), doc);
