@@ -1,5 +1,5 @@
 // Downloads locked .debs into the cache (parallel, retried, hash-verified before they enter the store).
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
@@ -68,7 +68,9 @@ export async function fetchOne(lock: Lock, p: LockedPackage, opts: FetchOptions)
   }
   return withFileLock(join(opts.cacheDir, 'debs', 'locks', `${p.sha256}.lock`), async () => {
     if ((await checkCached(opts.cacheDir, p.sha256, p.size)) === 'ok') return debPath(opts.cacheDir, p.sha256);
-    const tmp = join(tmpDir(opts.cacheDir), `${p.sha256}.${process.pid}.part`);
+    const tmps = tmpDir(opts.cacheDir);
+    for (const f of readdirSync(tmps)) if (f.startsWith(`${p.sha256}.`)) rmSync(join(tmps, f), { force: true }); // killed runs
+    const tmp = join(tmps, `${p.sha256}.${process.pid}.part`);
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -1,6 +1,6 @@
 // The builder root file system: mmdebstrap from a local copy:// repo of the verified .debs, no network, cached by set hash.
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
@@ -48,8 +48,10 @@ export async function ensureBuilderRootfs(lock: Lock, opts: { cache: string; log
   const dir = join(base, key);
   mkdirSync(base, { recursive: true });
   if (existsSync(tar) && existsSync(dir)) return { tar, dir, key };
-  const debs = await fetchPackages(lock, lock.sets.builder, { cacheDir: opts.cache, log: opts.log, offline: opts.offline });
+  const debs = existsSync(tar) ? new Map<string, string>() : await fetchPackages(lock, lock.sets.builder, { cacheDir: opts.cache, log: opts.log, offline: opts.offline });
   return withFileLock(join(base, `${key}.lock`), async () => {
+    // Leftovers of killed runs for this key (we hold its lock, so nobody is using them).
+    for (const f of readdirSync(base)) if (f.startsWith(`${key}.work-`) || f.startsWith(`${key}.extract-`)) rmSync(join(base, f), { recursive: true, force: true });
     if (!existsSync(tar)) {
       const work = join(base, `${key}.work-${process.pid}`);
       rmSync(work, { recursive: true, force: true });

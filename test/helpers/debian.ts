@@ -48,3 +48,11 @@ export async function offlineChild(cache: string): Promise<void> {
   const ms = Date.now() - t0;
   process.stdout.write(`${JSON.stringify({ network, lock: serializeLock(lock), debs: debs.size, tarSha: await sha256File(rootfs.tar), key: rootfs.key, ms })}\n`);
 }
+
+/** Body of a child process that fetches the C lock into `cache` (two run at once in the concurrency test). */
+export async function fetchChild(cache: string): Promise<void> {
+  const { fetchLocked } = await import('../../src/debian/engine.js');
+  const lock = await cLock({ offline: true, cache });
+  const debs = await fetchLocked(lock, { cache, log: memoryLog(), offline: false });
+  process.stdout.write(`${debs.size}\n`);
+}

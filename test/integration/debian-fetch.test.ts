@@ -1,11 +1,13 @@
 // Fetching into the shared cache: every .deb verified; corrupted entries never used; hash mismatch and download errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, truncateSync, writeFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fetchLocked } from '../../src/debian/engine.js';
-import { debPath, sha256File } from '../../src/debian/cache.js';
+import { checkCached, debPath, sha256File } from '../../src/debian/cache.js';
 import type { Lock } from '../../src/debian/types.js';
 import { AirlockError } from '../../src/errors.js';
 import { memoryLog } from '../../src/log.js';
@@ -81,4 +83,30 @@ test('download errors name the package and URL: missing file, unreachable mirror
     fetchLocked(only(lock, 'make', { sha256: fake }, 'http://127.0.0.1:9/debian'), { cache: cacheDir, log: memoryLog(), offline: false }),
     isErr('mirror-unreachable', /make .*http:\/\/127\.0\.0\.1:9\/debian\/pool/),
   );
+});
+
+test('two processes fetching into one empty cache at once both succeed and leave only verified entries', async () => {
+  const lock = await cLock();
+  const cache = mkdtempSync(join(tmpdir(), 'airlock-concurrent-'));
+  try {
+    execFileSync('cp', ['-a', join(cacheDir, 'apt'), join(cache, 'apt')]);
+    const script = `import('${join(process.cwd(), 'test/helpers/debian.ts')}').then((m) => m.fetchChild(${JSON.stringify(cache)}))`;
+    const run = () => new Promise<{ code: number | null; out: string }>((res) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      c.stdout.on('data', (b) => (out += b));
+      c.on('close', (code) => res({ code, out }));
+    });
+    const results = await Promise.all([run(), run()]);
+    const unique = new Set([...lock.sets.builder, ...lock.sets.runtime].map((p) => p.sha256));
+    for (const r of results) {
+      assert.equal(r.code, 0);
+      assert.equal(Number(r.out.trim()), unique.size);
+    }
+    for (const p of lock.sets.builder) assert.equal(await checkCached(cache, p.sha256, p.size), 'ok', p.name);
+    assert.deepEqual(readdirSync(join(cache, 'tmp')), [], 'no partial downloads left');
+    assert.deepEqual(readdirSync(join(cache, 'debs', 'locks')), [], 'no lock files left');
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 });

@@ -88,3 +88,14 @@ test('--locked support: a fresh lock is not stale; a vanished version and a chan
   assert.deepEqual(d.map((x) => [x.what, x.package]), [['configDigest', undefined], ['package', 'make']]);
   assert.match(d[1]!.message, /make 0\.0-gone/);
 });
+
+test('caller-given one-line sources with a keyring (no Signed-By) are verified with that keyring', async () => {
+  const m = hostMirror();
+  const lock = await lockPackages(
+    { builder: ['make'], runtime: ['libc6'], architecture: 'amd64', configDigest: TEST_DIGEST, sources: `deb ${m.uri} ${m.suite} main\n`, keyring: '/usr/share/keyrings/debian-archive-keyring.gpg' },
+    { cache: cacheDir, log: memoryLog(), offline: false },
+  );
+  assert.deepEqual(lock.repositories.map((r) => [r.uri, r.suite, r.components]), [[m.uri, m.suite, ['main']]]);
+  assert.ok(lock.sets.builder.every((p) => p.repository === 0));
+  assert.deepEqual(lock.sets.runtime.map((p) => p.name), ['gcc-12-base', 'libc6', 'libgcc-s1']);
+});
