@@ -48,12 +48,14 @@ describe('gate checks', () => {
     await trips('no-shell', [[...clean(), dir('usr'), dir('usr/bin'), exe('usr/bin/helper', readFileSync('/bin/dash'))]], /usr\/bin\/helper is a dash shell binary/);
     await trips('no-shell', [[...clean(), exe('app/tool', readFileSync('/bin/bash'))]], /is a bash shell binary/);
     await trips('no-shell', [[...clean(), exe('app/bb', readFileSync('/bin/busybox'))]], /is a busybox shell binary/);
+    const named = await trips('no-shell', [[...clean(), exe('bin/bash', readFileSync('/bin/bash'))]], /shell 'bash' at \/bin\/bash/);
+    assert.equal(named.length, 1, 'a shell found by name is not reported twice');
     // A shell deleted in a later layer is not in the running image.
     await passes('no-shell', [[...clean(), exe('app/x', readFileSync('/bin/dash'))], [file('app/.wh.x')]]);
   });
 
   it('no-package-manager, no-compiler, no-debugger: by normalized name and module dirs', async () => {
-    await passes('no-package-manager', [clean()]);
+    await passes('no-package-manager', [[...clean(), exe('etc/cron.daily/dpkg', '#!/bin/sh\n'), exe('usr/share/bug/dpkg')]]);
     await trips('no-package-manager', [[...clean(), dir('usr'), dir('usr/bin'), exe('usr/bin/apt-get')]], /package manager 'apt-get'/);
     await trips('no-package-manager', [[...clean(), dir('usr'), dir('usr/lib'), dir('usr/lib/python3'), dir('usr/lib/python3/dist-packages'), dir('usr/lib/python3/dist-packages/pip')]], /installed at \/usr\/lib\/python3\/dist-packages\/pip/);
     await passes('no-compiler', [[...clean(), file('usr/share/doc/gcc', 'not executable')]]);

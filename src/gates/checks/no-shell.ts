@@ -2,7 +2,9 @@
 import { isElf } from '../elf.js';
 import type { Check, Finding } from '../types.js';
 import { shellFamily, SHELL_SCAN_BYTES } from './shell-identity.js';
-import { executablesNamed, SHELLS } from './tool-names.js';
+import { executablesNamed, isNamed, SHELLS } from './tool-names.js';
+
+const SHELL_SET: ReadonlySet<string> = new Set(SHELLS);
 
 /** Flags shells found by name or by content markers. */
 export const noShell: Check = {
@@ -13,7 +15,8 @@ export const noShell: Check = {
   scanner: () => ({
     wants: (e) => ((e.mode & 0o111) !== 0 && e.size >= 64 ? SHELL_SCAN_BYTES : 0),
     inspect(e, bytes, meta) {
-      if (meta.hidden || !isElf(bytes)) return [];
+      // Files already named like a shell are reported by name (run); content catches the renamed ones.
+      if (meta.hidden || !isElf(bytes) || isNamed(e.path.slice(e.path.lastIndexOf('/') + 1), SHELL_SET)) return [];
       const family = shellFamily(bytes);
       if (!family) return [];
       return [{ id: 'no-shell', severity: 'error', path: e.path, layer: e.layer, message: `/${e.path} is a ${family} shell binary (identified by content)` }];

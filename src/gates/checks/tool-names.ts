@@ -19,15 +19,22 @@ export function toolName(base: string): string {
 }
 
 const X = 0o111;
+// Scripts named like a tool but not a tool (cron jobs, reportbug hooks, docs) live here.
+const NOT_PROGRAMS = /^(etc|usr\/share)\//;
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
-/** Executables (files with an x bit, or symlinks to one) whose normalized name is in `names`. */
+/** Whether a base name is one of `names` as is or after normalization. */
+export function isNamed(base: string, names: ReadonlySet<string>): boolean {
+  return names.has(base) || names.has(toolName(base));
+}
+
+/** Executables (files with an x bit, or symlinks to one) whose normalized name is in `names`; /etc and /usr/share are skipped. */
 export function executablesNamed(fs: ImageFs, names: readonly string[]): { entry: FsEntry; name: string; via?: string }[] {
   const set = new Set(names);
   const out: { entry: FsEntry; name: string; via?: string }[] = [];
   for (const e of fs.entries) {
-    const name = toolName(baseName(e.path));
-    if (!set.has(name) && !set.has(baseName(e.path))) continue;
+    if (NOT_PROGRAMS.test(e.path) || !isNamed(baseName(e.path), set)) continue;
+    const name = set.has(baseName(e.path)) ? baseName(e.path) : toolName(baseName(e.path));
     if ((e.type === 'file' || e.type === 'hardlink') && (e.mode & X) !== 0) out.push({ entry: e, name });
     else if (e.type === 'symlink') {
       const r = fs.resolve(e.path);
