@@ -1,5 +1,10 @@
 // Runs the gate suite on each assembled variant (from its in-memory layers) and summarizes for the report.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Log } from '../log.js';
+import { writeFileAtomic } from '../sinks/atomic.js';
 import type { Config } from '../config/types.js';
 import { imageFsFromEntries } from '../gates/fs-view.js';
 import { runGates } from '../gates/run-gates.js';
@@ -10,6 +15,18 @@ export interface GateRun {
   summaries: Record<VariantName, GateSummary>;
   /** A prod finding at error severity: the build fails with exit 6 after writing the report. */
   prodFailed: boolean;
+}
+
+let fingerprint: string | undefined;
+/** A digest of the gate code itself, so cached results never outlive a change to the checks. */
+async function gatesFingerprint(): Promise<string> {
+  if (fingerprint) return fingerprint;
+  const dir = fileURLToPath(new URL('../gates/', import.meta.url));
+  const h = createHash('sha256');
+  const files = (await readdir(dir, { recursive: true })).filter((f) => /\.(ts|js)$/.test(f) && !f.includes('.test.')).sort();
+  for (const f of files) h.update(f).update(await readFile(join(dir, f)));
+  fingerprint = h.digest('hex');
+  return fingerprint;
 }
 
 /** Folds per-file hardening warnings about Debian-packaged files into one finding (they are not ours to fix). */
@@ -23,7 +40,7 @@ export function collapsePackaged<F extends { id: string; severity: string; messa
 }
 
 /** Gates every variant with its own profile; `skip` records that gates were skipped. */
-export async function runBuildGates(config: Config, variants: Record<VariantName, AssembledVariant>, opts: { skip: boolean; epoch: number; packagedPaths: Record<VariantName, ReadonlySet<string>>; log: Log }): Promise<GateRun> {
+export async function runBuildGates(config: Config, variants: Record<VariantName, AssembledVariant>, opts: { skip: boolean; epoch: number; packagedPaths: Record<VariantName, ReadonlySet<string>>; log: Log; cacheDir: string }): Promise<GateRun> {
   const summaries = {} as Record<VariantName, GateSummary>;
   if (opts.skip) {
     for (const v of ['dev', 'prod', 'test'] as const) summaries[v] = { passed: true, skipped: true, findings: [] };
@@ -32,18 +49,25 @@ export async function runBuildGates(config: Config, variants: Record<VariantName
   }
   for (const v of ['dev', 'prod', 'test'] as const) {
     const a = variants[v];
-    const fs = await imageFsFromEntries(a.layers, a.image.config);
     const settings = config.variants[v];
-    const r = await runGates(fs, {
-      profile: v,
-      config: {
-        hardening: config.buildFlags.hardening, allowSource: settings.includeSource, epoch: opts.epoch,
-        ...(settings.maxSize !== undefined ? { maxSize: settings.maxSize } : {}),
-        packagedPaths: opts.packagedPaths[v],
-        // Hardening is asked of what the build produced for prod; dev and test are the builder itself.
-        ...(v === 'prod' ? {} : { skip: ['elf-hardening'] }),
-      },
-    });
+    const gateConfig = {
+      hardening: config.buildFlags.hardening, allowSource: settings.includeSource, epoch: opts.epoch,
+      ...(settings.maxSize !== undefined ? { maxSize: settings.maxSize } : {}),
+      // Hardening is asked of what the build produced for prod; dev and test are the builder itself.
+      ...(v === 'prod' ? {} : { skip: ['elf-hardening'] }),
+    };
+    // Gates are a pure function of the image and their settings: a known image digest reuses its result.
+    const key = createHash('sha256').update(JSON.stringify({ code: await gatesFingerprint(), digest: a.image.digest, v, gateConfig })).digest('hex');
+    const cacheFile = join(opts.cacheDir, 'gates', `${key}.json`);
+    let r: { passed: boolean; findings: GateSummary['findings']; checks: string[] };
+    try {
+      r = JSON.parse(await readFile(cacheFile, 'utf8'));
+    } catch {
+      const fs = await imageFsFromEntries(a.layers, a.image.config);
+      r = await runGates(fs, { profile: v, config: { ...gateConfig, packagedPaths: opts.packagedPaths[v] } });
+      await mkdir(join(opts.cacheDir, 'gates'), { recursive: true });
+      await writeFileAtomic(cacheFile, JSON.stringify(r));
+    }
     summaries[v] = { passed: r.passed, findings: collapsePackaged(r.findings) };
     const errors = r.findings.filter((f) => f.severity === 'error').length;
     opts.log.info(`gates ${v}: ${r.passed ? 'passed' : 'FAILED'} (${r.checks.length} checks, ${errors} errors, ${r.findings.length - errors} warnings)`);

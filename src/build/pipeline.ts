@@ -157,7 +157,7 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
     // 6. Gates, while every layer's bytes are still readable.
     const runtimePaths = new Set(rtEntries.map((e) => e.path));
     const rootfsPaths = new Set((dev.layers[0] ?? []).map((e) => e.path));
-    const gates = await runBuildGates(config, { dev, prod, test }, { skip: opts.noGates, epoch: epoch.seconds, log, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths } });
+    const gates = await runBuildGates(config, { dev, prod, test }, { skip: opts.noGates, epoch: epoch.seconds, log, cacheDir: opts.cache, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths } });
 
     const artifacts: BuildResult['artifacts'] = [];
     for (const f of prodFiles.filter((x) => x.type === 'file')) artifacts.push({ path: f.path, sha256: await fileSha256(f.hostPath), size: (await stat(f.hostPath)).size });
