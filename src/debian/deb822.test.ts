@@ -33,3 +33,15 @@ test('formats stanzas with continuation lines and skips empty fields', () => {
   const round = parseDeb822(formatStanza([['Description', 'x\n\nz']]))[0]!;
   assert.equal(round.Description, 'x\n\nz');
 });
+
+test('property: formatStanza then parseDeb822 gives the fields back', async () => {
+  const fc = (await import('fast-check')).default;
+  const line = fc.stringMatching(/^[A-Za-z0-9(<>=.,:+~-][A-Za-z0-9 (<>=.,:+~-]{0,20}[A-Za-z0-9)<>=.,:+~-]$/);
+  const value = fc.tuple(line, fc.array(fc.oneof(line, fc.constant('')), { maxLength: 3 })).map(([a, rest]) => [a, ...rest].join('\n'));
+  const name = fc.stringMatching(/^[A-Z][A-Za-z0-9-]{0,12}$/);
+  fc.assert(fc.property(fc.uniqueArray(fc.tuple(name, value), { selector: ([n]) => n.toLowerCase(), minLength: 1, maxLength: 6 }), (fields) => {
+    const parsed = parseDeb822(formatStanza(fields));
+    assert.equal(parsed.length, 1);
+    assert.deepEqual(parsed[0], Object.fromEntries(fields));
+  }));
+});

@@ -96,10 +96,16 @@ export async function fetchPackages(lock: Lock, packages: LockedPackage[], opts:
   const result = new Map<string, string>();
   let next = 0;
   let done = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < unique.length) {
+    while (next < unique.length && !failed) {
       const p = unique[next++]!;
-      result.set(p.sha256, await fetchOne(lock, p, opts));
+      try {
+        result.set(p.sha256, await fetchOne(lock, p, opts));
+      } catch (e) {
+        failed = true; // the other workers finish their current package and stop
+        throw e;
+      }
       opts.log.progress('fetching packages', ++done, unique.length);
     }
   };
