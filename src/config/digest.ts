@@ -13,14 +13,16 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The inputs of package resolution: language, version, package lists, dev debug tools, Debian settings (keyring relative to the config). */
+const byName = (ps: Config['packages']) => [...ps].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+/** The inputs of package resolution (lists sorted: reordering them resolves the same set): language, version, package lists, dev debug tools, Debian settings (keyring relative to the config). */
 export function resolutionInputs(c: Config): unknown {
   return {
     language: c.language,
     version: c.version,
-    packages: c.packages,
-    devPackages: c.devPackages,
-    debugTools: c.variants.dev.debugTools,
+    packages: byName(c.packages),
+    devPackages: byName(c.devPackages),
+    debugTools: [...c.variants.dev.debugTools].sort(),
     debian: {
       suite: c.debian.suite,
       architecture: c.debian.architecture,

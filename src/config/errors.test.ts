@@ -159,3 +159,8 @@ test('invalid names get a valid spelling as a suggestion', () => {
   const e = checkGolden('names', 'name: My App/Web_Service\ntag: v1.0+build 7\npackages: [Libssl3, python3_dev]\n');
   assert.deepEqual(e.problems.map((p) => p.suggestion), ['my-app/web_service', 'v1.0-build-7', 'libssl3', 'python3-dev']);
 });
+
+test('a single word where a list is expected suggests the list', () => {
+  const e = checkGolden('lists', 'name: app\ndev_packages: cmake\npackages: curl\nvariants:\n  dev:\n    debug_tools: gdb\n');
+  assert.deepEqual(e.problems.map((p) => p.suggestion), ['[cmake]', '[curl]', '[gdb]']);
+});

@@ -78,17 +78,20 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
           out.push(...issuesToProblems(meant[0]!, root, schema, path));
           break;
         }
+        const v = valueAt(root, path);
+        const listed = typeof v === 'string' && iss.errors.some((b) => b.some((i) => i.code === 'invalid_type' && (i as { expected: string }).expected === 'array'));
         const types = iss.errors.flatMap((b) => b.filter((i) => i.code === 'invalid_type').map((i) => TYPE_NAMES[(i as { expected: string }).expected] ?? (i as { expected: string }).expected));
-        out.push({ path, message: `${own ? iss.message : `expected ${orList([...new Set(types)])}`}, got ${got}` });
+        out.push({ path, message: `${own ? iss.message : `expected ${orList([...new Set(types)])}`}, got ${got}`, ...(listed ? { suggestion: `[${v}]` } : {}) });
         break;
       }
       case 'invalid_type': {
         const v = valueAt(root, path);
         const boolean = iss.expected === 'boolean' && typeof v === 'string' ? YAML11_BOOLEANS[v.toLowerCase()] : undefined;
+        const fix = boolean ?? (iss.expected === 'array' && typeof v === 'string' ? `[${v}]` : undefined);
         out.push({
           path,
           message: own ? `${iss.message}, got ${got}` : v === undefined ? `missing required key \`${String(path[path.length - 1])}\` (${TYPE_NAMES[iss.expected] ?? iss.expected})` : `expected ${TYPE_NAMES[iss.expected] ?? iss.expected}, got ${got}`,
-          ...(boolean ? { suggestion: boolean } : {}),
+          ...(fix ? { suggestion: fix } : {}),
         });
         break;
       }

@@ -76,6 +76,7 @@ test('the digest ignores what does not change resolution and where the config li
   assert.equal(load(base, '/elsewhere/deep/airlock.yaml').digest, d, 'moving the project keeps the digest');
   assert.equal(load(`# comment\n${base}tag: v2\nruntime: {cmd: [x]}\n`).digest, d, 'tag, runtime and comments do not count');
   assert.notEqual(load(base.replace('[curl]', '[curl, wget]')).digest, d);
+  assert.equal(load(base.replace('[curl]', '[wget, curl]')).digest, load(base.replace('[curl]', '[curl, wget]')).digest, 'order does not count');
   assert.notEqual(load(base.replace('[curl]', '[curl=7.88.1-10]')).digest, d);
   assert.notEqual(load(base.replace('c\n', 'cpp\n')).digest, d);
   assert.notEqual(parseConfig(base, { file: '/p/airlock.yaml', architecture: 'arm64' }).digest, d);
