@@ -1,0 +1,131 @@
+// HTTP to a registry: scheme by --insecure, auth on 401 (Basic/Bearer), retries with backoff, errors with code/status/URL.
+import { AirlockError } from '../errors.js';
+import type { Log } from '../log.js';
+import { basicAuth, parseChallenge, type CredentialSource } from './registry-auth.js';
+
+/** Options shared by every request to one registry. */
+export interface TransportOptions {
+  /** Plain HTTP (loopback test registries). */
+  insecure?: boolean;
+  credentials: CredentialSource;
+  /** Attempts after the first on 429/5xx/connection errors (default 4). */
+  retries?: number;
+  /** First backoff delay; doubles each retry (default 250 ms). */
+  backoffMs?: number;
+  log?: Log;
+}
+
+/** One request; `body` is a factory so a retry can send the bytes again. */
+export interface RequestSpec {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A path (`/v2/...`) or an absolute URL (upload Locations). */
+  url: string;
+  scope: string;
+  headers?: Record<string, string>;
+  body?: () => Uint8Array | AsyncIterable<Uint8Array>;
+  /** Statuses that count as success; others become RegistryError. */
+  expect: number[];
+}
+
+/** A failed registry call: registry error code, HTTP status, method and URL (credentials removed). */
+export class RegistryError extends AirlockError {
+  constructor(readonly status: number, readonly registryCode: string | undefined, readonly method: string, readonly url: string, detail: string) {
+    super('image', `registry-${(registryCode ?? `http-${status}`).toLowerCase().replace(/_/g, '-')}`,
+      `${method} ${url} → ${status}${registryCode ? ` ${registryCode}` : ''}${detail ? `: ${detail}` : ''}`,
+      { hint: status === 401 || status === 403 ? 'check the credentials in ~/.docker/config.json (docker login) and your access to the repository' : 'see the registry error above; retry if it was temporary' });
+  }
+}
+
+/** Removes user:password@ from a URL for messages. */
+export function redactUrl(u: string): string {
+  return u.replace(/\/\/[^/@]*@/, '//');
+}
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Parses a registry error body into code and message. */
+export async function errorInfo(res: Response): Promise<{ code?: string; detail: string }> {
+  const text = await res.text().catch(() => '');
+  try {
+    const e = (JSON.parse(text) as { errors?: { code?: string; message?: string }[] }).errors?.[0];
+    if (e) return { ...(e.code ? { code: e.code } : {}), detail: e.message ?? '' };
+  } catch { /* not JSON */ }
+  return { detail: text.slice(0, 200).trim() };
+}
+
+/** Talks HTTP to one registry host. */
+export class RegistryTransport {
+  private readonly auth = new Map<string, string>();
+  readonly base: string;
+
+  constructor(readonly host: string, private readonly opts: TransportOptions) {
+    this.base = `${opts.insecure ? 'http' : 'https'}://${host}`;
+  }
+
+  /** Sends a request with auth and retries; returns the response when its status is expected. */
+  async request(spec: RequestSpec): Promise<Response> {
+    const url = spec.url.startsWith('http') ? spec.url : this.base + spec.url;
+    const retries = this.opts.retries ?? 4;
+    let authTried = false;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { ...spec.headers };
+      const a = this.auth.get(spec.scope);
+      if (a) headers.authorization = a;
+      let res: Response;
+      try {
+        const body = spec.body?.();
+        res = await fetch(url, { method: spec.method, headers, ...(body ? { body: body as BodyInit, duplex: 'half' } : {}), redirect: 'follow' } as RequestInit);
+      } catch (e) {
+        if (attempt < retries) { await this.backoff(attempt, `${spec.method} ${redactUrl(url)}: ${causeOf(e)}`); continue; }
+        throw new AirlockError('image', 'registry-unreachable', `${spec.method} ${redactUrl(url)} failed: ${causeOf(e)}`, { cause: e, hint: this.opts.insecure ? 'is the registry running?' : 'is the registry running? use --insecure for a plain-HTTP registry' });
+      }
+      if (spec.expect.includes(res.status)) return res;
+      if (res.status === 401 && !authTried) {
+        authTried = true;
+        const header = await this.authorize(res, spec.scope);
+        await res.body?.cancel();
+        if (header) { this.auth.set(spec.scope, header); attempt--; continue; }
+      }
+      if (RETRY_STATUS.has(res.status) && attempt < retries) {
+        const after = Number(res.headers.get('retry-after'));
+        await res.body?.cancel();
+        await this.backoff(attempt, `${spec.method} ${redactUrl(url)} → ${res.status}`, Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 10_000) : undefined);
+        continue;
+      }
+      const info = await errorInfo(res);
+      throw new RegistryError(res.status, info.code, spec.method, redactUrl(url), info.detail);
+    }
+  }
+
+  private async backoff(attempt: number, what: string, ms?: number): Promise<void> {
+    const delay = ms ?? (this.opts.backoffMs ?? 250) * 2 ** attempt;
+    this.opts.log?.warn(`${what}; retrying in ${delay} ms`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+
+  /** Answers a 401 challenge: Basic from stored credentials, or a Bearer token from the realm. */
+  private async authorize(res: Response, scope: string): Promise<string | undefined> {
+    const ch = parseChallenge(res.headers.get('www-authenticate'));
+    const creds = await this.opts.credentials(this.host);
+    if (!ch) return creds ? basicAuth(creds) : undefined;
+    if (ch.scheme === 'basic') return creds ? basicAuth(creds) : undefined;
+    const realm = ch.params.realm;
+    if (!realm) return undefined;
+    const u = new URL(realm);
+    if (ch.params.service) u.searchParams.set('service', ch.params.service);
+    u.searchParams.set('scope', ch.params.scope ?? scope);
+    const tr = await fetch(u, { headers: creds ? { authorization: basicAuth(creds) } : {} });
+    if (!tr.ok) {
+      const info = await errorInfo(tr);
+      throw new RegistryError(tr.status, info.code ?? 'UNAUTHORIZED', 'GET', redactUrl(`${u.origin}${u.pathname}`), `token request failed${info.detail ? `: ${info.detail}` : ''}`);
+    }
+    const t = (await tr.json()) as { token?: string; access_token?: string };
+    const token = t.token ?? t.access_token;
+    return token ? `Bearer ${token}` : undefined;
+  }
+}
+
+function causeOf(e: unknown): string {
+  const c = (e as { cause?: { code?: string; message?: string } }).cause;
+  return c?.code ?? c?.message ?? (e as Error).message;
+}

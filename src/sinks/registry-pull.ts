@@ -1,0 +1,77 @@
+// Registry pull: manifests (digest-verified, platform chosen from indexes), blobs streamed and verified, tag lists.
+import { AirlockError } from '../errors.js';
+import { collect } from '../image/blob-store.js';
+import type { ConfigFile } from '../image/config.js';
+import type { Descriptor, Platform } from '../image/descriptor.js';
+import { Hasher, isDigest, sha256, type Digest } from '../image/digest.js';
+import { imageFromBytes, layersFromManifest, type Image } from '../image/image.js';
+import { parseIndex } from '../image/image-index.js';
+import { compareBytes, parseJsonBytes } from '../image/json.js';
+import { parseManifest } from '../image/manifest.js';
+import { MediaType, isIndexType } from '../image/media-types.js';
+import type { RegistryTransport } from './registry-http.js';
+
+const scopeOf = (repo: string) => `repository:${repo}:pull`;
+const ACCEPT = [MediaType.manifest, MediaType.index, MediaType.dockerManifest, MediaType.dockerManifestList];
+
+/** Fetches manifest bytes by tag or digest; verifies them against the digest asked for or announced. */
+export async function getManifest(t: RegistryTransport, repo: string, reference: string, accept: string[] = ACCEPT): Promise<{ bytes: Uint8Array; mediaType: string; digest: Digest }> {
+  const res = await t.request({ method: 'GET', url: `/v2/${repo}/manifests/${reference}`, scope: scopeOf(repo), headers: { accept: accept.join(', ') }, expect: [200] });
+  const bytes = await collect(readBody(res), 8 * 1024 * 1024);
+  const digest = sha256(bytes);
+  const announced = res.headers.get('docker-content-digest');
+  const want = isDigest(reference) ? reference : announced && isDigest(announced) ? announced : undefined;
+  if (want && want !== digest) {
+    throw new AirlockError('image', 'digest-mismatch', `${t.host}/${repo}:${reference}: manifest hashes to ${digest}, expected ${want}`, { hint: 'the registry or a proxy changed the manifest' });
+  }
+  const mediaType = (parseJsonBytes(bytes) as { mediaType?: string }).mediaType ?? res.headers.get('content-type') ?? MediaType.manifest;
+  return { bytes, mediaType, digest };
+}
+
+async function* readBody(res: Response): AsyncGenerator<Uint8Array> {
+  if (!res.body) return;
+  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) yield c;
+}
+
+/** Streams a blob and fails at the end if its digest or size differ from the descriptor. */
+export function blobStream(t: RegistryTransport, repo: string, d: Pick<Descriptor, 'digest' | 'size'>): AsyncIterable<Uint8Array> {
+  return (async function* () {
+    const res = await t.request({ method: 'GET', url: `/v2/${repo}/blobs/${d.digest}`, scope: scopeOf(repo), expect: [200] });
+    const h = new Hasher();
+    for await (const c of readBody(res)) { h.update(c); yield c; }
+    if (h.digest() !== d.digest || h.size !== d.size) {
+      throw new AirlockError('image', 'digest-mismatch', `${t.host}/${repo}: blob ${d.digest} arrived as ${h.digest()} (${h.size} of ${d.size} bytes)`, { hint: 'retry; the download was damaged' });
+    }
+  })();
+}
+
+/** Pulls an image (manifest and config now, layers lazily, every blob digest-verified). */
+export async function pullImage(t: RegistryTransport, repo: string, reference: string, platform: Platform = { os: 'linux', architecture: 'amd64' }): Promise<Image> {
+  let m = await getManifest(t, repo, reference);
+  const where = `${t.host}/${repo}:${reference}`;
+  if (isIndexType(m.mediaType)) {
+    const ix = parseIndex(m.bytes, where);
+    const hit = ix.manifests.find((d) => d.platform?.os === platform.os && d.platform?.architecture === platform.architecture && (!platform.variant || d.platform?.variant === platform.variant));
+    if (!hit) throw new AirlockError('image', 'image-not-found', `${where} has no ${platform.os}/${platform.architecture} image`, { hint: 'pick another platform or reference' });
+    m = await getManifest(t, repo, hit.digest);
+  }
+  const manifest = parseManifest(m.bytes, where);
+  const cBytes = await collect(blobStream(t, repo, manifest.config), 64 * 1024 * 1024);
+  const config = parseJsonBytes(cBytes) as ConfigFile;
+  return imageFromBytes(m.bytes, cBytes, layersFromManifest(manifest, config, (d) => blobStream(t, repo, d)), where);
+}
+
+/** All tags of a repository, following `Link: <…>; rel="next"` pages, sorted. */
+export async function listTags(t: RegistryTransport, repo: string, pageSize = 100): Promise<string[]> {
+  const tags: string[] = [];
+  let url: string | undefined = `/v2/${repo}/tags/list?n=${pageSize}`;
+  for (let pages = 0; url && pages < 10_000; pages++) {
+    const res = await t.request({ method: 'GET', url, scope: scopeOf(repo), expect: [200] });
+    const body = (await res.json()) as { tags?: string[] | null };
+    tags.push(...(body.tags ?? []));
+    const link = res.headers.get('link');
+    const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+    url = next ? (next.startsWith('http') ? next : next.startsWith('/') ? next : `/${next}`) : undefined;
+  }
+  return [...new Set(tags)].sort(compareBytes);
+}
