@@ -62,22 +62,26 @@ async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** Step 1 of a build, also `airlock lock`: the language pack's requests, locked (or the existing lock reused). */
+export async function lockForConfig(config: Config, configDigest: string, opts: Pick<BuildOptions, 'cache' | 'log' | 'offline' | 'locked' | 'update'>) {
+  const pack = languagePack(config.language);
+  const srcInfo = readSourceInfo(config.source);
+  const requests = packageRequests(config, pack, srcInfo);
+  const { lock, file, resolved } = await lockStep(config.file, {
+    builder: requests.builder, runtime: requests.runtime, architecture: config.debian.architecture,
+    ...(config.debian.sources ? { sources: config.debian.sources.text } : {}),
+    ...(config.debian.keyring ? { keyring: config.debian.keyring } : {}),
+    configDigest,
+  }, { cache: opts.cache, log: opts.log, offline: opts.offline, locked: opts.locked, update: opts.update });
+  return { lock, file, resolved, pack, srcInfo, requests };
+}
+
 /** Runs the whole build for a loaded config; writes nothing outside the cache and its own temp workspace. */
 export async function buildVariants(config: Config, configDigest: string, opts: BuildOptions): Promise<BuildResult> {
   const t0 = Date.now();
   const { log } = opts;
   const warnings: string[] = [];
-  const pack = languagePack(config.language);
-  const srcInfo = readSourceInfo(config.source);
-  const requests = packageRequests(config, pack, srcInfo);
-
-  // 1. Lock and fetch.
-  const { lock } = await lockStep(config.file, {
-    builder: requests.builder, runtime: requests.runtime, architecture: config.debian.architecture,
-    ...(config.debian.sources ? { sources: config.debian.sources.text } : {}),
-    ...(config.debian.keyring ? { keyring: config.debian.keyring } : {}),
-    configDigest,
-  }, { cache: opts.cache, log, offline: opts.offline, locked: opts.locked, update: opts.update });
+  const { lock, pack, srcInfo, requests } = await lockForConfig(config, configDigest, opts);
   await fetchLocked(lock, { cache: opts.cache, log, offline: opts.offline });
   const epoch = chooseEpoch(opts.env, config.source, lock.indexEpoch);
   log.info(`epoch ${epoch.seconds} (from ${epoch.from})`);

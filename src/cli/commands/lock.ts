@@ -1,0 +1,35 @@
+// `airlock lock`: resolve the config's package sets with apt and write airlock.lock.json beside it.
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { defaultCacheDir } from '../../debian/cache.js';
+import { lockForConfig } from '../../build/pipeline.js';
+import { hostArchitecture } from '../../build/host.js';
+import { ExitCode } from '../../errors.js';
+import { parse } from '../args.js';
+import type { Command } from '../command.js';
+
+const usage = 'airlock lock [-c FILE] [--update] [--offline] [--check]';
+
+export const command: Command = {
+  name: 'lock',
+  summary: 'resolve Debian packages with apt and write airlock.lock.json (--check: verify it is current)',
+  usage,
+  async run(argv, ctx) {
+    const { values } = parse('lock', usage, argv, {
+      config: { type: 'string', short: 'c' },
+      update: { type: 'boolean' },
+      offline: { type: 'boolean' },
+      check: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+    }, false);
+    const file = resolve(ctx.cwd, values.config ?? 'airlock.yaml');
+    const loaded = await loadConfig(file, { architecture: hostArchitecture() });
+    for (const w of loaded.warnings) ctx.log.warn(w);
+    const r = await lockForConfig(loaded.config, loaded.digest, {
+      cache: defaultCacheDir(ctx.env), log: ctx.log, offline: values.offline ?? false,
+      locked: values.check ?? false, update: values.update ?? false,
+    });
+    ctx.stdout(`${r.file}: ${r.lock.sets.builder.length} builder packages, ${r.lock.sets.runtime.length} runtime packages (${r.lock.codename}/${r.lock.architecture})${r.resolved ? '' : ', up to date'}\n`);
+    return ExitCode.ok;
+  },
+};
