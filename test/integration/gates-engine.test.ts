@@ -47,11 +47,12 @@ describe('gates on engine-built images', () => {
   before(() => { tmp = mkdtempSync(join(tmpdir(), 'airlock-gates-engine-')); });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  for (const [name, layers, passes] of [['clean', [base()], true], ['bad', [base(), bad()], false]] as const) {
+  const cases: [string, FileEntry[][], boolean][] = [['clean', [base()], true], ['bad', [base(), bad()], false]];
+  for (const [name, layers, passes] of cases) {
     it(`${name}: in-memory and layout paths agree; audit exit code follows`, async () => {
-      const img = await build(layers as FileEntry[][]);
+      const img = await build(layers);
       const config = { epoch: EPOCH };
-      const memory = await runGates(await imageFsFromEntries(layers as FileEntry[][], img.config), { profile: 'prod', config });
+      const memory = await runGates(await imageFsFromEntries(layers, img.config), { profile: 'prod', config });
       const fromImage = await runGates(await imageFsFromImage(img), { profile: 'prod', config });
       assert.deepEqual(fromImage.findings.map(key), memory.findings.map(key));
       assert.equal(memory.passed, passes, JSON.stringify(memory.findings, null, 1));
