@@ -3,10 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilderRootfs } from '../../src/debian/rootfs.js';
+import { builderSetKey, ensureBuilderRootfs } from '../../src/debian/rootfs.js';
+import { AirlockError } from '../../src/errors.js';
+
 import { fetchLocked } from '../../src/debian/engine.js';
 import { serializeLock } from '../../src/debian/lock.js';
 import { sha256File } from '../../src/debian/cache.js';
@@ -94,4 +96,13 @@ test('offline inside `unshare -n`: lock, fetch and a fresh rootfs build from the
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
+});
+
+test('a builder set mmdebstrap cannot install fails with rootfs-failed and leaves nothing in the rootfs cache', async () => {
+  const lock = await cLock();
+  const broken = { ...lock, sets: { ...lock.sets, builder: lock.sets.builder.filter((p) => p.name !== 'libc6') } };
+  const key = builderSetKey(broken);
+  await assert.rejects(ensureBuilderRootfs(broken, { cache: cacheDir, log: memoryLog(), offline: true }), (e) =>
+    e instanceof AirlockError && e.code === 'rootfs-failed' && e.exitCode === 3 && /mmdebstrap failed/.test(e.message));
+  assert.deepEqual(readdirSync(join(cacheDir, 'rootfs')).filter((f) => f.startsWith(key)), []);
 });
