@@ -23,9 +23,9 @@ test('prod carrying tools, source or tests is a warning each; so is root and har
   assert.ok(r.warnings.some((w) => w.startsWith('variants.prod.include_build_tools: prod will contain the compiler')));
   assert.ok(r.warnings.some((w) => w.startsWith('variants.prod.include_source:')));
   assert.ok(r.warnings.some((w) => w.startsWith('variants.test.include_tests: the test image will have no tests')));
-  assert.ok(r.warnings.some((w) => w.startsWith('runtime.user: the images run as root (0:0)')));
+  assert.ok(r.warnings.some((w) => w.startsWith('runtime.user: prod runs as root (0:0)')));
   assert.ok(r.warnings.some((w) => w.startsWith('build_flags.hardening: hardening is off')));
-  assert.match(rules({ name: 'a', base_language: 'c', runtime: { user: 'root' } }).warnings[0]!, /run as root/);
+  assert.match(rules({ name: 'a', base_language: 'c', runtime: { user: 'root' } }).warnings[0]!, /runs as root/);
   assert.deepEqual(rules({ name: 'a', base_language: 'c', runtime: { user: '65532:65532' } }).warnings, []);
 });
 
@@ -56,7 +56,7 @@ test('one-line apt sources are checked line by line', () => {
 test('warnings come back positioned and sorted from parseConfig', () => {
   const { warnings } = parseConfig('name: a\nbase_language: c\nruntime:\n  user: 0\nvariants:\n  prod:\n    include_source: true\n', { file: '/p/airlock.yaml', displayName: 'airlock.yaml', architecture: 'amd64' });
   assert.deepEqual(warnings, [
-    'airlock.yaml:4:9: runtime.user: the images run as root (0); prod is safer as a non-root user (default 65532:65532)',
+    'airlock.yaml:4:9: runtime.user: prod runs as root (0); it is safer as a non-root user (default 65532:65532)',
     'airlock.yaml:7:21: variants.prod.include_source: prod will contain the source tree; the airlock keeps them out of prod by default',
   ]);
 });
@@ -65,7 +65,7 @@ test('a foreign architecture and a named user are warnings', () => {
   assert.deepEqual(rules({ name: 'a', base_language: 'c', debian: { architecture: 'arm64' } }).warnings, [
     'debian.architecture: building for arm64 on this amd64 host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower',
   ]);
-  assert.match(rules({ name: 'a', base_language: 'c', runtime: { user: 'www-data' } }).warnings[0]!, /user `www-data` must exist in each image's \/etc\/passwd/);
+  assert.match(rules({ name: 'a', base_language: 'c', runtime: { user: 'www-data' } }).warnings[0]!, /user `www-data` must exist in prod's \/etc\/passwd/);
   assert.deepEqual(rules({ name: 'a', base_language: 'c', runtime: { user: 'nonroot' } }).warnings, []);
   assert.deepEqual(rules({ name: 'a', base_language: 'c', runtime: { user: '1000:1000' } }).warnings, []);
 });

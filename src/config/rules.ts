@@ -46,9 +46,9 @@ function runtimeRules(w: WrittenConfig, errors: ConfigProblem[], warnings: Confi
   });
   const user = r.user === undefined ? undefined : String(r.user);
   if (user !== undefined && (user === 'root' || /^0(:|$)/.test(user))) {
-    warnings.push({ path: ['runtime', 'user'], message: `the images run as root (${user}); prod is safer as a non-root user (default 65532:65532)` });
+    warnings.push({ path: ['runtime', 'user'], message: `prod runs as root (${user}); it is safer as a non-root user (default 65532:65532)` });
   } else if (user !== undefined && !/^[0-9]/.test(user) && user !== 'nonroot') {
-    warnings.push({ path: ['runtime', 'user'], message: `user \`${user}\` must exist in each image's /etc/passwd, and prod has only root and nonroot; a numeric "uid:gid" always works` });
+    warnings.push({ path: ['runtime', 'user'], message: `user \`${user}\` must exist in prod's /etc/passwd, which has only root and nonroot; a numeric "uid:gid" always works` });
   }
 }
 

@@ -70,8 +70,8 @@ export const Runtime = z.strictObject({
   entrypoint: stringOrList.optional().describe('Optional. The program run by the image, as a list or a simple command string (split like a shell, without shell features). Default: the single executable installed under bin/ or sbin/. Example: ["/usr/bin/hello", "--verbose"]'),
   cmd: stringOrList.optional().describe('Optional. Default arguments appended to the entrypoint. Example: ["--port", "8080"]'),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)' }), scalar).optional().describe('Optional. Environment variables. Example: {LANG: C.UTF-8}'),
-  workdir: z.string().optional().describe('Optional. Absolute working directory. Default: / (prod), /src (dev).'),
-  user: z.union([z.string().regex(/^([0-9]+(:[0-9]+)?|[a-z_][a-z0-9_-]*)$/, { error: 'expected "uid[:gid]" (numeric) or a user name' }), z.number().int().nonnegative()]).optional().describe('Optional. "uid[:gid]" or a user name. Default: 65532:65532 (nonroot) in prod, 1000 (dev) in dev.'),
+  workdir: z.string().optional().describe('Optional. Absolute working directory of prod. Default: /home/nonroot (dev and test use /src).'),
+  user: z.union([z.string().regex(/^([0-9]+(:[0-9]+)?|[a-z_][a-z0-9_-]*)$/, { error: 'expected "uid[:gid]" (numeric) or a user name' }), z.number().int().nonnegative()]).optional().describe('Optional. The prod user, "uid[:gid]" or a user name (prod\'s /etc/passwd has root and nonroot). Default: 65532:65532 (nonroot); dev runs as 1000 (dev), test as root.'),
   ports: z.array(z.union([z.string().regex(/^[0-9]{1,5}(\/(tcp|udp|sctp))?$/, { error: 'expected a port such as "8080" or "8080/tcp"' }), z.number().int()])).optional().describe('Optional. Exposed ports: 8080, "8080" or "53/udp" (tcp when no protocol is given).'),
   labels: z.record(z.string().min(1), scalar).optional().describe('Optional. Image labels. Example: {org.opencontainers.image.source: https://example.org/repo}'),
 });

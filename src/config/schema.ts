@@ -59,7 +59,7 @@ export const WrittenConfigSchema = z
       .array(Artifact)
       .optional()
       .describe('Optional. What crosses the airlock into prod. Default: everything installed under $AIRLOCK_OUT except headers, static libraries, libtool archives, pkg-config files and man/info/doc pages (those stay in dev).'),
-    runtime: Runtime.optional().describe('Optional. Image runtime settings (entrypoint, cmd, env, workdir, user, ports, labels).'),
+    runtime: Runtime.optional().describe('Optional. How prod runs (entrypoint, cmd, env, workdir, user, ports); labels go on every image. dev starts a shell in /src, test runs build.test.'),
     build_flags: BuildFlags.optional().describe('Optional. Compiler flag policy.'),
     variants: Variants.optional().describe('Optional. Per-variant switches. Defaults: dev = tools + source + tests, no strip; prod = none of them, strip; test = tools + source + tests, no strip.'),
     deployment_policy: z
