@@ -1,0 +1,58 @@
+// Dispatch by reference: read an image from, or write one to, an OCI layout, a docker-archive or a registry.
+import { homedir } from 'node:os';
+import type { Image } from '../image/image.js';
+import type { Digest } from '../image/digest.js';
+import { AirlockError } from '../errors.js';
+import type { Log } from '../log.js';
+import { readDockerArchive, writeDockerArchive } from './docker-archive.js';
+import { readLayout, writeLayout } from './oci-layout.js';
+import { formatRef, type ImageRef } from './ref.js';
+import { dockerConfigCredentials, type CredentialSource } from './registry-auth.js';
+import { registryClient } from './registry.js';
+
+/** How to reach registries and name archives. */
+export interface ImageIO {
+  /** Plain HTTP for registries. */
+  insecure?: boolean;
+  /** Registry credentials (default: the docker config of `env`/home). */
+  credentials?: CredentialSource;
+  env?: NodeJS.ProcessEnv;
+  log?: Log;
+  /** Names recorded in a docker-archive (default: none). */
+  repoTags?: string[];
+}
+
+function creds(io: ImageIO): CredentialSource {
+  return io.credentials ?? dockerConfigCredentials(io.env ?? {}, io.env?.HOME ?? homedir());
+}
+
+/** Opens the image a reference points to. */
+export async function openImage(ref: ImageRef, io: ImageIO = {}): Promise<Image> {
+  switch (ref.kind) {
+    case 'oci': return readLayout(ref.dir, ref.tag);
+    case 'docker-archive': return readDockerArchive(ref.file);
+    case 'registry': {
+      const c = registryClient(ref.host, { insecure: io.insecure ?? false, credentials: creds(io), ...(io.log ? { log: io.log } : {}) });
+      return c.pull(ref.repo, ref.digest ?? ref.tag ?? 'latest');
+    }
+  }
+}
+
+/** Writes an image where a reference points; returns the manifest digest as stored. */
+export async function writeImage(ref: ImageRef, img: Image, io: ImageIO = {}): Promise<Digest> {
+  switch (ref.kind) {
+    case 'oci':
+      await writeLayout(ref.dir, { tag: ref.tag ?? 'latest', image: img });
+      return img.digest;
+    case 'docker-archive':
+      await writeDockerArchive(ref.file, img, io.repoTags ? { repoTags: io.repoTags } : {});
+      return img.digest;
+    case 'registry': {
+      if (ref.digest && ref.digest !== img.digest) {
+        throw new AirlockError('usage', 'digest-mismatch', `${formatRef(ref)} names digest ${ref.digest}, but the image is ${img.digest}`, { hint: 'drop the @digest or copy the matching image' });
+      }
+      const c = registryClient(ref.host, { insecure: io.insecure ?? false, credentials: creds(io), ...(io.log ? { log: io.log } : {}) });
+      return c.push(ref.repo, ref.tag, img);
+    }
+  }
+}
