@@ -6,11 +6,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRegistry, type TestRegistry } from '../fixtures/evidence/registry.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { tinyImage, type TinyImage } from '../fixtures/evidence/tiny-image.js';
 import { sampleInput, prodPackages, gcc } from '../fixtures/evidence/input.js';
 import { cyclonedxErrors, spdxErrors } from '../fixtures/evidence/schemas.js';
 import { registryStore } from '../../src/evidence/store/registry-store.js';
+import { sinkRegistryAccess } from '../../src/cli/commands/sign.js';
 import { writeEvidence } from '../../src/evidence/write-evidence.js';
 import { loadPrivateKey } from '../../src/evidence/keys.js';
 import { signImage } from '../../src/evidence/sign-image.js';
@@ -31,11 +32,13 @@ function cli(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+const access = () => sinkRegistryAccess(reg.host, 'demo/app', true, {});
+
 async function push(img: TinyImage, tag: string): Promise<void> {
-  const s = registryStore(reg.host, 'demo/app', tag, true);
-  await s.putBlob(img.config);
-  await s.putBlob(img.layer);
-  await s.putManifest(tag, img.manifest, OCI_MANIFEST);
+  const a = access();
+  await a.putBlob(img.config);
+  await a.putBlob(img.layer);
+  await a.putManifest(tag, img.manifest, OCI_MANIFEST);
 }
 
 before(async () => {
@@ -105,9 +108,9 @@ test('a signature from another key fails with its own message', () => {
 
 test('a payload for another digest fails with its own message', async () => {
   // copy A's valid signature image to B's .sig tag
-  const s = registryStore(reg.host, 'demo/app', 'v1', true);
-  const sigA = (await s.manifest(cosignTag(imgA.digest, 'sig')))!;
-  await s.putManifest(cosignTag(imgB.digest, 'sig'), sigA.bytes, OCI_MANIFEST);
+  const a = access();
+  const sigA = (await a.manifest(cosignTag(imgA.digest, 'sig')))!;
+  await a.putManifest(cosignTag(imgB.digest, 'sig'), sigA.bytes, OCI_MANIFEST);
   const v = cli('verify', `docker://${reg.host}/demo/app:v2`, '--key', 'signer.pub', '--insecure');
   assert.equal(v.code, 6);
   assert.match(v.err, new RegExp(`signature-wrong-digest.*names ${imgA.digest}, not this image's manifest ${imgB.digest}`));
@@ -115,7 +118,7 @@ test('a payload for another digest fails with its own message', async () => {
 
 test('an attestation for another image fails with its own message', async () => {
   const key = loadPrivateKey(readFileSync(join(work, 'signer.key')), 'signer.key', 'correct horse');
-  const s = registryStore(reg.host, 'demo/app', 'v2', true);
+  const s = registryStore(reg.host, 'demo/app', 'v2', access());
   await signImage(s, key, []);
   const provA = readFileSync(join(work, 'out', 'evidence', 'prod.provenance.json'));
   const att = attestation(Buffer.from(provA.toString().trimEnd()), 'https://slsa.dev/provenance/v1', key);
@@ -127,7 +130,7 @@ test('an attestation for another image fails with its own message', async () => 
 
 test('a tampered layer fails with its own message', () => {
   const hex = imgA.layer.digest.slice(7);
-  const data = join(reg.root, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+  const data = join(reg.storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
   const bytes = readFileSync(data);
   const i = bytes.length - 20;
   bytes[i] = bytes[i]! ^ 0xff;

@@ -2,11 +2,10 @@
 import { resolve } from 'node:path';
 import { AirlockError } from '../../errors.js';
 import { readPublicKeyFile } from '../../evidence/key-files.js';
-import { openImageStore } from '../../evidence/store/open.js';
-import { readDockerArchive } from '../../sinks/docker-archive.js';
 import { verifyImage } from '../../evidence/verify-image.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
+import { openStore } from './sign.js';
 
 const usage = 'airlock verify IMAGE --key PUB [--insecure]   (IMAGE: docker://HOST/REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE)';
 
@@ -19,7 +18,7 @@ export const command: Command = {
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'verify: needs one IMAGE and --key PUB', { hint: `usage: ${usage}` });
     const keyPath = resolve(ctx.cwd, values.key);
     const key = await readPublicKeyFile(keyPath);
-    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, readArchive: readDockerArchive });
+    const store = openStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env });
     const r = await verifyImage(store, key, values.key);
     ctx.stdout(`verified ${store.where}@${r.digest}\n${r.checks.map((c) => `  ok ${c}`).join('\n')}\n`);
     return 0;

@@ -4,12 +4,11 @@ import { resolve } from 'node:path';
 import { AirlockError } from '../../errors.js';
 import { imageDistro, imagePackages } from '../../evidence/image-packages.js';
 import { parseScanReport } from '../../evidence/scan-report.js';
-import { openImageStore } from '../../evidence/store/open.js';
-import { readDockerArchive } from '../../sinks/docker-archive.js';
 import { vexJson } from '../../evidence/vex.js';
 import { writeAtomic } from '../../evidence/write-evidence.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
+import { openStore } from './sign.js';
 
 const usage = 'airlock vex --scan REPORT PROD-IMAGE [--out FILE] [--insecure] [--name REPO] [--distro ID-VERSION (default: from the image os-release)]';
 
@@ -27,7 +26,7 @@ export const command: Command = {
       throw new AirlockError('usage', 'scan-not-found', `cannot read scan report ${reportPath}`, { cause, hint: 'pass `trivy image -f json` or `grype -o json` output of the dev image' });
     });
     const { findings } = parseScanReport(text, reportPath);
-    const store = openImageStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, readArchive: readDockerArchive, ...(values.name ? { repository: values.name } : {}) });
+    const store = openStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env, ...(values.name ? { repository: values.name } : {}) });
     const m = await store.resolve();
     const manifest = JSON.parse(m.bytes.toString('utf8')) as { config?: { digest: string }; layers?: { digest: string }[] };
     if (!manifest.config || !manifest.layers) throw new AirlockError('usage', 'unsupported-manifest', `${store.where} is an index; pass one platform's prod image`);

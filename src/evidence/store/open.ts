@@ -5,7 +5,7 @@ import { AirlockError } from '../../errors.js';
 import { archiveStore, type ArchiveReader } from './archive-store.js';
 import { layoutStore } from './layout-store.js';
 import { parseImageRef } from './image-ref.js';
-import { registryStore } from './registry-store.js';
+import { registryStore, type RegistryAccessFactory } from './registry-store.js';
 import type { ImageStore } from './store.js';
 
 function layoutRepository(dir: string, reference: string | undefined): string {
@@ -20,10 +20,13 @@ function layoutRepository(dir: string, reference: string | undefined): string {
   return basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
 }
 
-/** The store for `ref`: docker://… (http when `insecure`), oci:DIR[:TAG], docker-archive:FILE or a layout folder relative to `cwd`; `repository` names a layout's image in payloads and purls. */
-export function openImageStore(ref: string, opts: { insecure: boolean; cwd: string; repository?: string; readArchive?: ArchiveReader }): ImageStore {
+/** The store for `ref` (registry access and the archive reader come from the sinks, passed in by the commands): docker://… (http when `insecure`), oci:DIR[:TAG], docker-archive:FILE or a layout folder relative to `cwd`; `repository` names a layout's image in payloads and purls. */
+export function openImageStore(ref: string, opts: { insecure: boolean; cwd: string; repository?: string; readArchive?: ArchiveReader; registry?: RegistryAccessFactory }): ImageStore {
   const r = parseImageRef(ref);
-  if (r.kind === 'registry') return registryStore(r.host, r.repository, r.reference, opts.insecure);
+  if (r.kind === 'registry') {
+    if (!opts.registry) throw new AirlockError('usage', 'registry-unsupported', `registry images are not supported here (${ref})`, { hint: 'use oci:DIR[:TAG]' });
+    return registryStore(r.host, r.repository, r.reference, opts.registry(r.host, r.repository, opts.insecure));
+  }
   if (r.kind === 'archive') {
     const file = resolve(opts.cwd, r.file);
     if (!opts.readArchive) throw new AirlockError('usage', 'archive-unsupported', `docker-archive images are not supported here (${ref})`, { hint: 'use oci:DIR[:TAG] or docker://…' });
