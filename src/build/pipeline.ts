@@ -156,7 +156,6 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
     const prod = await timed('prod', () => assembleProd(input));
     const dev = await timed('dev', () => assembleDev(input));
     const test = await timed('test', () => assembleTest(input));
-    if (config.variants.prod.includeSource) warnings.push('variants.prod.include_source is true: prod contains the source tree');
 
     // 6. Gates, while every layer's bytes are still readable.
     const runtimePaths = new Set(rtEntries.map((e) => e.path));

@@ -68,9 +68,13 @@ export async function assembleProd(input: AssembleInput): Promise<AssembledVaria
   const base = prodBaseEntries();
   const ca = await caBundle(input.runtimeEntries);
   if (ca) base.push(ca);
-  const layers = [input.runtimeEntries, base, input.prodArtifacts].filter((l) => l.length > 0);
+  const flags = input.config.variants.prod;
+  // include_build_tools puts the whole builder under prod (reported as a warning by the config rules and the gates).
+  const root = flags.includeBuildTools ? await rootfsLayer(input) : undefined;
+  const src = flags.includeSource ? await entriesFromDir(input.pristineSrc, { special: 'skip', prefix: 'src', owner: { uid: 0, gid: 0 } }) : [];
+  const layers = [root ? root.entries : input.runtimeEntries, base, src, input.prodArtifacts].filter((l) => l.length > 0);
   const built: Layer[] = [];
-  for (const l of layers) built.push(await layer(input, l));
+  for (const [i, l] of layers.entries()) built.push(i === 0 && root ? root.layer : await layer(input, l));
   const rt = input.config.runtime;
   const user = rt.user ?? `${NONROOT}:${NONROOT}`;
   const env = [PATH_ENV, ...(ca ? ['SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'] : []), ...Object.entries(rt.env).map(([k, v]) => `${k}=${v}`)];
@@ -114,9 +118,9 @@ export async function assembleDev(input: AssembleInput): Promise<AssembledVarian
 /** test: the builder rootfs, the built work tree at /src, the installed tree; its entrypoint runs build.test. */
 export async function assembleTest(input: AssembleInput): Promise<AssembledVariant> {
   const root = await rootfsLayer(input);
-  const src = await entriesFromDir(input.builtSrc, { special: 'skip', prefix: 'src', owner: { uid: 0, gid: 0 } });
+  const src = input.config.variants.test.includeSource || input.config.variants.test.includeTests ? await entriesFromDir(input.builtSrc, { special: 'skip', prefix: 'src', owner: { uid: 0, gid: 0 } }) : [];
   const layers = [root.entries, src, input.installed].filter((l) => l.length > 0);
-  const built = [root.layer, await layer(input, src), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
+  const built = [root.layer, ...(src.length ? [await layer(input, src)] : []), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
   const user = '0:0';
   const image = newImage({
     layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,

@@ -9,8 +9,9 @@ import { hostArchitecture } from '../../build/host.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../../errors.js';
+import { readPrivateKeyFile } from '../../evidence/key-files.js';
 
-const usage = 'airlock build [-c FILE] [--out DIR] [--offline] [--locked] [--update] [--no-gates] [--quiet] [--json]';
+const usage = 'airlock build [-c FILE] [--out DIR] [--offline] [--locked] [--update] [--no-gates] [--sign KEY] [--quiet] [--json]';
 
 export const command: Command = {
   name: 'build',
@@ -26,9 +27,11 @@ export const command: Command = {
       'no-gates': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       json: { type: 'boolean' },
+      sign: { type: 'string' },
     }, false);
-    const file = resolve(ctx.cwd, values.config ?? 'airlock.yaml');
-    const loaded = await loadConfig(file, { architecture: hostArchitecture() });
+    // Read the key first: a wrong path or passphrase fails before a long build, not after.
+    const key = values.sign ? await readPrivateKeyFile(resolve(ctx.cwd, values.sign), ctx.env.AIRLOCK_KEY_PASSWORD) : undefined;
+    const loaded = await loadConfig(values.config ?? 'airlock.yaml', { architecture: hostArchitecture() });
     for (const w of loaded.warnings) ctx.log.warn(w);
     const config = loaded.config;
     const outDir = resolve(values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out'));
@@ -38,7 +41,7 @@ export const command: Command = {
       noGates: values['no-gates'] ?? false,
     });
     const gates = result.gates;
-    const report = await writeOutputs(result, outDir, { gates: gates.summaries, builderVersion: '0.1.0' });
+    const report = await writeOutputs(result, outDir, { gates: gates.summaries, builderVersion: '0.1.0', ...(key ? { key } : {}) });
     if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
     else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json\n`);
     if (gates.prodFailed) {

@@ -1,5 +1,4 @@
 // `airlock lock`: resolve the config's package sets with apt and write airlock.lock.json beside it.
-import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { defaultCacheDir } from '../../debian/cache.js';
 import { lockForConfig } from '../../build/pipeline.js';
@@ -22,8 +21,7 @@ export const command: Command = {
       check: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
     }, false);
-    const file = resolve(ctx.cwd, values.config ?? 'airlock.yaml');
-    const loaded = await loadConfig(file, { architecture: hostArchitecture() });
+    const loaded = await loadConfig(values.config ?? 'airlock.yaml', { architecture: hostArchitecture() });
     for (const w of loaded.warnings) ctx.log.warn(w);
     const r = await lockForConfig(loaded.config, loaded.digest, {
       cache: defaultCacheDir(ctx.env), log: ctx.log, offline: values.offline ?? false,
