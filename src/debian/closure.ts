@@ -1,4 +1,5 @@
 // Pure set logic: LockedPackage records from index stanzas, and the runtime closure within the builder set.
+import { AirlockError } from '../errors.js';
 import type { LockedPackage } from './types.js';
 import { field, type Stanza } from './deb822.js';
 import { parseRelations, providersOf, resolveRelations } from './relations.js';
@@ -61,7 +62,11 @@ export function runtimeClosure(builder: LockedPackage[], roots: string[], exclud
   const skip = new Set(excluded);
   const seen = new Set<string>();
   const stack = roots.map(requestName);
-  for (const r of stack) if (!byName.has(r)) throw new Error(`runtime package ${r} is not in the builder set`);
+  for (const r of stack) {
+    if (!byName.has(r)) {
+      throw new AirlockError('packages', 'not-in-builder-set', `runtime package ${r} is not in the locked builder set`, { hint: 're-lock with `airlock lock --update`' });
+    }
+  }
   const explicit = new Set(stack);
   while (stack.length) {
     const n = stack.pop()!;
