@@ -1,0 +1,66 @@
+// Runs an image from an OCI layout with the real OCI runtime: umoci unpack → config.json edits → runc run → cleanup.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** Options of `runImage`. */
+export interface RunOptions {
+  /** Mount the root file system read-only (what prod images must survive). */
+  readOnly: boolean;
+  /** Replaces the image's Cmd (the Entrypoint stays). */
+  args?: string[];
+  /** Extra environment entries ("K=V"). */
+  env?: string[];
+  /** Kill the container after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** Exit code and output of a container run. */
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function must(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
+}
+
+/** Unpacks `layoutDir:tag` into a temp bundle and runs it with runc (as root); always cleans up. */
+export async function runImage(layoutDir: string, tag: string, opts: RunOptions): Promise<RunResult> {
+  const work = mkdtempSync(join(tmpdir(), 'airlock-run-'));
+  const bundle = join(work, 'bundle');
+  const id = `airlock-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    must('umoci', ['unpack', '--image', `${layoutDir}:${tag}`, bundle]);
+    const cfgPath = join(bundle, 'config.json');
+    const spec = JSON.parse(readFileSync(cfgPath, 'utf8'));
+    spec.process.terminal = false;
+    spec.root.readonly = opts.readOnly;
+    if (opts.args) {
+      const index = JSON.parse(readFileSync(join(layoutDir, 'index.json'), 'utf8'));
+      const desc = index.manifests.find((d: { annotations?: Record<string, string> }) => d.annotations?.['org.opencontainers.image.ref.name'] === tag);
+      const manifest = JSON.parse(readFileSync(join(layoutDir, 'blobs/sha256', desc.digest.slice(7)), 'utf8'));
+      const config = JSON.parse(readFileSync(join(layoutDir, 'blobs/sha256', manifest.config.digest.slice(7)), 'utf8'));
+      spec.process.args = [...(config.config?.Entrypoint ?? []), ...opts.args];
+    }
+    if (opts.env) spec.process.env = [...(spec.process.env ?? []), ...opts.env];
+    writeFileSync(cfgPath, JSON.stringify(spec, null, 2));
+    return await new Promise<RunResult>((resolve, reject) => {
+      const child = spawn('runc', ['run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => { stdout += String(c); });
+      child.stderr.on('data', (c) => { stderr += String(c); });
+      const timer = setTimeout(() => { spawnSync('runc', ['kill', id, 'KILL']); }, opts.timeoutMs ?? 60_000);
+      child.once('error', (e) => { clearTimeout(timer); reject(e); });
+      child.once('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    });
+  } finally {
+    spawnSync('runc', ['delete', '--force', id], { stdio: 'ignore' });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
