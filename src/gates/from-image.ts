@@ -1,35 +1,39 @@
 // Builds an ImageFs from an image of the image engine (layers re-read through the tar reader on demand).
 import { ByteReader } from '../image/byte-reader.js';
 import type { Image } from '../image/image.js';
-import { layerItems, type Layer } from '../image/layer.js';
+import { decompress } from '../image/decompress.js';
+import type { Layer } from '../image/layer.js';
 import { readTar, type TarItem, type TarLimits } from '../image/tar-read.js';
+import { dropSpecialFiles } from './tar-filter.js';
 import { isZstd, zstdStream } from './zstd.js';
 import { buildImageFs } from './fs-view.js';
 import { DEFAULT_FS_LIMITS, type FsLimits, type ImageFs, type LayerSource } from './fs-types.js';
 
-// Entries of a layer: gzip and plain tar through the engine; zstd decoded here (the engine's decompressor lacks it).
-async function* items(layer: Layer, limits: TarLimits, known: { zstd?: boolean }): AsyncGenerator<TarItem> {
+// The uncompressed tar of a layer: zstd decoded here (the engine's decompressor lacks it), gzip/plain by the engine.
+async function* uncompressed(layer: Layer, where: string): AsyncGenerator<Uint8Array> {
+  const r = new ByteReader(layer.open());
+  const rest = r.chunks(Number.MAX_SAFE_INTEGER);
+  if (isZstd(await r.peek(4))) yield* zstdStream(rest, where);
+  else yield* decompress(rest, where);
+}
+
+// Entries of a layer; device nodes and fifos are dropped and reported through `dropped`.
+function items(layer: Layer, limits: TarLimits, dropped: (what: string) => void): AsyncGenerator<TarItem> {
   const where = `layer ${layer.digest}`;
-  if (known.zstd === undefined) {
-    if (layer.mediaType.endsWith('+zstd')) known.zstd = true;
-    else {
-      const r = new ByteReader(layer.open());
-      known.zstd = isZstd(await r.peek(4));
-      await r.close();
-    }
-  }
-  if (!known.zstd) { yield* layerItems(layer, limits); return; }
-  yield* readTar(zstdStream(layer.open(), where), { where, limits });
+  return readTar(dropSpecialFiles(uncompressed(layer, where), dropped), { where, limits });
 }
 
 /** One layer of an engine image as a re-openable LayerSource (decompressed and tar-parsed with limits). */
 export function imageLayerSource(img: Image, index: number, limits: FsLimits = DEFAULT_FS_LIMITS): LayerSource {
   const layer = img.layers[index]!;
-  const known: { zstd?: boolean } = {};
+  const problems: string[] = [];
+  const name = `layer ${index} (${layer.digest.slice(0, 19)})`;
+  const dropped = (what: string) => { const p = `${name}: ${what} skipped (device nodes and fifos are not image content)`; if (!problems.includes(p)) problems.push(p); };
   return {
-    name: `layer ${index} (${layer.digest.slice(0, 19)})`,
+    problems,
+    name,
     async *open() {
-      for await (const item of items(layer, { maxEntries: limits.maxEntries, maxBytes: limits.maxBytes }, known)) {
+      for await (const item of items(layer, { maxEntries: limits.maxEntries, maxBytes: limits.maxBytes }, dropped)) {
         yield { entry: item.entry, read: () => item.body };
       }
     },

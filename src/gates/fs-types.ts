@@ -36,6 +36,8 @@ export interface LayerSource {
   open(): AsyncIterable<LayerItem>;
   /** Label for messages (e.g. the layer digest). */
   name?: string;
+  /** Oddities the source met while reading (e.g. skipped device nodes); merged into ImageFs.problems. */
+  problems?: readonly string[];
 }
 
 /** Per-layer statistics. */

@@ -47,7 +47,7 @@ class View implements ImageFs {
   }
   get layers() { return this.m.layers; }
   get shadowed() { return this.m.shadowed; }
-  get problems() { return this.m.problems; }
+  get problems() { return [...this.m.problems, ...this.sources.flatMap((s) => s.problems ?? [])]; }
   get(path: string) { return this.m.visible.get(path.replace(/^\/+/, '').replace(/\/+$/, '')); }
   resolve(path: string) { return resolvePath((p) => this.m.visible.get(p), path); }
 
