@@ -85,5 +85,5 @@ test('runtime closure follows depends but not into tools and maintainer-script h
   assert.deepEqual(rt, ['cdebconf', 'libc6', 'libfoo1', 'libgcc-s1']);
   assert.deepEqual(runtimeClosure(set, ['bash']).map((p) => p.name), ['bash'], 'an explicitly declared tool is kept');
   assert.deepEqual(runtimeClosure(set, ['libc6=2.36']).map((p) => p.name), ['libc6', 'libgcc-s1']);
-  assert.throws(() => runtimeClosure(set, ['nothere']), /not in the builder set/);
+  assert.throws(() => runtimeClosure(set, ['nothere']), /nothere is not in the locked builder set/);
 });
