@@ -66,3 +66,12 @@ test('a tampered layer inside the saved layout fails verification', () => {
   assert.equal(v.code, 6);
   assert.match(v.err, /blob-digest-mismatch/);
 });
+
+test('a tampered manifest in a layout fails verification with its own message', () => {
+  const saved = join(work, 'saved');
+  const blob = join(saved, 'blobs', 'sha256', img.digest.slice(7));
+  writeFileSync(blob, readFileSync(blob).toString().replace('"schemaVersion":2', '"schemaVersion": 2'));
+  const v = cli('verify', `oci:${saved}`, '--key', 'airlock.pub');
+  assert.equal(v.code, 6);
+  assert.match(v.err, /blob-digest-mismatch.*manifest of .* is tampered/);
+});

@@ -38,8 +38,16 @@ export function layoutStore(dir: string, reference: string | undefined, reposito
   };
   const blobPath = (digest: string) => join(dir, 'blobs', 'sha256', digest.replace(/^sha256:/, ''));
   const load = async (e: IndexEntry): Promise<StoredManifest> => {
-    const bytes = await readFile(blobPath(e.digest));
-    return { bytes, mediaType: e.mediaType, digest: sha256Digest(bytes) };
+    const bytes = await readFile(blobPath(e.digest)).catch((cause: unknown) => {
+      throw new AirlockError('policy', 'blob-missing', `manifest ${e.digest} is missing from layout ${dir}`, { cause });
+    });
+    const digest = sha256Digest(bytes);
+    if (digest !== e.digest) {
+      throw new AirlockError('policy', 'blob-digest-mismatch', `the manifest of ${dir} is tampered: index.json names ${e.digest}, the blob hashes to ${digest}`, {
+        hint: 'the stored bytes changed after the image was built; rebuild it',
+      });
+    }
+    return { bytes, mediaType: e.mediaType, digest };
   };
   const find = (idx: IndexJson, ref: string) =>
     idx.manifests.find((m) => m.digest === ref || m.annotations?.[REF_NAME] === ref);
