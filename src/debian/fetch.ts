@@ -1,5 +1,6 @@
 // Downloads locked .debs into the cache (parallel, retried, hash-verified before they enter the store).
-import { createWriteStream, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
@@ -19,7 +20,22 @@ export interface FetchOptions {
 
 class Transient extends Error {}
 
+/** Opens a local repository file (file: URIs) as a byte stream. */
+function openLocal(url: string, p: LockedPackage): AsyncIterable<Uint8Array> {
+  const path = fileURLToPath(url);
+  const s = createReadStream(path);
+  s.on('error', () => {});
+  return (async function* () {
+    try {
+      for await (const c of s) yield c as Buffer;
+    } catch (e) {
+      throw new AirlockError('packages', 'download-failed', `cannot read ${p.name} ${p.version} from ${url}: ${(e as Error).message}`, { hint: 'check the local repository path' });
+    }
+  })();
+}
+
 async function download(url: string, dest: string, p: LockedPackage): Promise<void> {
+  if (url.startsWith('file:')) return save(openLocal(url, p), url, dest, p);
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
@@ -32,17 +48,22 @@ async function download(url: string, dest: string, p: LockedPackage): Promise<vo
       hint: 'the mirror no longer has this version; run `airlock lock --update` to re-resolve',
     });
   }
+  return save(res.body as unknown as AsyncIterable<Uint8Array>, url, dest, p);
+}
+
+async function save(body: AsyncIterable<Uint8Array>, url: string, dest: string, p: LockedPackage): Promise<void> {
   const h = createHash('sha256');
   const out = createWriteStream(dest);
   let n = 0;
   try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of body) {
       h.update(chunk);
       n += chunk.length;
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
   } catch (e) {
     out.destroy();
+    if (e instanceof AirlockError) throw e;
     throw new Transient(`download interrupted: ${(e as Error).message}`);
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));

@@ -57,3 +57,13 @@ test('renders deb822 with the keyring filling a missing Signed-By; round-trips',
   assert.match(text, /Signed-By: \/own\.gpg/);
   assert.deepEqual(parseSources(text).map((x) => x.signedBy), ['/given.gpg', '/own.gpg']);
 });
+
+test('an embedded Signed-By key block survives parse and render', () => {
+  const key = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----';
+  const text = `Types: deb\nURIs: http://m.example/d\nSuites: s\nComponents: main\nSigned-By:\n ${key.split('\n').map((l) => l || '.').join('\n ')}\n`;
+  const [src] = parseSources(text, 'amd64');
+  assert.equal(src!.signedBy, key);
+  const rendered = renderSources([src!]);
+  assert.match(rendered, /^Signed-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n \.\n mQINBF\n/m);
+  assert.equal(parseSources(rendered)[0]!.signedBy, key);
+});

@@ -82,7 +82,10 @@ export function renderSources(sources: AptSource[], keyring?: string): string {
       const lines = ['Types: deb', `URIs: ${s.uri}`, `Suites: ${s.suite}`];
       if (s.components.length) lines.push(`Components: ${s.components.join(' ')}`);
       const key = s.signedBy ?? keyring;
-      if (key) lines.push(`Signed-By: ${key}`);
+      if (key && key.includes('\n')) {
+        // An embedded key block: one continuation line per line, '.' for blank ones.
+        lines.push(`Signed-By:\n${key.split('\n').map((l) => ` ${l.trim() === '' ? '.' : l}`).join('\n')}`);
+      } else if (key) lines.push(`Signed-By: ${key}`);
       return `${lines.join('\n')}\n`;
     })
     .join('\n');
