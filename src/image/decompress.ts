@@ -1,8 +1,9 @@
-// Detects a layer's compression by magic bytes and yields the uncompressed tar stream.
+// Detects a layer's compression by magic bytes (gzip, zstd, none) and yields the uncompressed tar stream.
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AirlockError } from '../errors.js';
 import { ByteReader } from './byte-reader.js';
+import { zstdDecompress } from './zstd.js';
 
 /** Compression of a blob, told from its first bytes. */
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -36,11 +37,4 @@ export async function* decompress(src: AsyncIterable<Uint8Array>, where = 'layer
   } catch (e) {
     throw new AirlockError('image', 'bad-gzip', `${where}: gzip data is corrupt (${(e as Error).message})`, { cause: e, hint: 'the blob is damaged or truncated; fetch it again' });
   }
-}
-
-/** zstd decoding (replaced by a real decoder when one is available). */
-async function* zstdDecompress(_src: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<Uint8Array> {
-  throw new AirlockError('image', 'zstd-unsupported', `${where}: zstd-compressed layers are not supported`, {
-    hint: 'recompress the layer with gzip, or copy the image with a tool that converts zstd layers',
-  });
 }

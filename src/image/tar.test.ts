@@ -130,3 +130,13 @@ test('the reader rejects hostile archives: absolute, "..", escaping links, devic
   await assert.rejects(listTar(bytesStream(corrupt)), /checksum/);
   await assert.rejects(listTar(bytesStream(many.subarray(0, 700))), /ends inside/);
 });
+
+test('decompress reads gzip, zstd (made by the zstd CLI) and plain tars by magic; corrupt data fails clearly', async () => {
+  const { decompress } = await import('./decompress.js');
+  const plain = await tarBytes([file('a/b', 'hello '.repeat(1000))]);
+  const gz = execFileSync('gzip', ['-c'], { input: plain });
+  const zs = execFileSync('zstd', ['-c', '-q'], { input: plain });
+  for (const blob of [plain, gz, zs]) assert.deepEqual(await collect(decompress(bytesStream(blob))), plain);
+  await assert.rejects(collect(decompress(bytesStream(zs.subarray(0, zs.length - 5)))), /zstd data is corrupt or truncated/);
+  await assert.rejects(collect(decompress(bytesStream(gz.subarray(0, gz.length - 9)))), /gzip data is corrupt/);
+});
