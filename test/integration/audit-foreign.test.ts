@@ -11,6 +11,9 @@ import { join, resolve } from 'node:path';
 import { imageFsFromImage } from '../../src/gates/from-image.js';
 import { readLayout } from '../../src/sinks/oci-layout.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { cacheDir, cLock } from '../helpers/debian.js';
+import { ensureBuilderRootfs } from '../../src/debian/rootfs.js';
+import { memoryLog } from '../../src/log.js';
 
 const BIN = resolve('bin/airlock');
 let dir = '';
@@ -18,7 +21,7 @@ let registry: TestRegistry | undefined;
 
 const sh = (cmd: string, args: string[], cwd = dir) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 function airlock(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, maxBuffer: 512 * 1024 * 1024 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 type Finding = { id: string; severity: string; path?: string; layer?: number; message: string };
@@ -120,5 +123,23 @@ describe('audit of images made by umoci and skopeo', () => {
     sh('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${join(dir, 'L')}:v1`, `docker://${registry.host}/foreign/app:v1`]);
     const { json } = auditJson(`docker://${registry.host}/foreign/app:v1`, '--insecure');
     assert.deepEqual(json.findings.map(key), reference.map(key));
+  });
+
+  it('audits an mmdebstrap rootfs tarball imported with umoci (device nodes skipped) and diffs its packages', { timeout: 600_000 }, async () => {
+    const rootfs = await ensureBuilderRootfs(await cLock(), { cache: cacheDir, log: memoryLog(), offline: false });
+    sh('umoci', ['new', '--image', 'L:rootfs']);
+    sh('umoci', ['raw', 'add-layer', '--image', 'L:rootfs', rootfs.tar]);
+    const t0 = Date.now();
+    const { code, json } = auditJson(`oci:${join(dir, 'L')}:rootfs`);
+    console.log(`# mmdebstrap builder rootfs: ${json.layers[0]!.entries} entries audited in ${Date.now() - t0} ms, ${json.findings.length} findings`);
+    assert.equal(code, 6);
+    assert.ok(json.problems.some((p) => /character device dev\/null skipped/.test(p)), JSON.stringify(json.problems));
+    const ids = new Set(json.findings.map((f) => f.id));
+    for (const id of ['no-shell', 'no-package-manager', 'no-compiler', 'no-setuid', 'non-root-user']) assert.ok(ids.has(id), id);
+    assert.ok(!ids.has('no-secrets'), 'no secrets in a Debian builder rootfs: ' + JSON.stringify(json.findings.filter((f) => f.id === 'no-secrets')));
+    const d = JSON.parse(airlock('diff', `oci:${join(dir, 'L')}:clean`, `oci:${join(dir, 'L')}:rootfs`, '--json').out) as { packages: { added: { name: string }[]; removed: unknown[] } };
+    const added = d.packages.added.map((p) => p.name);
+    for (const p of ['libc6', 'gcc-12', 'make', 'dpkg', 'bash']) assert.ok(added.includes(p), p);
+    assert.deepEqual(d.packages.removed, []);
   });
 });
