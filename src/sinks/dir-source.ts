@@ -9,9 +9,9 @@ import { readFileStream } from './blob-store.js';
 
 /** Options of `entriesFromDir`. */
 export interface DirSourceOptions {
-  /** Keep an entry? A rejected directory is not descended into. */
+  /** Keep an entry? Gets the path relative to `root` (without `prefix`); a rejected directory is not descended into. */
   filter?: (relPath: string, entry: FileEntry) => boolean;
-  /** Overrides owners: a fixed owner for everything, or a function per entry. */
+  /** Overrides owners: a fixed owner for everything, or a function of the root-relative path and entry. */
   owner?: { uid: number; gid: number } | ((relPath: string, entry: FileEntry) => { uid: number; gid: number });
   /** Sockets, fifos and devices: an error (default) or skipped. */
   special?: 'error' | 'skip';
@@ -47,9 +47,9 @@ export async function entriesFromDir(root: string, opts: DirSourceOptions = {}):
       const e: FileEntry = { path, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: type === 'file' ? st.size : 0 };
       if (type === 'symlink') e.linkname = await readlink(a);
       if (type === 'file') e.open = () => readFileStream(a);
-      if (opts.filter && !opts.filter(path, e)) continue;
+      if (opts.filter && !opts.filter(r, e)) continue;
       if (opts.owner) {
-        const o = typeof opts.owner === 'function' ? opts.owner(path, e) : opts.owner;
+        const o = typeof opts.owner === 'function' ? opts.owner(r, e) : opts.owner;
         e.uid = o.uid;
         e.gid = o.gid;
       }
