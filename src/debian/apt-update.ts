@@ -41,7 +41,8 @@ export function withAptLock<T>(dir: AptDir, fn: () => Promise<T>): Promise<T> {
 /** Makes sure the private lists exist and are fresh: downloads when missing, asked (`update`) or older than a day. Call under withAptLock. */
 export async function ensureLists(dir: AptDir, opts: { offline: boolean; update: boolean; log: Log; now: number }): Promise<void> {
   const stamp = join(dir.root, 'updated');
-  const fresh = existsSync(stamp) && haveLists(dir) && opts.now / 1000 - statSync(stamp).mtimeMs / 1000 < LISTS_MAX_AGE_S;
+  const age = existsSync(stamp) ? opts.now / 1000 - statSync(stamp).mtimeMs / 1000 : Infinity;
+  const fresh = haveLists(dir) && age < LISTS_MAX_AGE_S && age > -60; // a stamp from the future is not trusted
   if (opts.offline) {
     if (!haveLists(dir)) {
       throw new AirlockError('packages', 'offline-no-lists', `offline, and no package indexes are cached for ${dir.sources.map((s) => `${s.uri} ${s.suite}`).join(', ')}`, {

@@ -1,7 +1,7 @@
 // Resolution against the real mirror: the C builder set, runtime closure, pins, byte-identical locks, distinct errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockPackages, obtainableChecker } from '../../src/debian/engine.js';
 import { serializeLock, parseLock, checkLock } from '../../src/debian/lock.js';
@@ -98,4 +98,21 @@ test('caller-given one-line sources with a keyring (no Signed-By) are verified w
   assert.deepEqual(lock.repositories.map((r) => [r.uri, r.suite, r.components]), [[m.uri, m.suite, ['main']]]);
   assert.ok(lock.sets.builder.every((p) => p.repository === 0));
   assert.deepEqual(lock.sets.runtime.map((p) => p.name), ['gcc-12-base', 'libc6', 'libgcc-s1']);
+});
+
+test('lists: reused when fresh, refreshed when older than a day or on update; the host apt state is never touched', async () => {
+  const hostState = ['/var/lib/apt/lists', '/var/lib/dpkg/status', '/var/cache/apt'].filter((p) => existsSync(p));
+  const before = hostState.map((p) => statSync(p).mtimeMs);
+  const run = async (now: number, update = false) => {
+    const log = memoryLog();
+    await lockPackages({ builder: ['make'], runtime: [], architecture: 'amd64', configDigest: TEST_DIGEST }, { cache: cacheDir, log, offline: false, update, now });
+    return log.lines.some((l) => l.startsWith('updating package indexes'));
+  };
+  const now = Date.now();
+  assert.equal(await run(now, true), true, '--update refreshes');
+  assert.equal(await run(now + 3600_000), false, 'an hour later the lists are reused');
+  assert.equal(await run(now + 25 * 3600_000), true, 'after a day they are refreshed');
+  assert.equal(await run(now), true, 'a stamp from the future (the previous line) is not trusted');
+  assert.equal(await run(now), false);
+  assert.deepEqual(hostState.map((p) => statSync(p).mtimeMs), before);
 });
