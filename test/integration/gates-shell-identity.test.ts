@@ -2,13 +2,14 @@
 // of this machine (no false positives from Go CLIs that embed bash/zsh completion scripts, etc.).
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { shellFamily, SHELL_SCAN_BYTES } from '../../src/gates/checks/shell-identity.js';
 
 const EXPECTED: Record<string, string> = { bash: 'bash', rbash: 'bash', dash: 'dash', sh: 'dash', busybox: 'busybox' };
 
 it('identifies the shells of /usr/bin and /usr/sbin and nothing else', () => {
+  assert.ok(existsSync('/usr/bin/busybox'), 'the Debian package busybox-static must be installed (scripts/setup.sh)');
   const found: Record<string, string> = {};
   let scanned = 0;
   for (const d of ['/usr/bin', '/usr/sbin']) {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { runGates } from '../run-gates.js';
 import { dir, file, hardlink, image, link } from '../test-kit.js';
 import type { FileEntry } from '../../image/entry.js';
@@ -47,6 +47,7 @@ describe('gate checks', () => {
     await trips('no-shell', [[...clean(), dir('bin'), exe('bin/dash'), link('bin/sh', 'dash')]], /shell 'sh' at \/bin\/sh \(-> \/bin\/dash\)/);
     await trips('no-shell', [[...clean(), dir('usr'), dir('usr/bin'), exe('usr/bin/helper', readFileSync('/bin/dash'))]], /usr\/bin\/helper is a dash shell binary/);
     await trips('no-shell', [[...clean(), exe('app/tool', readFileSync('/bin/bash'))]], /is a bash shell binary/);
+    assert.ok(existsSync('/bin/busybox'), 'the Debian package busybox-static must be installed (scripts/setup.sh)');
     await trips('no-shell', [[...clean(), exe('app/bb', readFileSync('/bin/busybox'))]], /is a busybox shell binary/);
     const named = await trips('no-shell', [[...clean(), exe('bin/bash', readFileSync('/bin/bash'))]], /shell 'bash' at \/bin\/bash/);
     assert.equal(named.length, 1, 'a shell found by name is not reported twice');
