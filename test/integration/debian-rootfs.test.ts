@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builderSetKey, ensureBuilderRootfs } from '../../src/debian/rootfs.js';
@@ -104,4 +104,38 @@ test('a builder set mmdebstrap cannot install fails with rootfs-failed and leave
   await assert.rejects(ensureBuilderRootfs(broken, { cache: cacheDir, log: memoryLog(), offline: true }), (e) =>
     e instanceof AirlockError && e.code === 'rootfs-failed' && e.exitCode === 3 && /mmdebstrap failed/.test(e.message));
   assert.deepEqual(readdirSync(join(cacheDir, 'rootfs')).filter((f) => f.startsWith(key)), []);
+});
+
+test('runtime status.d stanzas parse with dpkg-query and the md5sums check out with md5sum -c', async () => {
+  const lock = await cLock();
+  await fetchLocked(lock, { cache: cacheDir, log: memoryLog(), offline: false });
+  const entries = await runtimeEntries(lock.sets.runtime, { cache: cacheDir, osRelease: await readOsRelease(lock, cacheDir) });
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-runtime-'));
+  try {
+    for (const e of entries) {
+      const p = join(dir, e.path);
+      if (e.type === 'dir') mkdirSync(p, { recursive: true });
+      else if (e.type === 'symlink') symlinkSync(e.linkname!, p);
+      else if (e.type === 'file') {
+        const chunks: Buffer[] = [];
+        for await (const c of e.open!()) chunks.push(Buffer.from(c));
+        writeFileSync(p, Buffer.concat(chunks));
+      }
+    }
+    const statusD = join(dir, 'var/lib/dpkg/status.d');
+    const stanzas = readdirSync(statusD).filter((f) => !f.endsWith('.md5sums')).sort().map((f) => readFileSync(join(statusD, f), 'utf8'));
+    const admin = join(dir, 'admin');
+    mkdirSync(join(admin, 'updates'), { recursive: true });
+    writeFileSync(join(admin, 'status'), stanzas.join('\n'));
+    writeFileSync(join(admin, 'available'), '');
+    const q = execFileSync('dpkg-query', [`--admindir=${admin}`, '-W', '-f', '${Package} ${Version} ${db:Status-Abbrev}\n'], { encoding: 'utf8' });
+    assert.deepEqual(q.trim().split('\n').map((l) => l.trim()), lock.sets.runtime.map((p) => `${p.name} ${p.version} ii`));
+    for (const p of lock.sets.runtime) {
+      const sums = join(statusD, `${p.name}.md5sums`);
+      if (readFileSync(sums, 'utf8') === '') continue;
+      execFileSync('md5sum', ['--check', '--quiet', sums], { cwd: dir });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
