@@ -83,8 +83,7 @@ export class RegistryTransport {
       if (res.status === 401 && !authTried) {
         authTried = true;
         const header = await this.authorize(res, spec.scope);
-        await res.body?.cancel();
-        if (header) { this.auth.set(spec.scope, header); attempt--; continue; }
+        if (header) { await res.body?.cancel(); this.auth.set(spec.scope, header); attempt--; continue; }
       }
       if (RETRY_STATUS.has(res.status) && attempt < retries) {
         const after = Number(res.headers.get('retry-after'));

@@ -22,7 +22,8 @@ export interface RegistryClient {
   readonly host: string;
   push(repo: string, tag: string | undefined, img: Image, opts?: PushOptions): Promise<Digest>;
   pull(repo: string, reference: string, platform?: Platform): Promise<Image>;
-  tags(repo: string): Promise<string[]>;
+  /** All tags, sorted; `pageSize` sets the `n` of each page request. */
+  tags(repo: string, pageSize?: number): Promise<string[]>;
   pushBlob(repo: string, blob: PushBlob, opts?: PushOptions): Promise<'exists' | 'mounted' | 'uploaded'>;
   /** Pushes an artifact manifest with `subject` plus its blobs; keeps the referrers fallback tag up to date. */
   pushReferrer(repo: string, manifestBytes: Uint8Array, blobs: PushBlob[], opts?: PushOptions): Promise<Digest>;
@@ -42,7 +43,7 @@ export function registryClient(host: string, opts: RegistryClientOptions = {}): 
     host,
     push: (repo, tag, img, o) => pushImage(t, repo, tag, img, { ...(opts.log ? { log: opts.log } : {}), ...o }),
     pull: (repo, ref, platform) => pullImage(t, repo, ref, platform),
-    tags: (repo) => listTags(t, repo),
+    tags: (repo, pageSize) => listTags(t, repo, pageSize),
     pushBlob: (repo, blob, o) => pushBlob(t, repo, blob, o),
     pushReferrer: (repo, bytes, blobs, o) => pushReferrer(t, repo, bytes, blobs, o),
     manifest: (repo, ref) => getManifest(t, repo, ref),

@@ -56,6 +56,8 @@ test('push (chunked for large blobs), skopeo and our pull agree on the digest; t
   assert.equal(again.lines.filter((l) => / exists$/.test(l)).length, 2);
   await c.push('demo/app', 'a-first', image);
   assert.deepEqual(await c.tags('demo/app'), ['a-first', 'v1', 'v2']);
+  for (const t of ['z9', 'm5', 'b2']) await c.push('demo/app', t, image);
+  assert.deepEqual(await c.tags('demo/app', 2), ['a-first', 'b2', 'm5', 'v1', 'v2', 'z9'], 'pages of 2 followed through Link headers');
   // Cross-repository mount.
   const blob = image.layers[0]!;
   assert.equal(await c.pushBlob('other/app', blob, { mountFrom: 'demo/app' }), 'mounted');
@@ -110,14 +112,16 @@ test('a registry answering 500 twice (and a reset connection) is survived by ret
   const p = await proxy(reg.host, (req, res, n) => {
     if (n <= 2) { failures++; res.writeHead(500, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNKNOWN","message":"injected"}]}'); return true; }
     if (n === 4) { failures++; req.socket.destroy(); return true; }
+    if (n === 6) { failures++; res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}'); return true; }
     return false;
   });
   try {
     const log = memoryLog();
     const c = registryClient(p.host, { insecure: true, backoffMs: 20, log });
     assert.equal(await c.push('demo/flaky', 'v1', image), image.digest);
-    assert.equal(failures, 3);
-    assert.ok(log.lines.filter((l) => /retrying in/.test(l)).length >= 3, log.lines.join('\n'));
+    assert.equal(failures, 4);
+    assert.ok(log.lines.filter((l) => /retrying in/.test(l)).length >= 4, log.lines.join('\n'));
+    assert.ok(log.lines.some((l) => /→ 429; retrying in 1000 ms/.test(l)), 'Retry-After honoured');
     assert.equal(skopeoDigest(`docker://${reg.host}/demo/flaky:v1`), image.digest);
     // Without retries the same faults surface as a RegistryError naming status, code and URL.
     const p2 = await proxy(reg.host, (_req, res) => { res.writeHead(500, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNKNOWN","message":"injected"}]}'); return true; });
@@ -144,6 +148,24 @@ test('a push interrupted mid-upload leaves nothing a later push trips over', asy
   const c = registryClient(reg.host, { insecure: true });
   assert.equal(await c.push('demo/cut', 'v1', image, { chunkThreshold: 1024 * 1024, chunkSize: 1024 * 1024 }), image.digest);
   await validateImage(await c.pull('demo/cut', 'v1'), 'after interrupted push');
+});
+
+test('basic auth with credentials from a docker config.json (username/password fields)', async () => {
+  const good = `Basic ${Buffer.from('u:p w').toString('base64')}`;
+  const p = await proxy(reg.host, (req, res) => {
+    if (req.headers.authorization === good) return false;
+    res.writeHead(401, { 'www-authenticate': 'Basic realm="test"', 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"login"}]}');
+    return true;
+  });
+  try {
+    const home = mkdtempSync(join(tmpdir(), 'airlock-home-')); made.push(home);
+    execFileSync('mkdir', ['-p', join(home, '.docker')]);
+    writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [`http://${p.host}`]: { username: 'u', password: 'p w' } } }));
+    const c = registryClient(p.host, { insecure: true, credentials: dockerConfigCredentials({}, home) });
+    assert.equal(await c.push('demo/basic', 'v1', image), image.digest);
+    assert.deepEqual(await c.tags('demo/basic'), ['v1']);
+    await assert.rejects(registryClient(p.host, { insecure: true }).tags('demo/basic'), /401 UNAUTHORIZED: login/);
+  } finally { p.server.close(); }
 });
 
 test('bearer-token auth with credentials from a docker config.json', async () => {
