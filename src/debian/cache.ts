@@ -1,5 +1,5 @@
 // The content-addressed package cache: debs/sha256/<hex>, every entry hash-checked before use, written by temp + rename.
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -39,10 +39,11 @@ export async function checkCached(cacheDir: string, sha256: string, size?: numbe
   return 'corrupt';
 }
 
-/** Moves a verified temporary file into the store under its sha256 (atomic rename). */
+/** Moves a verified temporary file into the store under its sha256 (read-only, atomic rename). */
 export function commitToStore(cacheDir: string, tmpFile: string, sha256: string): string {
   const p = debPath(cacheDir, sha256);
   mkdirSync(join(cacheDir, 'debs', 'sha256'), { recursive: true });
+  chmodSync(tmpFile, 0o444); // entries are immutable: hard links to them (rootfs repos) must never see a change
   renameSync(tmpFile, p);
   return p;
 }

@@ -41,25 +41,31 @@ test('fetches every locked .deb into the content-addressed cache, each verified'
 });
 
 test('a corrupted or truncated cached .deb is never used: offline it is an error, online it is re-fetched', async () => {
-  const lock = await cLock();
-  const make = only(lock, 'make');
-  const p = make.sets.builder[0]!;
-  await fetchLocked(make, { cache: cacheDir, log: memoryLog(), offline: false });
-  const file = debPath(cacheDir, p.sha256);
-  const good = readFileSync(file);
+  // A private cache: corrupting entries of the shared one would race with other tests hard-linking them.
+  const cache = mkdtempSync(join(tmpdir(), 'airlock-corrupt-'));
+  try {
+    const make = only(await cLock(), 'make');
+    const p = make.sets.builder[0]!;
+    await fetchLocked(make, { cache, log: memoryLog(), offline: false });
+    const file = debPath(cache, p.sha256);
+    const good = readFileSync(file);
+    assert.equal(createHash('sha256').update(good).digest('hex'), p.sha256);
 
-  const flipped = Buffer.from(good);
-  flipped[flipped.length - 100] = flipped[flipped.length - 100]! ^ 0xff;
-  writeFileSync(file, flipped);
-  await assert.rejects(fetchLocked(make, { cache: cacheDir, log: memoryLog(), offline: true }), isErr('offline-not-cached', /make .*corrupted/));
-  assert.equal(existsSync(file), false, 'the corrupted entry was deleted');
+    const flipped = Buffer.from(good);
+    flipped[flipped.length - 100] = flipped[flipped.length - 100]! ^ 0xff;
+    writeFileSync(file, flipped);
+    await assert.rejects(fetchLocked(make, { cache, log: memoryLog(), offline: true }), isErr('offline-not-cached', /make .*corrupted/));
+    assert.equal(existsSync(file), false, 'the corrupted entry was deleted');
 
-  writeFileSync(file, good);
-  truncateSync(file, 1000);
-  const log = memoryLog();
-  const debs = await fetchLocked(make, { cache: cacheDir, log, offline: false });
-  assert.ok(log.lines.some((l) => /warning: cached make .* failed its sha256 check/.test(l)), log.lines.join('\n'));
-  assert.equal(createHash('sha256').update(readFileSync(debs.get(p.sha256)!)).digest('hex'), p.sha256);
+    writeFileSync(file, good);
+    truncateSync(file, 1000);
+    const log = memoryLog();
+    const debs = await fetchLocked(make, { cache, log, offline: false });
+    assert.ok(log.lines.some((l) => /warning: cached make .* failed its sha256 check/.test(l)), log.lines.join('\n'));
+    assert.equal(createHash('sha256').update(readFileSync(debs.get(p.sha256)!)).digest('hex'), p.sha256);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test('hash mismatch: a download that does not match the lock is refused and nothing is stored', async () => {
