@@ -59,7 +59,9 @@ export async function* readTar(src: AsyncIterable<Uint8Array>, opts: { limits?: 
       try { h = decodeHeader(block); } catch (e) { bad(where, (e as Error).message, e); }
       if (!h) return; // end-of-archive marker
       if (h.typeflag === 'x' || h.typeflag === 'g') {
-        const recs = decodePax(await readBody(h.size));
+        const body = await readBody(h.size);
+        let recs: Map<string, string>;
+        try { recs = decodePax(body); } catch (e) { bad(where, (e as Error).message, e); }
         if (h.typeflag === 'g') global = new Map([...global, ...recs]);
         else local = recs;
         continue;
@@ -87,11 +89,13 @@ export async function* readTar(src: AsyncIterable<Uint8Array>, opts: { limits?: 
       if (path === '') { await r.skip(skipAfter + padOf(skipAfter)); continue; }
       checkEntryPath(path, where);
       for (const p of parentsOf(path)) if (symlinks.has(p)) bad(where, `"${path}" lies under the symlink "${p}"`);
-      const entry: FileEntry = {
-        path, type, mode: h.mode & 0o7777, size: dataSize,
-        uid: pax.has('uid') ? Number(pax.get('uid')) : h.uid, gid: pax.has('gid') ? Number(pax.get('gid')) : h.gid,
-        mtime: pax.has('mtime') ? Math.floor(Number(pax.get('mtime'))) : h.mtime,
+      const num = (key: string, fallback: number): number => {
+        if (!pax.has(key)) return fallback;
+        const n = Math.floor(Number(pax.get(key)));
+        if (!Number.isSafeInteger(n) || n < 0) bad(where, `"${path}" has an invalid PAX ${key}`);
+        return n;
       };
+      const entry: FileEntry = { path, type, mode: h.mode & 0o7777, size: dataSize, uid: num('uid', h.uid), gid: num('gid', h.gid), mtime: num('mtime', h.mtime) };
       if (type === 'symlink') { checkSymlink(path, link, where); entry.linkname = link; symlinks.add(path); }
       else symlinks.delete(path);
       if (type === 'hardlink') {

@@ -126,6 +126,9 @@ test('the reader rejects hostile archives: absolute, "..", escaping links, devic
   const many = await tarBytes(Array.from({ length: 20 }, (_, i) => file(`f${i}`, 'x')));
   await assert.rejects(listTar(bytesStream(many), { limits: { maxEntries: 10, maxBytes: 1e9 } }), /more than 10 entries/);
   await assert.rejects(listTar(bytesStream(many), { limits: { maxEntries: 100, maxBytes: 5 } }), /exceeds 5 bytes/);
+  const paxBody = Buffer.from('zz path=x\n');
+  const pax = Buffer.concat([encodeHeader({ name: 'PaxHeader', mode: 0o644, uid: 0, gid: 0, size: paxBody.length, mtime: 0, typeflag: 'x' }), paxBody, Buffer.alloc(512 - paxBody.length), raw('f')]);
+  await assert.rejects(listTar(bytesStream(pax)), (e: unknown) => e instanceof AirlockError && /malformed PAX record/.test(e.message));
   const corrupt = Buffer.from(many); corrupt[10] = 0x41;
   await assert.rejects(listTar(bytesStream(corrupt)), /checksum/);
   await assert.rejects(listTar(bytesStream(many.subarray(0, 700))), /ends inside/);
@@ -139,4 +142,33 @@ test('decompress reads gzip, zstd (made by the zstd CLI) and plain tars by magic
   for (const blob of [plain, gz, zs]) assert.deepEqual(await collect(decompress(bytesStream(blob))), plain);
   await assert.rejects(collect(decompress(bytesStream(zs.subarray(0, zs.length - 5)))), /zstd data is corrupt or truncated/);
   await assert.rejects(collect(decompress(bytesStream(gz.subarray(0, gz.length - 9)))), /gzip data is corrupt/);
+});
+
+/** Recomputes header checksums so corrupted fields reach the parser instead of failing the checksum. */
+function fixChecksums(b: Buffer): void {
+  for (let off = 0; off + 512 <= b.length; off += 512) {
+    const magic = b.subarray(off + 257, off + 262).toString('latin1');
+    if (magic !== 'ustar') continue;
+    b.fill(0x20, off + 148, off + 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += b[off + i]!;
+    b.write(sum.toString(8).padStart(6, '0') + '\0 ', off + 148, 'latin1');
+  }
+}
+
+test('hostile input: random corruption of a valid tar either reads or fails with an AirlockError, never crashes or hangs', async () => {
+  const base = await tarBytes([file('a/b/c', 'x'.repeat(700)), { path: 'l', type: 'symlink', mode: 0o777, uid: 0, gid: 0, size: 0, linkname: 'a/b/c' }, file('d'.repeat(130), 'pax')]);
+  // Edits land mostly in header blocks (offsets 0..511 of some block), where the parser does its work.
+  const offset = fc.oneof(fc.nat(base.length - 1), fc.tuple(fc.nat(Math.floor(base.length / 512) - 1), fc.nat(511)).map(([blk, o]) => blk * 512 + o));
+  const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x30, 0x37, 0x20, 0x00, 0x78, 0x4c, 0x31, 0x32, 0x3d, 0x0a));
+  await fc.assert(fc.asyncProperty(fc.array(fc.tuple(offset, byte), { minLength: 1, maxLength: 8 }), fc.nat(base.length), async (edits, cut) => {
+    const b = Buffer.from(base.subarray(0, Math.max(cut, 1)));
+    for (const [i, v] of edits) if (i < b.length) b[i] = v;
+    fixChecksums(b);
+    try {
+      for await (const { body } of readTar(bytesStream(b), { limits: { maxEntries: 100, maxBytes: 1 << 20 } })) await collect(body);
+    } catch (e) {
+      assert.ok(e instanceof AirlockError, `unexpected ${(e as Error).stack}`);
+    }
+  }), { numRuns: 1000 });
 });
