@@ -1,26 +1,17 @@
-// Builds an ImageFs from an image of the image engine (layers re-read through the tar reader on demand).
-import { ByteReader } from '../image/byte-reader.js';
+// Builds an ImageFs from an image of the image engine (layers re-read through the tar reader on demand;
+// gzip, zstd and plain layers are decompressed by the engine).
 import type { Image } from '../image/image.js';
 import { decompress } from '../image/decompress.js';
 import type { Layer } from '../image/layer.js';
 import { readTar, type TarItem, type TarLimits } from '../image/tar-read.js';
 import { dropSpecialFiles } from './tar-filter.js';
-import { isZstd, zstdStream } from './zstd.js';
 import { buildImageFs } from './fs-view.js';
 import { DEFAULT_FS_LIMITS, type FsLimits, type ImageFs, type LayerSource } from './fs-types.js';
-
-// The uncompressed tar of a layer: zstd decoded here (the engine's decompressor lacks it), gzip/plain by the engine.
-async function* uncompressed(layer: Layer, where: string): AsyncGenerator<Uint8Array> {
-  const r = new ByteReader(layer.open());
-  const rest = r.chunks(Number.MAX_SAFE_INTEGER);
-  if (isZstd(await r.peek(4))) yield* zstdStream(rest, where);
-  else yield* decompress(rest, where);
-}
 
 // Entries of a layer; device nodes and fifos are dropped and reported through `dropped`.
 function items(layer: Layer, limits: TarLimits, dropped: (what: string) => void): AsyncGenerator<TarItem> {
   const where = `layer ${layer.digest}`;
-  return readTar(dropSpecialFiles(uncompressed(layer, where), dropped), { where, limits });
+  return readTar(dropSpecialFiles(decompress(layer.open(), where), dropped), { where, limits });
 }
 
 /** One layer of an engine image as a re-openable LayerSource (decompressed and tar-parsed with limits). */
