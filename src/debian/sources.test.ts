@@ -67,3 +67,13 @@ test('an embedded Signed-By key block survives parse and render', () => {
   assert.match(rendered, /^Signed-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n \.\n mQINBF\n/m);
   assert.equal(parseSources(rendered)[0]!.signedBy, key);
 });
+
+test('Check-Valid-Until=no is kept (archive snapshots) in both forms and rendered', () => {
+  const a = parseSources('deb [check-valid-until=no] http://m.example/d s main\n');
+  const b = parseSources('Types: deb\nURIs: http://m.example/d\nSuites: s\nComponents: main\nCheck-Valid-Until: no\n');
+  assert.equal(a[0]!.checkValidUntil, false);
+  assert.deepEqual(a, b);
+  assert.match(renderSources(a), /^Check-Valid-Until: no$/m);
+  assert.equal(parseSources(renderSources(a))[0]!.checkValidUntil, false);
+  assert.equal(parseSources('deb http://m.example/d s main\n')[0]!.checkValidUntil, undefined);
+});

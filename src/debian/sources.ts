@@ -11,7 +11,11 @@ export interface AptSource {
   architectures?: string[];
   /** Keyring file that signs this repository's InRelease. */
   signedBy?: string;
+  /** false for archive snapshots whose Release files have expired (apt's Check-Valid-Until). */
+  checkValidUntil?: boolean;
 }
+
+const no = (v: string | undefined) => v !== undefined && /^(no|false|0)$/i.test(v.trim());
 
 const words = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
 
@@ -39,6 +43,7 @@ export function parseDeb822Sources(text: string, arch?: string, origin = 'source
         const s: AptSource = { uri: uri.replace(/\/+$/, ''), suite, components: words(field(st, 'Components')) };
         if (archs.length) s.architectures = archs;
         if (signedBy) s.signedBy = signedBy;
+        if (no(field(st, 'Check-Valid-Until'))) s.checkValidUntil = false;
         if (forArch(s, arch)) out.push(s);
       }
     }
@@ -64,6 +69,7 @@ export function parseOneLineSources(text: string, arch?: string, origin = 'sourc
       const [k, v] = opt.split('=', 2);
       if (k === 'arch' && v) s.architectures = v.split(',');
       if (k === 'signed-by' && v) s.signedBy = v;
+      if (k === 'check-valid-until' && no(v)) s.checkValidUntil = false;
     }
     if (forArch(s, arch)) out.push(s);
   });
@@ -81,6 +87,7 @@ export function renderSources(sources: AptSource[], keyring?: string): string {
     .map((s) => {
       const lines = ['Types: deb', `URIs: ${s.uri}`, `Suites: ${s.suite}`];
       if (s.components.length) lines.push(`Components: ${s.components.join(' ')}`);
+      if (s.checkValidUntil === false) lines.push('Check-Valid-Until: no');
       const key = s.signedBy ?? keyring;
       if (key && key.includes('\n')) {
         // An embedded key block: one continuation line per line, '.' for blank ones.
