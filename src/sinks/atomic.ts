@@ -1,7 +1,8 @@
 // Atomic file writes: write to a unique temp file beside the target, fsync, then rename.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { AirlockError } from '../errors.js';
 import { dirname, join, basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -36,5 +37,29 @@ export async function streamToFileAtomic(target: string, src: AsyncIterable<Uint
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Runs `fn` holding an exclusive lock directory `lockPath` (cross-process); a lock older than `staleMs` is broken. */
+export async function withLock<T>(lockPath: string, fn: () => Promise<T>, opts: { timeoutMs?: number; staleMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      await mkdir(lockPath);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > (opts.staleMs ?? 120_000)) { await rm(lockPath, { recursive: true, force: true }); continue; }
+      if (Date.now() > deadline) {
+        throw new AirlockError('image', 'locked', `${lockPath} is held by another airlock process`, { hint: 'wait for it to finish, or remove the lock directory if no airlock is running' });
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lockPath, { recursive: true, force: true });
   }
 }

@@ -11,7 +11,7 @@ import { compareBytes, parseJsonBytes } from '../image/json.js';
 import { parseManifest } from '../image/manifest.js';
 import { Annotation, isIndexType } from '../image/media-types.js';
 import type { ConfigFile } from '../image/config.js';
-import { writeFileAtomic } from './atomic.js';
+import { withLock, writeFileAtomic } from './atomic.js';
 import { exists, fsBlobStore } from './blob-store.js';
 
 /** An image and the tag it is written under. */
@@ -56,10 +56,10 @@ async function serialized<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** Writes descriptors into index.json: each replaces any entry with the same tag; others stay. */
+/** Writes descriptors into index.json under a lock: each replaces any entry with the same tag; others stay. */
 export async function updateLayoutIndex(dir: string, add: Descriptor[]): Promise<void> {
-  await serialized(dir, async () => {
-    await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true });
+  await serialized(dir, () => withLock(join(dir, '.index.json.lock'), async () => {
     if (!(await exists(join(dir, 'oci-layout')))) await writeFileAtomic(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
     const ix = await readLayoutIndex(dir);
     const tags = new Set(add.map((d) => d.annotations?.[Annotation.refName]).filter((t): t is string => !!t));
@@ -68,7 +68,7 @@ export async function updateLayoutIndex(dir: string, add: Descriptor[]): Promise
     const tagOf = (d: Descriptor) => d.annotations?.[Annotation.refName] ?? '';
     all.sort((a, b) => compareBytes(tagOf(a), tagOf(b)) || compareBytes(a.digest, b.digest));
     await writeFileAtomic(join(dir, 'index.json'), indexBytes({ ...ix, manifests: all }));
-  });
+  }));
 }
 
 /** Writes tagged images into the layout at `dir`; blobs are shared, re-tagging replaces only that tag. */

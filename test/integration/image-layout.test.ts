@@ -1,7 +1,7 @@
 // OCI layout and docker-archive sinks against real tools: skopeo, umoci, podman; reproducibility across directories and times.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, linkSync, chmodSync, readFileSync, rmSync, utimesSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,4 +105,29 @@ test('docker-archive: podman load accepts it, skopeo reads it, and we read back 
   assert.match(id, new RegExp(`${image.configDigest.slice(7)} localhost/demo/app:v1`), 'image ID is the config digest');
   sh('podman', [...p, 'rmi', '-a', '-f']);
   rmSync(root, { recursive: true, force: true });
+});
+
+test('concurrent writers (separate processes) into one layout keep every tag', async () => {
+  const dir = tmp('concurrent');
+  const script = join(tmp('script'), 'write.mts');
+  writeFileSync(script, `
+    import { layerFromEntries } from '${join(process.cwd(), 'src/image/layer.ts')}';
+    import { newImage } from '${join(process.cwd(), 'src/image/image.ts')}';
+    import { fsBlobStore } from '${join(process.cwd(), 'src/sinks/blob-store.ts')}';
+    import { writeLayout } from '${join(process.cwd(), 'src/sinks/oci-layout.ts')}';
+    const [dir, tag] = process.argv.slice(2);
+    const b = Buffer.from(tag);
+    const { layer } = await layerFromEntries([{ path: 'tag', type: 'file', mode: 0o644, uid: 0, gid: 0, size: b.length, open: async function* () { yield b; } }], { epoch: 1, store: fsBlobStore(dir) });
+    for (let i = 0; i < 5; i++) await writeLayout(dir, { tag: tag + '-' + i, image: newImage({ layers: [layer], architecture: 'amd64', os: 'linux', epoch: 1, config: {} }) });
+  `);
+  const tags = ['a', 'b', 'c', 'd'];
+  await Promise.all(tags.map((t) => new Promise<void>((res, rej) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', script, dir, t], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (c) => { err += String(c); });
+    p.once('close', (code) => (code === 0 ? res() : rej(new Error(err))));
+  })));
+  assert.deepEqual(await listLayoutTags(dir), tags.flatMap((t) => [0, 1, 2, 3, 4].map((i) => `${t}-${i}`)));
+  await validateLayout(dir);
+  assert.deepEqual(readdirSync(dir).sort(), ['blobs', 'index.json', 'oci-layout']);
 });
