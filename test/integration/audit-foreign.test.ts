@@ -1,6 +1,7 @@
 // `airlock audit` and `airlock diff` on images made by real foreign tools: umoci builds a three-layer image
 // (a file deleted by a whiteout, an opaque directory added with `umoci raw add-layer`, a hardlink), then skopeo
-// converts it to docker-archive (uncompressed layers), to zstd layers, and pushes it to a real docker-registry.
+// converts it to docker-archive (uncompressed layers), to zstd layers, and pushes it to a real docker-registry;
+// podman save gives the legacy docker save layout; an mmdebstrap rootfs tarball is imported with umoci.
 // Every transport must give the same findings.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,7 +34,7 @@ function auditJson(ref: string, ...flags: string[]) {
   return { code: r.code, json: JSON.parse(r.out) as { passed: boolean; findings: Finding[]; layers: { whiteouts: number; entries: number }[]; problems: string[] } };
 }
 
-describe('audit of images made by umoci and skopeo', () => {
+describe('audit of images made by umoci, skopeo and podman', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'airlock-foreign-'));
     sh('umoci', ['init', '--layout', 'L']);
@@ -141,5 +142,22 @@ describe('audit of images made by umoci and skopeo', () => {
     const added = d.packages.added.map((p) => p.name);
     for (const p of ['libc6', 'gcc-12', 'make', 'dpkg', 'bash']) assert.ok(added.includes(p), p);
     assert.deepEqual(d.packages.removed, []);
+  });
+
+  it('audits a docker-archive made by podman save (legacy docker save layout: <id>/layer.tar + manifest.json)', () => {
+    const r = join(dir, 'pm', 'rootfs');
+    mkdirSync(join(r, 'app'), { recursive: true });
+    mkdirSync(join(r, 'usr/local/bin'), { recursive: true });
+    copyFileSync('/bin/busybox', join(r, 'usr/local/bin/toolbox'));
+    copyFileSync('/bin/true', join(r, 'app/server'));
+    sh('tar', ['-C', r, '-cf', join(dir, 'pm', 'rootfs.tar'), '.']);
+    const podman = ['--root', join(dir, 'pm', 'root'), '--runroot', join(dir, 'pm', 'run'), '--storage-driver', 'vfs'];
+    sh('podman', [...podman, 'import', '--change', 'USER=1000', '--change', 'ENTRYPOINT=["/app/server"]', join(dir, 'pm', 'rootfs.tar'), 'localhost/foreign/pm:v1']);
+    sh('podman', [...podman, 'save', '--format', 'docker-archive', '-o', join(dir, 'pm', 'save.tar'), 'localhost/foreign/pm:v1']);
+    assert.match(sh('tar', ['-tf', join(dir, 'pm', 'save.tar')]), /\/layer\.tar\n/);
+    const { code, json } = auditJson(`docker-archive:${join(dir, 'pm', 'save.tar')}`);
+    assert.equal(code, 6);
+    assert.ok(json.findings.some((f) => f.id === 'no-shell' && f.path === 'usr/local/bin/toolbox' && /busybox shell binary \(identified by content\)/.test(f.message)), JSON.stringify(json.findings));
+    assert.ok(json.findings.some((f) => f.id === 'entrypoint-exists-and-executable' && /needs \/lib64\/ld-linux-x86-64.so.2/.test(f.message)));
   });
 });
