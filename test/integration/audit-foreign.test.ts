@@ -1,4 +1,4 @@
-// `airlock audit` and `airlock diff` on images made by real foreign tools: umoci builds a three-layer image
+// `airlock audit` and `airlock diff` on images made by real foreign tools: umoci builds a four-layer image
 // (a file deleted by a whiteout, an opaque directory added with `umoci raw add-layer`, a hardlink), then skopeo
 // converts it to docker-archive (uncompressed layers), to zstd layers, and pushes it to a real docker-registry;
 // podman save gives the legacy docker save layout; an mmdebstrap rootfs tarball is imported with umoci.
