@@ -20,6 +20,8 @@ export interface ImageIO {
   log?: Log;
   /** Names recorded in a docker-archive (default: none). */
   repoTags?: string[];
+  /** On push, try cross-repository mounts from this repository of the same registry. */
+  mountFrom?: string;
 }
 
 function creds(io: ImageIO): CredentialSource {
@@ -52,7 +54,7 @@ export async function writeImage(ref: ImageRef, img: Image, io: ImageIO = {}): P
         throw new AirlockError('usage', 'digest-mismatch', `${formatRef(ref)} names digest ${ref.digest}, but the image is ${img.digest}`, { hint: 'drop the @digest or copy the matching image' });
       }
       const c = registryClient(ref.host, { insecure: io.insecure ?? false, credentials: creds(io), ...(io.log ? { log: io.log } : {}) });
-      return c.push(ref.repo, ref.tag, img);
+      return c.push(ref.repo, ref.tag, img, io.mountFrom ? { mountFrom: io.mountFrom } : {});
     }
   }
 }

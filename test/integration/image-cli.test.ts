@@ -41,6 +41,10 @@ test('copy keeps the digest through docker-archive, a registry and back into a l
   r = airlock('copy', 'docker-archive:app.tar', `docker://${reg.host}/demo/app:v1`, '--insecure');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), image.digest);
+  r = airlock('copy', `docker://${reg.host}/demo/app:v1`, `docker://${reg.host}/other/app:v2`, '--insecure');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), image.digest);
+  assert.equal((r.stderr.match(/ mounted$/gm) ?? []).length, 2, `layers mounted, not uploaded: ${r.stderr}`);
   r = airlock('copy', `docker://${reg.host}/demo/app:v1`, 'oci:back:v1', '--insecure');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), image.digest);

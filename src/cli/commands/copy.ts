@@ -28,7 +28,8 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   if (positionals.length !== 2) throw new AirlockError('usage', 'bad-arguments', `copy takes SRC and DST, got ${positionals.length} argument(s)`, { hint: `usage: ${usage}` });
   const src = resolveRef(parseRef(positionals[0]!), ctx.cwd);
   const dst = resolveRef(parseRef(positionals[1]!), ctx.cwd);
-  const io = { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log, repoTags: archiveName(src, values.name) };
+  const sameRegistry = src.kind === 'registry' && dst.kind === 'registry' && src.host === dst.host && src.repo !== dst.repo;
+  const io = { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log, repoTags: archiveName(src, values.name), ...(sameRegistry ? { mountFrom: src.repo } : {}) };
   const img = await openImage(src, io);
   ctx.log.info(`copying ${formatRef(src)} (${img.digest}, ${img.layers.length} layer${img.layers.length === 1 ? '' : 's'}) to ${formatRef(dst)}`);
   const digest = await writeImage(dst, img, io);
