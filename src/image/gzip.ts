@@ -1,17 +1,147 @@
-// Pinned pure-JS gzip (pako 2.1.0, level 9, MTIME 0, OS 3): the same bytes on every Node version.
+// Pinned pure-JS gzip (pako 2.1.0, level 9, MTIME 0, OS 3): the same bytes on every Node version and machine.
+// The stream is cut into fixed 1 MiB blocks, each deflated with the previous 32 KiB as dictionary and ended with
+// a sync flush (the pigz scheme), so blocks can be compressed on worker threads with byte-identical output.
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import * as zlib from 'node:zlib';
 import pako from 'pako';
 
-/** Compresses a stream with pako gzip level 9; output chunks are yielded as they are produced. */
-export async function* gzipStream(src: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const d = new pako.Deflate({ level: 9, gzip: true, chunkSize: 256 * 1024 });
-  let out: Uint8Array[] = [];
-  d.onData = (chunk) => { out.push(chunk as Uint8Array); };
-  for await (const chunk of src) {
-    if (chunk.length === 0) continue;
-    d.push(chunk, false);
-    if (out.length) { const o = out; out = []; yield* o; }
+/** Uncompressed bytes per independently deflated block. */
+export const GZIP_BLOCK = 1024 * 1024;
+const WINDOW = 32 * 1024;
+const HEADER = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+
+/** Raw-deflates one block (level 9) primed with `dict`; sync-flushed, or finished when `final`. */
+export function deflateBlock(block: Uint8Array, dict: Uint8Array | undefined, final: boolean): Uint8Array {
+  const d = new pako.Deflate({ level: 9, raw: true, ...(dict && dict.length ? { dictionary: dict } : {}) });
+  const out: Uint8Array[] = [];
+  d.onData = (c) => { out.push(c as Uint8Array); };
+  d.push(block, final ? 4 : 2);
+  if (d.err) throw new Error(`deflate failed: ${d.msg}`);
+  return out.length === 1 ? out[0]! : Buffer.concat(out);
+}
+
+// The worker runs the same pako call as deflateBlock (a test checks the bytes are identical).
+const WORKER_SRC = `
+const { parentPort, workerData } = require('node:worker_threads');
+const pako = require(workerData.pako);
+parentPort.on('message', ({ id, block, dict, final }) => {
+  try {
+    const d = new pako.Deflate({ level: 9, raw: true, ...(dict && dict.length ? { dictionary: dict } : {}) });
+    const out = [];
+    d.onData = (c) => out.push(c);
+    d.push(block, final ? 4 : 2);
+    if (d.err) throw new Error('deflate failed: ' + d.msg);
+    parentPort.postMessage({ id, out: Buffer.concat(out) });
+  } catch (e) { parentPort.postMessage({ id, error: String(e && e.message || e) }); }
+});`;
+
+const crcTable = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; t[n] = c >>> 0; }
+  return t;
+})();
+
+/** CRC-32 (gzip) continued from `crc`; uses node's zlib.crc32 when present. */
+export function crc32(data: Uint8Array, crc = 0): number {
+  const native = (zlib as unknown as { crc32?: (d: Uint8Array, v: number) => number }).crc32;
+  if (native) return native(data, crc) >>> 0;
+  let c = ~crc >>> 0;
+  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/** Cuts a stream into GZIP_BLOCK-sized blocks, flagging the last one (an empty stream gives one empty block). */
+async function* blocks(src: AsyncIterable<Uint8Array>): AsyncGenerator<{ block: Uint8Array; final: boolean }> {
+  let parts: Uint8Array[] = [];
+  let n = 0;
+  let ready: Uint8Array | undefined;
+  for await (const c0 of src) {
+    let c = c0;
+    while (c.length) {
+      const take = Math.min(GZIP_BLOCK - n, c.length);
+      parts.push(c.subarray(0, take)); n += take; c = c.subarray(take);
+      if (n === GZIP_BLOCK) {
+        if (ready) yield { block: ready, final: false };
+        ready = Buffer.concat(parts, n); parts = []; n = 0;
+      }
+    }
   }
-  d.push(new Uint8Array(0), true);
-  if (d.err) throw new Error(`gzip failed: ${d.msg}`);
-  yield* out;
+  if (n === 0) { yield { block: ready ?? new Uint8Array(0), final: true }; return; }
+  if (ready) yield { block: ready, final: false };
+  yield { block: Buffer.concat(parts, n), final: true };
+}
+
+/** Options of `gzipStream`. */
+export interface GzipOptions {
+  /** Worker threads for deflate (default: available cores, at most 4); 0 compresses on this thread. Output is identical either way. */
+  workers?: number;
+}
+
+/** A small pool of deflate workers, created on first use. */
+class DeflatePool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
+  private next = 0;
+  private id = 0;
+
+  constructor(size: number) {
+    const pakoPath = createRequire(import.meta.url).resolve('pako');
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(WORKER_SRC, { eval: true, workerData: { pako: pakoPath } });
+      w.on('message', (m: { id: number; out?: Uint8Array; error?: string }) => {
+        const p = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        if (m.error !== undefined || !m.out) p?.reject(new Error(m.error ?? 'deflate worker failed'));
+        else p?.resolve(m.out);
+      });
+      w.on('error', (e) => { for (const p of this.waiting.values()) p.reject(e); this.waiting.clear(); });
+      this.workers.push(w);
+    }
+  }
+
+  deflate(block: Uint8Array, dict: Uint8Array | undefined, final: boolean): Promise<Uint8Array> {
+    const id = this.id++;
+    const w = this.workers[this.next++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      w.postMessage({ id, block, dict, final });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Gzips a stream (header, blockwise deflate, CRC-32 and size trailer); blocks run on workers when there are several. */
+export async function* gzipStream(src: AsyncIterable<Uint8Array>, opts: GzipOptions = {}): AsyncGenerator<Uint8Array> {
+  const want = opts.workers ?? Math.min(4, availableParallelism());
+  let pool: DeflatePool | undefined;
+  const inflight: Promise<Uint8Array>[] = [];
+  let crc = 0;
+  let size = 0;
+  let dict: Uint8Array | undefined;
+  yield HEADER;
+  try {
+    for await (const { block, final } of blocks(src)) {
+      crc = crc32(block, crc);
+      size += block.length;
+      const d = dict;
+      dict = new Uint8Array(block.length >= WINDOW ? block.subarray(block.length - WINDOW) : Buffer.concat([d ?? new Uint8Array(0), block]).subarray(-WINDOW));
+      if (want > 0 && !pool && !final) pool = new DeflatePool(want);
+      if (pool) inflight.push(pool.deflate(block, d, final));
+      else yield deflateBlock(block, d, final);
+      while (inflight.length > 2 * want) yield await inflight.shift()!;
+    }
+    while (inflight.length) yield await inflight.shift()!;
+  } finally {
+    await pool?.close();
+  }
+  const trailer = new Uint8Array(8);
+  const v = new DataView(trailer.buffer);
+  v.setUint32(0, crc, true);
+  v.setUint32(4, size >>> 0, true);
+  yield trailer;
 }
