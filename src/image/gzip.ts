@@ -131,7 +131,11 @@ export async function* gzipStream(src: AsyncIterable<Uint8Array>, opts: GzipOpti
       const d = dict;
       dict = new Uint8Array(block.length >= WINDOW ? block.subarray(block.length - WINDOW) : Buffer.concat([d ?? new Uint8Array(0), block]).subarray(-WINDOW));
       if (want > 0 && !pool && !final) pool = new DeflatePool(want);
-      if (pool) inflight.push(pool.deflate(block, d, final));
+      if (pool) {
+        const p = pool.deflate(block, d, final);
+        p.catch(() => undefined); // awaited below; this only stops an early exit from leaving it unhandled
+        inflight.push(p);
+      }
       else yield deflateBlock(block, d, final);
       while (inflight.length > 2 * want) yield await inflight.shift()!;
     }
