@@ -24,6 +24,12 @@ export interface ReleaseInfo {
   date: number;
 }
 
+/** The InRelease list file beside a Packages list file ("…_dists_bookworm_main_binary-amd64_Packages" → "…_dists_bookworm_InRelease"). */
+export function inReleaseFileFor(packagesFile: string, component: string): string {
+  const comp = component.replace(/\//g, '_');
+  return packagesFile.replace(/[^/]*$/, (base) => base.replace(new RegExp(`${comp.replace(/[.+]/g, '\\$&')}_binary-[^_]+_Packages$`), 'InRelease'));
+}
+
 /** Lists the Packages indexes of a private apt dir with their repositories (through `apt-get indextargets`). */
 export async function indexTargets(dir: AptDir): Promise<IndexTarget[]> {
   const r = await exec('apt-get', ['indextargets', '--format', '$(FILENAME)|$(REPO_URI)|$(RELEASE)|$(COMPONENT)', 'Created-By: Packages'], { env: dir.env });
@@ -33,8 +39,7 @@ export async function indexTargets(dir: AptDir): Promise<IndexTarget[]> {
     .filter(Boolean)
     .map((line) => {
       const [file, uri, suite, component] = line.split('|') as [string, string, string, string];
-      const inReleaseFile = file.replace(/[^/]*$/, (base) => base.replace(new RegExp(`${component}_binary-[^_]+_Packages$`), 'InRelease'));
-      return { file, uri: uri.replace(/\/+$/, ''), suite, component, inReleaseFile };
+      return { file, uri: uri.replace(/\/+$/, ''), suite, component, inReleaseFile: inReleaseFileFor(file, component) };
     })
     .filter((t) => existsSync(t.file));
 }
