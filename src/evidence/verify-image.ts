@@ -91,6 +91,8 @@ export async function verifyImage(store: ImageStore, key: KeyObject, keyName: st
     const installed = await imagePackages(layers, store.where);
     comparePackages(prov.predicate, installed);
     checks.push(`provenance: ${installed.length} package(s) in status.d match the provenance's resolved packages`);
+  } else {
+    checks.push('provenance: none attached, package check skipped (sign with --evidence DIR to attach it)');
   }
   return { digest: m.digest, checks };
 }
