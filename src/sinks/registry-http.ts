@@ -12,6 +12,8 @@ export interface TransportOptions {
   retries?: number;
   /** First backoff delay; doubles each retry (default 250 ms). */
   backoffMs?: number;
+  /** Time allowed for the response headers of a request without a body (default 60 s); a timeout is retried. */
+  timeoutMs?: number;
   log?: Log;
 }
 
@@ -72,12 +74,16 @@ export class RegistryTransport {
       const a = this.auth.get(spec.scope);
       if (a) headers.authorization = a;
       let res: Response;
+      const body = spec.body?.();
+      const abort = new AbortController();
+      const timer = body ? undefined : setTimeout(() => abort.abort(new Error(`no response within ${this.opts.timeoutMs ?? 60_000} ms`)), this.opts.timeoutMs ?? 60_000);
       try {
-        const body = spec.body?.();
-        res = await fetch(url, { method: spec.method, headers, ...(body ? { body: body as BodyInit, duplex: 'half' } : {}), redirect: 'follow' } as RequestInit);
+        res = await fetch(url, { method: spec.method, headers, signal: abort.signal, ...(body ? { body: body as BodyInit, duplex: 'half' } : {}), redirect: 'follow' } as RequestInit);
       } catch (e) {
         if (attempt < retries) { await this.backoff(attempt, `${spec.method} ${redactUrl(url)}: ${causeOf(e)}`); continue; }
         throw new AirlockError('image', 'registry-unreachable', `${spec.method} ${redactUrl(url)} failed: ${causeOf(e)}`, { cause: e, hint: this.opts.insecure ? 'is the registry running?' : 'is the registry running? use --insecure for a plain-HTTP registry' });
+      } finally {
+        clearTimeout(timer);
       }
       if (spec.expect.includes(res.status)) return res;
       if (res.status === 401 && !authTried) {
@@ -126,5 +132,5 @@ export class RegistryTransport {
 
 function causeOf(e: unknown): string {
   const c = (e as { cause?: { code?: string; message?: string } }).cause;
-  return c?.code ?? c?.message ?? (e as Error).message;
+  return c?.code ?? c?.message ?? (e as Error)?.message ?? String(e);
 }

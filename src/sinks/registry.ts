@@ -14,6 +14,7 @@ export interface RegistryClientOptions {
   credentials?: CredentialSource;
   retries?: number;
   backoffMs?: number;
+  timeoutMs?: number;
   log?: Log;
 }
 
@@ -37,6 +38,7 @@ export function registryClient(host: string, opts: RegistryClientOptions = {}): 
     ...(opts.insecure !== undefined ? { insecure: opts.insecure } : {}),
     ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
     ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
   return {
