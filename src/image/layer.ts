@@ -9,6 +9,10 @@ import type { PlanOptions } from './tar-plan.js';
 import { readTar, type TarItem, type TarLimits } from './tar-read.js';
 import { writeTar } from './tar-write.js';
 
+/** Names how layer bytes are produced (tar writer + gzip scheme); put it in every cache key of built layers, so a
+ *  change of scheme never mixes old cached digests with new fresh ones. */
+export const LAYER_FORMAT = 'airlock-ustar-1+pako-2.1.0-l9-block-1MiB';
+
 /** An image layer: compressed blob identity, uncompressed identity (diffID), and an opener. */
 export interface Layer {
   readonly mediaType: string;
