@@ -66,6 +66,11 @@ export async function hardeningFlags(ctx: StepContext): Promise<Record<string, s
     const m = /^export (\w+)="(.*)"$/.exec(line.trim());
     if (m && m[1] && m[2] !== undefined) flags[m[1]] = m[2];
   }
+  // CMake and other build systems ignore CPPFLAGS: carry the preprocessor flags (FORTIFY_SOURCE) in the compiler
+  // flags too, as debhelper does for CMake. A repeated identical -D is harmless for autotools and make.
+  if (flags.CPPFLAGS) {
+    for (const k of ['CFLAGS', 'CXXFLAGS']) if (flags[k] !== undefined) flags[k] = `${flags.CPPFLAGS} ${flags[k]}`;
+  }
   if (ctx.hardening === 'maximum') {
     flags.DEB_BUILD_MAINT_OPTIONS = 'hardening=+all';
     // bookworm's dpkg-buildflags has no `branch` feature yet: add control-flow protection (CET) on x86 ourselves.

@@ -34,7 +34,7 @@ export async function createWorkspace(sourceDir: string, ignored: (rel: string, 
   };
   await mkdir(ws.out, { recursive: true });
   await mkdir(ws.stripped, { recursive: true });
-  await cp(sourceDir, ws.pristine, { recursive: true, filter, verbatimSymlinks: true, preserveTimestamps: false });
-  await cp(ws.pristine, ws.src, { recursive: true, verbatimSymlinks: true });
+  await cp(sourceDir, ws.pristine, { recursive: true, filter, verbatimSymlinks: true, preserveTimestamps: true });
+  await cp(ws.pristine, ws.src, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   return ws;
 }

@@ -33,7 +33,7 @@ function stepsFor(bs: BuildSystem): DefaultSteps {
       return {
         fetch: [],
         steps: [
-          'cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=RelWithDebInfo',
+          'cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_VERBOSE_MAKEFILE=ON',
           `cmake --build build -j${JOBS}`,
           'DESTDIR="$AIRLOCK_OUT" cmake --install build',
         ],

@@ -1,5 +1,6 @@
 // A tiny HTTP service: `cpp-service` prints one answer; `cpp-service --port N` serves HTTP/1.0 answers on N.
 #include "greeting.hpp"
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cstdlib>
 #include <cstring>
@@ -26,7 +27,10 @@ static int serve(int port) {
         int c = accept(fd, nullptr, nullptr);
         if (c < 0) continue;
         char buf[2048];
-        ssize_t n = read(c, buf, sizeof buf - 1);
+        // read at most what the client announced it would send (bounded by the buffer; fortified read)
+        size_t want = sizeof buf - 1;
+        if (const char *limit = std::getenv("CPP_SERVICE_MAX_REQUEST")) want = std::min(want, static_cast<size_t>(std::strtoul(limit, nullptr, 10)));
+        ssize_t n = read(c, buf, want);
         std::string req(buf, n > 0 ? static_cast<size_t>(n) : 0);
         std::string path = "/";
         auto sp = req.find(' ');

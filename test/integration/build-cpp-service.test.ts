@@ -1,0 +1,55 @@
+// End to end: examples/cpp-service (C++17, CMake, ctest) → prod with libstdc++'s closure only, run under runc.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
+import { runImage } from '../helpers/oci-runtime.js';
+import { validateLayout } from '../validate.js';
+
+describe('airlock build examples/cpp-service', { timeout: 40 * 60_000 }, () => {
+  let dir = '';
+  const out = mkdtempSync(join(tmpdir(), 'airlock-cpp-out-'));
+  let r: CliResult;
+  let report: any;
+  before(async () => {
+    dir = await copyExample('cpp-service');
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    if (r.code === 0) report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  });
+  after(() => { rmSync(dir, { recursive: true, force: true }); rmSync(out, { recursive: true, force: true }); });
+
+  test('builds with CMake, runs ctest in the sandbox, and hands off only the service', async () => {
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /greeting-test: ok|100% tests passed/);
+    await validateLayout(join(out, 'oci'), 'latest-prod');
+    assert.deepEqual(report.artifacts.map((a: any) => a.path), ['usr/bin/cpp-service'], 'headers stay in dev');
+    for (const p of ['libc6', 'libgcc-s1', 'libstdc++6']) assert.ok(report.closurePackages.includes(p), `${p} in ELF closure`);
+    assert.equal(report.variants.prod.gates.passed, true);
+  });
+
+  test('prod runs read-only as 65532 and answers; it trusts the CA bundle made from ca-certificates', async () => {
+    const run = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { service: 'cpp-service', path: '/', tags: ['prod', 'non-root'] });
+    const bundle = mkdtempSync(join(tmpdir(), 'airlock-cpp-prod-'));
+    try {
+      assert.equal(spawnSync('umoci', ['unpack', '--image', `${join(out, 'oci')}:latest-prod`, join(bundle, 'b')]).status, 0);
+      const rootfs = join(bundle, 'b', 'rootfs');
+      const ca = readFileSync(join(rootfs, 'etc/ssl/certs/ca-certificates.crt'), 'utf8');
+      assert.ok((ca.match(/BEGIN CERTIFICATE/g) ?? []).length > 100, 'a real CA bundle');
+      assert.ok(!existsSync(join(rootfs, 'usr/include')), 'no headers in prod');
+      assert.ok(!existsSync(join(rootfs, 'usr/bin/cmake')) && !existsSync(join(rootfs, 'usr/bin/g++')));
+      const cfg = JSON.parse(readFileSync(join(bundle, 'b', 'config.json'), 'utf8'));
+      assert.equal(cfg.process.user.uid, 65532);
+    } finally { rmSync(bundle, { recursive: true, force: true }); }
+  });
+
+  test('dev has the toolchain, the headers and the source', () => {
+    assert.ok(report.variants.dev.compilers.some((p: string) => p.endsWith('/g++-12')));
+    assert.ok(report.variants.dev.compilers.some((p: string) => p.endsWith('/cmake')));
+    assert.ok(report.variants.dev.shells.length > 0);
+  });
+});
