@@ -99,12 +99,18 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
     if (plan.steps.length === 0) {
       throw new AirlockError('usage', 'no-build-steps', `no build steps: ${config.source} has no configure, CMakeLists.txt or Makefile`, { location: 'build.steps', hint: 'add build.steps to the config' });
     }
-    const stepCtx = { rootfs: rootfs.dir, srcDir: ws.src, outDir: ws.out, epoch: epoch.seconds, hardening: config.buildFlags.hardening, architecture: lock.architecture, langEnv: pack.buildEnv(requests.version), userEnv: {}, log };
+    const caches = (pack.stepCaches?.() ?? []).map((c) => ({ host: join(opts.cache, 'lang', c.name), path: c.path }));
+    for (const c of caches) await mkdir(c.host, { recursive: true });
+    const stepCtx = {
+      rootfs: rootfs.dir, srcDir: ws.src, outDir: ws.out, epoch: epoch.seconds, hardening: config.buildFlags.hardening, architecture: lock.architecture,
+      langEnv: pack.buildEnv(requests.version), userEnv: {}, caches, log,
+      networkFiles: pack.networkFiles?.(opts.env) ?? [], networkEnv: pack.networkEnv?.(opts.env) ?? {},
+    };
     await runSteps(stepCtx, plan);
     const tPrepared = Date.now();
 
     // 4. Handoff: declared artifacts, their ELF closure, stripped for prod.
-    const handoff = await selectArtifacts(ws.out, ws.src, config.artifacts);
+    const handoff = await selectArtifacts(ws.out, ws.src, config.artifacts ?? pack.defaultArtifacts?.(srcInfo));
     if (handoff.length === 0) {
       throw new AirlockError('build', 'no-artifacts', 'the build installed nothing into $AIRLOCK_OUT and no artifacts are declared', { hint: 'install into $AIRLOCK_OUT (make install DESTDIR="$AIRLOCK_OUT") or declare artifacts' });
     }
@@ -123,7 +129,8 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
       }
       await stripInSandbox(stepCtx, ws.stripped, closure.elfArtifacts);
     }
-    const ep = config.runtime.entrypoint ? { entrypoint: config.runtime.entrypoint, candidates: [] } : defaultEntrypoint(handoff);
+    const packEntrypoint = pack.defaultEntrypoint?.(srcInfo);
+    const ep = config.runtime.entrypoint ? { entrypoint: config.runtime.entrypoint, candidates: [] } : packEntrypoint ? { entrypoint: packEntrypoint, candidates: [] } : defaultEntrypoint(handoff);
     if (!ep.entrypoint) {
       throw new AirlockError('usage', ep.candidates.length ? 'entrypoint-ambiguous' : 'entrypoint-missing',
         ep.candidates.length ? `several executables could be the entrypoint: ${ep.candidates.join(', ')}` : 'no executable was installed under a bin/ or sbin/ directory to serve as the entrypoint',
@@ -142,7 +149,8 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
       runtimeEntries: rtEntries,
       prodArtifacts: await handoffEntries(prodFiles),
       installed: await handoffEntries(await allInstalled(ws.out)),
-      pristineSrc: ws.pristine, builtSrc: ws.src, ...(ep.entrypoint ? { entrypoint: ep.entrypoint } : {}),
+      pristineSrc: ws.pristine, builtSrc: ws.src,
+      prodEnv: pack.prodEnv?.(requests.version) ?? {}, ...(pack.defaultWorkdir?.(srcInfo) ? { workdir: pack.defaultWorkdir(srcInfo)! } : {}), ...(ep.entrypoint ? { entrypoint: ep.entrypoint } : {}),
       testCommand: plan.test.length ? `cd ${SANDBOX_SRC} && ${plan.test.join(' && ')}` : 'echo "no tests configured"',
     };
     const timings = { prepare: (tPrepared - t0) / 1000, dev: 0, prod: 0, test: 0 };

@@ -23,6 +23,11 @@ export interface StepContext {
   architecture: string;
   langEnv: Record<string, string>;
   userEnv: Record<string, string>;
+  /** Extra binds in every step (language caches kept under the airlock cache). */
+  caches?: { host: string; path: string }[];
+  /** Host files visible in fetch steps only, and extra environment of fetch steps. */
+  networkFiles?: string[];
+  networkEnv?: Record<string, string>;
   log: Log;
 }
 
@@ -46,8 +51,10 @@ function sandbox(ctx: StepContext, env: Record<string, string>, network: boolean
     binds: [
       { host: ctx.srcDir, path: SANDBOX_SRC, writable: true },
       { host: ctx.outDir, path: SANDBOX_OUT, writable: true },
+      ...(ctx.caches ?? []).map((c) => ({ ...c, writable: true })),
     ],
-    env, cwd: SANDBOX_SRC, network, log: ctx.log,
+    env: network ? { ...env, ...ctx.networkEnv } : env, cwd: SANDBOX_SRC, network, log: ctx.log,
+    ...(network ? { networkFiles: ['/etc/resolv.conf', '/etc/hosts', ...(ctx.networkFiles ?? [])] } : {}),
   };
 }
 

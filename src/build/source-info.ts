@@ -7,12 +7,22 @@ import { compileIgnore, IGNORE_FILES } from '../config/ignore.js';
 import type { SourceInfo } from '../lang/pack.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 
-/** Top-level files of the source tree (for build-system detection). */
+/** Top-level files whose text language packs may read. */
+const TEXT_FILES = ['package.json', 'package-lock.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'requirements.txt', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'CMakeLists.txt', 'Makefile', 'configure.ac', 'main.py', 'app.py'];
+
+/** Top-level files and folders of the source tree (for build-system detection). */
 export function readSourceInfo(dir: string): SourceInfo {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new AirlockError('usage', 'source-missing', `source folder ${dir} does not exist`, { location: 'source', hint: 'set `source:` to the project folder (relative to the config)' });
   }
-  return { topFiles: new Set(readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile())) };
+  const names = readdirSync(dir);
+  const topFiles = new Set(names.filter((f) => statSync(join(dir, f)).isFile()));
+  const topDirs = new Set(names.filter((f) => statSync(join(dir, f)).isDirectory()));
+  const topText = new Map<string, string>();
+  for (const f of TEXT_FILES) {
+    if (topFiles.has(f) && statSync(join(dir, f)).size <= 256 * 1024) topText.set(f, readFileSync(join(dir, f), 'utf8'));
+  }
+  return { topFiles, topText, topDirs };
 }
 
 /** The ignore matcher of a build context: .airlockignore, else .dockerignore, plus the always-ignored paths. */

@@ -4,7 +4,7 @@ import { cPack, cppPack, detectBuildSystem } from './c.js';
 import { checkVersion } from './index.js';
 import { AirlockError } from '../errors.js';
 
-const src = (...f: string[]) => ({ topFiles: new Set(f) });
+const src = (...f: string[]) => ({ topFiles: new Set(f), topText: new Map<string, string>(), topDirs: new Set<string>() });
 
 test('build system detection prefers configure, then configure.ac, CMake, make', () => {
   assert.equal(detectBuildSystem(src('configure', 'CMakeLists.txt', 'Makefile')), 'autotools');

@@ -4,6 +4,28 @@
 export interface SourceInfo {
   /** Relative paths of the regular files at the top of the source tree (names only). */
   topFiles: Set<string>;
+  /** Text of small well-known top-level files (package.json, go.mod, Cargo.toml, pyproject.toml, …), by name. */
+  topText: Map<string, string>;
+  /** Names of the top-level directories. */
+  topDirs: Set<string>;
+}
+
+/** Where a default artifact comes from: like the config's `artifacts` entries. */
+export interface DefaultArtifact {
+  from: string;
+  fromRoot: 'out' | 'src';
+  to: string;
+  mode?: number;
+  /** Paths (relative to `from`) left out, e.g. /^tests?(\/|$)/ for an interpreted app's test folder. */
+  exclude?: RegExp[];
+}
+
+/** A cache directory kept between builds under the airlock cache and bound into every step (e.g. Go's module cache). */
+export interface StepCache {
+  /** Folder name under <airlock cache>/lang/. */
+  name: string;
+  /** Absolute path inside the sandbox. */
+  path: string;
 }
 
 export interface DefaultSteps {
@@ -28,4 +50,18 @@ export interface LanguagePack {
   buildEnv(version: string | undefined): Record<string, string>;
   /** Conventional fetch/build/test steps for this source tree. */
   defaultSteps(src: SourceInfo): DefaultSteps;
+  /** Default artifacts when the config declares none; undefined = everything installed under $AIRLOCK_OUT minus dev/doc files. */
+  defaultArtifacts?(src: SourceInfo): DefaultArtifact[] | undefined;
+  /** Default entrypoint when the config gives none; undefined = the single executable under a bin/ directory. */
+  defaultEntrypoint?(src: SourceInfo): string[] | undefined;
+  /** Default workdir of prod (e.g. /app for interpreted languages); undefined = /home/nonroot. */
+  defaultWorkdir?(src: SourceInfo): string | undefined;
+  /** Extra environment entries of prod (e.g. PYTHONDONTWRITEBYTECODE=1). */
+  prodEnv?(version: string | undefined): Record<string, string>;
+  /** Caches bound into every step (kept under the airlock cache between builds). */
+  stepCaches?(): StepCache[];
+  /** Host files made visible (read-only) in fetch steps only, e.g. the npm configuration and CA bundle. */
+  networkFiles?(env: NodeJS.ProcessEnv): string[];
+  /** Extra environment of fetch steps only, read from the host (e.g. the npm registry URL from npm's config). */
+  networkEnv?(env: NodeJS.ProcessEnv): Record<string, string>;
 }

@@ -9,6 +9,8 @@ export interface ArtifactSpec {
   fromRoot: 'out' | 'src';
   to: string;
   mode?: number;
+  /** Paths relative to `from` that are left out (language defaults: tests, VCS and build leftovers). */
+  exclude?: RegExp[];
 }
 
 /** One file, link or directory that crosses the airlock. */
@@ -98,6 +100,7 @@ export async function selectArtifacts(outDir: string, srcDir: string, specs: Art
     }
     for (const f of found) {
       const suffix = f.path === from ? '' : f.path.slice(from.length + (from ? 1 : 0));
+      if (suffix && spec.exclude?.some((re) => re.test(suffix))) continue;
       const path = suffix ? (to ? `${to}/${suffix}` : suffix) : to;
       if (!path) continue;
       const mode = spec.mode !== undefined && f.type === 'file' ? spec.mode : f.mode;

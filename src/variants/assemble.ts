@@ -27,6 +27,9 @@ export interface AssembleInput {
   pristineSrc: string;
   builtSrc: string;
   entrypoint?: string[];
+  /** The language pack's prod environment and default workdir. */
+  prodEnv: Record<string, string>;
+  workdir?: string;
   testCommand: string;
 }
 
@@ -77,14 +80,14 @@ export async function assembleProd(input: AssembleInput): Promise<AssembledVaria
   for (const [i, l] of layers.entries()) built.push(i === 0 && root ? root.layer : await layer(input, l));
   const rt = input.config.runtime;
   const user = rt.user ?? `${NONROOT}:${NONROOT}`;
-  const env = [PATH_ENV, ...(ca ? ['SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'] : []), ...Object.entries(rt.env).map(([k, v]) => `${k}=${v}`)];
+  const env = [PATH_ENV, ...(ca ? ['SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'] : []), ...Object.entries({ ...input.prodEnv, ...rt.env }).map(([k, v]) => `${k}=${v}`)];
   const image = newImage({
     layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
     config: {
       User: user, Env: env,
       ...(rt.entrypoint ?? input.entrypoint ? { Entrypoint: rt.entrypoint ?? input.entrypoint } : {}),
       ...(rt.cmd ? { Cmd: rt.cmd } : {}),
-      WorkingDir: rt.workdir ?? '/home/nonroot',
+      WorkingDir: rt.workdir ?? input.workdir ?? '/home/nonroot',
       Labels: labels(input.config, 'prod'),
       ExposedPorts: rt.ports,
     },
