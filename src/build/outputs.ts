@@ -1,5 +1,6 @@
 // Writes a build's outputs: one OCI layout with every tag, a docker-archive per variant, evidence, report.json.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { writeLayout } from '../sinks/oci-layout.js';
@@ -23,6 +24,28 @@ function countFiles(layers: { path: string; type: string }[][]): { files: number
   for (const l of layers) for (const e of l) visible.set(e.path, e.type);
   const paths = [...visible].filter(([, t]) => t !== 'dir').map(([p]) => p);
   return { files: paths.length, paths };
+}
+
+/**
+ * Writes every output into a fresh folder beside `outDir`, then swaps it in: a failure part-way leaves the
+ * previous outputs untouched and no half-written folder behind.
+ */
+export async function writeOutputsAtomically(r: BuildResult, outDir: string, opts: Parameters<typeof writeOutputs>[2]): Promise<BuildReport> {
+  await mkdir(dirname(outDir), { recursive: true });
+  const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
+  const old = join(dirname(outDir), `.${basename(outDir)}.old-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  try {
+    const report = await writeOutputs(r, tmp, opts);
+    await rm(old, { recursive: true, force: true });
+    await rename(outDir, old).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+    await rename(tmp, outDir);
+    await rm(old, { recursive: true, force: true });
+    return report;
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /** Writes every output into `outDir` and returns the report (also written as report.json). */

@@ -12,7 +12,8 @@ import { runtimeClosure } from '../debian/closure.js';
 import { packageOwningPath } from '../debian/owner.js';
 import type { Lock, LockedPackage } from '../debian/types.js';
 import { parseElf } from '../gates/elf.js';
-import { languagePack } from '../lang/index.js';
+import { checkVersion, languagePack } from '../lang/index.js';
+import { cachedPackageNames } from './versions.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
 import { selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
 import { elfClosure } from '../variants/elf-closure.js';
@@ -67,12 +68,20 @@ export async function lockForConfig(config: Config, configDigest: string, opts: 
   const pack = languagePack(config.language);
   const srcInfo = readSourceInfo(config.source);
   const requests = packageRequests(config, pack, srcInfo);
-  const { lock, file, resolved } = await lockStep(config.file, {
+  const locking = lockStep(config.file, {
     builder: requests.builder, runtime: requests.runtime, architecture: config.debian.architecture,
     ...(config.debian.sources ? { sources: config.debian.sources.text } : {}),
     ...(config.debian.keyring ? { keyring: config.debian.keyring } : {}),
     configDigest,
   }, { cache: opts.cache, log: opts.log, offline: opts.offline, locked: opts.locked, update: opts.update });
+  // An unknown toolchain package usually means a version the suite does not have: say which ones it has.
+  const { lock, file, resolved } = await locking.catch((e: unknown) => {
+    if (e instanceof AirlockError && e.code === 'unknown-package' && requests.version !== undefined) {
+      const { names, suiteName } = cachedPackageNames(opts.cache);
+      checkVersion(pack, requests.version, names, suiteName);
+    }
+    throw e;
+  });
   return { lock, file, resolved, pack, srcInfo, requests };
 }
 

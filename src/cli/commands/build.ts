@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { defaultCacheDir } from '../../debian/cache.js';
 import { buildVariants } from '../../build/pipeline.js';
-import { writeOutputs } from '../../build/outputs.js';
+import { writeOutputsAtomically } from '../../build/outputs.js';
 import { renderTable } from '../../report/table.js';
 import { hostArchitecture } from '../../build/host.js';
 import { parse } from '../args.js';
@@ -41,7 +41,7 @@ export const command: Command = {
       noGates: values['no-gates'] ?? false,
     });
     const gates = result.gates;
-    const report = await writeOutputs(result, outDir, { gates: gates.summaries, builderVersion: '0.1.0', ...(key ? { key } : {}) });
+    const report = await writeOutputsAtomically(result, outDir, { gates: gates.summaries, builderVersion: '0.1.0', ...(key ? { key } : {}) });
     if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
     else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json\n`);
     if (gates.prodFailed) {
