@@ -7,10 +7,13 @@ import { writeLayout } from '../sinks/oci-layout.js';
 import { writeDockerArchive } from '../sinks/docker-archive.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { writeEvidence } from '../evidence/write-evidence.js';
+import { vexJson } from '../evidence/vex.js';
+import type { Finding } from '../evidence/scan-report.js';
 import type { EvidencePackage } from '../evidence/input.js';
 import { inventory } from '../report/inventory.js';
 import { reduction, reportJson, type BuildReport, type GateSummary, type VariantName } from '../report/report.js';
 import type { BuildResult } from './pipeline.js';
+import { OUTPUT_MARKER } from './workspace.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
 
@@ -49,9 +52,10 @@ export async function writeOutputsAtomically(r: BuildResult, outDir: string, opt
 }
 
 /** Writes every output into `outDir` and returns the report (also written as report.json). */
-export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates?: Record<VariantName, GateSummary>; key?: KeyObject; builderVersion: string }): Promise<BuildReport> {
+export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates?: Record<VariantName, GateSummary>; key?: KeyObject; builderVersion: string; vexFindings?: Finding[] }): Promise<BuildReport> {
   const { config } = r;
   await mkdir(outDir, { recursive: true });
+  await writeFileAtomic(join(outDir, OUTPUT_MARKER), 'This folder holds airlock outputs; builds leave it out of their source context.\n');
   const ociDir = join(outDir, 'oci');
   const tag = config.tag;
   await writeLayout(ociDir, [
@@ -76,6 +80,13 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
       artifacts: v === 'prod' ? r.artifacts : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
       config, sourceDigest: r.sourceDigest, builderRootfsDigest: `sha256:${r.rootfsKey.padEnd(64, '0')}`,
     }, opts.key ? { key: opts.key } : {});
+  }
+
+  if (opts.vexFindings) {
+    await writeFileAtomic(join(outDir, 'evidence', 'prod.vex.json'), vexJson({
+      findings: opts.vexFindings, image: { name: config.name, digest: r.variants.prod.image.digest },
+      prodPackages: r.prodPackages, epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`,
+    }));
   }
 
   const variants = {} as BuildReport['variants'];

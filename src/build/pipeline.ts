@@ -160,7 +160,7 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
       installed: await handoffEntries(await allInstalled(ws.out)),
       pristineSrc: ws.pristine, builtSrc: ws.src,
       prodEnv: pack.prodEnv?.(requests.version) ?? {}, ...(pack.defaultWorkdir?.(srcInfo) ? { workdir: pack.defaultWorkdir(srcInfo)! } : {}), ...(ep.entrypoint ? { entrypoint: ep.entrypoint } : {}),
-      testCommand: plan.test.length ? `cd ${SANDBOX_SRC} && ${plan.test.join(' && ')}` : 'echo "no tests configured"',
+      log, testCommand: plan.test.length ? `cd ${SANDBOX_SRC} && ${plan.test.join(' && ')}` : 'echo "no tests configured"',
     };
     const timings = { prepare: (tPrepared - t0) / 1000, dev: 0, prod: 0, test: 0 };
     const timed = async (k: 'dev' | 'prod' | 'test', f: () => Promise<AssembledVariant>) => {

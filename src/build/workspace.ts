@@ -1,7 +1,10 @@
 // A private work area for one build: a writable copy of the source, the install root and scratch space.
-import { cp, lstat, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { access, cp, lstat, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+
+/** A file every airlock output folder holds, so later builds leave such folders out of their context. */
+export const OUTPUT_MARKER = '.airlock-output';
 
 export interface Workspace {
   root: string;
@@ -30,7 +33,10 @@ export async function createWorkspace(sourceDir: string, ignored: (rel: string, 
   const filter = async (from: string): Promise<boolean> => {
     const rel = relative(sourceDir, from).split(sep).join('/');
     if (rel === '') return true;
-    return !ignored(rel, (await lstat(from)).isDirectory());
+    const isDir = (await lstat(from)).isDirectory();
+    // Outputs of earlier builds (wherever --out put them) are never part of a build context.
+    if (isDir && (await access(join(from, OUTPUT_MARKER)).then(() => true, () => false))) return false;
+    return !ignored(rel, isDir);
   };
   await mkdir(ws.out, { recursive: true });
   await mkdir(ws.stripped, { recursive: true });

@@ -5,10 +5,12 @@ import type { Config } from '../config/types.js';
 import type { FileEntry } from '../image/entry.js';
 import type { BlobStore } from '../image/blob-store.js';
 import { newImage, type Image } from '../image/image.js';
-import { layerFromEntries, type Layer } from '../image/layer.js';
+import { LAYER_FORMAT, layerFromEntries, type Layer } from '../image/layer.js';
 import { planTar } from '../image/tar-plan.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 import { cachedLayer } from '../build/layer-cache.js';
+import type { Log } from '../log.js';
+import { withProgress } from './progress.js';
 import { caBundle, devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';
 
 export interface AssembleInput {
@@ -31,6 +33,7 @@ export interface AssembleInput {
   prodEnv: Record<string, string>;
   workdir?: string;
   testCommand: string;
+  log: Log;
 }
 
 /** The entries exactly as a layer holds them: sorted, parent directories inserted (what gates and counts see). */
@@ -52,13 +55,13 @@ function labels(config: Config, variant: string): Record<string, string> {
 }
 
 async function layer(input: AssembleInput, entries: FileEntry[]): Promise<Layer> {
-  return (await layerFromEntries(entries, { epoch: input.epoch, store: input.store })).layer;
+  return (await layerFromEntries(withProgress(entries, 'writing layer', input.log), { epoch: input.epoch, store: input.store })).layer;
 }
 
 /** The builder rootfs as one layer, cached by the rootfs key and the epoch (dev and test share it). */
 async function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
   const entries = await entriesFromDir(input.rootfsDir, { special: 'skip' });
-  const built = await cachedLayer(input.cacheDir, input.store, `rootfs-${input.rootfsKey}-${input.epoch}`, () => layerFromEntries(entries, { epoch: input.epoch, store: input.store }));
+  const built = await cachedLayer(input.cacheDir, input.store, `rootfs-${input.rootfsKey}-${input.epoch}-${LAYER_FORMAT}`, () => layerFromEntries(withProgress(entries, 'writing the builder layer', input.log), { epoch: input.epoch, store: input.store }));
   return { layer: built.layer, entries };
 }
 

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyExample, runCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { copyExample, repoRoot, runCli } from '../helpers/cli.js';
+const repoRootDir = () => repoRoot;
 
 describe('airlock build rejects bad input clearly', { timeout: 20 * 60_000 }, () => {
   const dirs: string[] = [];
@@ -71,5 +73,53 @@ describe('airlock build rejects bad input clearly', { timeout: 20 * 60_000 }, ()
     const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', outDir()]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /several executables could be the entrypoint: \/usr\/bin\/hello, \/usr\/bin\/hello2/);
+  });
+});
+
+describe('gates and evidence in airlock build', { timeout: 20 * 60_000 }, () => {
+  const dirs: string[] = [];
+  after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+  const KEY = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACDZ2W9qZXJ6b3JkZW5vdGFyZWFsa2V5YnV0bG9va3NsaWtlb25lAAAAkA==', '-----END OPENSSH PRIVATE KEY-----', ''].join('\n');
+
+  test('a secret handed to prod fails the build with exit 6 after writing a report that lists it; --no-gates says skipped', async () => {
+    const dir = await copyExample('hello-c');
+    const outs = mkdtempSync(join(tmpdir(), 'airlock-gate-out-'));
+    dirs.push(dir, outs);
+    writeFileSync(join(dir, 'deploy_key'), KEY);
+    writeFileSync(join(dir, 'airlock.yaml'), readFileSync(join(dir, 'airlock.yaml'), 'utf8') + 'artifacts:\n  - /usr/bin/hello\n  - from: src:deploy_key\n    to: /etc/app/deploy_key\nruntime:\n  entrypoint: [/usr/bin/hello]\n');
+    const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', join(outs, 'a')]);
+    assert.equal(r.code, 6, r.stderr.slice(-2000));
+    const report = JSON.parse(readFileSync(join(outs, 'a', 'report.json'), 'utf8'));
+    assert.equal(report.variants.prod.gates.passed, false);
+    const secret = report.variants.prod.gates.findings.find((f: any) => f.id === 'no-secrets');
+    assert.equal(secret?.path, 'etc/app/deploy_key');
+    assert.ok(!JSON.stringify(report).includes('b3BlbnNzaC1rZXkt'), 'the secret itself is never printed');
+    const skipped = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', join(outs, 'b'), '--no-gates']);
+    assert.equal(skipped.code, 0, skipped.stderr.slice(-2000));
+    assert.equal(JSON.parse(readFileSync(join(outs, 'b', 'report.json'), 'utf8')).variants.prod.gates.skipped, true);
+  });
+
+  test('--sign and --vex-scan write an openssl-verifiable signature and a VEX for prod', async () => {
+    const dir = await copyExample('hello-c');
+    const outs = mkdtempSync(join(tmpdir(), 'airlock-sign-out-'));
+    dirs.push(dir, outs);
+    const kg = await runCli(['keygen', '--out', join(outs, 'k')]);
+    assert.equal(kg.code, 0, kg.stderr);
+    const out = join(outs, 'o');
+    const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--sign', join(outs, 'k.key'), '--vex-scan', join(repoRootDir(), 'test/fixtures/evidence/trivy-dev.json')]);
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    const sig = Buffer.from(readFileSync(join(out, 'evidence/prod.sig'), 'utf8').trim(), 'base64');
+    writeFileSync(join(outs, 'sig.der'), sig);
+    const v = spawnSync('openssl', ['dgst', '-sha256', '-verify', join(outs, 'k.pub'), '-signature', join(outs, 'sig.der'), join(out, 'evidence/prod.sig.payload.json')], { encoding: 'utf8' });
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /Verified OK/);
+    const payload = JSON.parse(readFileSync(join(out, 'evidence/prod.sig.payload.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.equal(payload.critical.image['docker-manifest-digest'], report.variants.prod.digest);
+    const vex = JSON.parse(readFileSync(join(out, 'evidence/prod.vex.json'), 'utf8'));
+    const byPkg = (name: string) => vex.statements.find((s: any) => s.products[0].subcomponents[0]['@id'].includes(`/${name}@`));
+    assert.equal(byPkg('gcc-12')?.status, 'not_affected');
+    assert.equal(byPkg('gcc-12')?.justification, 'component_not_present');
+    assert.notEqual(byPkg('libc6')?.status, 'not_affected');
   });
 });

@@ -10,8 +10,18 @@ import { parse } from '../args.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../../errors.js';
 import { readPrivateKeyFile } from '../../evidence/key-files.js';
+import { parseScanReport } from '../../evidence/scan-report.js';
+import { readFile } from 'node:fs/promises';
+import { AirlockError } from '../../errors.js';
 
-const usage = 'airlock build [-c FILE] [--out DIR] [--offline] [--locked] [--update] [--no-gates] [--sign KEY] [--quiet] [--json]';
+async function readScan(path: string) {
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new AirlockError('usage', 'scan-not-found', `cannot read scan report ${path}`, { cause, hint: 'pass `trivy image -f json` or `grype -o json` output of the dev image' });
+  });
+  return parseScanReport(text, path);
+}
+
+const usage = 'airlock build [-c FILE] [--out DIR] [--offline] [--locked] [--update] [--no-gates] [--sign KEY] [--vex-scan REPORT] [--quiet] [--json]';
 
 export const command: Command = {
   name: 'build',
@@ -28,7 +38,10 @@ export const command: Command = {
       quiet: { type: 'boolean', short: 'q' },
       json: { type: 'boolean' },
       sign: { type: 'string' },
+      'vex-scan': { type: 'string' },
     }, false);
+    // Read the scan report first too: a missing or malformed report fails before the build.
+    const vexScan = values['vex-scan'] ? await readScan(resolve(ctx.cwd, values['vex-scan'])) : undefined;
     // Read the key first: a wrong path or passphrase fails before a long build, not after.
     const key = values.sign ? await readPrivateKeyFile(resolve(ctx.cwd, values.sign), ctx.env.AIRLOCK_KEY_PASSWORD) : undefined;
     const loaded = await loadConfig(values.config ?? 'airlock.yaml', { architecture: hostArchitecture() });
@@ -41,7 +54,7 @@ export const command: Command = {
       noGates: values['no-gates'] ?? false,
     });
     const gates = result.gates;
-    const report = await writeOutputsAtomically(result, outDir, { gates: gates.summaries, builderVersion: '0.1.0', ...(key ? { key } : {}) });
+    const report = await writeOutputsAtomically(result, outDir, { gates: gates.summaries, builderVersion: '0.1.0', ...(key ? { key } : {}), ...(vexScan ? { vexFindings: vexScan.findings } : {}) });
     if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
     else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json\n`);
     if (gates.prodFailed) {
