@@ -1,9 +1,10 @@
 // The language packs by canonical language id.
 import { AirlockError } from '../errors.js';
 import { cPack, cppPack } from './c.js';
+import { goPack } from './go.js';
 import type { LanguagePack } from './pack.js';
 
-const packs: Record<string, LanguagePack> = { c: cPack, cpp: cppPack };
+const packs: Record<string, LanguagePack> = { c: cPack, cpp: cppPack, go: goPack };
 
 /** The pack for a canonical language id; languages without a pack yet are a usage error. */
 export function languagePack(language: string): LanguagePack {

@@ -1,0 +1,74 @@
+// End to end: examples/go-api (standard library only) → prod with one static binary, fewer than 15 files, no libc.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, lstatSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
+import { runImage } from '../helpers/oci-runtime.js';
+import { validateLayout } from '../validate.js';
+
+/** Every non-directory path of an unpacked root file system. */
+function filesUnder(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(root, rel))) {
+    const p = rel ? `${rel}/${name}` : name;
+    if (lstatSync(join(root, p)).isDirectory()) out.push(...filesUnder(root, p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
+  let dir = '';
+  const out = mkdtempSync(join(tmpdir(), 'airlock-go-out-'));
+  let r: CliResult;
+  let report: any;
+  before(async () => {
+    dir = await copyExample('go-api');
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    if (r.code === 0) report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  });
+  after(() => { rmSync(dir, { recursive: true, force: true }); rmSync(out, { recursive: true, force: true }); });
+
+  test('builds with golang-1.19-go, runs go test in the sandbox, hands off one static binary', async () => {
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /ok\s+example\.com\/go-api/, 'go test ran in the build');
+    await validateLayout(join(out, 'oci'), 'latest-prod');
+    assert.deepEqual(report.artifacts.map((a: any) => a.path), ['usr/bin/go-api']);
+    assert.deepEqual(report.closurePackages, [], 'a static binary has no shared-library closure');
+    assert.equal(report.variants.prod.packages, 0);
+    assert.equal(report.variants.prod.gates.passed, true);
+  });
+
+  test('prod runs read-only as 65532 and answers HTTP on loopback', async () => {
+    const plain = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.deepEqual(JSON.parse(plain.stdout), { go: 'go1.19.8', path: '/', service: 'go-api', uid: 65532 });
+    const http = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true, args: ['--self-check'] });
+    assert.equal(http.code, 0, http.stderr);
+    assert.match(http.stdout, /^200 \{"go":"go1\.19\.\d+","path":"\/health","service":"go-api","uid":65532\}/);
+  });
+
+  test('prod holds fewer than 15 files and no libc, no shell', () => {
+    const bundle = mkdtempSync(join(tmpdir(), 'airlock-go-prod-'));
+    try {
+      assert.equal(spawnSync('umoci', ['unpack', '--image', `${join(out, 'oci')}:latest-prod`, join(bundle, 'b')]).status, 0);
+      const files = filesUnder(join(bundle, 'b', 'rootfs'));
+      assert.ok(files.length < 15, `prod has ${files.length} files: ${files.join(', ')}`);
+      assert.deepEqual(files, ['etc/debian_version', 'etc/group', 'etc/nsswitch.conf', 'etc/os-release', 'etc/passwd', 'usr/bin/go-api']);
+      const elf = spawnSync('file', ['-b', join(bundle, 'b', 'rootfs', 'usr/bin/go-api')], { encoding: 'utf8' }).stdout;
+      assert.match(elf, /statically linked/);
+      assert.deepEqual(report.variants.prod.shells, []);
+    } finally { rmSync(bundle, { recursive: true, force: true }); }
+  });
+
+  test('dev has the Go toolchain and a shell; the test image runs go test', async () => {
+    assert.ok(report.variants.dev.compilers.includes('/usr/bin/go'), report.variants.dev.compilers.join(' '));
+    assert.ok(report.variants.dev.shells.length > 0);
+    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false });
+    assert.equal(t.code, 0, t.stderr + t.stdout);
+    assert.match(t.stdout + t.stderr, /ok\s+example\.com\/go-api/);
+  });
+});
