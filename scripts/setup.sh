@@ -35,4 +35,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 echo "setup: building"
-npx tsc -p tsconfig.json
+rm -rf dist && npx tsc -p tsconfig.json
