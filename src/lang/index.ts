@@ -2,9 +2,12 @@
 import { AirlockError } from '../errors.js';
 import { cPack, cppPack } from './c.js';
 import { goPack } from './go.js';
+import { nodePack } from './node.js';
+import { pythonPack } from './python.js';
+import { rustPack } from './rust.js';
 import type { LanguagePack } from './pack.js';
 
-const packs: Record<string, LanguagePack> = { c: cPack, cpp: cppPack, go: goPack };
+const packs: Record<string, LanguagePack> = { c: cPack, cpp: cppPack, go: goPack, python: pythonPack, node: nodePack, rust: rustPack };
 
 /** The pack for a canonical language id; languages without a pack yet are a usage error. */
 export function languagePack(language: string): LanguagePack {

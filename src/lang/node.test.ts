@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeMain, nodePack } from './node.js';
+import { checkVersion, languagePack } from './index.js';
+import { AirlockError } from '../errors.js';
+
+const src = (pkg: object | undefined, files: string[] = []) => ({
+  topFiles: new Set([...(pkg ? ['package.json'] : []), ...files]), topDirs: new Set<string>(),
+  topText: new Map(pkg ? [['package.json', JSON.stringify(pkg)]] : []),
+});
+
+test('versions: a Node major maps to Debian\'s libnode ABI; 20 fails in bookworm naming what it has', () => {
+  assert.equal(nodePack.parseVersion('18'), '108');
+  assert.equal(nodePack.parseVersion('v18.19.0'), '108');
+  assert.equal(nodePack.parseVersion('node-20'), '115');
+  assert.equal(nodePack.parseVersion(undefined), undefined);
+  assert.ok(nodePack.builderPackages('115', src({})).includes('libnode115'));
+  assert.throws(() => checkVersion(nodePack, '115', ['libnode108', 'libnode-dev', 'nodejs'], 'Debian 12'), (e: unknown) => {
+    assert.ok(e instanceof AirlockError);
+    assert.match(e.message, /115 is not available in Debian 12; available: 108$/);
+    return true;
+  });
+  assert.equal(languagePack('node'), nodePack);
+});
+
+test('npm ci in the fetch step, build if present, a pruned production copy; tests on the full tree', () => {
+  const s = nodePack.defaultSteps(src({ scripts: { test: 'node --test' } }, ['package-lock.json']));
+  assert.deepEqual(s.fetch, ['npm ci --no-audit --no-fund']);
+  assert.equal(s.steps[0], 'npm run build --if-present');
+  assert.match(s.steps.join('\n'), /cp -a \. "\$AIRLOCK_OUT\/app\/"[\s\S]*npm prune --omit=dev --offline/);
+  assert.deepEqual(s.test, ['npm test']);
+  assert.match(nodePack.defaultSteps(src({})).fetch[0]!, /^npm install/, 'no lock file: npm install');
+  assert.deepEqual(nodePack.defaultArtifacts!(src({})), [{ from: 'app', fromRoot: 'out', to: '/app' }]);
+  assert.deepEqual(nodePack.runtimePackages('108'), ['nodejs', 'libnode108'], 'no npm at run time');
+});
+
+test('entrypoint: package.json main, else dist/index.js after a build, else index.js', () => {
+  assert.equal(nodeMain(src({ main: './server.js' })), 'server.js');
+  assert.equal(nodeMain(src({ scripts: { build: 'tsc' } })), 'dist/index.js');
+  assert.equal(nodeMain(src({})), 'index.js');
+  assert.deepEqual(nodePack.defaultEntrypoint!(src({ main: 'server.js' })), ['/usr/bin/node', '/app/server.js']);
+  assert.equal(nodePack.prodEnv!(undefined).NODE_ENV, 'production');
+});
+
+test('fetch steps see the host npm config, registry and CA bundle; the npm cache is a step cache', () => {
+  const home = mkdtempSync(join(tmpdir(), 'airlock-npmrc-'));
+  try {
+    writeFileSync(join(home, '.npmrc'), 'fund=false\n');
+    const env = { HOME: home, PATH: process.env.PATH };
+    assert.ok(nodePack.networkFiles!(env).includes(join(home, '.npmrc')));
+    const net = nodePack.networkEnv!(env);
+    assert.equal(net.npm_config_userconfig, join(home, '.npmrc'));
+    assert.match(net.npm_config_registry ?? '', /^https?:\/\//, 'read from the host npm config, not hard-coded');
+    assert.deepEqual(nodePack.stepCaches!(), [{ name: 'npm', path: '/airlock/cache/npm' }]);
+    assert.equal(nodePack.buildEnv(undefined).npm_config_cache, '/airlock/cache/npm');
+  } finally { rmSync(home, { recursive: true, force: true }); }
+});

@@ -1,0 +1,100 @@
+// Node.js: Debian's nodejs and npm; `npm ci` in the fetch step, a pruned production copy of the app at /app.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import type { DefaultArtifact, LanguagePack, SourceInfo } from './pack.js';
+
+/** Where npm's cache lives inside every step (kept under <airlock cache>/lang/npm). */
+export const NPM_CACHE = '/airlock/cache/npm';
+
+/** Node.js major version → the ABI number in Debian's libnode package name (libnode108 is Node 18). */
+export const NODE_ABI: Record<string, string> = { '16': '93', '18': '108', '19': '111', '20': '115', '21': '120', '22': '127', '23': '131', '24': '137' };
+
+/** package.json as an object (empty when missing or not JSON). */
+export function packageJson(src: SourceInfo): { main?: string; scripts?: Record<string, string>; devDependencies?: Record<string, string> } {
+  try { return JSON.parse(src.topText.get('package.json') ?? '{}'); } catch { return {}; }
+}
+
+/** The file node runs: package.json `main`, else dist/index.js after a build script, else index.js. */
+export function nodeMain(src: SourceInfo): string {
+  const pkg = packageJson(src);
+  const main = pkg.main ?? (pkg.scripts?.build ? 'dist/index.js' : 'index.js');
+  return main.replace(/^\.\//, '');
+}
+
+/** Paths of the project that never reach prod (relative to the app root). */
+export const NODE_EXCLUDE = ['test', 'tests', '__tests__', '.git', 'coverage', '.nyc_output', 'airlock.yaml', 'airlock.yml', 'airlock.lock.json', '.airlockignore', '.dockerignore', 'airlock-out'];
+
+// The production copy: the built tree without tests and leftovers, then devDependencies pruned — /src keeps them
+// for build.test and the test image. prune needs no network (it only removes what the lock marks dev).
+const PROD_COPY = [
+  'rm -rf "$AIRLOCK_OUT/app" && mkdir -p "$AIRLOCK_OUT/app" && cp -a . "$AIRLOCK_OUT/app/"',
+  `cd "$AIRLOCK_OUT/app" && rm -rf ${NODE_EXCLUDE.join(' ')} && npm prune --omit=dev --offline --no-audit --no-fund`,
+];
+
+/** The Node.js pack. */
+export const nodePack: LanguagePack = {
+  id: 'node',
+  // Debian's nodejs has no version in its name; its libnode<ABI> has: a requested major maps to that ABI.
+  versionPackage: /^libnode(\d+)$/,
+  toolchainName: 'libnode (Node.js ABI; node 18 = 108, 20 = 115, 22 = 127)',
+  parseVersion(raw) {
+    if (raw === undefined || raw === '') return undefined;
+    const major = /^(?:node(?:js)?-?)?v?(\d+)(?:\.\d+)*$/i.exec(String(raw).trim())?.[1];
+    return major ? NODE_ABI[major] ?? `${major}-unknown-abi` : String(raw);
+  },
+  builderPackages(abi) {
+    return [...new Set(['nodejs', 'npm', 'ca-certificates', 'dpkg-dev', ...(abi ? [`libnode${abi}`] : [])])].sort();
+  },
+  runtimePackages(abi) {
+    // node and its shared-library closure (libnode, ICU, OpenSSL, libuv…); never npm.
+    return ['nodejs', ...(abi ? [`libnode${abi}`] : [])];
+  },
+  buildEnv(): Record<string, string> {
+    return { npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  },
+  defaultSteps(src) {
+    const pkg = packageJson(src);
+    const hasLock = src.topFiles.has('package-lock.json') || src.topFiles.has('npm-shrinkwrap.json');
+    return {
+      fetch: [hasLock ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund'],
+      steps: ['npm run build --if-present', ...PROD_COPY],
+      test: [pkg.scripts?.test ? 'npm test' : 'echo "no tests (no test script in package.json)"'],
+    };
+  },
+  defaultArtifacts(): DefaultArtifact[] {
+    return [{ from: 'app', fromRoot: 'out', to: '/app' }];
+  },
+  defaultEntrypoint(src) {
+    return ['/usr/bin/node', `/app/${nodeMain(src)}`];
+  },
+  defaultWorkdir() {
+    return '/app';
+  },
+  prodEnv(): Record<string, string> {
+    return { NODE_ENV: 'production' };
+  },
+  stepCaches() {
+    return [{ name: 'npm', path: NPM_CACHE }];
+  },
+  networkFiles(env) {
+    // The host's npm user config (registry, auth) and CA bundle, visible to fetch steps only.
+    const files = [hostNpmrc(env), env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt'].filter((f): f is string => !!f && existsSync(f));
+    return [...new Set(files)];
+  },
+  networkEnv(env) {
+    const out: Record<string, string> = {};
+    const rc = hostNpmrc(env);
+    if (rc && existsSync(rc)) out.npm_config_userconfig = rc;
+    const registry = spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8', env }).stdout?.trim();
+    if (registry && /^https?:\/\//.test(registry)) out.npm_config_registry = registry;
+    const ca = env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt';
+    if (existsSync(ca)) { out.NODE_EXTRA_CA_CERTS = ca; out.npm_config_cafile = ca; }
+    for (const k of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy']) if (env[k]) out[k] = env[k]!;
+    return out;
+  },
+};
+
+/** The host's npm user config file: $npm_config_userconfig, else ~/.npmrc. */
+function hostNpmrc(env: NodeJS.ProcessEnv): string | undefined {
+  return env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? (env.HOME ? `${env.HOME}/.npmrc` : undefined);
+}

@@ -1,0 +1,70 @@
+// End to end: examples/node-web → npm ci with the host's registry config in the fetch step; prod: node, the app and
+// production node_modules only (the devDependency is-number is absent), no npm, no shell.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
+import { runImage } from '../helpers/oci-runtime.js';
+import { validateLayout } from '../validate.js';
+
+describe('airlock build examples/node-web', { timeout: 40 * 60_000 }, () => {
+  let dir = '';
+  const out = mkdtempSync(join(tmpdir(), 'airlock-node-out-'));
+  const bundle = mkdtempSync(join(tmpdir(), 'airlock-node-prod-'));
+  const rootfs = join(bundle, 'b', 'rootfs');
+  let r: CliResult;
+  let report: any;
+  before(async () => {
+    dir = await copyExample('node-web');
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    if (r.code === 0) {
+      report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      spawnSync('umoci', ['unpack', '--image', `${join(out, 'oci')}:latest-prod`, join(bundle, 'b')]);
+    }
+  });
+  after(() => { for (const d of [dir, out, bundle]) rmSync(d, { recursive: true, force: true }); });
+
+  test('npm ci reaches the registry in the fetch step; npm test passes in the sandbox', async () => {
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /build\.fetch\[0\]: npm ci/);
+    assert.match(r.stderr, /# pass 1/);
+    await validateLayout(join(out, 'oci'), 'latest-prod');
+    assert.equal(report.variants.prod.gates.passed, true, JSON.stringify(report.variants.prod.gates.findings));
+  });
+
+  test('prod runs read-only as 65532 on Debian\'s node 18 and answers HTTP', async () => {
+    const plain = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.deepEqual(JSON.parse(plain.stdout), { service: 'node-web', path: '/', node: '18', uid: 65532, cacheFor: '2m' });
+    const http = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true, args: ['--self-check'] });
+    assert.equal(http.code, 0, http.stderr);
+    assert.match(http.stdout, /^200 \{"service":"node-web","path":"\/health"/);
+  });
+
+  test('prod: production node_modules only, no devDependency, no npm, no shell, no tests', () => {
+    assert.ok(existsSync(join(rootfs, 'app/node_modules/ms/package.json')), 'the dependency is there');
+    assert.ok(!existsSync(join(rootfs, 'app/node_modules/is-number')), 'the devDependency is absent');
+    assert.ok(!existsSync(join(rootfs, 'app/test')) && !existsSync(join(rootfs, 'app/airlock.yaml')));
+    assert.ok(existsSync(join(rootfs, 'usr/bin/node')));
+    assert.ok(!existsSync(join(rootfs, 'usr/bin/npm')) && !existsSync(join(rootfs, 'usr/share/nodejs/npm')));
+    const pkgs = readdirSync(join(rootfs, 'var/lib/dpkg/status.d')).filter((f) => !f.endsWith('.md5sums'));
+    assert.ok(pkgs.includes('nodejs') && pkgs.includes('libnode108'), pkgs.join(' '));
+    assert.ok(!pkgs.includes('npm') && !pkgs.some((p) => p.startsWith('node-')), 'no npm or its node-* modules');
+    assert.deepEqual(report.variants.prod.shells, []);
+    assert.deepEqual(report.variants.prod.packageManagers, []);
+    const cfg = JSON.parse(readFileSync(join(bundle, 'b', 'config.json'), 'utf8'));
+    assert.deepEqual(cfg.process.args, ['/usr/bin/node', '/app/server.js']);
+    assert.ok(cfg.process.env.includes('NODE_ENV=production'));
+  });
+
+  test('dev has node, npm and a shell; the test image runs npm test with the devDependencies', async () => {
+    assert.ok(report.variants.dev.shells.length > 0);
+    assert.ok(report.variants.dev.packageManagers.some((p: string) => p.endsWith('/npm')), report.variants.dev.packageManagers.join(' '));
+    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false });
+    assert.equal(t.code, 0, t.stderr + t.stdout);
+    assert.match(t.stdout + t.stderr, /# pass 1/);
+  });
+});
