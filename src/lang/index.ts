@@ -2,12 +2,13 @@
 import { AirlockError } from '../errors.js';
 import { cPack, cppPack } from './c.js';
 import { goPack } from './go.js';
+import { javaPack } from './java.js';
 import { nodePack } from './node.js';
 import { pythonPack } from './python.js';
 import { rustPack } from './rust.js';
 import type { LanguagePack } from './pack.js';
 
-const packs: Record<string, LanguagePack> = { c: cPack, cpp: cppPack, go: goPack, python: pythonPack, node: nodePack, rust: rustPack };
+const packs: Record<string, LanguagePack> = { c: cPack, cpp: cppPack, go: goPack, python: pythonPack, node: nodePack, rust: rustPack, java: javaPack };
 
 /** The pack for a canonical language id; languages without a pack yet are a usage error. */
 export function languagePack(language: string): LanguagePack {
