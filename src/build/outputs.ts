@@ -8,6 +8,7 @@ import { writeDockerArchive } from '../sinks/docker-archive.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { writeEvidence } from '../evidence/write-evidence.js';
 import { vexJson } from '../evidence/vex.js';
+import { signLayoutImage } from '../evidence/sign-image.js';
 import type { Finding } from '../evidence/scan-report.js';
 import type { EvidencePackage } from '../evidence/input.js';
 import { inventory } from '../report/inventory.js';
@@ -87,6 +88,11 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
       findings: opts.vexFindings, image: { name: config.name, digest: r.variants.prod.image.digest },
       prodPackages: r.prodPackages, epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`,
     }));
+  }
+
+  // With a key, each variant is also signed inside the layout the way cosign stores it (.sig and .att tags).
+  if (opts.key) {
+    for (const v of VARIANTS) await signLayoutImage(ociDir, `${tag}-${v}`, config.name, opts.key, join(outDir, 'evidence'));
   }
 
   const variants = {} as BuildReport['variants'];

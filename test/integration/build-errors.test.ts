@@ -116,6 +116,9 @@ describe('gates and evidence in airlock build', { timeout: 20 * 60_000 }, () => 
     const payload = JSON.parse(readFileSync(join(out, 'evidence/prod.sig.payload.json'), 'utf8'));
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     assert.equal(payload.critical.image['docker-manifest-digest'], report.variants.prod.digest);
+    // the signature and attestations are also in the layout, where airlock verify (and cosign --local-image) read them
+    const verified = await runCli(['verify', `oci:${join(out, 'oci')}:latest-prod`, '--key', join(outs, 'k.pub')]);
+    assert.equal(verified.code, 0, verified.stderr + verified.stdout);
     const vex = JSON.parse(readFileSync(join(out, 'evidence/prod.vex.json'), 'utf8'));
     const byPkg = (name: string) => vex.statements.find((s: any) => s.products[0].subcomponents[0]['@id'].includes(`/${name}@`));
     assert.equal(byPkg('gcc-12')?.status, 'not_affected');
