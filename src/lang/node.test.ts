@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeMain, nodePack } from './node.js';
+import { libnodeFor, nodeMain, nodePack } from './node.js';
 import { checkVersion, languagePack } from './index.js';
 import { AirlockError } from '../errors.js';
 
@@ -12,17 +12,23 @@ const src = (pkg: object | undefined, files: string[] = []) => ({
   topText: new Map(pkg ? [['package.json', JSON.stringify(pkg)]] : []),
 });
 
-test('versions: a Node major maps to Debian\'s libnode ABI; 20 fails in bookworm naming what it has', () => {
-  assert.equal(nodePack.parseVersion('18'), '108');
-  assert.equal(nodePack.parseVersion('v18.19.0'), '108');
-  assert.equal(nodePack.parseVersion('node-20'), '115');
+test('versions: a Node major pins Debian\'s libnode<ABI>; 20 fails in bookworm naming node 18', () => {
+  assert.equal(nodePack.parseVersion('18'), '18');
+  assert.equal(nodePack.parseVersion('v18.19.0'), '18');
+  assert.equal(nodePack.parseVersion('node-20'), '20');
   assert.equal(nodePack.parseVersion(undefined), undefined);
-  assert.ok(nodePack.builderPackages('115', src({})).includes('libnode115'));
-  assert.throws(() => checkVersion(nodePack, '115', ['libnode108', 'libnode-dev', 'nodejs'], 'Debian 12'), (e: unknown) => {
-    assert.ok(e instanceof AirlockError);
-    assert.match(e.message, /115 is not available in Debian 12; available: 108$/);
-    return true;
-  });
+  assert.ok(nodePack.builderPackages('20', src({})).includes('libnode115'));
+  assert.deepEqual(nodePack.runtimePackages('18'), ['nodejs', 'libnode108']);
+  assert.equal(libnodeFor('99'), 'libnode-for-node-99', 'an unknown major asks for a package no suite has');
+  assert.equal(nodePack.versionPackage.exec('libnode108')?.[1], '18');
+  assert.equal(nodePack.versionPackage.exec('libnode-dev'), null);
+  for (const v of ['20', '99']) {
+    assert.throws(() => checkVersion(nodePack, v, ['libnode108', 'libnode-dev', 'nodejs'], 'Debian 12'), (e: unknown) => {
+      assert.ok(e instanceof AirlockError);
+      assert.equal(e.message, `node ${v} is not available in Debian 12; available: 18`);
+      return true;
+    });
+  }
   assert.equal(languagePack('node'), nodePack);
 });
 
@@ -34,7 +40,7 @@ test('npm ci in the fetch step, build if present, a pruned production copy; test
   assert.deepEqual(s.test, ['npm test']);
   assert.match(nodePack.defaultSteps(src({})).fetch[0]!, /^npm install/, 'no lock file: npm install');
   assert.deepEqual(nodePack.defaultArtifacts!(src({})), [{ from: 'app', fromRoot: 'out', to: '/app' }]);
-  assert.deepEqual(nodePack.runtimePackages('108'), ['nodejs', 'libnode108'], 'no npm at run time');
+  assert.deepEqual(nodePack.runtimePackages(undefined), ['nodejs'], 'no npm at run time');
 });
 
 test('entrypoint: package.json main, else dist/index.js after a build, else index.js', () => {

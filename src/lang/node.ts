@@ -31,23 +31,40 @@ const PROD_COPY = [
   `cd "$AIRLOCK_OUT/app" && rm -rf ${NODE_EXCLUDE.join(' ')} && npm prune --omit=dev --offline --no-audit --no-fund`,
 ];
 
+/**
+ * Debian's nodejs has no version in its name, its libnode<ABI> has: this pattern reads libnode108 as Node.js 18
+ * (so a version error lists Node.js majors, not ABI numbers).
+ */
+class LibnodeMajor extends RegExp {
+  constructor() { super('^libnode(\\d+)$'); }
+  override exec(name: string): RegExpExecArray | null {
+    const abi = /^libnode(\d+)$/.exec(name)?.[1];
+    const major = Object.entries(NODE_ABI).find(([, a]) => a === abi)?.[0];
+    if (!major) return null;
+    return Object.assign([name, major], { index: 0, input: name }) as unknown as RegExpExecArray;
+  }
+}
+
+/** The Debian package that pins a Node.js major: libnode<ABI> (a name no suite has when the major is unknown). */
+export function libnodeFor(major: string): string {
+  return NODE_ABI[major] ? `libnode${NODE_ABI[major]}` : `libnode-for-node-${major.replace(/[^0-9a-z]/gi, '')}`;
+}
+
 /** The Node.js pack. */
 export const nodePack: LanguagePack = {
   id: 'node',
-  // Debian's nodejs has no version in its name; its libnode<ABI> has: a requested major maps to that ABI.
-  versionPackage: /^libnode(\d+)$/,
-  toolchainName: 'libnode (Node.js ABI; node 18 = 108, 20 = 115, 22 = 127)',
+  versionPackage: new LibnodeMajor(),
+  toolchainName: 'node',
   parseVersion(raw) {
     if (raw === undefined || raw === '') return undefined;
-    const major = /^(?:node(?:js)?-?)?v?(\d+)(?:\.\d+)*$/i.exec(String(raw).trim())?.[1];
-    return major ? NODE_ABI[major] ?? `${major}-unknown-abi` : String(raw);
+    return /^(?:node(?:js)?-?)?v?(\d+)(?:\.\d+)*$/i.exec(String(raw).trim())?.[1] ?? String(raw);
   },
-  builderPackages(abi) {
-    return [...new Set(['nodejs', 'npm', 'ca-certificates', 'dpkg-dev', ...(abi ? [`libnode${abi}`] : [])])].sort();
+  builderPackages(major) {
+    return [...new Set(['nodejs', 'npm', 'ca-certificates', 'dpkg-dev', ...(major ? [libnodeFor(major)] : [])])].sort();
   },
-  runtimePackages(abi) {
+  runtimePackages(major) {
     // node and its shared-library closure (libnode, ICU, OpenSSL, libuv…); never npm.
-    return ['nodejs', ...(abi ? [`libnode${abi}`] : [])];
+    return ['nodejs', ...(major ? [libnodeFor(major)] : [])];
   },
   buildEnv(): Record<string, string> {
     return { npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
