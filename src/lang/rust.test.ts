@@ -29,6 +29,7 @@ test('hardening flags, CARGO_HOME under a step cache, version check against the 
   assert.equal(env.RUSTFLAGS, RUSTFLAGS);
   assert.match(RUSTFLAGS, /-z,relro,-z,now/);
   assert.equal(env.CARGO_HOME, '/airlock/cache/cargo');
+  assert.equal(env.CARGO_CACHE_RUSTC_INFO, '0', 'no randomly ordered target/.rustc_info.json in the test image');
   assert.equal(env.AIRLOCK_RUST_VERSION, '1.80');
   assert.equal(rustPack.parseVersion('rust-1.63.0'), '1.63');
   assert.match(rustPack.defaultSteps(src('')).steps[0]!, /is not available in this Debian suite; available: \$\(rustc --version\)/);

@@ -41,7 +41,8 @@ export const rustPack: LanguagePack = {
     return [];
   },
   buildEnv(version): Record<string, string> {
-    return { CARGO_HOME, CARGO_INCREMENTAL: '0', CARGO_TERM_COLOR: 'never', RUSTFLAGS, ...(version ? { AIRLOCK_RUST_VERSION: version } : {}) };
+    // CARGO_CACHE_RUSTC_INFO=0: target/.rustc_info.json is a hash map in random order, which made the test image differ.
+    return { CARGO_HOME, CARGO_INCREMENTAL: '0', CARGO_CACHE_RUSTC_INFO: '0', CARGO_TERM_COLOR: 'never', RUSTFLAGS, ...(version ? { AIRLOCK_RUST_VERSION: version } : {}) };
   },
   defaultSteps(src) {
     const toml = src.topText.get('Cargo.toml');
