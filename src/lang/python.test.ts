@@ -42,6 +42,8 @@ test('bytecode: hash-based, forced, paths rewritten to /app, tests skipped; test
 test('artifacts: the tree to /app without tests, VCS, venvs or airlock files; __pycache__ of the app kept', () => {
   const [a] = pythonPack.defaultArtifacts!(src(['main.py']))!;
   assert.deepEqual({ from: a!.from, fromRoot: a!.fromRoot, to: a!.to }, { from: '.', fromRoot: 'src', to: '/app' });
+  assert.deepEqual(pythonPack.defaultArtifacts!(src(['main.py']))![1], { from: '.', fromRoot: 'out', to: '/' }, 'installed files (stdlib bytecode) too');
+  assert.match(pythonPack.defaultSteps(src(['main.py'])).steps[1]!, /CHECKED_HASH/);
   for (const p of ['tests/test_x.py', 'test', '.git/HEAD', '.venv/bin/python', 'venv/lib', 'airlock.yaml', 'airlock.lock.json', 'pkg/test_util.py', 'conftest.py', 'x.egg-info/PKG-INFO']) assert.ok(excluded(p), p);
   for (const p of ['main.py', '__pycache__/greeting.cpython-311.pyc', 'pkg/__init__.py', 'settings.yaml', 'pkg/testing.py']) assert.ok(!excluded(p), p);
 });

@@ -24,6 +24,21 @@ export function pythonPackage(src: SourceInfo): string | undefined {
 // Bytecode for the tree as it will run at /app: hash-based (no mtimes), paths rewritten from /src to /app, forced.
 const COMPILE = `python3 -m compileall -q -f --invalidation-mode checked-hash -s /src -p /app -x '/src/(tests?|\\.git|\\.?venv|env)/' /src`;
 
+// The standard library's bytecode, which Debian's py3compile writes at install time (no maintainer scripts run for
+// prod): every .py of libpythonX.Y-minimal/-stdlib compiled hash-based into $AIRLOCK_OUT, handed off beside the sources.
+const STDLIB_BYTECODE = `python3 - <<'AIRLOCK_EOF'
+import glob, importlib.util, os, py_compile, sys
+out, v = os.environ["AIRLOCK_OUT"], "%d.%d" % sys.version_info[:2]
+n = 0
+for lst in sorted(glob.glob("/var/lib/dpkg/info/libpython%s-minimal*.list" % v) + glob.glob("/var/lib/dpkg/info/libpython%s-stdlib*.list" % v)):
+    for path in sorted(open(lst).read().split()):
+        if path.endswith(".py") and os.path.isfile(path):
+            cfile = out + importlib.util.cache_from_source(path)
+            py_compile.compile(path, cfile=cfile, dfile=path, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+            n += 1
+print("stdlib bytecode: %d modules" % n)
+AIRLOCK_EOF`;
+
 /** The Python pack. */
 export const pythonPack: LanguagePack = {
   id: 'python',
@@ -50,12 +65,13 @@ export const pythonPack: LanguagePack = {
     const tests = src.topDirs.has('tests') ? 'tests' : src.topDirs.has('test') ? 'test' : '.';
     return {
       fetch: [],
-      steps: [COMPILE],
+      steps: [COMPILE, STDLIB_BYTECODE],
       test: [usesPytest(src) ? 'python3 -m pytest -q -p no:cacheprovider' : `python3 -m unittest discover -s ${tests} -v`],
     };
   },
   defaultArtifacts(): DefaultArtifact[] {
-    return [{ from: '.', fromRoot: 'src', to: '/app', exclude: PYTHON_EXCLUDE }];
+    // The app tree, and whatever the steps installed (the stdlib bytecode, console scripts…).
+    return [{ from: '.', fromRoot: 'src', to: '/app', exclude: PYTHON_EXCLUDE }, { from: '.', fromRoot: 'out', to: '/' }];
   },
   defaultEntrypoint(src) {
     for (const f of ['main.py', 'app.py']) if (src.topFiles.has(f)) return ['/usr/bin/python3', `/app/${f}`];

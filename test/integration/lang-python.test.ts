@@ -29,6 +29,7 @@ describe('airlock build examples/python-web', { timeout: 40 * 60_000 }, () => {
   test('builds with python3.11, compiles bytecode and runs unittest in the sandbox', async () => {
     assert.equal(r.code, 0, r.stderr.slice(-3000));
     assert.match(r.stderr, /Ran 1 test[\s\S]*OK/);
+    assert.match(r.stderr, /stdlib bytecode: \d{3} modules/);
     await validateLayout(join(out, 'oci'), 'latest-prod');
     assert.equal(report.variants.prod.gates.passed, true, JSON.stringify(report.variants.prod.gates.findings));
   });
@@ -59,6 +60,9 @@ describe('airlock build examples/python-web', { timeout: 40 * 60_000 }, () => {
     const flags = readFileSync(pyc).readUInt32LE(4);
     assert.equal(flags & 1, 1, 'hash-based pyc (no source mtime inside)');
     assert.ok(!existsSync(join(rootfs, 'app/tests')) && !existsSync(join(rootfs, 'app/airlock.yaml')));
+    const stdlibPyc = join(rootfs, 'usr/lib/python3.11/__pycache__/os.cpython-311.pyc');
+    assert.ok(existsSync(stdlibPyc), 'the stdlib bytecode py3compile would write is there');
+    assert.equal(readFileSync(stdlibPyc).readUInt32LE(4) & 3, 3, 'hash-based, checked against the source');
     const cfg = JSON.parse(readFileSync(join(bundle, 'b', 'config.json'), 'utf8'));
     assert.deepEqual(cfg.process.args, ['/usr/bin/python3', '/app/main.py']);
     assert.equal(cfg.process.cwd, '/app');
