@@ -41,4 +41,6 @@ test('inventory finds shells, compilers and package managers only in executable 
   assert.deepEqual(inv.shells, ['/usr/bin/bash']);
   assert.deepEqual(inv.compilers, ['/usr/bin/gcc-12', '/usr/bin/x86_64-linux-gnu-gcc-12', '/usr/lib/gcc/x86_64-linux-gnu/12/cc1']);
   assert.deepEqual(inv.packageManagers, ['/usr/bin/apt-get']);
+  const jvmGo = inventory(['usr/lib/go-1.19/bin/go', 'usr/lib/jvm/java-17-openjdk-amd64/bin/javac', 'usr/lib/jvm/java-17-openjdk-amd64/bin/java']);
+  assert.deepEqual(jvmGo.compilers, ['/usr/lib/go-1.19/bin/go', '/usr/lib/jvm/java-17-openjdk-amd64/bin/javac']);
 });

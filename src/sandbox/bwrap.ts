@@ -1,6 +1,6 @@
 // Runs one build step inside bubblewrap over a builder root file system: the only place that spawns build processes.
 import { spawn } from 'node:child_process';
-import { readdirSync, lstatSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
@@ -32,24 +32,37 @@ export interface StepResult {
   tail: string[];
 }
 
+/**
+ * Binds the rootfs directory `hostDir` at `at` read-only. A directory on the way to a path in `extra` (a file that
+ * must appear although the rootfs lacks it, e.g. /etc/hosts) becomes a tmpfs holding read-only binds of its entries,
+ * so the extra file can be created there without touching the cached rootfs.
+ */
+function mountTree(args: string[], hostDir: string, at: string, extra: readonly string[], skip: readonly string[] = []): void {
+  for (const name of readdirSync(hostDir).sort()) {
+    if (skip.includes(name)) continue;
+    const p = join(hostDir, name);
+    const target = `${at === '/' ? '' : at}/${name}`;
+    const st = lstatSync(p);
+    const below = extra.filter((e) => e.startsWith(`${target}/`));
+    if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(p), target);
+    else if (st.isDirectory() && below.length > 0 && below.some((e) => !existsSync(join(hostDir, e.slice(at.length === 1 ? 1 : at.length + 1))))) {
+      args.push('--tmpfs', target);
+      mountTree(args, p, target, below);
+    } else if (st.isDirectory() || st.isFile()) args.push('--ro-bind', p, target);
+  }
+}
+
 /** The bwrap argument list for a sandbox (exported for tests). */
 export function bwrapArgs(opts: Omit<SandboxOptions, 'log'>, command: string): string[] {
   const args = ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'];
   if (opts.network) args.push('--share-net');
+  const netFiles = opts.network ? opts.networkFiles ?? ['/etc/resolv.conf', '/etc/hosts'] : [];
   // A tmpfs root with each top-level entry of the builder bound read-only: mount points for /src and the
-  // output can be created without touching the cached rootfs.
+  // output (and host files for fetch steps) can be created without touching the cached rootfs.
   args.push('--tmpfs', '/');
-  for (const name of readdirSync(opts.rootfs).sort()) {
-    if (['proc', 'dev', 'tmp', 'sys', 'run'].includes(name)) continue;
-    const p = join(opts.rootfs, name);
-    const st = lstatSync(p);
-    if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(p), `/${name}`);
-    else if (st.isDirectory() || st.isFile()) args.push('--ro-bind', p, `/${name}`);
-  }
+  mountTree(args, opts.rootfs, '/', netFiles.filter((f) => existsSync(f)), ['proc', 'dev', 'tmp', 'sys', 'run']);
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run', '--dir', '/tmp/home');
-  if (opts.network) {
-    for (const f of opts.networkFiles ?? ['/etc/resolv.conf', '/etc/hosts']) args.push('--ro-bind-try', f, f);
-  }
+  for (const f of netFiles) args.push('--ro-bind-try', f, f);
   for (const b of opts.binds) args.push(b.writable ? '--bind' : '--ro-bind', b.host, b.path);
   for (const [k, v] of Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1))) args.push('--setenv', k, v);
   args.push('--chdir', opts.cwd, '/bin/sh', '-ec', command);
