@@ -90,6 +90,11 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
   const t0 = Date.now();
   const { log } = opts;
   const warnings: string[] = [];
+  for (const v of ['dev', 'test'] as const) {
+    if (!config.variants[v].includeBuildTools) warnings.push(`variants.${v}.include_build_tools is false, but ${v} is always built on the builder root file system; the setting is ignored`);
+  }
+  if (config.variants.dev.stripBinaries || config.variants.test.stripBinaries) warnings.push('strip_binaries applies to prod only; dev and test keep unstripped binaries for debugging');
+  for (const w of warnings) log.warn(w);
   const { lock, pack, srcInfo, requests } = await lockForConfig(config, configDigest, opts);
   await fetchLocked(lock, { cache: opts.cache, log, offline: opts.offline });
   const epoch = chooseEpoch(opts.env, config.source, lock.indexEpoch);

@@ -126,3 +126,35 @@ describe('gates and evidence in airlock build', { timeout: 20 * 60_000 }, () => 
     assert.notEqual(byPkg('libc6')?.status, 'not_affected');
   });
 });
+
+describe('variant flags', { timeout: 20 * 60_000 }, () => {
+  const dirs: string[] = [];
+  after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+  test('prod.include_source puts the source in prod with a warning; dev without source has no /src', async () => {
+    const dir = await copyExample('hello-c');
+    const outs = mkdtempSync(join(tmpdir(), 'airlock-flags-out-'));
+    dirs.push(dir, outs);
+    writeFileSync(join(dir, 'airlock.yaml'), readFileSync(join(dir, 'airlock.yaml'), 'utf8') + 'variants:\n  prod:\n    include_source: true\n  dev:\n    include_source: false\n');
+    const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', join(outs, 'o')]);
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    assert.match(r.stderr, /warning: .*include_source/);
+    const list = (tag: string) => {
+      const b = mkdtempSync(join(tmpdir(), 'airlock-flags-b-'));
+      dirs.push(b);
+      assert.equal(spawnSync('umoci', ['unpack', '--image', `${join(outs, 'o', 'oci')}:${tag}`, join(b, 'x')]).status, 0);
+      return join(b, 'x', 'rootfs');
+    };
+    const prod = list('latest-prod');
+    assert.ok(existsSync(join(prod, 'src/hello.c')), 'prod has the source');
+    assert.ok(existsSync(join(prod, 'usr/bin/hello')));
+    const report = JSON.parse(readFileSync(join(outs, 'o', 'report.json'), 'utf8'));
+    assert.equal(report.variants.prod.gates.passed, true, 'source allowed in prod by the flag');
+    // dev: list every layer but the builder's with GNU tar; no /src/hello.c
+    const raw = JSON.parse(spawnSync('skopeo', ['inspect', '--raw', `oci:${join(outs, 'o', 'oci')}:latest-dev`], { encoding: 'utf8' }).stdout);
+    for (const l of raw.layers.slice(1)) {
+      const names = spawnSync('tar', ['-tzf', join(outs, 'o', 'oci', 'blobs', 'sha256', l.digest.slice(7))], { encoding: 'utf8' }).stdout;
+      assert.ok(!names.split('\n').includes('src/hello.c'), 'dev without the source tree');
+    }
+  });
+});
