@@ -79,7 +79,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
       name: config.name, tag, variant: v, imageDigest: r.variants[v].image.digest, configDigest: r.variants[v].image.configDigest,
       epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
       artifacts: v === 'prod' ? r.artifacts : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
-      config, sourceDigest: r.sourceDigest, builderRootfsDigest: `sha256:${r.rootfsKey.padEnd(64, '0')}`,
+      config, sourceDigest: r.sourceDigest, builderRootfsDigest: r.rootfsDigest,
     }, opts.key ? { key: opts.key } : {});
   }
 

@@ -1,5 +1,8 @@
 // `airlock build`: config → lock → fetch → builder rootfs → sandboxed steps → handoff → variants → sinks → report.
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { entriesFromDir } from '../sinks/dir-source.js';
+import { writeFileAtomic } from '../sinks/atomic.js';
 import { dirname, join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
@@ -52,12 +55,13 @@ export interface BuildResult {
   artifacts: { path: string; sha256: string; size: number }[];
   sourceDigest: string;
   rootfsKey: string;
+  /** sha256 of the builder rootfs tarball (provenance names it). */
+  rootfsDigest: string;
   gates: GateRun;
   warnings: string[];
 }
 
 async function fileSha256(path: string): Promise<string> {
-  const { createReadStream } = await import('node:fs');
   const h = createHash('sha256');
   for await (const c of createReadStream(path)) h.update(c as Buffer);
   return h.digest('hex');
@@ -188,16 +192,25 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
     for (const f of prodFiles.filter((x) => x.type === 'file')) artifacts.push({ path: f.path, sha256: await fileSha256(f.hostPath), size: (await stat(f.hostPath)).size });
     return {
       config, lock, epoch, variants: { dev, prod, test }, timings, prodPackages, closurePackages: closure.packages, artifacts,
-      sourceDigest: await treeDigest(ws.pristine), rootfsKey: rootfs.key, gates, warnings,
+      sourceDigest: await treeDigest(ws.pristine), rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings,
     };
   } finally {
     await ws.dispose();
   }
 }
 
+/** sha256 of the (immutable, keyed) rootfs tarball, computed once and kept beside it. */
+async function tarDigest(tar: string): Promise<string> {
+  const side = `${tar}.sha256`;
+  const known = await readFile(side, 'utf8').then((t) => t.trim(), () => '');
+  if (/^sha256:[0-9a-f]{64}$/.test(known)) return known;
+  const digest = `sha256:${await fileSha256(tar)}`;
+  await writeFileAtomic(side, `${digest}\n`);
+  return digest;
+}
+
 /** Everything installed under the install root (dev and test get all of it, headers included). */
 async function allInstalled(outDir: string): Promise<HandoffFile[]> {
-  const { entriesFromDir } = await import('../sinks/dir-source.js');
   return (await entriesFromDir(outDir, { special: 'skip' })).map((e) => ({
     hostPath: join(outDir, e.path), path: e.path, type: e.type === 'dir' ? 'dir' : e.type === 'symlink' ? 'symlink' : 'file', mode: e.mode, ...(e.linkname ? { linkname: e.linkname } : {}),
   }));
