@@ -1,7 +1,7 @@
-// CycloneDX 1.6 JSON for one image variant: the container as the root component, debs, files, dependencies.
-import { checkInput, digestHex, sortedPackages, cmp, type EvidenceInput } from './input.js';
+// CycloneDX 1.6 JSON for one image variant: the container as the root component, debs, npm components, files, dependencies.
+import { checkInput, digestHex, integrityHex, licenseExpression, sortedPackages, sortedUpstream, cmp, type EvidenceInput, type UpstreamComponent } from './input.js';
 import { spdxExpression, spdxId } from './licenses.js';
-import { debPurl, ociPurl } from './purl.js';
+import { debPurl, npmPurl, ociPurl } from './purl.js';
 import { isoSeconds } from './time.js';
 import { uuidV5 } from './uuid.js';
 import { stableJson } from './json.js';
@@ -12,6 +12,26 @@ function licenses(names: string[] | undefined): Json[] | undefined {
   if (!names || names.length === 0) return undefined;
   if (names.every((n) => spdxId(n))) return [{ expression: spdxExpression(names) }];
   return [...new Set(names)].sort().map((n) => (spdxId(n) ? { license: { id: spdxId(n) } } : { license: { name: n } }));
+}
+
+/** An npm component; always `application` (today these are the node binary and npm, toolchains one runs). */
+function npmComponent(c: UpstreamComponent): Json {
+  const [group, name] = c.name.includes('/') ? c.name.split('/') : [undefined, c.name];
+  const expr = c.license ? licenseExpression(c.license) : undefined;
+  return {
+    type: 'application',
+    'bom-ref': npmPurl(c),
+    ...(group ? { group } : {}),
+    name,
+    version: c.version,
+    hashes: [{ alg: 'SHA-512', content: integrityHex(c.integrity, `npm component ${c.name}`) }],
+    licenses: !c.license ? undefined : expr ? [{ expression: expr }] : [{ license: { name: c.license } }],
+    purl: npmPurl(c),
+    properties: [
+      { name: 'airlock:npm:integrity', value: c.integrity },
+      { name: 'airlock:npm:path', value: `/${c.path}` },
+    ],
+  };
 }
 
 /** The CycloneDX 1.6 BOM (as a plain object) for one variant. */
@@ -38,6 +58,8 @@ export function cyclonedxDocument(input: EvidenceInput): Json {
       { name: 'airlock:deb:source', value: `${p.source} ${p.sourceVersion ?? p.version}` },
     ],
   }));
+  // npm components get no dependency entry of their own: what they need (libc6, …) is not recorded, so unknown
+  const npms = sortedUpstream(input.upstream ?? []).map(npmComponent);
   const artifacts = [...input.artifacts].sort((a, b) => cmp(a.path, b.path));
   const files: Json[] = artifacts.map((a) => ({
     type: 'file',
@@ -50,7 +72,7 @@ export function cyclonedxDocument(input: EvidenceInput): Json {
     ],
   }));
   const dependencies: Json[] = [
-    { ref: imageRef, dependsOn: [os['bom-ref'], ...libs.map((l) => l['bom-ref']), ...files.map((f) => f['bom-ref'])] },
+    { ref: imageRef, dependsOn: [os['bom-ref'], ...libs.map((l) => l['bom-ref']), ...npms.map((c) => c['bom-ref']), ...files.map((f) => f['bom-ref'])] },
     ...pkgs.map((p) => ({
       ref: refOf.get(p.name),
       dependsOn: [...new Set(p.depends)].filter((d) => d !== p.name && refOf.has(d)).sort().map((d) => refOf.get(d)),
@@ -74,7 +96,7 @@ export function cyclonedxDocument(input: EvidenceInput): Json {
         properties: [{ name: 'airlock:variant', value: input.variant }],
       },
     },
-    components: [os, ...libs, ...files],
+    components: [os, ...libs, ...npms, ...files],
     dependencies,
   };
 }

@@ -1,6 +1,6 @@
 // in-toto Statement v1 carrying SLSA Provenance v1 for one image variant.
-import { AIRLOCK_BUILD_TYPE, checkInput, digestHex, sortedPackages, cmp, type EvidenceInput } from './input.js';
-import { debPurl } from './purl.js';
+import { AIRLOCK_BUILD_TYPE, checkInput, digestHex, integrityHex, sortedPackages, sortedUpstream, cmp, type EvidenceInput, type UpstreamComponent } from './input.js';
+import { debPurl, npmPurl } from './purl.js';
 import { isoSeconds } from './time.js';
 import { uuidV5 } from './uuid.js';
 import { stableJson } from './json.js';
@@ -24,9 +24,17 @@ export function provenanceStatement(input: EvidenceInput): Json {
     name: p.filename.split('/').pop(),
     annotations: { [ROLE_ANNOTATION]: role },
   });
+  const npm = (c: UpstreamComponent, role: string) => ({
+    uri: npmPurl(c),
+    digest: { sha512: integrityHex(c.integrity, `npm component ${c.name}`) },
+    annotations: { [ROLE_ANNOTATION]: role },
+  });
+  // each role's debs, then its npm components (each sorted); then the builder rootfs and the source
   const resolved = [
     ...sortedPackages(input.packages).map((p) => dep(p, 'image')),
+    ...sortedUpstream(input.upstream ?? []).map((c) => npm(c, 'image')),
     ...sortedPackages(input.builderPackages ?? []).map((p) => dep(p, 'builder')),
+    ...sortedUpstream(input.builderUpstream ?? []).map((c) => npm(c, 'builder')),
     { name: 'builder-rootfs', digest: { sha256: digestHex(input.builderRootfsDigest, 'builder rootfs digest') }, annotations: { [ROLE_ANNOTATION]: 'builder-rootfs' } },
     { name: 'source', digest: { sha256: digestHex(input.sourceDigest, 'source digest') }, annotations: { [ROLE_ANNOTATION]: 'source' } },
   ];

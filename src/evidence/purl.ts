@@ -1,4 +1,4 @@
-// Package URLs for Debian packages and OCI images (purl-spec deb and oci types).
+// Package URLs for Debian packages, npm packages and OCI images (purl-spec deb, npm and oci types).
 
 function encodeVersion(v: string): string {
   // purl: percent-encode everything but unreserved characters; the Debian epoch ':' stays readable.
@@ -13,6 +13,12 @@ function encodeQualifier(v: string): string {
 export function debPurl(p: { name: string; version: string; architecture: string }, distro: string): string {
   const q = [['arch', p.architecture], ['distro', distro]].filter(([, v]) => v).map(([k, v]) => `${k}=${encodeQualifier(v!)}`);
   return `pkg:deb/debian/${encodeURIComponent(p.name.toLowerCase())}@${encodeVersion(p.version)}${q.length ? '?' + q.join('&') : ''}`;
+}
+
+/** `pkg:npm/[%40SCOPE/]NAME@VERSION`, the name lowercased as purl-spec asks for npm. */
+export function npmPurl(p: { name: string; version: string }): string {
+  const path = p.name.toLowerCase().split('/').map(encodeURIComponent).join('/');
+  return `pkg:npm/${path}@${encodeVersion(p.version)}`;
 }
 
 /** `pkg:oci/NAME@sha256%3AHEX[?repository_url=REPO]` for an image repository and manifest digest. */

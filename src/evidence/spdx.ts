@@ -1,7 +1,7 @@
-// SPDX 2.3 JSON for one image variant: the image as the described root, its .debs and artifacts.
-import { checkInput, digestHex, sortedPackages, cmp, type EvidenceInput } from './input.js';
+// SPDX 2.3 JSON for one image variant: the image as the described root, its .debs, npm components and artifacts.
+import { checkInput, digestHex, integrityHex, licenseExpression, sortedPackages, sortedUpstream, cmp, type EvidenceInput, type UpstreamComponent } from './input.js';
 import { licenseRef, spdxExpression, spdxId } from './licenses.js';
-import { debPurl, ociPurl } from './purl.js';
+import { debPurl, npmPurl, ociPurl } from './purl.js';
 import { isoSeconds } from './time.js';
 import { stableJson } from './json.js';
 
@@ -14,6 +14,27 @@ function spdxSafe(s: string): string {
 /** SPDX id of a Debian package in our documents. */
 export function spdxPackageId(p: { name: string; architecture: string }): string {
   return `SPDXRef-Package-deb-${spdxSafe(p.name)}-${spdxSafe(p.architecture)}`;
+}
+
+/** SPDX ids of npm components, `SPDXRef-Package-npm-<name>` (`@a/b` → `a-b`), with `-2`, `-3`… where two names sanitize alike. */
+function npmPackageIds(cs: readonly UpstreamComponent[]): string[] {
+  const used = new Set<string>();
+  return cs.map((c) => {
+    const base = `SPDXRef-Package-npm-${spdxSafe(c.name.replace(/^@/, ''))}`;
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.add(id);
+    return id;
+  });
+}
+
+/** licenseDeclared of an npm component and the LicenseRefs it uses (id → name). */
+function npmLicense(c: UpstreamComponent): { declared: string; refs: [string, string][] } {
+  if (!c.license) return { declared: 'NOASSERTION', refs: [] };
+  const expr = licenseExpression(c.license);
+  if (!expr) return { declared: licenseRef(c.license), refs: [[licenseRef(c.license), c.license]] };
+  const refs = (expr.match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []).map((r): [string, string] => [r, r.slice('LicenseRef-'.length)]);
+  return { declared: expr, refs };
 }
 
 function supplier(maintainer: string | undefined): string {
@@ -57,6 +78,22 @@ export function spdxDocument(input: EvidenceInput): Json {
     licenseDeclared: spdxExpression(p.licenses),
     copyrightText: 'NOASSERTION',
   }));
+  const upstream = sortedUpstream(input.upstream ?? []);
+  const npmIds = npmPackageIds(upstream);
+  const npmLicenses = upstream.map(npmLicense);
+  const npms: Json[] = upstream.map((c, i) => ({
+    SPDXID: npmIds[i],
+    name: c.name,
+    versionInfo: c.version,
+    downloadLocation: 'NOASSERTION',
+    filesAnalyzed: false,
+    checksums: [{ algorithm: 'SHA512', checksumValue: integrityHex(c.integrity, `npm component ${c.name}`) }],
+    externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: npmPurl(c) }],
+    licenseConcluded: 'NOASSERTION',
+    licenseDeclared: npmLicenses[i]!.declared,
+    copyrightText: 'NOASSERTION',
+    comment: `from the npm registry, not from Debian; in the image at /${c.path}`,
+  }));
   const artifacts = [...input.artifacts].sort((a, b) => cmp(a.path, b.path));
   const files: Json[] = artifacts.map((a, i) => ({
     SPDXID: `SPDXRef-File-${i + 1}`,
@@ -70,6 +107,7 @@ export function spdxDocument(input: EvidenceInput): Json {
   const rel = (a: string, type: string, b: string) => ({ spdxElementId: a, relationshipType: type, relatedSpdxElement: b });
   const relationships = [rel('SPDXRef-DOCUMENT', 'DESCRIBES', 'SPDXRef-Image')];
   for (const p of pkgs) relationships.push(rel('SPDXRef-Image', 'CONTAINS', spdxPackageId(p)));
+  for (const id of npmIds) relationships.push(rel('SPDXRef-Image', 'CONTAINS', id));
   for (const f of files) relationships.push(rel('SPDXRef-Image', 'CONTAINS', f.SPDXID as string));
   for (const p of pkgs) {
     for (const d of [...new Set(p.depends)].sort()) {
@@ -83,6 +121,10 @@ export function spdxDocument(input: EvidenceInput): Json {
     name: n,
     extractedText: `License named '${n}' in a Debian copyright file; the text is in /usr/share/doc/<package>/copyright.`,
   }));
+  const npmRefs = new Map(npmLicenses.flatMap((l) => l.refs).filter(([id]) => !extracted.some((e) => e.licenseId === id)));
+  for (const [id, n] of [...npmRefs].sort(([a], [b]) => cmp(a, b))) {
+    extracted.push({ licenseId: id, name: n, extractedText: `License named '${n}' in the package.json of an npm package; the text ships with that package.` });
+  }
   return {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
@@ -90,7 +132,7 @@ export function spdxDocument(input: EvidenceInput): Json {
     name: `${input.name}:${input.tag} (${input.variant})`,
     documentNamespace: `https://airlock.dev/spdx/${encodeURIComponent(input.name)}/${input.variant}/sha256-${hex}`,
     creationInfo: { created: isoSeconds(input.epoch), creators: [`Tool: airlock-${input.builder.version}`] },
-    packages: [image, ...debs],
+    packages: [image, ...debs, ...npms],
     ...(files.length ? { files } : {}),
     ...(extracted.length ? { hasExtractedLicensingInfos: extracted } : {}),
     relationships,
