@@ -5,6 +5,8 @@ import type { Log } from '../log.js';
 import { lockPackages, obtainableChecker } from '../debian/engine.js';
 import { checkLock, lockPath, readLock, writeLock } from '../debian/lock.js';
 import type { Lock } from '../debian/types.js';
+import { resolveUpstream } from '../upstream/npm.js';
+import type { UpstreamRequest } from '../upstream/types.js';
 
 export interface PackageRequestSet {
   builder: string[];
@@ -14,6 +16,8 @@ export interface PackageRequestSet {
   keyring?: string;
   /** Digest of the config's package-relevant fields (from loadConfig). */
   configDigest: string;
+  /** Toolchain packages from the npm registry (when Debian lacks the version asked for). */
+  upstream?: UpstreamRequest[];
 }
 
 export interface LockStepOptions {
@@ -24,13 +28,25 @@ export interface LockStepOptions {
   locked: boolean;
   /** Re-resolve even when the lock matches. */
   update: boolean;
+  /** Environment of npm calls (the host's npm configuration); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The digest stored in the lock: the config's digest plus the exact package requests (which also depend on the source tree). */
 export function requestDigest(req: PackageRequestSet): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ config: req.configDigest, builder: [...req.builder].sort(), runtime: [...req.runtime].sort(), arch: req.architecture }));
+  h.update(JSON.stringify({
+    config: req.configDigest, builder: [...req.builder].sort(), runtime: [...req.runtime].sort(), arch: req.architecture,
+    ...(req.upstream?.length ? { upstream: req.upstream.map((u) => `${u.role}:${u.name}@${u.range}`).sort() } : {}),
+  }));
   return h.digest('hex');
+}
+
+/** Whether the lock file beside the config exists and matches these requests (what lockStep would reuse). */
+export function lockMatches(configFile: string, req: PackageRequestSet, cache: string): boolean {
+  const existing = readLock(lockPath(configFile));
+  if (!existing) return false;
+  return checkLock(existing, { configDigest: requestDigest(req), builder: req.builder, runtime: req.runtime, upstream: req.upstream ?? [] }, obtainableChecker(cache, req.architecture)).length === 0;
 }
 
 /** Returns the lock to build from, writing airlock.lock.json beside the config when it (re)resolves. */
@@ -39,7 +55,7 @@ export async function lockStep(configFile: string, req: PackageRequestSet, opts:
   const digest = requestDigest(req);
   const existing = readLock(file);
   if (existing && !opts.update) {
-    const diffs = checkLock(existing, { configDigest: digest, builder: req.builder, runtime: req.runtime }, obtainableChecker(opts.cache, req.architecture));
+    const diffs = checkLock(existing, { configDigest: digest, builder: req.builder, runtime: req.runtime, upstream: req.upstream ?? [] }, obtainableChecker(opts.cache, req.architecture));
     if (diffs.length === 0) {
       opts.log.info(`using ${file} (${existing.sets.builder.length} builder packages, ${existing.sets.runtime.length} runtime)`);
       return { lock: existing, file, resolved: false };
@@ -58,6 +74,9 @@ export async function lockStep(configFile: string, req: PackageRequestSet, opts:
     { builder: req.builder, runtime: req.runtime, architecture: req.architecture, sources: req.sources, keyring: req.keyring, configDigest: digest },
     { cache: opts.cache, log: opts.log, offline: opts.offline, update: opts.update },
   );
+  if (req.upstream?.length) {
+    lock.upstream = await resolveUpstream(req.upstream, { env: opts.env ?? process.env, log: opts.log, offline: opts.offline, suite: `Debian ${lock.osVersion}` });
+  }
   const changed = writeLock(file, lock);
   opts.log.info(`${changed ? 'wrote' : 'unchanged'} ${file} (${lock.sets.builder.length} builder packages, ${lock.sets.runtime.length} runtime)`);
   return { lock, file, resolved: true };

@@ -10,7 +10,8 @@ import { writeEvidence } from '../evidence/write-evidence.js';
 import { vexJson } from '../evidence/vex.js';
 import { signLayoutImage } from '../evidence/sign-image.js';
 import type { Finding } from '../evidence/scan-report.js';
-import type { EvidencePackage } from '../evidence/input.js';
+import type { EvidencePackage, UpstreamComponent } from '../evidence/input.js';
+import type { LockedUpstream } from '../upstream/types.js';
 import { inventory } from '../report/inventory.js';
 import { reduction, reportJson, type BuildReport, type GateSummary, type VariantName } from '../report/report.js';
 import type { BuildResult } from './pipeline.js';
@@ -74,8 +75,16 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
   // Evidence: the prod and test/dev package sets are what their images' dpkg databases say.
   const builderPkgs = r.lock.sets.builder;
   const pkgsOf: Record<VariantName, EvidencePackage[]> = { dev: builderPkgs, test: builderPkgs, prod: r.prodPackages };
+  // Toolchain packages from the npm registry: node is in every variant, npm in dev and test only.
+  const component = (u: LockedUpstream): UpstreamComponent => ({
+    ecosystem: 'npm', name: u.name, version: u.version, integrity: u.integrity, ...(u.license ? { license: u.license } : {}),
+    path: u.role === 'node' ? 'usr/local/bin/node' : 'usr/local/lib/node_modules/npm',
+  });
+  const builderUpstream = r.upstream.map(component);
+  const upstreamOf: Record<VariantName, UpstreamComponent[]> = { dev: builderUpstream, test: builderUpstream, prod: r.upstream.filter((u) => u.role === 'node').map(component) };
   for (const v of VARIANTS) {
     await writeEvidence(outDir, {
+      upstream: upstreamOf[v], builderUpstream,
       name: config.name, tag, variant: v, imageDigest: r.variants[v].image.digest, configDigest: r.variants[v].image.configDigest,
       epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
       artifacts: v === 'prod' ? r.artifacts : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
@@ -113,6 +122,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
     aliases: { [`${config.name}:${tag}`]: r.variants.prod.image.digest },
     reduction: reduction(variants.dev.compressedSize, variants.prod.compressedSize),
     artifacts: r.artifacts, closurePackages: r.closurePackages,
+    ...(r.upstream.length ? { upstream: r.upstream.map((u) => ({ role: u.role, name: u.name, version: u.version, integrity: u.integrity })) } : {}),
     outputs: { oci: 'oci', archives: { dev: archiveName(config.name, 'dev'), prod: archiveName(config.name, 'prod'), test: archiveName(config.name, 'test') }, evidence: 'evidence' },
     warnings: r.warnings,
   };

@@ -15,7 +15,7 @@ import { runtimeClosure } from '../debian/closure.js';
 import { packageOwningPath } from '../debian/owner.js';
 import type { Lock, LockedPackage } from '../debian/types.js';
 import { parseElf } from '../gates/elf.js';
-import { checkVersion, languagePack } from '../lang/index.js';
+import { checkVersion, languagePack, offeredVersions } from '../lang/index.js';
 import { cachedPackageNames } from './versions.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
 import { selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
@@ -24,7 +24,9 @@ import { defaultEntrypoint, handoffEntries } from '../variants/handoff-entries.j
 import { assembleDev, assembleProd, assembleTest, type AssembledVariant, type AssembleInput } from '../variants/assemble.js';
 import { chooseEpoch } from './epoch.js';
 import { runBuildGates, type GateRun } from './gates.js';
-import { lockStep } from './lock-step.js';
+import { lockMatches, lockStep } from './lock-step.js';
+import type { LockedUpstream, UpstreamRequest } from '../upstream/types.js';
+import { prepareUpstream, UPSTREAM_PREFIX } from './upstream-step.js';
 import { packageRequests } from './requests.js';
 import { runSteps, stripInSandbox, SANDBOX_SRC } from './run-steps.js';
 import { readIgnore, readSourceInfo, treeDigest } from './source-info.js';
@@ -59,6 +61,8 @@ export interface BuildResult {
   rootfsDigest: string;
   gates: GateRun;
   warnings: string[];
+  /** Toolchain packages from the npm registry (node in prod; node and npm in dev and test), empty when all is Debian. */
+  upstream: LockedUpstream[];
 }
 
 async function fileSha256(path: string): Promise<string> {
@@ -67,26 +71,53 @@ async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Step 1 of a build, also `airlock lock`: the language pack's requests, locked (or the existing lock reused). */
-export async function lockForConfig(config: Config, configDigest: string, opts: Pick<BuildOptions, 'cache' | 'log' | 'offline' | 'locked' | 'update'>) {
+/**
+ * Step 1 of a build, also `airlock lock`: the language pack's requests, locked (or the existing lock reused). When the
+ * suite lacks the requested toolchain version and the pack has an npm-registry fallback (Node.js), the toolchain is
+ * locked from the registry instead.
+ */
+export async function lockForConfig(config: Config, configDigest: string, opts: Pick<BuildOptions, 'cache' | 'log' | 'offline' | 'locked' | 'update'> & { env?: NodeJS.ProcessEnv }) {
   const pack = languagePack(config.language);
   const srcInfo = readSourceInfo(config.source);
-  const requests = packageRequests(config, pack, srcInfo);
-  const locking = lockStep(config.file, {
-    builder: requests.builder, runtime: requests.runtime, architecture: config.debian.architecture,
+  const debianReq = packageRequests(config, pack, srcInfo);
+  const base = {
+    architecture: config.debian.architecture,
     ...(config.debian.sources ? { sources: config.debian.sources.text } : {}),
     ...(config.debian.keyring ? { keyring: config.debian.keyring } : {}),
     configDigest,
-  }, { cache: opts.cache, log: opts.log, offline: opts.offline, locked: opts.locked, update: opts.update });
-  // An unknown toolchain package usually means a version the suite does not have: say which ones it has.
-  const { lock, file, resolved } = await locking.catch((e: unknown) => {
-    if (e instanceof AirlockError && e.code === 'unknown-package' && requests.version !== undefined) {
+  };
+  const plan = debianReq.version !== undefined ? pack.upstream?.(debianReq.version, config.debian.architecture, srcInfo) : undefined;
+  const upstreamReq = plan ? { ...packageRequests(config, pack, srcInfo, { builder: plan.builderPackages, runtime: plan.runtimePackages }), upstream: plan.requests } : undefined;
+  const stepOpts = { cache: opts.cache, log: opts.log, offline: opts.offline, locked: opts.locked, update: opts.update, ...(opts.env ? { env: opts.env } : {}) };
+  const lockWith = (r: { builder: string[]; runtime: string[]; upstream?: UpstreamRequest[] }) =>
+    lockStep(config.file, { builder: r.builder, runtime: r.runtime, ...base, ...(r.upstream ? { upstream: r.upstream } : {}) }, stepOpts);
+
+  // A lock already taken from the registry is reused as it is (also with --locked and --offline).
+  if (upstreamReq && !opts.update && lockMatches(config.file, { ...base, ...upstreamReq }, opts.cache)) {
+    return { ...(await lockWith(upstreamReq)), pack, srcInfo, requests: upstreamReq, upstream: true };
+  }
+  try {
+    return { ...(await lockWith(debianReq)), pack, srcInfo, requests: debianReq, upstream: false };
+  } catch (e) {
+    // An unknown toolchain package usually means a version the suite does not have: fall back to the registry
+    // when the pack can, else say which versions the suite has.
+    if (e instanceof AirlockError && e.code === 'unknown-package' && debianReq.version !== undefined) {
       const { names, suiteName } = cachedPackageNames(opts.cache);
-      checkVersion(pack, requests.version, names, suiteName);
+      if (upstreamReq && !offeredVersions(pack, names).includes(debianReq.version)) {
+        const has = offeredVersions(pack, names).join(', ') || 'none';
+        opts.log.info(`${suiteName} has no ${pack.toolchainName} ${debianReq.version} (it has ${has}): taking the official build from the npm registry`);
+        const locked = await lockWith(upstreamReq).catch((u: unknown) => {
+          if (u instanceof AirlockError && u.code === 'version-unavailable') {
+            throw new AirlockError('usage', 'version-unavailable', `${pack.toolchainName} ${debianReq.version} is not available in ${suiteName}; available: ${has}; ${u.message}`, { location: 'version', hint: u.hint ?? '' });
+          }
+          throw u;
+        });
+        return { ...locked, pack, srcInfo, requests: upstreamReq, upstream: true };
+      }
+      checkVersion(pack, debianReq.version, names, suiteName);
     }
     throw e;
-  });
-  return { lock, file, resolved, pack, srcInfo, requests };
+  }
 }
 
 /** Runs the whole build for a loaded config; writes nothing outside the cache and its own temp workspace. */
@@ -101,6 +132,7 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
   for (const w of warnings) log.warn(w);
   const { lock, pack, srcInfo, requests } = await lockForConfig(config, configDigest, opts);
   await fetchLocked(lock, { cache: opts.cache, log, offline: opts.offline });
+  const upstream = lock.upstream?.length ? await prepareUpstream(lock.upstream, { cache: opts.cache, offline: opts.offline, env: opts.env, log }) : undefined;
   const epoch = chooseEpoch(opts.env, config.source, lock.indexEpoch);
   log.info(`epoch ${epoch.seconds} (from ${epoch.from})`);
 
@@ -123,6 +155,7 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
       rootfs: rootfs.dir, srcDir: ws.src, outDir: ws.out, epoch: epoch.seconds, hardening: config.buildFlags.hardening, architecture: lock.architecture,
       langEnv: pack.buildEnv(requests.version), userEnv: {}, caches, log,
       networkFiles: pack.networkFiles?.(opts.env) ?? [], networkEnv: pack.networkEnv?.(opts.env) ?? {},
+      ...(upstream ? { toolBinds: [{ host: upstream.tree, path: `/${UPSTREAM_PREFIX}` }] } : {}),
     };
     await runSteps(stepCtx, plan);
     const tPrepared = Date.now();
@@ -132,9 +165,11 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
     if (handoff.length === 0) {
       throw new AirlockError('build', 'no-artifacts', 'the build installed nothing into $AIRLOCK_OUT and no artifacts are declared', { hint: 'install into $AIRLOCK_OUT (make install DESTDIR="$AIRLOCK_OUT") or declare artifacts' });
     }
-    const closure = await elfClosure(handoff, rootfs.dir, lock.architecture, { parseElf, owner: async (p) => packageOwningPath(rootfs.dir, p) });
+    // The npm-registry node binary joins the closure (its libstdc++/libgcc/libc come from Debian) but stays unstripped:
+    // its bytes are the ones the lock's integrity names.
+    const closure = await elfClosure([...handoff, ...(upstream?.prodFiles ?? [])], rootfs.dir, lock.architecture, { parseElf, owner: async (p) => packageOwningPath(rootfs.dir, p) });
     let prodFiles: HandoffFile[] = handoff;
-    if (config.variants.prod.stripBinaries && closure.elfArtifacts.length) {
+    if (config.variants.prod.stripBinaries && closure.elfArtifacts.some((a) => handoff.some((f) => f.path === a))) {
       prodFiles = [];
       const elf = new Set(closure.elfArtifacts);
       for (const f of handoff) {
@@ -145,9 +180,9 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
           prodFiles.push({ ...f, hostPath: dest });
         } else prodFiles.push(f);
       }
-      await stripInSandbox(stepCtx, ws.stripped, closure.elfArtifacts);
+      await stripInSandbox(stepCtx, ws.stripped, closure.elfArtifacts.filter((a) => handoff.some((f) => f.path === a)));
     }
-    const packEntrypoint = pack.defaultEntrypoint?.(srcInfo);
+    const packEntrypoint = pack.defaultEntrypoint?.(srcInfo, { upstream: !!upstream });
     const ep = config.runtime.entrypoint ? { entrypoint: config.runtime.entrypoint, candidates: [] } : packEntrypoint ? { entrypoint: packEntrypoint, candidates: [] } : defaultEntrypoint(handoff);
     if (!ep.entrypoint) {
       throw new AirlockError('usage', ep.candidates.length ? 'entrypoint-ambiguous' : 'entrypoint-missing',
@@ -165,6 +200,7 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
     const input: AssembleInput = {
       config, epoch: epoch.seconds, store, cacheDir: opts.cache, rootfsDir: rootfs.dir, rootfsKey: rootfs.key,
       runtimeEntries: rtEntries,
+      ...(upstream ? { toolchain: { key: upstream.key, prod: await handoffEntries(upstream.prodFiles), full: upstream.fullEntries } } : {}),
       prodArtifacts: await handoffEntries(prodFiles),
       installed: await handoffEntries(await allInstalled(ws.out)),
       pristineSrc: ws.pristine, builtSrc: ws.src,
@@ -184,14 +220,15 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
     const test = await timed('test', () => assembleTest(input));
 
     // 6. Gates, while every layer's bytes are still readable.
-    const runtimePaths = new Set(rtEntries.map((e) => e.path));
-    const rootfsPaths = new Set((dev.layers[0] ?? []).map((e) => e.path));
+    // Files from Debian packages and from the npm-registry toolchain are not built here: not ours to harden.
+    const runtimePaths = new Set([...rtEntries.map((e) => e.path), ...(upstream?.prodFiles ?? []).map((f) => f.path)]);
+    const rootfsPaths = new Set([...(dev.layers[0] ?? []).map((e) => e.path), ...(upstream?.fullEntries ?? []).map((e) => e.path)]);
     const gates = await runBuildGates(config, { dev, prod, test }, { skip: opts.noGates, epoch: epoch.seconds, log, cacheDir: opts.cache, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths } });
 
     const artifacts: BuildResult['artifacts'] = [];
     for (const f of prodFiles.filter((x) => x.type === 'file')) artifacts.push({ path: f.path, sha256: await fileSha256(f.hostPath), size: (await stat(f.hostPath)).size });
     return {
-      config, lock, epoch, variants: { dev, prod, test }, timings, prodPackages, closurePackages: closure.packages, artifacts,
+      config, lock, epoch, variants: { dev, prod, test }, timings, prodPackages, closurePackages: closure.packages, artifacts, upstream: upstream?.packages ?? [],
       sourceDigest: await treeDigest(ws.pristine), rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings,
     };
   } finally {

@@ -5,12 +5,16 @@ import type { LanguagePack, SourceInfo } from '../lang/pack.js';
 const req = (p: PackageRequest) => (p.version ? `${p.name}=${p.version}` : p.name);
 
 /** Builder requests (toolchain + dev_packages + debug tools) and runtime requests (packages + the pack's runtime). */
-export function packageRequests(config: Config, pack: LanguagePack, src: SourceInfo): { builder: string[]; runtime: string[]; version: string | undefined } {
+export function packageRequests(
+  config: Config, pack: LanguagePack, src: SourceInfo,
+  /** Toolchain packages replacing the pack's own (when the toolchain comes from the npm registry). */
+  toolchain?: { builder: string[]; runtime: string[] },
+): { builder: string[]; runtime: string[]; version: string | undefined } {
   const version = pack.parseVersion(config.version);
-  const runtime = [...new Set([...config.packages.map(req), ...pack.runtimePackages(version)])].sort();
+  const runtime = [...new Set([...config.packages.map(req), ...(toolchain?.runtime ?? pack.runtimePackages(version))])].sort();
   const runtimeNames = new Set(runtime.map((r) => r.split('=')[0]));
   const builder = [...new Set([
-    ...pack.builderPackages(version, src),
+    ...(toolchain?.builder ?? pack.builderPackages(version, src)),
     ...config.devPackages.map(req),
     ...config.variants.dev.debugTools,
   ])].filter((b) => !runtimeNames.has(b.split('=')[0])).sort();

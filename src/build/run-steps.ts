@@ -25,6 +25,8 @@ export interface StepContext {
   userEnv: Record<string, string>;
   /** Extra binds in every step (language caches kept under the airlock cache). */
   caches?: { host: string; path: string }[];
+  /** Read-only binds in every step (the npm-registry toolchain at /usr/local). */
+  toolBinds?: { host: string; path: string }[];
   /** Host files visible in fetch steps only, and extra environment of fetch steps. */
   networkFiles?: string[];
   networkEnv?: Record<string, string>;
@@ -51,6 +53,7 @@ function sandbox(ctx: StepContext, env: Record<string, string>, network: boolean
     binds: [
       { host: ctx.srcDir, path: SANDBOX_SRC, writable: true },
       { host: ctx.outDir, path: SANDBOX_OUT, writable: true },
+      ...(ctx.toolBinds ?? []).map((b) => ({ ...b, writable: false })),
       ...(ctx.caches ?? []).map((c) => ({ ...c, writable: true })),
     ],
     env: network ? { ...env, ...ctx.networkEnv } : env, cwd: SANDBOX_SRC, network, log: ctx.log,

@@ -31,6 +31,14 @@ const lockSchema = z.object({
   repositories: z.array(z.object({ uri: z.string().min(1), suite: z.string().min(1), components: z.array(z.string()), inRelease: z.string() }).strict()),
   indexEpoch: z.number().int().nonnegative(),
   sets: z.object({ builder: z.array(pkgSchema), runtime: z.array(pkgSchema) }).strict(),
+  upstream: z.array(z.object({
+    registry: z.literal('npm'),
+    role: z.enum(['node', 'npm']),
+    name: z.string().regex(/^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/),
+    version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/),
+    integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]{86}==$/),
+    license: z.string().optional(),
+  }).strict()).optional(),
 }).strict();
 
 const byName = (a: LockedPackage, b: LockedPackage) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.architecture < b.architecture ? -1 : 1);
@@ -51,6 +59,10 @@ export function serializeLock(lock: Lock): string {
     lockVersion: 1, codename: lock.codename, osVersion: lock.osVersion, architecture: lock.architecture,
     configDigest: lock.configDigest, repositories: lock.repositories.map(orderRepo), indexEpoch: lock.indexEpoch,
     sets: { builder: [...lock.sets.builder].sort(byName).map(orderPkg), runtime: [...lock.sets.runtime].sort(byName).map(orderPkg) },
+    ...(lock.upstream?.length ? {
+      upstream: [...lock.upstream].sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0))
+        .map((u) => ({ registry: u.registry, role: u.role, name: u.name, version: u.version, integrity: u.integrity, license: u.license })),
+    } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
@@ -114,7 +126,7 @@ export interface LockDifference {
  */
 export function checkLock(
   lock: Lock,
-  want: { configDigest: string; builder: string[]; runtime: string[] },
+  want: { configDigest: string; builder: string[]; runtime: string[]; upstream?: { role: string; name: string }[] },
   obtainable?: (p: LockedPackage) => boolean,
 ): LockDifference[] {
   const diffs: LockDifference[] = [];
@@ -130,6 +142,11 @@ export function checkLock(
       if (!p) diffs.push({ what: setName, package: name, message: `${name} is requested but not in the locked ${setName} set` });
       else if (pin && p.version !== pin) diffs.push({ what: setName, package: name, message: `${name} is pinned to ${pin} but locked at ${p.version}` });
     }
+  }
+  const wantUp = (want.upstream ?? []).map((u) => `${u.role}:${u.name}`).sort().join(' ');
+  const haveUp = (lock.upstream ?? []).map((u) => `${u.role}:${u.name}`).sort().join(' ');
+  if (wantUp !== haveUp) {
+    diffs.push({ what: 'upstream', message: wantUp ? `the toolchain comes from the npm registry (${wantUp.replace(/\w+:/g, '')}) but the lock ${haveUp ? `has ${haveUp.replace(/\w+:/g, '')}` : 'has no npm-registry packages'}` : `the lock holds npm-registry packages (${haveUp.replace(/\w+:/g, '')}) the config no longer needs` });
   }
   if (obtainable) {
     for (const p of lock.sets.builder) {

@@ -1,4 +1,5 @@
 // Shapes of the lock file shared by the package engine and everything that reads a lock.
+import type { LockedUpstream } from '../upstream/types.js';
 
 /** One exact Debian binary package, as recorded in airlock.lock.json. */
 export interface LockedPackage {
@@ -51,4 +52,6 @@ export interface Lock {
     /** Declared runtime packages and their closure within the builder set (prod content before the ELF closure). */
     runtime: LockedPackage[];
   };
+  /** Toolchain packages from the npm registry (the official Node.js build and npm) when Debian lacks the version asked for. */
+  upstream?: LockedUpstream[];
 }

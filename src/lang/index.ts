@@ -21,13 +21,18 @@ export function languagePack(language: string): LanguagePack {
   return p;
 }
 
-/** Checks a requested toolchain version against the versions the suite offers (names of available packages). */
-export function checkVersion(pack: LanguagePack, version: string | undefined, availablePackages: string[], suiteName: string): void {
-  if (version === undefined) return;
+/** The toolchain versions a suite offers, read from the names of its packages, in numeric order. */
+export function offeredVersions(pack: LanguagePack, availablePackages: string[]): string[] {
   const offered = availablePackages
     .map((n) => pack.versionPackage.exec(n)?.[1])
     .filter((v): v is string => v !== undefined);
-  const uniq = [...new Set(offered)].sort((a, b) => Number(a) - Number(b));
+  return [...new Set(offered)].sort((a, b) => Number(a) - Number(b));
+}
+
+/** Checks a requested toolchain version against the versions the suite offers (names of available packages). */
+export function checkVersion(pack: LanguagePack, version: string | undefined, availablePackages: string[], suiteName: string): void {
+  if (version === undefined) return;
+  const uniq = offeredVersions(pack, availablePackages);
   if (!uniq.includes(version)) {
     throw new AirlockError('usage', 'version-unavailable', `${pack.toolchainName} ${version} is not available in ${suiteName}; available: ${uniq.join(', ') || 'none'}`, {
       hint: `set version to one of: ${uniq.map((v) => `${pack.toolchainName}-${v}`).join(', ')}`,

@@ -1,6 +1,9 @@
-// Java: Debian's OpenJDK (JDK in the builder, headless JRE in prod); plain javac/jar; the JRE's CA trust store made
-// from the CA bundle in a build step (the work ca-certificates-java's postinst would do).
-import type { LanguagePack } from './pack.js';
+// Java: Debian's OpenJDK (JDK in the builder, headless JRE in prod). A pom.xml builds with Debian's Maven offline
+// against /usr/share/maven-repo; a Gradle script is refused (Debian 12's Gradle is 4.4.1); else plain javac/jar. The
+// JRE's CA trust store is made from the CA bundle in a build step (the work ca-certificates-java's postinst would do).
+// Over 150 lines: the three build systems share the trust-store and java-link steps and the pom reading.
+import { AirlockError } from '../errors.js';
+import type { DefaultSteps, LanguagePack, SourceInfo } from './pack.js';
 
 // Writes a JKS trust store from a PEM bundle with every entry dated SOURCE_DATE_EPOCH (keytool would use the clock).
 // JKS layout: magic, version 2, count, then per entry tag 2, alias, date, "X.509", DER; SHA-1 over password+salt+body.
@@ -22,16 +25,23 @@ public class Cacerts { public static void main(String[] a) throws Exception {
 
 const SOURCES = 'if [ -d src/main/java ]; then echo src/main/java; else echo src; fi';
 const JAR_DATE = '"$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"';
+// The first class under $SRC with a main method, as a class name (empty when there is none).
+const FIND_MAIN = `grep -rl --include='*.java' 'public static void main' "$SRC" | sort | head -1 | sed "s|^$SRC/||; s|\\.java$||; s|/|.|g"`;
+
+/** The java link (the JRE's real path, so prod needs no alternatives) and the JKS trust store from the CA bundle. */
+export const JRE_STEPS: string[] = [
+  `mkdir -p "$AIRLOCK_OUT/usr/bin" && ln -sfn "$(readlink -f /usr/bin/java)" "$AIRLOCK_OUT/usr/bin/java"`,
+  `mkdir -p /tmp/cacerts "$AIRLOCK_OUT/etc/ssl/certs/java" && cat > /tmp/cacerts/Cacerts.java <<'AIRLOCK_EOF'\n${CACERTS_JAVA}\nAIRLOCK_EOF\n`
+    + 'java /tmp/cacerts/Cacerts.java /etc/ssl/certs/ca-certificates.crt "$AIRLOCK_OUT/etc/ssl/certs/java/cacerts"',
+];
 
 /** Plain javac/jar steps: classes from src/main/java (or src/), a jar with its Main-Class, the java link, cacerts. */
 export const JAVA_STEPS: string[] = [
   `SRC=$(${SOURCES}); rm -rf build && mkdir -p build/classes && find "$SRC" -name '*.java' | sort > build/sources.txt && javac -d build/classes --release 17 -encoding UTF-8 @build/sources.txt`,
-  `SRC=$(${SOURCES}); MAIN=$(grep -rl --include='*.java' 'public static void main' "$SRC" | sort | head -1 | sed "s|^$SRC/||; s|\\.java$||; s|/|.|g"); `
+  `SRC=$(${SOURCES}); MAIN=$(${FIND_MAIN}); `
     + `[ -n "$MAIN" ] || { echo "no class with a main method under $SRC" >&2; exit 1; }; mkdir -p "$AIRLOCK_OUT/app" && `
     + `jar --create --file "$AIRLOCK_OUT/app/app.jar" --main-class "$MAIN" --date=${JAR_DATE} -C build/classes .`,
-  `mkdir -p "$AIRLOCK_OUT/usr/bin" && ln -sfn "$(readlink -f /usr/bin/java)" "$AIRLOCK_OUT/usr/bin/java"`,
-  `mkdir -p /tmp/cacerts "$AIRLOCK_OUT/etc/ssl/certs/java" && cat > /tmp/cacerts/Cacerts.java <<'AIRLOCK_EOF'\n${CACERTS_JAVA}\nAIRLOCK_EOF\n`
-    + 'java /tmp/cacerts/Cacerts.java /etc/ssl/certs/ca-certificates.crt "$AIRLOCK_OUT/etc/ssl/certs/java/cacerts"',
+  ...JRE_STEPS,
 ];
 
 /** Tests: classes named *Test under src/test/java (or test/) compiled against the app and run with assertions on. */
@@ -39,6 +49,141 @@ export const JAVA_TEST = 'T=$(if [ -d src/test/java ]; then echo src/test/java; 
   + 'if [ -z "$T" ]; then echo "no tests (no src/test/java)"; exit 0; fi; mkdir -p build/test-classes && '
   + 'javac -d build/test-classes -cp build/classes -encoding UTF-8 $(find "$T" -name "*.java" | sort) && '
   + 'for c in $(cd "$T" && find . -name "*Test.java" | sort | sed "s|^\\./||; s|\\.java$||; s|/|.|g"); do echo "== $c"; java -ea -cp build/classes:build/test-classes "$c" || exit 1; done';
+
+/** Debian's Maven repository: the artifacts of every installed Debian Java package, plugins included. */
+export const MAVEN_REPO = '/usr/share/maven-repo';
+
+/** Maven, offline, with Debian's repository as its (read-only) local repository. */
+export const MVN = `mvn --offline --batch-mode --no-transfer-progress -Dstyle.color=never -Dmaven.repo.local=${MAVEN_REPO}`;
+
+/** What `mvn package` of a jar runs: Debian's repository maps Maven's default plugin versions onto these (relocations). */
+export const MAVEN_PACKAGES = ['maven', 'libmaven-compiler-plugin-java', 'libmaven-jar-plugin-java', 'libmaven-resources-plugin-java', 'libsurefire-java'];
+
+/** Debian packages of the Maven plugins a pom may name in <build>, by artifactId. */
+export const MAVEN_PLUGIN_PACKAGES: Record<string, string> = {
+  'maven-antrun-plugin': 'libmaven-antrun-plugin-java', 'maven-assembly-plugin': 'libmaven-assembly-plugin-java',
+  'maven-dependency-plugin': 'libmaven-dependency-plugin-java', 'maven-enforcer-plugin': 'libmaven-enforcer-plugin-java',
+  'maven-javadoc-plugin': 'libmaven-javadoc-plugin-java', 'maven-shade-plugin': 'libmaven-shade-plugin-java',
+  'maven-source-plugin': 'libmaven-source-plugin-java', 'build-helper-maven-plugin': 'libbuild-helper-maven-plugin-java',
+  'exec-maven-plugin': 'libexec-maven-plugin-java',
+};
+
+/** Debian packages of common test libraries, by the groupId of a pom dependency. */
+export const MAVEN_TEST_PACKAGES: Record<string, string> = {
+  junit: 'junit4', 'org.junit.jupiter': 'junit5', 'org.junit.platform': 'junit5', 'org.junit.vintage': 'junit5',
+  'org.testng': 'testng', 'org.hamcrest': 'libhamcrest-java', 'org.mockito': 'libmockito-java',
+};
+
+/** What the defaults need from a pom.xml. */
+export interface Pom {
+  packaging: string;
+  modules: boolean;
+  /** artifactIds of the plugins named in <build> (plugin management included). */
+  plugins: string[];
+  /** The project's own dependencies (not dependency management, plugins or profiles). */
+  dependencies: { groupId: string; artifactId: string; scope: string }[];
+}
+
+const element = (xml: string, tag: string) => new RegExp(`<${tag}>\\s*([^<]*?)\\s*</${tag}>`).exec(xml)?.[1] ?? '';
+const without = (xml: string, tags: string[]) => tags.reduce((x, t) => x.replace(new RegExp(`<${t}>[\\s\\S]*?</${t}>`, 'g'), ''), xml);
+const blocks = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1]!);
+
+/** Reads a pom.xml's text (pure, tolerant: a pom that is not XML reads as a jar project without plugins or dependencies). */
+export function readPom(text: string): Pom {
+  const xml = without(text.replace(/<!--[\s\S]*?-->/g, ''), ['profiles', 'reporting']);
+  const top = without(xml, ['build', 'dependencyManagement', 'parent']);
+  const build = blocks(xml, 'build').join('\n');
+  return {
+    packaging: element(top, 'packaging') || 'jar',
+    modules: /<modules>/.test(top),
+    plugins: blocks(build, 'plugin').map((p) => element(without(p, ['dependencies', 'configuration', 'executions']), 'artifactId')).filter(Boolean),
+    dependencies: blocks(top, 'dependency').map((d) => ({ groupId: element(d, 'groupId'), artifactId: element(d, 'artifactId'), scope: element(d, 'scope') || 'compile' })),
+  };
+}
+
+/** Whether the app needs dependency jars at run time (compile or runtime scope). */
+export function hasRuntimeDependencies(pom: Pom): boolean {
+  return pom.dependencies.some((d) => d.scope === 'compile' || d.scope === 'runtime');
+}
+
+/** Builder packages for a pom: Maven, the plugins `package` runs and the pom names, test libraries, the dependency plugin. */
+export function mavenPackages(pom: Pom): string[] {
+  return [...new Set([
+    ...MAVEN_PACKAGES,
+    ...pom.plugins.flatMap((p) => MAVEN_PLUGIN_PACKAGES[p] ?? []),
+    ...pom.dependencies.flatMap((d) => MAVEN_TEST_PACKAGES[d.groupId] ?? []),
+    ...(hasRuntimeDependencies(pom) ? ['libmaven-dependency-plugin-java'] : []),
+  ])].sort();
+}
+
+/**
+ * Runs Maven offline with its output kept; on failure names each artifact missing from Debian's repository, with the
+ * versions the repository has or where to find the Debian package (the last lines are what a failed step shows).
+ */
+export const mavenOffline = (args: string): string => 'T=${TMPDIR:-/tmp}/airlock-mvn; mkdir -p "$T"; '
+  + `{ ${MVN} ${args} && echo 0 > "$T/rc" || echo $? > "$T/rc"; } 2>&1 | tee "$T/log"; `
+  + 'rc=$(cat "$T/rc"); if [ "$rc" != 0 ]; then echo; . /etc/os-release; '
+  + `sed -n 's/.*the artifact \\([^: ]*\\):\\([^: ]*\\):.*:\\([^: ]*\\) has not been downloaded.*/\\1 \\2 \\3/p' "$T/log" | sort -u | while read -r g a v; do `
+  + `d=${MAVEN_REPO}/$(echo "$g" | tr . /)/$a; if [ -d "$d" ]; then echo "airlock: $g:$a:$v is not in Debian's Maven repository, which has $g:$a $(ls "$d" | tr '\\n' ' ')"; `
+  + 'else echo "airlock: $g:$a is in no package of the builder: add the Debian package that ships $d to packages.dev_packages (https://packages.debian.org/search?searchon=contents&mode=path&suite=$VERSION_CODENAME&keywords=$d)"; fi; done; '
+  + `echo "airlock: Maven runs offline against ${MAVEN_REPO} (the artifacts of the builder's Debian packages); Maven Central is not reachable"; exit "$rc"; fi`;
+
+/**
+ * target/'s one main jar as /app/app.jar; runtime dependencies beside it in lib/ on its Class-Path, and a Main-Class
+ * (the first class with a main method) when the pom's jar plugin sets none; the manifest update is dated at the epoch.
+ */
+export const MAVEN_JAR = 'J=$(ls target/*.jar 2>/dev/null | grep -Ev -- \'-(sources|javadoc|tests|test-sources)\\.jar$|/original-[^/]*$\' || true); '
+  + '[ "$(echo "$J" | grep -c .)" = 1 ] || { echo "expected one jar in target/, found: ${J:-none}" >&2; exit 1; }; '
+  + 'M=${TMPDIR:-/tmp}/airlock-mf; rm -rf "$M" && mkdir -p "$AIRLOCK_OUT/app" "$M" && cp "$J" "$AIRLOCK_OUT/app/app.jar" && (cd "$M" && jar xf "$AIRLOCK_OUT/app/app.jar" META-INF/MANIFEST.MF) && : > "$M/add"; '
+  + `if ! grep -q '^Main-Class:' "$M/META-INF/MANIFEST.MF"; then SRC=src/main/java; MAIN=$(${FIND_MAIN}); `
+  + '[ -n "$MAIN" ] || { echo "$J has no Main-Class and no class under src/main/java has a main method: set <mainClass> in the maven-jar-plugin archive configuration, or runtime.entrypoint" >&2; exit 1; }; '
+  + 'echo "Main-Class: $MAIN" >> "$M/add"; fi; '
+  + 'if [ -n "$(ls target/airlock-lib 2>/dev/null)" ]; then cp -R target/airlock-lib "$AIRLOCK_OUT/app/lib" && '
+  + 'echo "Class-Path: $(cd "$AIRLOCK_OUT/app" && ls lib/*.jar | tr \'\\n\' \' \' | sed \'s/ $//\')" | fold -b -w 71 | sed \'1!s/^/ /\' >> "$M/add"; fi; '
+  + `if [ -s "$M/add" ]; then jar --update --file "$AIRLOCK_OUT/app/app.jar" --manifest "$M/add" --date=${JAR_DATE}; fi`;
+
+/** Maven steps: `package` offline (tests run in build.test), dated at the epoch; the jar; the java link, cacerts. */
+export function mavenSteps(pom: Pom): DefaultSteps {
+  if (pom.modules || pom.packaging !== 'jar') {
+    return refused(new AirlockError('usage', 'maven-layout-unsupported', `pom.xml: the Maven defaults build one jar project; this pom has ${pom.modules ? '<modules>' : `<packaging>${pom.packaging}</packaging>`}`, {
+      location: 'build.steps', hint: `declare build.steps and build.test (Maven is in the builder: ${MVN} package, then copy the jar to $AIRLOCK_OUT/app/app.jar) and runtime.entrypoint if needed`,
+    }));
+  }
+  const copyDeps = hasRuntimeDependencies(pom) ? ' dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/airlock-lib' : '';
+  return {
+    fetch: [],
+    steps: [mavenOffline(`-Dproject.build.outputTimestamp="$SOURCE_DATE_EPOCH" -DskipTests package${copyDeps}`), MAVEN_JAR, ...JRE_STEPS],
+    test: [`${MVN} test`],
+  };
+}
+
+/** Gradle files that mark a Gradle project. */
+export const GRADLE_FILES = ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'];
+
+/** The refusal of a Gradle project: Debian 12's gradle (4.4.1, 2017) cannot run today's build scripts offline. */
+export function gradleRefusal(file: string): AirlockError {
+  return new AirlockError('usage', 'gradle-unsupported',
+    `${file}: Gradle projects have no default build: Debian 12's gradle is 4.4.1 (2017), which runs offline only Groovy scripts written for Gradle 4.4 `
+    + '(no Kotlin DSL, no java toolchains, no useJUnitPlatform(), no plugin portal) and only with repositories pointed at /usr/share/maven-repo', {
+      location: 'build.steps',
+      hint: 'add a pom.xml (Debian\'s Maven 3.8.7 and its plugins build offline), or declare build.steps and build.test, '
+        + 'e.g. with packages.dev_packages: [gradle] and "gradle --offline --no-daemon -g /tmp/gradle jar" for a Gradle 4.4 script',
+    });
+}
+
+// Defaults that cannot be given: the pipeline reads a default only for a field the config leaves out, so the error
+// reaches exactly the configs that rely on it (one declaring build.steps and build.test never sees it).
+function refused(err: AirlockError): DefaultSteps {
+  return { fetch: [], get steps(): string[] { throw err; }, get test(): string[] { throw err; } };
+}
+
+/** Which build the defaults use: Maven for a pom.xml, a refusal for Gradle alone, else plain javac/jar. */
+export function javaSteps(src: SourceInfo): DefaultSteps {
+  if (src.topFiles.has('pom.xml')) return mavenSteps(readPom(src.topText.get('pom.xml') ?? ''));
+  const gradle = GRADLE_FILES.find((f) => src.topFiles.has(f));
+  if (gradle) return refused(gradleRefusal(gradle));
+  return { fetch: [], steps: JAVA_STEPS, test: [JAVA_TEST] };
+}
 
 /** The Java pack. */
 export const javaPack: LanguagePack = {
@@ -50,19 +195,19 @@ export const javaPack: LanguagePack = {
     const m = /^(?:(?:open)?jdk-?|java-?)?(\d+)(?:\.\d+)*$/i.exec(String(raw).trim());
     return m ? m[1] : String(raw);
   },
-  builderPackages(version) {
-    return [version ? `openjdk-${version}-jdk-headless` : 'default-jdk-headless', 'ca-certificates', 'dpkg-dev'].sort();
+  builderPackages(version, src) {
+    const jdk = [version ? `openjdk-${version}-jdk-headless` : 'default-jdk-headless', 'ca-certificates', 'dpkg-dev'];
+    const maven = src.topFiles.has('pom.xml') ? mavenPackages(readPom(src.topText.get('pom.xml') ?? '')) : [];
+    return [...new Set([...jdk, ...maven])].sort();
   },
   runtimePackages(version) {
-    // The headless JRE only; no maintainer scripts run, so its trust store comes from a build step (JAVA_STEPS).
+    // The headless JRE only; no maintainer scripts run, so its trust store comes from a build step (JRE_STEPS).
     return [version ? `openjdk-${version}-jre-headless` : 'default-jre-headless'];
   },
   buildEnv(): Record<string, string> {
     return { JAVA_TOOL_OPTIONS: '-Dfile.encoding=UTF-8 -XX:-UsePerfData' };
   },
-  defaultSteps() {
-    return { fetch: [], steps: JAVA_STEPS, test: [JAVA_TEST] };
-  },
+  defaultSteps: javaSteps,
   defaultEntrypoint() {
     return ['/usr/bin/java', '-XX:-UsePerfData', '-jar', '/app/app.jar'];
   },

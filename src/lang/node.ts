@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import type { DefaultArtifact, LanguagePack, SourceInfo } from './pack.js';
+import { nodePackageFor } from '../upstream/select.js';
 
 /** Where npm's cache lives inside every step (kept under <airlock cache>/lang/npm). */
 export const NPM_CACHE = '/airlock/cache/npm';
@@ -81,8 +82,20 @@ export const nodePack: LanguagePack = {
   defaultArtifacts(): DefaultArtifact[] {
     return [{ from: 'app', fromRoot: 'out', to: '/app' }];
   },
-  defaultEntrypoint(src) {
-    return ['/usr/bin/node', `/app/${nodeMain(src)}`];
+  defaultEntrypoint(src, opts) {
+    return [opts?.upstream ? '/usr/local/bin/node' : '/usr/bin/node', `/app/${nodeMain(src)}`];
+  },
+  upstream(major, architecture) {
+    // The official build of the newest release of that major, and the newest npm that runs on it (builder only).
+    // Its libraries (libstdc++, libgcc, libc) come from Debian through the ELF closure.
+    return {
+      requests: [
+        { registry: 'npm', role: 'node', name: nodePackageFor(architecture), range: major },
+        { registry: 'npm', role: 'npm', name: 'npm', range: '*' },
+      ],
+      builderPackages: ['ca-certificates', 'dpkg-dev', 'libstdc++6'],
+      runtimePackages: [],
+    };
   },
   defaultWorkdir() {
     return '/app';

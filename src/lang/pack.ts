@@ -1,4 +1,5 @@
 // A language pack: data plus a few hooks saying how a project of that language is built and what prod needs.
+import type { UpstreamRequest } from '../upstream/types.js';
 
 /** What the build knows about a source tree before building (read at the edge, passed in). */
 export interface SourceInfo {
@@ -52,8 +53,11 @@ export interface LanguagePack {
   defaultSteps(src: SourceInfo): DefaultSteps;
   /** Default artifacts when the config declares none; undefined = everything installed under $AIRLOCK_OUT minus dev/doc files. */
   defaultArtifacts?(src: SourceInfo): DefaultArtifact[] | undefined;
-  /** Default entrypoint when the config gives none; undefined = the single executable under a bin/ directory. */
-  defaultEntrypoint?(src: SourceInfo): string[] | undefined;
+  /**
+   * Default entrypoint when the config gives none; undefined = the single executable under a bin/ directory.
+   * `upstream` is true when the toolchain comes from the npm registry (laid out under /usr/local).
+   */
+  defaultEntrypoint?(src: SourceInfo, opts?: { upstream: boolean }): string[] | undefined;
   /** Default workdir of prod (e.g. /app for interpreted languages); undefined = /home/nonroot. */
   defaultWorkdir?(src: SourceInfo): string | undefined;
   /** Extra environment entries of prod (e.g. PYTHONDONTWRITEBYTECODE=1). */
@@ -62,6 +66,19 @@ export interface LanguagePack {
   stepCaches?(): StepCache[];
   /** Host files made visible (read-only) in fetch steps only, e.g. the npm configuration and CA bundle. */
   networkFiles?(env: NodeJS.ProcessEnv): string[];
+  /**
+   * When the Debian suite lacks the requested version: the toolchain to take from the npm registry instead (laid out
+   * under /usr/local in the builder, dev and test; the `node` role also in prod) and the Debian packages that replace
+   * the builder and runtime requests. Undefined = no such fallback.
+   */
+  upstream?(version: string, architecture: string, src: SourceInfo): UpstreamPlan | undefined;
   /** Extra environment of fetch steps only, read from the host (e.g. the npm registry URL from npm's config). */
   networkEnv?(env: NodeJS.ProcessEnv): Record<string, string>;
+}
+
+/** What a pack takes from the npm registry when Debian lacks the requested toolchain version. */
+export interface UpstreamPlan {
+  requests: UpstreamRequest[];
+  builderPackages: string[];
+  runtimePackages: string[];
 }

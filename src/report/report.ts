@@ -34,6 +34,8 @@ export interface BuildReport {
   artifacts: { path: string; sha256: string; size: number }[];
   /** Packages prod got from the ELF closure of the artifacts. */
   closurePackages: string[];
+  /** Toolchain packages taken from the npm registry (Debian lacked the version asked for); absent when all is Debian. */
+  upstream?: { role: string; name: string; version: string; integrity: string }[];
   outputs: { oci: string; archives: Record<VariantName, string>; evidence?: string };
   warnings: string[];
 }

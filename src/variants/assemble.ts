@@ -22,6 +22,8 @@ export interface AssembleInput {
   rootfsKey: string;
   /** Files of the runtime packages (distroless-style). */
   runtimeEntries: FileEntry[];
+  /** A toolchain from the npm registry under /usr/local: `prod` = node and its license, `full` = the whole tree with npm. */
+  toolchain?: { key: string; prod: FileEntry[]; full: FileEntry[] };
   /** Declared artifacts, stripped when prod strips. */
   prodArtifacts: FileEntry[];
   /** Everything installed under $AIRLOCK_OUT, unstripped (dev and test). */
@@ -58,6 +60,13 @@ async function layer(input: AssembleInput, entries: FileEntry[]): Promise<Layer>
   return (await layerFromEntries(withProgress(entries, 'writing layer', input.log), { epoch: input.epoch, store: input.store })).layer;
 }
 
+/** A layer of the npm-registry toolchain (prod or full), cached by the tree key and the epoch. */
+async function toolchainLayer(input: AssembleInput, which: 'prod' | 'full'): Promise<Layer | undefined> {
+  const t = input.toolchain;
+  if (!t || t[which].length === 0) return undefined;
+  return (await cachedLayer(input.cacheDir, input.store, `upstream-${t.key}-${which}-${input.epoch}-${LAYER_FORMAT}`, () => layerFromEntries(withProgress(t[which], `writing the ${which === 'prod' ? 'node' : 'toolchain'} layer`, input.log), { epoch: input.epoch, store: input.store }))).layer;
+}
+
 /** The builder rootfs as one layer, cached by the rootfs key and the epoch (dev and test share it). */
 async function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
   const entries = await entriesFromDir(input.rootfsDir, { special: 'skip' });
@@ -78,9 +87,11 @@ export async function assembleProd(input: AssembleInput): Promise<AssembledVaria
   // include_build_tools puts the whole builder under prod (reported as a warning by the config rules and the gates).
   const root = flags.includeBuildTools ? await rootfsLayer(input) : undefined;
   const src = flags.includeSource ? await entriesFromDir(input.pristineSrc, { special: 'skip', prefix: 'src', owner: { uid: 0, gid: 0 } }) : [];
-  const layers = [root ? root.entries : input.runtimeEntries, base, src, input.prodArtifacts].filter((l) => l.length > 0);
+  const tool = await toolchainLayer(input, root ? 'full' : 'prod');
+  const toolEntries = tool ? input.toolchain![root ? 'full' : 'prod'] : [];
+  const layers = [root ? root.entries : input.runtimeEntries, toolEntries, base, src, input.prodArtifacts].filter((l) => l.length > 0);
   const built: Layer[] = [];
-  for (const [i, l] of layers.entries()) built.push(i === 0 && root ? root.layer : await layer(input, l));
+  for (const l of layers) built.push(l === root?.entries ? root.layer : l === toolEntries ? tool! : await layer(input, l));
   const rt = input.config.runtime;
   const user = rt.user ?? `${NONROOT}:${NONROOT}`;
   const env = [PATH_ENV, ...(ca ? ['SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'] : []), ...Object.entries({ ...input.prodEnv, ...rt.env }).map(([k, v]) => `${k}=${v}`)];
@@ -110,8 +121,9 @@ async function devFiles(input: AssembleInput): Promise<FileEntry[]> {
 export async function assembleDev(input: AssembleInput): Promise<AssembledVariant> {
   const root = await rootfsLayer(input);
   const extra = await devFiles(input);
-  const layers = [root.entries, extra, input.installed].filter((l) => l.length > 0);
-  const built = [root.layer, await layer(input, extra), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
+  const tool = await toolchainLayer(input, 'full');
+  const layers = [root.entries, tool ? input.toolchain!.full : [], extra, input.installed].filter((l) => l.length > 0);
+  const built = [root.layer, ...(tool ? [tool] : []), await layer(input, extra), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
   const user = '1000:1000';
   const image = newImage({
     layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
@@ -125,8 +137,9 @@ export async function assembleDev(input: AssembleInput): Promise<AssembledVarian
 export async function assembleTest(input: AssembleInput): Promise<AssembledVariant> {
   const root = await rootfsLayer(input);
   const src = input.config.variants.test.includeSource || input.config.variants.test.includeTests ? await entriesFromDir(input.builtSrc, { special: 'skip', prefix: 'src', owner: { uid: 0, gid: 0 } }) : [];
-  const layers = [root.entries, src, input.installed].filter((l) => l.length > 0);
-  const built = [root.layer, ...(src.length ? [await layer(input, src)] : []), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
+  const tool = await toolchainLayer(input, 'full');
+  const layers = [root.entries, tool ? input.toolchain!.full : [], src, input.installed].filter((l) => l.length > 0);
+  const built = [root.layer, ...(tool ? [tool] : []), ...(src.length ? [await layer(input, src)] : []), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
   const user = '0:0';
   const image = newImage({
     layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,

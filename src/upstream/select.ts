@@ -1,0 +1,70 @@
+// Pure choices over registry metadata: which version of an upstream package to lock, and integrity checks.
+import { createHash } from 'node:crypto';
+import semver from 'semver';
+import { AirlockError } from '../errors.js';
+import type { RegistryVersion } from './types.js';
+
+/** Debian architecture → the suffix of the official Node.js build packages on the npm registry. */
+export const NODE_ARCH: Record<string, string> = { amd64: 'x64', arm64: 'arm64', armhf: 'armv7l', ppc64el: 'ppc64le', s390x: 's390x' };
+
+/** The npm package that carries the official Node.js binary for a Debian architecture. */
+export function nodePackageFor(architecture: string): string {
+  const a = NODE_ARCH[architecture];
+  if (!a) {
+    throw new AirlockError('usage', 'upstream-arch', `there is no official Node.js build for the Debian architecture ${architecture}`, {
+      hint: `use one of ${Object.keys(NODE_ARCH).join(', ')}, or a Node.js version that Debian has`,
+    });
+  }
+  return `node-linux-${a}`;
+}
+
+/** The newest stable version in `range`, whose engines.node (if any) accepts `nodeVersion` (when given). */
+export function chooseVersion(versions: readonly RegistryVersion[], range: string, nodeVersion?: string): RegistryVersion | undefined {
+  const ok = versions.filter((v) => semver.valid(v.version) && !semver.prerelease(v.version) && semver.satisfies(v.version, range)
+    && (!nodeVersion || !v.enginesNode || semver.satisfies(nodeVersion, v.enginesNode)));
+  return ok.sort((a, b) => semver.rcompare(a.version, b.version))[0];
+}
+
+/** Majors present in a version list, e.g. "16–26" for an error message. */
+export function majorsOf(versions: readonly RegistryVersion[]): string {
+  const majors = [...new Set(versions.filter((v) => semver.valid(v.version)).map((v) => semver.major(v.version)))].sort((a, b) => a - b);
+  if (majors.length === 0) return 'none';
+  return majors.length > 6 ? `${majors[0]}–${majors[majors.length - 1]}` : majors.join(', ');
+}
+
+const SRI = /^sha512-([A-Za-z0-9+/]{86}==)$/;
+
+/** Hex of a "sha512-<base64>" integrity, or an error naming what it belongs to. */
+export function integrityHex(integrity: string, what: string): string {
+  const m = SRI.exec(integrity);
+  if (!m) throw new AirlockError('packages', 'bad-integrity', `${what} has no sha512 integrity (got '${integrity.slice(0, 40)}')`, { hint: 'the registry must give a sha512 integrity; run `airlock lock --update`' });
+  return Buffer.from(m[1]!, 'base64').toString('hex');
+}
+
+/** "sha512-<base64>" of bytes. */
+export function integrityOf(bytes: Uint8Array): string {
+  return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
+}
+
+/** Parses `npm view … --json` output: one object or an array of them, keyed by the requested field names. */
+export function parseView(text: string): RegistryVersion[] {
+  let data: unknown;
+  try { data = JSON.parse(text); } catch {
+    throw new AirlockError('packages', 'registry-bad-response', 'npm view printed something that is not JSON', { hint: 'check the npm registry configuration (`npm config get registry`)' });
+  }
+  const list = Array.isArray(data) ? data : data && typeof data === 'object' ? [data] : [];
+  const out: RegistryVersion[] = [];
+  for (const item of list as Record<string, unknown>[]) {
+    if (!item || typeof item.version !== 'string') continue;
+    const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
+    const v: RegistryVersion = { version: item.version };
+    const integrity = str('dist.integrity');
+    const license = str('license');
+    const engines = str('engines.node');
+    if (integrity) v.integrity = integrity;
+    if (license) v.license = license;
+    if (engines) v.enginesNode = engines;
+    out.push(v);
+  }
+  return out;
+}
