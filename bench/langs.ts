@@ -4,9 +4,11 @@
 // systems of the shared cache: every image layer, blob, gate result and language cache (Go build cache, npm cache)
 // is computed anew, but nothing is downloaded and mmdebstrap does not run. --cold-cache uses an empty cache instead
 // (downloads, mmdebstrap and every layer: many minutes per language). "Warm" = the same build again, no change.
-// Usage: node --import tsx bench/langs.ts [--cold-cache] [example ...]   (prints a table; nothing is asserted here)
+// EXAMPLE@VERSION builds an example with another `version:` (node-web@20 = Node.js 20 from the npm registry, whose
+// tarballs are linked like the .debs).
+// Usage: node --import tsx bench/langs.ts [--cold-cache] [example[@version] ...]   (prints a table; nothing is asserted here)
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,7 @@ const args = process.argv.slice(2);
 const coldCache = args.includes('--cold-cache');
 const EXAMPLES: Record<string, string> = { go: 'go-api', rust: 'rust-cli', python: 'python-web', node: 'node-web', java: 'java-app' };
 const picked = args.filter((a) => !a.startsWith('--'));
-const examples = picked.length ? picked : Object.values(EXAMPLES);
+const examples = picked.length ? picked : [...Object.values(EXAMPLES), 'node-web@20'];
 
 interface Row { example: string; prod: number; dev: number; cold: number; warm: number; same: boolean }
 
@@ -32,13 +34,18 @@ function build(src: string, out: string, cache: string): { seconds: number; repo
 
 const rows: Row[] = [];
 for (const example of examples) {
-  const work = mkdtempSync(join(tmpdir(), `airlock-bench-${example}-`));
+  const [name, version] = example.split('@') as [string, string | undefined];
+  const work = mkdtempSync(join(tmpdir(), `airlock-bench-${name}-`));
   const cache = join(work, 'cache');
   mkdirSync(cache);
   const shared = process.env.AIRLOCK_CACHE ?? join(homedir(), '.cache', 'airlock');
-  if (!coldCache) for (const d of ['apt', 'debs', 'rootfs']) if (existsSync(join(shared, d))) symlinkSync(join(shared, d), join(cache, d));
+  if (!coldCache) for (const d of ['apt', 'debs', 'rootfs', 'npm']) if (existsSync(join(shared, d))) symlinkSync(join(shared, d), join(cache, d));
   try {
-    cpSync(join(root, 'examples', example), join(work, 'src'), { recursive: true, filter: (p) => !p.includes('airlock-out') && !p.endsWith('.lock.json') && !p.includes('node_modules') });
+    cpSync(join(root, 'examples', name), join(work, 'src'), { recursive: true, filter: (p) => !p.includes('airlock-out') && !p.endsWith('.lock.json') && !p.includes('node_modules') });
+    if (version) {
+      const yaml = join(work, 'src', 'airlock.yaml');
+      writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^version: .*$/m, `version: "${version}"`));
+    }
     const cold = build(join(work, 'src'), join(work, 'out-cold'), cache);
     const warm = build(join(work, 'src'), join(work, 'out-warm'), cache);
     const v = cold.report.variants;
