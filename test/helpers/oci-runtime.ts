@@ -15,6 +15,13 @@ export interface RunOptions {
   env?: string[];
   /** Kill the container after this long (default 60 s). */
   timeoutMs?: number;
+  /** Share the host's network namespace (to reach a server in the container from the test on 127.0.0.1). */
+  hostNetwork?: boolean;
+  /**
+   * For servers: once the output matches `marker`, `run` is called (e.g. HTTP requests from the test), then the
+   * container is killed; its error, if any, rejects runImage.
+   */
+  whenReady?: { marker: RegExp; run: () => Promise<void> };
 }
 
 /** Exit code and output of a container run. */
@@ -48,16 +55,31 @@ export async function runImage(layoutDir: string, tag: string, opts: RunOptions)
       spec.process.args = [...(config.config?.Entrypoint ?? []), ...opts.args];
     }
     if (opts.env) spec.process.env = [...(spec.process.env ?? []), ...opts.env];
+    if (opts.hostNetwork) spec.linux.namespaces = spec.linux.namespaces.filter((n: { type: string }) => n.type !== 'network');
     writeFileSync(cfgPath, JSON.stringify(spec, null, 2));
     return await new Promise<RunResult>((resolve, reject) => {
       const child = spawn('runc', ['run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (c) => { stdout += String(c); });
+      let readyError: unknown;
+      let started = false;
+      const ready = opts.whenReady;
+      child.stdout.on('data', (c) => {
+        stdout += String(c);
+        if (ready && !started && ready.marker.test(stdout)) {
+          started = true;
+          ready.run().catch((e) => { readyError = e; }).finally(() => { spawnSync('runc', ['kill', id, 'KILL']); });
+        }
+      });
       child.stderr.on('data', (c) => { stderr += String(c); });
       const timer = setTimeout(() => { spawnSync('runc', ['kill', id, 'KILL']); }, opts.timeoutMs ?? 60_000);
       child.once('error', (e) => { clearTimeout(timer); reject(e); });
-      child.once('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        if (readyError) reject(readyError);
+        else if (ready && !started) reject(new Error(`the server never printed ${ready.marker}: ${stdout}${stderr}`));
+        else resolve({ code, stdout, stderr });
+      });
     });
   } finally {
     spawnSync('runc', ['delete', '--force', id], { stdio: 'ignore' });

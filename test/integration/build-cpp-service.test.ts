@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage } from '../helpers/oci-runtime.js';
+import http from 'node:http';
 import { validateLayout } from '../validate.js';
 
 describe('airlock build examples/cpp-service', { timeout: 40 * 60_000 }, () => {
@@ -45,6 +46,27 @@ describe('airlock build examples/cpp-service', { timeout: 40 * 60_000 }, () => {
       const cfg = JSON.parse(readFileSync(join(bundle, 'b', 'config.json'), 'utf8'));
       assert.equal(cfg.process.user.uid, 65532);
     } finally { rmSync(bundle, { recursive: true, force: true }); }
+  });
+
+  test('prod serves HTTP under runc (read-only root, 65532): the test asks it over loopback', async () => {
+    const port = 20000 + (process.pid % 20000);
+    const answers: string[] = [];
+    const ask = (path: string) => new Promise<string>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path, timeout: 5000 }, (res) => {
+        let body = '';
+        res.on('data', (c) => { body += String(c); });
+        res.on('end', () => resolve(`${res.statusCode} ${res.headers['content-type']} ${body.trim()}`));
+      });
+      req.on('error', reject);
+    });
+    const run = await runImage(join(out, 'oci'), 'latest-prod', {
+      readOnly: true, hostNetwork: true, args: ['--port', String(port)], timeoutMs: 30_000,
+      whenReady: { marker: /listening on \d+/, run: async () => { answers.push(await ask('/health'), await ask('/v1/greet')); } },
+    });
+    assert.match(run.stdout, new RegExp(`cpp-service listening on ${port}`));
+    assert.deepEqual(answers.map((a) => a.replace(/ \{.*$/, '')), ['200 application/json', '200 application/json']);
+    assert.deepEqual(JSON.parse(answers[0]!.replace(/^200 application\/json /, '')), { service: 'cpp-service', path: '/health', tags: ['prod', 'non-root'] });
+    assert.equal(JSON.parse(answers[1]!.replace(/^200 application\/json /, '')).path, '/v1/greet');
   });
 
   test('dev has the toolchain, the headers and the source', () => {
