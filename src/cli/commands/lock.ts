@@ -25,9 +25,10 @@ export const command: Command = {
     for (const w of loaded.warnings) ctx.log.warn(w);
     const r = await lockForConfig(loaded.config, loaded.digest, {
       cache: defaultCacheDir(ctx.env), log: ctx.log, offline: values.offline ?? false,
-      locked: values.check ?? false, update: values.update ?? false,
+      locked: values.check ?? false, update: values.update ?? false, env: ctx.env,
     });
-    ctx.stdout(`${r.file}: ${r.lock.sets.builder.length} builder packages, ${r.lock.sets.runtime.length} runtime packages (${r.lock.codename}/${r.lock.architecture})${r.resolved ? '' : ', up to date'}\n`);
+    const up = r.lock.upstream?.length ? `; from the npm registry: ${r.lock.upstream.map((u) => `${u.name}@${u.version}`).join(', ')}` : '';
+    ctx.stdout(`${r.file}: ${r.lock.sets.builder.length} builder packages, ${r.lock.sets.runtime.length} runtime packages (${r.lock.codename}/${r.lock.architecture})${up}${r.resolved ? '' : ', up to date'}\n`);
     return ExitCode.ok;
   },
 };
