@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PYTHON_EXCLUDE, pythonPack, usesPytest } from './python.js';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configPaths, DEPS_SITE, hostPaths, PIP_CACHE, PYTHON_EXCLUDE, pythonPack, usesPip, usesPytest } from './python.js';
 import { checkVersion, languagePack } from './index.js';
 import { AirlockError } from '../errors.js';
 
@@ -55,4 +58,81 @@ test('entrypoint: main.py, app.py, else -m of the pyproject package; workdir /ap
   assert.equal(pythonPack.defaultEntrypoint!(src(['setup.cfg'])), undefined);
   assert.equal(pythonPack.defaultWorkdir!(src([])), '/app');
   assert.equal(pythonPack.prodEnv!('3.11').PYTHONDONTWRITEBYTECODE, '1');
+});
+
+test('pip: a requirements.txt adds pip, setuptools and wheel to the builder only; no requirements, no pip', () => {
+  const pip = src(['main.py', 'requirements.txt'], ['tests']);
+  assert.ok(usesPip(pip) && !usesPip(src(['main.py'])));
+  const builder = pythonPack.builderPackages('3.11', pip);
+  for (const p of ['python3-pip', 'python3-setuptools', 'python3-wheel', 'ca-certificates']) assert.ok(builder.includes(p), p);
+  assert.deepEqual(pythonPack.builderPackages('3.11', src(['main.py'])), ['dpkg-dev', 'python3', 'python3.11']);
+  assert.deepEqual(pythonPack.runtimePackages('3.11'), ['python3.11-minimal', 'libpython3.11-stdlib', 'python3-minimal'], 'prod asks for no pip either way');
+  assert.deepEqual(pythonPack.defaultSteps(src(['main.py'])).test, ['python3 -m unittest discover -s . -v'], 'without requirements the steps stay as they were');
+});
+
+test('pip steps: install into $AIRLOCK_OUT/usr/local in the fetch step, offline from wheels/ and vendor/; bytecode; tests see the deps', () => {
+  const online = pythonPack.defaultSteps(src(['main.py', 'requirements.txt'], ['tests']));
+  assert.deepEqual(online.fetch, ['python3 -m pip install --no-compile --no-build-isolation --ignore-installed --no-warn-script-location --root "$AIRLOCK_OUT" -r requirements.txt']);
+  const offline = pythonPack.defaultSteps(src(['main.py', 'requirements.txt'], ['tests', 'wheels', 'vendor']));
+  assert.match(offline.fetch[0]!, / --no-index --find-links wheels --find-links vendor -r requirements\.txt$/);
+  assert.match(offline.steps[0]!, /-x '\/src\/\(tests\?\|\\\.git\|\\\.\?venv\|env\|wheels\|vendor\)\/' \/src$/, 'the vendored sources are not the app');
+  assert.match(offline.steps[1]!, /stdlib bytecode/);
+  assert.equal(offline.steps[2], `if [ -d "$AIRLOCK_OUT/usr/local/lib" ]; then python3 -m compileall -q -f --invalidation-mode checked-hash -s "$AIRLOCK_OUT" -p / "$AIRLOCK_OUT/usr/local/lib"; echo "dependency bytecode: $(find "$AIRLOCK_OUT/usr/local/lib" -name '*.pyc' | wc -l) modules"; fi`);
+  assert.deepEqual(offline.test, [`PYTHONPATH="\${AIRLOCK_OUT:-}${DEPS_SITE}" python3 -m unittest discover -s tests -v`]);
+  const pytest = src(['requirements.txt', 'conftest.py']);
+  assert.match(pythonPack.defaultSteps(pytest).test[0]!, /^PYTHONPATH="\$\{AIRLOCK_OUT:-\}\$\(python3 -c .*\)" python3 -m pytest/);
+});
+
+test('pip artifacts: vendored folders stay out of /app only when pip installs from them; entrypoint unchanged', () => {
+  const pip = src(['main.py', 'requirements.txt'], ['vendor', 'wheels']);
+  const [app, out] = pythonPack.defaultArtifacts!(pip)!;
+  for (const p of ['vendor/tinylib/pyproject.toml', 'wheels/x-1.0-py3-none-any.whl', 'tests/test_x.py']) assert.ok(app!.exclude!.some((re) => re.test(p)), p);
+  for (const p of ['vendored.py', 'pkg/vendor/x.py', 'main.py', 'requirements.txt']) assert.ok(!app!.exclude!.some((re) => re.test(p)), p);
+  assert.deepEqual(out, { from: '.', fromRoot: 'out', to: '/' }, 'what pip installed under $AIRLOCK_OUT goes to /');
+  const [plain] = pythonPack.defaultArtifacts!(src(['main.py'], ['vendor']))!;
+  assert.ok(!plain!.exclude!.some((re) => re.test('vendor/x.py')), 'without requirements.txt vendor/ is part of the app');
+  assert.deepEqual(pythonPack.defaultEntrypoint!(pip), ['/usr/bin/python3', '/app/main.py']);
+  assert.equal(pythonPack.prodEnv!('3.11').PYTHONPATH, '/app', 'the deps are on sys.path through Debian\'s site directory');
+});
+
+test('pip env: no network settings in build steps; the host index, trust and proxy settings reach fetch steps', () => {
+  const build = pythonPack.buildEnv('3.11');
+  assert.deepEqual(Object.keys(build).filter((k) => /INDEX|TRUSTED|CERT|PROXY|CONFIG_FILE/i.test(k)), []);
+  assert.equal(build.PIP_CACHE_DIR, PIP_CACHE);
+  assert.deepEqual(pythonPack.stepCaches!(), [{ name: 'pip', path: PIP_CACHE }]);
+  const home = mkdtempSync(join(tmpdir(), 'airlock-pip-home-'));
+  try {
+    const env = {
+      HOME: home, PIP_INDEX_URL: 'https://mirror.example/simple/', PIP_EXTRA_INDEX_URL: 'https://extra.example/simple/', PIP_TRUSTED_HOST: 'mirror.example',
+      PIP_CERT: '/etc/corp.pem', HTTPS_PROXY: 'http://proxy:3128', PIP_TARGET: '/elsewhere', PIP_REQUIRE_VIRTUALENV: '1', PIP_NO_INDEX: '',
+    };
+    assert.deepEqual(pythonPack.networkEnv!(env), {
+      PIP_INDEX_URL: 'https://mirror.example/simple/', PIP_EXTRA_INDEX_URL: 'https://extra.example/simple/', PIP_TRUSTED_HOST: 'mirror.example',
+      PIP_CERT: '/etc/corp.pem', HTTPS_PROXY: 'http://proxy:3128',
+    }, 'only network settings; nothing that moves or blocks the install; no config file when the host has none');
+    mkdirSync(join(home, '.config/pip'), { recursive: true });
+    writeFileSync(join(home, '.config/pip/pip.conf'), '[global]\nindex-url = https://mirror.example/simple/\n');
+    assert.equal(pythonPack.networkEnv!({ HOME: home }).PIP_CONFIG_FILE, join(home, '.config/pip/pip.conf'), 'named: HOME differs inside');
+    assert.equal(pythonPack.networkEnv!({ HOME: home, PIP_CONFIG_FILE: '/dev/null' }).PIP_CONFIG_FILE, '/dev/null', "the host's own choice wins");
+  } finally { rmSync(home, { recursive: true, force: true }); }
+});
+
+test('pip networkFiles: the config file and the existing files and folders it and the environment name, nothing else', () => {
+  const home = mkdtempSync(join(tmpdir(), 'airlock-pip-home-'));
+  try {
+    const conf = join(home, '.config/pip/pip.conf');
+    mkdirSync(join(home, '.config/pip'), { recursive: true });
+    mkdirSync(join(home, 'wheels'));
+    for (const f of ['ca.pem', 'client.pem', 'constraints.txt']) writeFileSync(join(home, f), '');
+    writeFileSync(conf, `[global]\ncert = ${home}/ca.pem\nconstraint=${home}/constraints.txt\nfind-links =\n    ${home}/wheels\n    file://${home}/missing\n    https://files.example/\nindex-url = https://mirror.example/simple/\n[install]\nclient-cert: ${home}/client.pem\n`);
+    assert.deepEqual(configPaths(conf).sort(), [`${home}/ca.pem`, `${home}/client.pem`, `${home}/constraints.txt`, `${home}/missing`, `${home}/wheels`].sort());
+    assert.deepEqual(hostPaths(`file://${home}/a /b https://x/y //host/share relative`), [`${home}/a`, '/b']);
+    const files = pythonPack.networkFiles!({ HOME: home });
+    for (const f of [conf, `${home}/ca.pem`, `${home}/client.pem`, `${home}/constraints.txt`, `${home}/wheels`]) assert.ok(files.includes(f), f);
+    assert.ok(!files.includes(`${home}/missing`), 'only what exists is bound');
+    assert.ok(files.every((f) => existsSync(f)));
+    const viaEnv = pythonPack.networkFiles!({ HOME: join(home, 'nowhere'), PIP_CONFIG_FILE: conf, PIP_FIND_LINKS: `${home}/wheels https://x/`, PIP_CERT: `${home}/ca.pem` });
+    for (const f of [conf, `${home}/wheels`, `${home}/ca.pem`]) assert.ok(viaEnv.includes(f), f);
+    assert.deepEqual(pythonPack.networkFiles!({ HOME: join(home, 'nowhere') }).filter((f) => f.startsWith(home)), [], 'no config: nothing of the home');
+  } finally { rmSync(home, { recursive: true, force: true }); }
 });

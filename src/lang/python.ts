@@ -1,4 +1,6 @@
-// Python: Debian's python3; dependencies are Debian python3-* packages; the app tree goes to /app with bytecode.
+// Python: Debian's python3; dependencies are Debian python3-* packages or, with a requirements.txt, installed by pip in
+// the fetch step into Debian's /usr/local site directory (handed off with hash-based bytecode); the app goes to /app.
+import { existsSync, readFileSync } from 'node:fs';
 import type { DefaultArtifact, LanguagePack, SourceInfo } from './pack.js';
 
 /** Paths of the project tree that never reach prod (tests, VCS, virtualenvs, caches, airlock's own files). */
@@ -21,8 +23,31 @@ export function pythonPackage(src: SourceInfo): string | undefined {
   return undefined;
 }
 
+/** True when the dependencies come through pip: the project has a requirements.txt. */
+export function usesPip(src: SourceInfo): boolean {
+  return src.topFiles.has('requirements.txt');
+}
+
+/** Folders of vendored distributions (wheels, sdists) that pip takes with --no-index --find-links. */
+export function vendorDirs(src: SourceInfo): string[] {
+  return ['wheels', 'vendor'].filter((d) => src.topDirs.has(d));
+}
+
+/** Where pip's dependencies live when running: Debian's /usr/local site directory, on the path of every python3. */
+export const DEPS_SITE = `$(python3 -c 'import sysconfig; print(sysconfig.get_path("purelib", "posix_local"))')`;
+
+// In the fetch step: the requirements into $AIRLOCK_OUT/usr/local (scripts in bin/), nothing compiled yet, sdists built
+// with the builder's setuptools and wheel (an isolated build would fetch them), builder packages ignored (all in prod).
+function pipInstall(src: SourceInfo): string {
+  const links = vendorDirs(src).map((d) => ` --find-links ${d}`).join('');
+  return `python3 -m pip install --no-compile --no-build-isolation --ignore-installed --no-warn-script-location --root "$AIRLOCK_OUT"${links ? ` --no-index${links}` : ''} -r requirements.txt`;
+}
+
+// The dependencies' bytecode, hash-based, with the paths they run from (/usr/local/…).
+const DEPS_BYTECODE = `if [ -d "$AIRLOCK_OUT/usr/local/lib" ]; then python3 -m compileall -q -f --invalidation-mode checked-hash -s "$AIRLOCK_OUT" -p / "$AIRLOCK_OUT/usr/local/lib"; echo "dependency bytecode: $(find "$AIRLOCK_OUT/usr/local/lib" -name '*.pyc' | wc -l) modules"; fi`;
+
 // Bytecode for the tree as it will run at /app: hash-based (no mtimes), paths rewritten from /src to /app, forced.
-const COMPILE = `python3 -m compileall -q -f --invalidation-mode checked-hash -s /src -p /app -x '/src/(tests?|\\.git|\\.?venv|env)/' /src`;
+const compile = (skip: string[]) => `python3 -m compileall -q -f --invalidation-mode checked-hash -s /src -p /app -x '/src/(${['tests?', '\\.git', '\\.?venv', 'env', ...skip].join('|')})/' /src`;
 
 // The standard library's bytecode, which Debian's py3compile writes at install time (no maintainer scripts run for
 // prod): every .py of libpythonX.Y-minimal/-stdlib compiled hash-based into $AIRLOCK_OUT, handed off beside the sources.
@@ -52,6 +77,8 @@ export const pythonPack: LanguagePack = {
   builderPackages(version, src) {
     const pkgs = [version ? `python${version}` : 'python3', 'python3', 'dpkg-dev'];
     if (usesPytest(src)) pkgs.push('python3-pytest');
+    // pip and what builds pure-Python sdists without a network: builder only, never in prod.
+    if (usesPip(src)) pkgs.push('python3-pip', 'python3-setuptools', 'python3-wheel', 'ca-certificates');
     return [...new Set(pkgs)].sort();
   },
   runtimePackages(version) {
@@ -59,19 +86,24 @@ export const pythonPack: LanguagePack = {
     return version ? [`python${version}-minimal`, `libpython${version}-stdlib`, 'python3-minimal'] : ['python3-minimal', 'libpython3-stdlib'];
   },
   buildEnv(): Record<string, string> {
-    return { PYTHONHASHSEED: '0', PIP_NO_INPUT: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+    return { PYTHONHASHSEED: '0', PIP_NO_INPUT: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_ROOT_USER_ACTION: 'ignore', PIP_CACHE_DIR: PIP_CACHE };
   },
   defaultSteps(src) {
     const tests = src.topDirs.has('tests') ? 'tests' : src.topDirs.has('test') ? 'test' : '.';
+    const pip = usesPip(src);
+    // Tests in the sandbox find the dependencies under $AIRLOCK_OUT; in the test image (no $AIRLOCK_OUT) where they run.
+    const deps = pip ? `PYTHONPATH="\${AIRLOCK_OUT:-}${DEPS_SITE}" ` : '';
     return {
-      fetch: [],
-      steps: [COMPILE, STDLIB_BYTECODE],
-      test: [usesPytest(src) ? 'python3 -m pytest -q -p no:cacheprovider' : `python3 -m unittest discover -s ${tests} -v`],
+      fetch: pip ? [pipInstall(src)] : [],
+      steps: pip ? [compile(vendorDirs(src)), STDLIB_BYTECODE, DEPS_BYTECODE] : [compile([]), STDLIB_BYTECODE],
+      test: [deps + (usesPytest(src) ? 'python3 -m pytest -q -p no:cacheprovider' : `python3 -m unittest discover -s ${tests} -v`)],
     };
   },
-  defaultArtifacts(): DefaultArtifact[] {
-    // The app tree, and whatever the steps installed (the stdlib bytecode, console scripts…).
-    return [{ from: '.', fromRoot: 'src', to: '/app', exclude: PYTHON_EXCLUDE }, { from: '.', fromRoot: 'out', to: '/' }];
+  defaultArtifacts(src): DefaultArtifact[] {
+    // The app tree (without the vendored distributions pip installed), and whatever the steps installed (the stdlib
+    // bytecode, pip's dependencies with theirs, console scripts…).
+    const vendored = usesPip(src) ? vendorDirs(src).map((d) => new RegExp(`^${d}(\\/|$)`)) : [];
+    return [{ from: '.', fromRoot: 'src', to: '/app', exclude: [...PYTHON_EXCLUDE, ...vendored] }, { from: '.', fromRoot: 'out', to: '/' }];
   },
   defaultEntrypoint(src) {
     for (const f of ['main.py', 'app.py']) if (src.topFiles.has(f)) return ['/usr/bin/python3', `/app/${f}`];
@@ -84,4 +116,56 @@ export const pythonPack: LanguagePack = {
   prodEnv(): Record<string, string> {
     return { PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', PYTHONPATH: '/app' };
   },
+  stepCaches() {
+    return [{ name: 'pip', path: PIP_CACHE }];
+  },
+  networkFiles(env) {
+    // The host's pip configuration and the files and folders it names (CA bundle, certificates, constraints,
+    // find-links wheelhouses) at the same paths, visible to fetch steps only.
+    const conf = pipConfigFiles(env);
+    const named = [...conf.flatMap(configPaths), ...PIP_ENV.flatMap((k) => hostPaths(env[k] ?? ''))];
+    return [...new Set([...conf, ...named, '/etc/ssl/certs/ca-certificates.crt'])].filter((f) => existsSync(f));
+  },
+  networkEnv(env) {
+    // Index, trust and proxy settings from the host's environment; its user config file named (HOME differs inside).
+    const out: Record<string, string> = {};
+    for (const k of PIP_ENV) if (env[k]) out[k] = env[k]!;
+    const user = hostPipConfig(env);
+    if (user) out.PIP_CONFIG_FILE = user;
+    return out;
+  },
 };
+
+/** Where pip's cache lives inside every step (kept under <airlock cache>/lang/pip). */
+export const PIP_CACHE = '/airlock/cache/pip';
+
+/** Host environment that reaches pip in fetch steps: index, links, trust, certificates, constraints, timeouts, proxies. */
+export const PIP_ENV = [
+  'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_NO_INDEX', 'PIP_FIND_LINKS', 'PIP_TRUSTED_HOST', 'PIP_CERT', 'PIP_CLIENT_CERT', 'PIP_CONSTRAINT',
+  'PIP_PROXY', 'PIP_TIMEOUT', 'PIP_DEFAULT_TIMEOUT', 'PIP_RETRIES', 'REQUESTS_CA_BUNDLE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy',
+];
+
+/** The host's own pip config file: $PIP_CONFIG_FILE, else the first user file pip reads (XDG, then ~/.pip). */
+function hostPipConfig(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.PIP_CONFIG_FILE) return env.PIP_CONFIG_FILE;
+  const xdg = env.XDG_CONFIG_HOME ?? (env.HOME ? `${env.HOME}/.config` : undefined);
+  return [xdg && `${xdg}/pip/pip.conf`, env.HOME && `${env.HOME}/.pip/pip.conf`].find((f): f is string => !!f && existsSync(f));
+}
+
+/** pip's global files (read at the same path inside) and the host's own config file, those that exist. */
+function pipConfigFiles(env: NodeJS.ProcessEnv): string[] {
+  return ['/etc/xdg/pip/pip.conf', '/etc/pip.conf', hostPipConfig(env)].filter((f): f is string => !!f && existsSync(f));
+}
+
+/** Absolute paths (also file: URLs) in a pip setting's value: certificates, constraint files, find-links folders. */
+export function hostPaths(value: string): string[] {
+  return value.split(/\s+/).map((t) => t.replace(/^file:\/\//, '')).filter((t) => /^\/[^/]/.test(t));
+}
+
+/** The paths a pip config file names in its values, continuation lines included (unreadable file: none). */
+export function configPaths(file: string): string[] {
+  let text = '';
+  try { text = readFileSync(file, 'utf8'); } catch { return []; }
+  // `key = value` lines and indented continuation lines (multi-line find-links); not sections nor comments.
+  return text.split('\n').filter((l) => !/^\s*([#;[]|$)/.test(l)).flatMap((l) => hostPaths(l.replace(/^[\w-]+\s*[=:]/, '').trim()));
+}
