@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gradleRefusal, hasRuntimeDependencies, JAVA_STEPS, JAVA_TEST, javaPack, JRE_STEPS, MAVEN_JAR, mavenOffline, mavenPackages, MVN, readPom } from './java.js';
+import { gradleRefusal, hasRuntimeDependencies, JAVA_STEPS, JAVA_TEST, javaPack, JRE_STEPS, MAVEN_JAR, MAVEN_TEST, mavenOffline, mavenPackages, MVN, readPom } from './java.js';
 import { checkVersion, languagePack } from './index.js';
 import { AirlockError } from '../errors.js';
 
@@ -78,10 +78,11 @@ test('builder set for a pom.xml: Maven and the plugins `package` runs, the pom\'
   ]);
   const rich = POM(`<dependencies><dependency><groupId>com.google.code.gson</groupId><artifactId>gson</artifactId></dependency>
     <dependency><groupId>junit</groupId><artifactId>junit</artifactId><scope>test</scope></dependency><dependency><groupId>org.testng</groupId><artifactId>testng</artifactId><scope>test</scope></dependency></dependencies>
-    <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId></plugin><plugin><groupId>org.codehaus.mojo</groupId><artifactId>exec-maven-plugin</artifactId></plugin><plugin><artifactId>unknown-plugin</artifactId></plugin></plugins></build>`);
+    <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId></plugin><plugin><groupId>org.codehaus.mojo</groupId><artifactId>exec-maven-plugin</artifactId></plugin><plugin><artifactId>unknown-plugin</artifactId></plugin><plugin><artifactId>constructor</artifactId></plugin></plugins></build>`);
   const pkgs = javaPack.builderPackages(undefined, src({ 'pom.xml': rich }));
   for (const p of ['default-jdk-headless', 'maven', 'junit4', 'testng', 'libmaven-shade-plugin-java', 'libexec-maven-plugin-java', 'libmaven-dependency-plugin-java']) assert.ok(pkgs.includes(p), `${p} in ${pkgs.join(' ')}`);
   assert.deepEqual(pkgs, [...pkgs].sort());
+  assert.ok(pkgs.every((p) => typeof p === 'string' && /^[a-z0-9][a-z0-9.+-]+$/.test(p)), 'unknown plugins add nothing');
   // A pom too large to be read still means Maven.
   assert.ok(javaPack.builderPackages('17', { topFiles: new Set(['pom.xml']), topDirs: new Set(), topText: new Map() }).includes('maven'));
   assert.ok(!mavenPackages(readPom(example)).includes('libmaven-dependency-plugin-java'), 'no runtime dependencies, no dependency plugin');
@@ -97,7 +98,8 @@ test('steps for a pom.xml: Maven offline against Debian\'s repository, dated at 
   assert.doesNotMatch(d.steps[0]!, /copy-dependencies/);
   assert.equal(d.steps[1], MAVEN_JAR);
   assert.deepEqual(d.steps.slice(2), JRE_STEPS);
-  assert.deepEqual(d.test, [`${MVN} test`]);
+  assert.deepEqual(d.test, [MAVEN_TEST]);
+  assert.ok(MAVEN_TEST.startsWith(`${MVN} test && `));
   const withDeps = javaPack.defaultSteps(src({ 'pom.xml': POM('<dependencies><dependency><groupId>g</groupId><artifactId>x</artifactId><scope>runtime</scope></dependency></dependencies>') }));
   assert.match(withDeps.steps[0]!, /package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target\/airlock-lib &&/);
   assert.deepEqual(javaPack.defaultSteps(src({ 'pom.xml': POM(''), 'build.gradle': '' })).steps, d.steps, 'a pom wins over Gradle files');
@@ -185,5 +187,13 @@ test('the Maven jar step: app.jar as Maven built it, or with a Main-Class and th
     const ok = sh(mavenOffline('package'), p, join(work, 'o7'), { PATH: `${join(work, 'bin')}:${process.env.PATH}` });
     assert.equal(ok.status, 0);
     assert.equal(ok.stdout, '[INFO] BUILD SUCCESS\n');
+
+    // Surefire's reports (run times) leave the build's /src, but stay where the test image runs the tests.
+    writeFileSync(join(work, 'bin/mvn'), '#!/bin/sh\nmkdir -p target/surefire-reports && date +%N > target/surefire-reports/TEST-x.xml\n', { mode: 0o755 });
+    const path = { PATH: `${join(work, 'bin')}:${process.env.PATH}` };
+    assert.equal(sh(MAVEN_TEST, p, join(work, 'o8'), path).status, 0);
+    assert.ok(!existsSync(join(p, 'target/surefire-reports')));
+    assert.equal(spawnSync('sh', ['-ec', MAVEN_TEST], { cwd: p, env: { ...process.env, ...path, AIRLOCK_OUT: '' } }).status, 0);
+    assert.ok(existsSync(join(p, 'target/surefire-reports/TEST-x.xml')));
   } finally { rmSync(work, { recursive: true, force: true }); }
 });
