@@ -131,6 +131,12 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
   if (config.variants.dev.stripBinaries || config.variants.test.stripBinaries) warnings.push('strip_binaries applies to prod only; dev and test keep unstripped binaries for debugging');
   for (const w of warnings) log.warn(w);
   const { lock, pack, srcInfo, requests } = await lockForConfig(config, configDigest, opts);
+  // The step plan before any download or rootfs: a project the pack cannot build by default fails here, at once.
+  const defaults = pack.defaultSteps(srcInfo);
+  const plan = { fetch: config.build.fetch ?? defaults.fetch, steps: config.build.steps ?? defaults.steps, test: config.build.test ?? defaults.test };
+  if (plan.steps.length === 0) {
+    throw new AirlockError('usage', 'no-build-steps', `no build steps: ${config.source} has no configure, CMakeLists.txt or Makefile`, { location: 'build.steps', hint: 'add build.steps to the config' });
+  }
   await fetchLocked(lock, { cache: opts.cache, log, offline: opts.offline });
   const upstream = lock.upstream?.length ? await prepareUpstream(lock.upstream, { cache: opts.cache, offline: opts.offline, env: opts.env, log }) : undefined;
   const epoch = chooseEpoch(opts.env, config.source, lock.indexEpoch);
@@ -144,11 +150,6 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
   const ignore = readIgnore(config.source, outRel && !outRel.startsWith('..') ? outRel : undefined);
   const ws = await createWorkspace(config.source, ignore);
   try {
-    const defaults = pack.defaultSteps(srcInfo);
-    const plan = { fetch: config.build.fetch ?? defaults.fetch, steps: config.build.steps ?? defaults.steps, test: config.build.test ?? defaults.test };
-    if (plan.steps.length === 0) {
-      throw new AirlockError('usage', 'no-build-steps', `no build steps: ${config.source} has no configure, CMakeLists.txt or Makefile`, { location: 'build.steps', hint: 'add build.steps to the config' });
-    }
     const caches = (pack.stepCaches?.() ?? []).map((c) => ({ host: join(opts.cache, 'lang', c.name), path: c.path }));
     for (const c of caches) await mkdir(c.host, { recursive: true });
     const stepCtx = {
