@@ -18,7 +18,7 @@ const args = process.argv.slice(2);
 const coldCache = args.includes('--cold-cache');
 const EXAMPLES: Record<string, string> = { go: 'go-api', rust: 'rust-cli', python: 'python-web', node: 'node-web', java: 'java-app' };
 const picked = args.filter((a) => !a.startsWith('--'));
-const examples = picked.length ? picked : [...Object.values(EXAMPLES), 'node-web@20', 'python-pip'];
+const examples = picked.length ? picked : [...Object.values(EXAMPLES), 'node-web@20', 'python-pip', 'java-maven'];
 
 interface Row { example: string; prod: number; dev: number; cold: number; warm: number; same: boolean }
 
