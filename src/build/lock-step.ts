@@ -6,7 +6,8 @@ import { lockPackages, obtainableChecker } from '../debian/engine.js';
 import { checkLock, lockPath, readLock, writeLock } from '../debian/lock.js';
 import type { Lock } from '../debian/types.js';
 import { resolveUpstream } from '../upstream/npm.js';
-import type { UpstreamRequest } from '../upstream/types.js';
+import type { LockedUpstream, UpstreamRequest } from '../upstream/types.js';
+import semver from 'semver';
 
 export interface PackageRequestSet {
   builder: string[];
@@ -42,13 +43,6 @@ export function requestDigest(req: PackageRequestSet): string {
   return h.digest('hex');
 }
 
-/** Whether the lock file beside the config exists and matches these requests (what lockStep would reuse). */
-export function lockMatches(configFile: string, req: PackageRequestSet, cache: string): boolean {
-  const existing = readLock(lockPath(configFile));
-  if (!existing) return false;
-  return checkLock(existing, { configDigest: requestDigest(req), builder: req.builder, runtime: req.runtime, upstream: req.upstream ?? [] }, obtainableChecker(cache, req.architecture)).length === 0;
-}
-
 /** Returns the lock to build from, writing airlock.lock.json beside the config when it (re)resolves. */
 export async function lockStep(configFile: string, req: PackageRequestSet, opts: LockStepOptions): Promise<{ lock: Lock; file: string; resolved: boolean }> {
   const file = lockPath(configFile);
@@ -75,7 +69,13 @@ export async function lockStep(configFile: string, req: PackageRequestSet, opts:
     { cache: opts.cache, log: opts.log, offline: opts.offline, update: opts.update },
   );
   if (req.upstream?.length) {
-    lock.upstream = await resolveUpstream(req.upstream, { env: opts.env ?? process.env, log: opts.log, offline: opts.offline, suite: `Debian ${lock.osVersion}` });
+    // Registry packages the previous lock holds that still answer the requests are kept (a config change elsewhere
+    // does not move node); --update resolves them anew.
+    const prior = opts.update ? [] : existing?.upstream ?? [];
+    const kept = req.upstream.map((r) => prior.find((u) => u.role === r.role && u.name === r.name && semver.satisfies(u.version, r.range)));
+    lock.upstream = kept.every((k) => k !== undefined)
+      ? kept as LockedUpstream[]
+      : await resolveUpstream(req.upstream, { env: opts.env ?? process.env, log: opts.log, offline: opts.offline, suite: `Debian ${lock.osVersion}`, cache: opts.cache });
   }
   const changed = writeLock(file, lock);
   opts.log.info(`${changed ? 'wrote' : 'unchanged'} ${file} (${lock.sets.builder.length} builder packages, ${lock.sets.runtime.length} runtime)`);

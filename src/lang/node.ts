@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import type { DefaultArtifact, LanguagePack, SourceInfo } from './pack.js';
-import { nodePackageFor } from '../upstream/select.js';
+import { NODE_ARCH, nodePackageFor } from '../upstream/select.js';
 
 /** Where npm's cache lives inside every step (kept under <airlock cache>/lang/npm). */
 export const NPM_CACHE = '/airlock/cache/npm';
@@ -86,6 +86,7 @@ export const nodePack: LanguagePack = {
     return [opts?.upstream ? '/usr/local/bin/node' : '/usr/bin/node', `/app/${nodeMain(src)}`];
   },
   upstream(major, architecture) {
+    if (!NODE_ARCH[architecture]) return undefined; // no official build for this architecture: Debian's or nothing
     // The official build of the newest release of that major, and the newest npm that runs on it (builder only).
     // Its libraries (libstdc++, libgcc, libc) come from Debian through the ELF closure.
     return {

@@ -145,8 +145,24 @@ test('tree: node under bin/include/share, its license in share/doc/node, npm in 
   assert.equal(readlinkSync(join(tree, 'bin/npx')), '../lib/node_modules/npm/bin/npx-cli.js');
   assert.equal(statSync(join(tree, 'lib/node_modules/npm/bin/npm-cli.js')).mode & 0o777, 0o755, 'bin targets are executable');
   assert.ok(lstatSync(join(tree, 'lib/node_modules/npm/node_modules/semver/index.js')).isFile());
-  const again = await upstreamTree([npmLocked, nodeLocked], tarballs, cache);
-  assert.equal(again, tree, 'same packages in any order → the same cached tree');
+  const again = await upstreamTree([npmLocked, nodeLocked], new Map(), cache);
+  assert.equal(again, tree, 'same packages in any order → the same cached tree, reused without its tarballs');
+});
+
+test('tree: modes do not depend on the umask (the layers of the tree are the same on every host)', async () => {
+  const opts = { env: env(), log: memoryLog(), npm: fake, cache: join(work, 'cache-tree'), offline: false };
+  const tarballs = new Map([[nodeLocked.integrity, await fetchUpstream(nodeLocked, opts)], [npmLocked.integrity, await fetchUpstream(npmLocked, opts)]]);
+  const modes = async (mask: number, cache: string) => {
+    const old = process.umask(mask);
+    try {
+      const t = await upstreamTree([nodeLocked, npmLocked], tarballs, cache);
+      return ['bin', 'bin/node', 'include/node/node.h', 'lib/node_modules/npm', 'lib/node_modules/npm/bin/npm-cli.js', 'share/doc/node/LICENSE'].map((f) => (statSync(join(t, f)).mode & 0o7777).toString(8));
+    } finally { process.umask(old); }
+  };
+  const strict = await modes(0o077, join(work, 'cache-umask-077'));
+  const loose = await modes(0o002, join(work, 'cache-umask-002'));
+  assert.deepEqual(strict, ['755', '755', '644', '755', '755', '644']);
+  assert.deepEqual(loose, strict);
 });
 
 test('tree: unsafe or unexpected tarball entries are refused and leave nothing behind', async () => {

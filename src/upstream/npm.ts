@@ -20,9 +20,11 @@ export interface NpmOptions {
 
 interface Ran { code: number; stdout: string; stderr: string }
 
-function run(opts: NpmOptions, args: string[], cwd?: string): Promise<Ran> {
+function run(opts: NpmOptions & { cache?: string }, args: string[], cwd?: string): Promise<Ran> {
+  // npm's own cache and logs stay under the airlock cache (the host's npm configuration still applies).
+  const own = opts.cache ? { npm_config_cache: join(opts.cache, 'npm', 'cacache'), npm_config_logs_max: '0' } : {};
   return new Promise((resolve, reject) => {
-    const child = spawn(opts.npm ?? 'npm', args, { env: { ...opts.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(opts.npm ?? 'npm', args, { env: { ...opts.env, ...own, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => { stdout += b.toString('utf8'); });
@@ -51,9 +53,10 @@ function lastLine(text: string): string {
 }
 
 /** All versions of `name` in `range` the registry has (version, integrity, license, engines.node). */
-async function view(name: string, range: string, opts: NpmOptions) {
+async function view(name: string, range: string, opts: NpmOptions & { cache?: string }) {
   const spec = `${name}@${range === '*' ? '>=0.0.0' : range}`;
-  const r = await run(opts, ['view', spec, 'version', 'dist.integrity', 'license', 'engines.node', '--json']);
+  // `name` too, so npm never unwraps objects that happen to have a single field into bare strings.
+  const r = await run(opts, ['view', spec, 'name', 'version', 'dist.integrity', 'license', 'engines.node', '--json']);
   if (r.code !== 0) throw npmFailure(r, 'npm view', spec);
   return parseView(r.stdout);
 }
@@ -62,7 +65,7 @@ async function view(name: string, range: string, opts: NpmOptions) {
  * Resolves upstream requests to exact versions with integrity: node first (the newest of the requested major),
  * then npm (the newest whose engines accept that node). `toolchainName` names the toolchain in errors.
  */
-export async function resolveUpstream(requests: readonly UpstreamRequest[], opts: NpmOptions & { offline: boolean; suite: string }): Promise<LockedUpstream[]> {
+export async function resolveUpstream(requests: readonly UpstreamRequest[], opts: NpmOptions & { offline: boolean; suite: string; cache?: string }): Promise<LockedUpstream[]> {
   if (requests.length && opts.offline) {
     throw new AirlockError('packages', 'offline-no-lock', `--offline: ${requests.map((r) => `${r.name}@${r.range}`).join(', ')} must be resolved on the npm registry, and the lock does not hold ${requests.length > 1 ? 'them' : 'it'}`, { hint: 'run `airlock lock` once online, then build with --offline' });
   }

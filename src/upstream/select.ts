@@ -12,7 +12,7 @@ export function nodePackageFor(architecture: string): string {
   const a = NODE_ARCH[architecture];
   if (!a) {
     throw new AirlockError('usage', 'upstream-arch', `there is no official Node.js build for the Debian architecture ${architecture}`, {
-      hint: `use one of ${Object.keys(NODE_ARCH).join(', ')}, or a Node.js version that Debian has`,
+      location: 'debian.architecture', hint: `use one of ${Object.keys(NODE_ARCH).join(', ')}, or a Node.js version that Debian has`,
     });
   }
   return `node-linux-${a}`;

@@ -1,7 +1,7 @@
 // Lays out locked npm-registry toolchain packages as a /usr/local tree (bin/node, lib/node_modules/npm, bin/npm…),
 // the way Node.js's own release archives are laid out; built once per set of integrities under the airlock cache.
 import { createReadStream, existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { dirname, join, posix } from 'node:path';
@@ -11,7 +11,7 @@ import { AirlockError } from '../errors.js';
 import type { LockedUpstream } from './types.js';
 
 /** Bump when the layout below changes (cached trees are keyed by it). */
-const TREE_FORMAT = 1;
+const TREE_FORMAT = 2;
 
 /** Where a file of a package's tarball goes in the /usr/local tree (undefined = left out). */
 export function placeOf(role: LockedUpstream['role'], inner: string): string | undefined {
@@ -51,7 +51,9 @@ async function extractInto(tgz: string, p: LockedUpstream, root: string): Promis
       if (!place) return;
       const dest = join(root, place);
       await mkdir(dirname(dest), { recursive: true });
-      await writeFile(dest, data, { mode: (header.mode ?? 0o644) & 0o111 ? 0o755 : 0o644 });
+      await writeFile(dest, data);
+      // Modes set explicitly, whatever the umask: the layers of this tree must be the same on every host.
+      await chmod(dest, (header.mode ?? 0o644) & 0o111 ? 0o755 : 0o644);
     })().then(() => done(), done);
   });
   await pipeline(createReadStream(tgz), createGunzip(), ex);
@@ -70,35 +72,56 @@ export function treeKey(pkgs: readonly LockedUpstream[]): string {
  */
 export async function upstreamTree(pkgs: readonly LockedUpstream[], tarballs: ReadonlyMap<string, string>, cache: string): Promise<string> {
   const dir = join(cache, 'upstream', 'trees', treeKey(pkgs));
-  if (existsSync(`${dir}.ok`) && existsSync(dir)) return dir;
+  const done = `${dir}.ok`;
+  if (existsSync(done) && existsSync(dir)) return dir;
   await mkdir(dirname(dir), { recursive: true });
   const tmp = await mkdtemp(`${dir}.tmp-`);
   try {
     for (const p of pkgs) {
       const tgz = tarballs.get(p.integrity);
       if (!tgz) throw new AirlockError('internal', 'upstream-missing', `no tarball for ${p.name}@${p.version}`);
-      const text = await extractInto(tgz, p, tmp);
-      if (p.role === 'npm') {
-        let bin: Record<string, string> = {};
-        try { const b = JSON.parse(text).bin; bin = typeof b === 'string' ? { npm: b } : (b ?? {}); } catch { /* no bin */ }
-        await mkdir(join(tmp, 'bin'), { recursive: true });
-        for (const [name, rel] of Object.entries(bin).sort()) {
-          if (!/^[a-z0-9._-]+$/i.test(name) || posix.normalize(rel).startsWith('..')) continue;
-          const target = posix.join('..', 'lib', 'node_modules', 'npm', posix.normalize(rel));
-          await chmod(join(tmp, 'bin', target), 0o755).catch(() => undefined);
-          await symlink(target, join(tmp, 'bin', name));
-        }
-      }
+      const text = await extractInto(tgz, p, tmp).catch((e: unknown) => {
+        if (e instanceof AirlockError) throw e;
+        throw new AirlockError('packages', 'bad-archive', `${p.name}@${p.version}: cannot unpack its tarball: ${(e as Error).message}`, { hint: 'the cached tarball matched its integrity; check the disk and the package', cause: e });
+      });
+      if (p.role === 'npm') await npmLinks(tmp, text);
     }
     if (!existsSync(join(tmp, 'bin', 'node')) && pkgs.some((p) => p.role === 'node')) {
       throw new AirlockError('packages', 'bad-archive', `${pkgs.find((p) => p.role === 'node')!.name} holds no bin/node`, { hint: 'this is not an official Node.js build package' });
     }
+    await fixDirModes(tmp);
+    // Publish: a tree another build completed meanwhile is used as it is (it may be bound into its steps right
+    // now); only an incomplete leftover of a crashed build is replaced.
+    if (existsSync(done) && existsSync(dir)) return dir;
     await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-    await writeFile(`${dir}.ok`, '');
+    try { await rename(tmp, dir); } catch (e) {
+      if (!(existsSync(done) && existsSync(dir))) throw e;
+      return dir;
+    }
+    await writeFile(done, '');
     return dir;
-  } catch (e) {
+  } finally {
     await rm(tmp, { recursive: true, force: true });
-    throw e;
   }
+}
+
+/** bin/npm and bin/npx links as `npm install -g` makes them, from npm's package.json `bin`. */
+async function npmLinks(root: string, pkgJson: string): Promise<void> {
+  let bin: Record<string, string> = {};
+  try { const b = JSON.parse(pkgJson).bin; bin = typeof b === 'string' ? { npm: b } : (b ?? {}); } catch { /* no bin */ }
+  await mkdir(join(root, 'bin'), { recursive: true });
+  for (const [name, rel] of Object.entries(bin).sort()) {
+    const clean = posix.normalize(String(rel));
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name) || name === 'node' || clean.startsWith('..') || clean.startsWith('/')) continue;
+    const target = posix.join('..', 'lib', 'node_modules', 'npm', clean);
+    if (existsSync(join(root, 'bin', name)) || !existsSync(join(root, 'bin', target))) continue;
+    await chmod(join(root, 'bin', target), 0o755);
+    await symlink(target, join(root, 'bin', name));
+  }
+}
+
+/** Every directory of the tree 0755, whatever the umask was when it was made. */
+async function fixDirModes(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const e of await readdir(dir, { withFileTypes: true })) if (e.isDirectory()) await fixDirModes(join(dir, e.name));
 }

@@ -143,4 +143,35 @@ describe('airlock build examples/node-web with version 20 (from the npm registry
       rmSync(out2, { recursive: true, force: true });
     }
   });
+  test('re-locking: a config change elsewhere keeps the locked node; 20 → 18 goes to Debian\'s nodejs; 18 → 20 back to the registry', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'airlock-node20-relock-'));
+    try {
+      spawnSync('cp', ['-a', `${dir}/.`, copy]);
+      const yaml = join(copy, 'airlock.yaml');
+      const lockFile = join(copy, 'airlock.lock.json');
+      const before = JSON.parse(readFileSync(lockFile, 'utf8')).upstream;
+      writeFileSync(yaml, `${readFileSync(yaml, 'utf8')}packages:\n  - tzdata\n`);
+      const stale = await runCli(['lock', '-c', yaml, '--check']);
+      assert.equal(stale.code, 3, 'the lock is stale for --check');
+      assert.match(stale.stderr, /lock-stale/);
+      assert.doesNotMatch(stale.stderr, /nodejs|libnode/, 'the stale report is about the config, not about Debian\'s node');
+      const relock = await runCli(['lock', '-c', yaml]);
+      assert.equal(relock.code, 0, relock.stderr);
+      const after = JSON.parse(readFileSync(lockFile, 'utf8'));
+      assert.deepEqual(after.upstream, before, 'node and npm stay as locked');
+      assert.ok(after.sets.runtime.some((p: any) => p.name === 'tzdata'));
+      writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^version: .*$/m, 'version: "18"'));
+      assert.equal((await runCli(['lock', '-c', yaml])).code, 0);
+      const deb = JSON.parse(readFileSync(lockFile, 'utf8'));
+      assert.equal(deb.upstream, undefined);
+      assert.ok(deb.sets.runtime.some((p: any) => p.name === 'nodejs') && deb.sets.builder.some((p: any) => p.name === 'libnode108'));
+      writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^version: .*$/m, 'version: "20"'));
+      const back = await runCli(['lock', '-c', yaml]);
+      assert.equal(back.code, 0, back.stderr);
+      assert.match(back.stdout, /from the npm registry: node-linux-\w+@20\./);
+      assert.ok(!JSON.parse(readFileSync(lockFile, 'utf8')).sets.builder.some((p: any) => p.name === 'nodejs'));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
 });
