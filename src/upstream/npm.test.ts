@@ -147,6 +147,11 @@ test('tree: node under bin/include/share, its license in share/doc/node, npm in 
   assert.ok(lstatSync(join(tree, 'lib/node_modules/npm/node_modules/semver/index.js')).isFile());
   const again = await upstreamTree([npmLocked, nodeLocked], new Map(), cache);
   assert.equal(again, tree, 'same packages in any order → the same cached tree, reused without its tarballs');
+  // A finished tree whose node was changed afterwards is not used: it is made again from the verified tarballs.
+  writeFileSync(join(tree, 'bin/node'), 'tampered');
+  await assert.rejects(upstreamTree([nodeLocked, npmLocked], new Map(), cache), /no tarball for/, 'without tarballs it cannot be reused');
+  await upstreamTree([nodeLocked, npmLocked], tarballs, cache);
+  assert.equal(readFileSync(join(tree, 'bin/node'), 'utf8'), '\x7fELF fake node');
 });
 
 test('tree: modes do not depend on the umask (the layers of the tree are the same on every host)', async () => {

@@ -1,7 +1,7 @@
 // Lays out locked npm-registry toolchain packages as a /usr/local tree (bin/node, lib/node_modules/npm, bin/npm…),
 // the way Node.js's own release archives are laid out; built once per set of integrities under the airlock cache.
 import { createReadStream, existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { dirname, join, posix } from 'node:path';
@@ -33,7 +33,7 @@ function innerPath(name: string, what: string): string {
 }
 
 /** Extracts the files of one tarball into `root` following placeOf; returns the package.json text. */
-async function extractInto(tgz: string, p: LockedUpstream, root: string): Promise<string> {
+async function extractInto(tgz: string, p: LockedUpstream, root: string, sums: Map<string, string>): Promise<string> {
   const what = `${p.name}@${p.version}`;
   let pkgJson = '';
   const ex = extract();
@@ -52,6 +52,7 @@ async function extractInto(tgz: string, p: LockedUpstream, root: string): Promis
       const dest = join(root, place);
       await mkdir(dirname(dest), { recursive: true });
       await writeFile(dest, data);
+      sums.set(place, createHash('sha256').update(data).digest('hex'));
       // Modes set explicitly, whatever the umask: the layers of this tree must be the same on every host.
       await chmod(dest, (header.mode ?? 0o644) & 0o111 ? 0o755 : 0o644);
     })().then(() => done(), done);
@@ -73,14 +74,15 @@ export function treeKey(pkgs: readonly LockedUpstream[]): string {
 export async function upstreamTree(pkgs: readonly LockedUpstream[], tarballs: ReadonlyMap<string, string>, cache: string): Promise<string> {
   const dir = join(cache, 'upstream', 'trees', treeKey(pkgs));
   const done = `${dir}.ok`;
-  if (existsSync(done) && existsSync(dir)) return dir;
+  if (existsSync(done) && existsSync(dir) && await intact(dir, done)) return dir;
   await mkdir(dirname(dir), { recursive: true });
   const tmp = await mkdtemp(`${dir}.tmp-`);
+  const sums = new Map<string, string>();
   try {
     for (const p of pkgs) {
       const tgz = tarballs.get(p.integrity);
       if (!tgz) throw new AirlockError('internal', 'upstream-missing', `no tarball for ${p.name}@${p.version}`);
-      const text = await extractInto(tgz, p, tmp).catch((e: unknown) => {
+      const text = await extractInto(tgz, p, tmp, sums).catch((e: unknown) => {
         if (e instanceof AirlockError) throw e;
         throw new AirlockError('packages', 'bad-archive', `${p.name}@${p.version}: cannot unpack its tarball: ${(e as Error).message}`, { hint: 'the cached tarball matched its integrity; check the disk and the package', cause: e });
       });
@@ -92,17 +94,32 @@ export async function upstreamTree(pkgs: readonly LockedUpstream[], tarballs: Re
     await fixDirModes(tmp);
     // Publish: a tree another build completed meanwhile is used as it is (it may be bound into its steps right
     // now); only an incomplete leftover of a crashed build is replaced.
-    if (existsSync(done) && existsSync(dir)) return dir;
+    if (existsSync(done) && existsSync(dir) && await intact(dir, done)) return dir;
+    await rm(done, { force: true });
     await rm(dir, { recursive: true, force: true });
     try { await rename(tmp, dir); } catch (e) {
       if (!(existsSync(done) && existsSync(dir))) throw e;
       return dir;
     }
-    await writeFile(done, '');
+    // The marker holds the sha256 of every file, so a tree changed after it was made is noticed and made again.
+    await writeFile(done, `${JSON.stringify(Object.fromEntries([...sums].sort(([a], [b]) => (a < b ? -1 : 1))), null, 1)}\n`);
     return dir;
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** Whether the runtime files of a finished tree (bin/node, what prod gets) still have the bytes recorded at extraction. */
+async function intact(dir: string, done: string): Promise<boolean> {
+  let sums: Record<string, string>;
+  try { sums = JSON.parse(await readFile(done, 'utf8')); } catch { return false; }
+  for (const f of ['bin/node', 'share/doc/node/LICENSE']) {
+    if (!sums[f]) continue;
+    const h = createHash('sha256');
+    try { for await (const c of createReadStream(join(dir, f))) h.update(c as Buffer); } catch { return false; }
+    if (h.digest('hex') !== sums[f]) return false;
+  }
+  return true;
 }
 
 /** bin/npm and bin/npx links as `npm install -g` makes them, from npm's package.json `bin`. */
