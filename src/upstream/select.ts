@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { AirlockError } from '../errors.js';
 import type { RegistryVersion } from './types.js';
+import { integrityHex as evidenceIntegrityHex } from '../evidence/input.js';
 
 /** Debian architecture → the suffix of the official Node.js build packages on the npm registry. */
 export const NODE_ARCH: Record<string, string> = { amd64: 'x64', arm64: 'arm64', armhf: 'armv7l', ppc64el: 'ppc64le', s390x: 's390x' };
@@ -32,13 +33,11 @@ export function majorsOf(versions: readonly RegistryVersion[]): string {
   return majors.length > 6 ? `${majors[0]}–${majors[majors.length - 1]}` : majors.join(', ');
 }
 
-const SRI = /^sha512-([A-Za-z0-9+/]{86}==)$/;
-
-/** Hex of a "sha512-<base64>" integrity, or an error naming what it belongs to. */
+/** Hex of a "sha512-<base64>" integrity (the evidence module's strict check), or a packages error naming what it belongs to. */
 export function integrityHex(integrity: string, what: string): string {
-  const m = SRI.exec(integrity);
-  if (!m) throw new AirlockError('packages', 'bad-integrity', `${what} has no sha512 integrity (got '${integrity.slice(0, 40)}')`, { hint: 'the registry must give a sha512 integrity; run `airlock lock --update`' });
-  return Buffer.from(m[1]!, 'base64').toString('hex');
+  try { return evidenceIntegrityHex(integrity, what); } catch {
+    throw new AirlockError('packages', 'bad-integrity', `${what} has no sha512 integrity (got '${integrity.slice(0, 40)}')`, { hint: 'the registry must give a sha512 integrity; run `airlock lock --update`' });
+  }
 }
 
 /** "sha512-<base64>" of bytes. */
