@@ -24,6 +24,14 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// Type-check tests and benchmarks too (tsx only strips types): a type error is a failure before anything runs.
+if (!filters.length) {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json', '--noEmit'], { stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('type errors in the sources, tests or benchmarks (tsc -p tsconfig.test.json)');
+    process.exit(1);
+  }
+}
 const concurrency = process.env.AIRLOCK_TEST_CONCURRENCY ?? '2';
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

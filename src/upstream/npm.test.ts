@@ -117,7 +117,7 @@ test('fetch: verified into the content-addressed cache; reused; corrupted copies
   assert.equal(readFileSync(fakeLog, 'utf8').trim().split('\n').length, 1, 'the second call used the cache');
 
   const bytes = Buffer.from(nodeTgz);
-  bytes[10] ^= 1;
+  bytes[10] = (bytes[10] ?? 0) ^ 1;
   writeFileSync(path, bytes);
   await assert.rejects(fetchUpstream(nodeLocked, { ...opts, offline: true }), (e: unknown) => e instanceof AirlockError && e.code === 'offline-not-cached');
   assert.ok(!existsSync(path), 'the corrupted file is gone');

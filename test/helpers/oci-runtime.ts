@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
+/**
+ * Time limit for running a test image: its test command compiles the project's tests from scratch (Go rebuilds its
+ * standard library with -trimpath), which took 48 s on an idle machine and over 60 s in CI beside another build.
+ */
+export const TEST_IMAGE_TIME_LIMIT = 600_000;
+
 /** Options of `runImage`. */
 export interface RunOptions {
   /** Mount the root file system read-only (what prod images must survive). */
@@ -13,7 +19,7 @@ export interface RunOptions {
   args?: string[];
   /** Extra environment entries ("K=V"). */
   env?: string[];
-  /** Kill the container after this long (default 60 s). */
+  /** Kill the container after this long (default 5 minutes); a killed run says so at the end of its stderr. */
   timeoutMs?: number;
   /** Share the host's network namespace (to reach a server in the container from the test on 127.0.0.1). */
   hostNetwork?: boolean;
@@ -72,13 +78,15 @@ export async function runImage(layoutDir: string, tag: string, opts: RunOptions)
         }
       });
       child.stderr.on('data', (c) => { stderr += String(c); });
-      const timer = setTimeout(() => { spawnSync('runc', ['kill', id, 'KILL']); }, opts.timeoutMs ?? 60_000);
+      const limitMs = opts.timeoutMs ?? 300_000;
+      let timedOut = false;
+      const timer = setTimeout(() => { timedOut = true; spawnSync('runc', ['kill', id, 'KILL']); }, limitMs);
       child.once('error', (e) => { clearTimeout(timer); reject(e); });
       child.once('close', (code) => {
         clearTimeout(timer);
         if (readyError) reject(readyError);
         else if (ready && !started) reject(new Error(`the server never printed ${ready.marker}: ${stdout}${stderr}`));
-        else resolve({ code, stdout, stderr });
+        else resolve({ code, stdout, stderr: timedOut ? `${stderr}\n[runImage: killed after the ${limitMs / 1000} s time limit]` : stderr });
       });
     });
   } finally {

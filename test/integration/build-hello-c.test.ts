@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
-import { runImage } from '../helpers/oci-runtime.js';
+import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
 const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -89,7 +89,7 @@ describe('airlock build examples/hello-c', { timeout: 40 * 60_000 }, () => {
   });
 
   test('the test image runs the project tests and exits with their status', async () => {
-    const r = await runImage(join(out1(), 'oci'), 'latest-test', { readOnly: false, timeoutMs: 120_000 });
+    const r = await runImage(join(out1(), 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /hello-c: 1 test passed/);
   });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
-import { runImage } from '../helpers/oci-runtime.js';
+import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
 /** Every non-directory path of an unpacked root file system. */
@@ -67,7 +67,7 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
   test('dev has the Go toolchain and a shell; the test image runs go test', async () => {
     assert.ok(report.variants.dev.compilers.includes('/usr/bin/go'), report.variants.dev.compilers.join(' '));
     assert.ok(report.variants.dev.shells.length > 0);
-    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false });
+    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(t.code, 0, t.stderr + t.stdout);
     assert.match(t.stdout + t.stderr, /ok\s+example\.com\/go-api/);
   });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
-import { runImage } from '../helpers/oci-runtime.js';
+import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
 describe('airlock build examples/java-maven', { timeout: 40 * 60_000 }, () => {
@@ -73,7 +73,7 @@ describe('airlock build examples/java-maven', { timeout: 40 * 60_000 }, () => {
   test('dev has Maven and a shell; the test image runs the tests with Maven offline', async () => {
     assert.ok(report.variants.dev.shells.length > 0);
     assert.ok(report.variants.dev.compilers.some((p: string) => p.endsWith('/javac')), report.variants.dev.compilers.join(' '));
-    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: 180_000 });
+    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(t.code, 0, t.stderr + t.stdout);
     assert.match(t.stdout + t.stderr, /Tests run: 2, Failures: 0, Errors: 0, Skipped: 0[\s\S]*BUILD SUCCESS/);
   });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
-import { runImage } from '../helpers/oci-runtime.js';
+import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
 describe('airlock build examples/java-app', { timeout: 40 * 60_000 }, () => {
@@ -61,7 +61,7 @@ describe('airlock build examples/java-app', { timeout: 40 * 60_000 }, () => {
   test('dev has javac and a shell; the test image runs the tests', async () => {
     assert.ok(report.variants.dev.shells.length > 0);
     assert.ok(report.variants.dev.compilers.some((p: string) => p.endsWith('/javac')), report.variants.dev.compilers.join(' '));
-    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false });
+    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(t.code, 0, t.stderr + t.stdout);
     assert.match(t.stdout + t.stderr, /GreetingTest: ok/);
   });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
-import { runImage } from '../helpers/oci-runtime.js';
+import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
 describe('airlock build examples/node-web', { timeout: 40 * 60_000 }, () => {
@@ -64,7 +64,7 @@ describe('airlock build examples/node-web', { timeout: 40 * 60_000 }, () => {
   test('dev has node, npm and a shell; the test image runs npm test with the devDependencies', async () => {
     assert.ok(report.variants.dev.shells.length > 0);
     assert.ok(report.variants.dev.packageManagers.some((p: string) => p.endsWith('/npm')), report.variants.dev.packageManagers.join(' '));
-    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false });
+    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(t.code, 0, t.stderr + t.stdout);
     assert.match(t.stdout + t.stderr, /# pass 1/);
   });

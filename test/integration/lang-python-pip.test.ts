@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
-import { runImage } from '../helpers/oci-runtime.js';
+import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 import { pythonPack } from '../../src/lang/python.js';
 import { readSourceInfo } from '../../src/build/source-info.js';
@@ -111,7 +111,7 @@ describe('airlock build examples/python-pip', { timeout: 40 * 60_000 }, () => {
   test('dev has pip and a shell; the test image runs the unit tests with tinylib', async () => {
     assert.ok(b.report.variants.dev.packageManagers.includes('/usr/bin/pip3'), b.report.variants.dev.packageManagers.join(' '));
     assert.ok(b.report.variants.dev.shells.length > 0);
-    const t = await runImage(join(b.out, 'oci'), 'latest-test', { readOnly: false });
+    const t = await runImage(join(b.out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(t.code, 0, t.stderr + t.stdout);
     assert.match(t.stdout + t.stderr, /Ran 2 tests[\s\S]*OK/);
   });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
-import { runImage } from '../helpers/oci-runtime.js';
+import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
 describe('airlock build examples/python-web', { timeout: 40 * 60_000 }, () => {
@@ -71,7 +71,7 @@ describe('airlock build examples/python-web', { timeout: 40 * 60_000 }, () => {
   test('dev has python3 and a shell; the test image runs the unit tests', async () => {
     assert.ok(report.variants.dev.shells.length > 0);
     assert.ok(spawnSync('umoci', ['stat', '--image', `${join(out, 'oci')}:latest-dev`]).status === 0);
-    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false });
+    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(t.code, 0, t.stderr + t.stdout);
     assert.match(t.stdout + t.stderr, /Ran 1 test[\s\S]*OK/);
   });

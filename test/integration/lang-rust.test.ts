@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
-import { runImage } from '../helpers/oci-runtime.js';
+import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
 describe('airlock build examples/rust-cli', { timeout: 40 * 60_000 }, () => {
@@ -55,7 +55,7 @@ describe('airlock build examples/rust-cli', { timeout: 40 * 60_000 }, () => {
   test('dev has rustc, cargo and a shell; the test image runs cargo test', async () => {
     for (const t of ['/usr/bin/rustc', '/usr/bin/cargo']) assert.ok(report.variants.dev.compilers.includes(t), report.variants.dev.compilers.join(' '));
     assert.ok(report.variants.dev.shells.length > 0);
-    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false });
+    const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(t.code, 0, t.stderr + t.stdout);
     assert.match(t.stdout + t.stderr, /test result: ok\. 1 passed/);
   });
