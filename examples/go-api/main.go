@@ -3,9 +3,13 @@
 //	go-api               prints the answer for "/" and exits
 //	go-api --port N      serves HTTP on port N
 //	go-api --self-check  serves on a loopback port, asks itself for /health and prints the reply
+//	go-api --trust       prints how many roots the system trust store holds (the CA bundle HTTPS clients use)
+//	go-api --zone NAME   prints the time zone NAME at the Unix epoch (needs tzdata in the image)
 package main
 
 import (
+	"bytes"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"time"
 )
 
 // answer is the JSON body for a request path.
@@ -48,6 +53,19 @@ func selfCheck() error {
 	return nil
 }
 
+// trust reports the system roots Go's TLS client would use.
+func trust() error {
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		return err
+	}
+	isrg := false
+	for _, s := range pool.Subjects() { //nolint:staticcheck // only counting and naming roots
+		isrg = isrg || bytes.Contains(s, []byte("ISRG Root X1"))
+	}
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{"roots": len(pool.Subjects()), "isrg_root_x1": isrg})
+}
+
 func main() {
 	switch {
 	case len(os.Args) > 2 && os.Args[1] == "--port":
@@ -61,6 +79,18 @@ func main() {
 			fmt.Fprintln(os.Stderr, "go-api:", err)
 			os.Exit(1)
 		}
+	case len(os.Args) > 1 && os.Args[1] == "--trust":
+		if err := trust(); err != nil {
+			fmt.Fprintln(os.Stderr, "go-api:", err)
+			os.Exit(1)
+		}
+	case len(os.Args) > 2 && os.Args[1] == "--zone":
+		loc, err := time.LoadLocation(os.Args[2])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "go-api:", err)
+			os.Exit(1)
+		}
+		fmt.Println(time.Unix(0, 0).In(loc).Format("2006-01-02T15:04:05 MST"))
 	default:
 		_ = json.NewEncoder(os.Stdout).Encode(answer("/"))
 	}

@@ -87,3 +87,41 @@ test('runtime closure follows depends but not into tools and maintainer-script h
   assert.deepEqual(runtimeClosure(set, ['libc6=2.36']).map((p) => p.name), ['libc6', 'libgcc-s1']);
   assert.throws(() => runtimeClosure(set, ['nothere']), /nothere is not in the locked builder set/);
 });
+
+test('ca-certificates is data: its openssl and debconf dependencies (for update-ca-certificates) stay out of prod', () => {
+  const st = parseDeb822(`Package: ca-certificates
+Version: 20230311+deb12u1
+Architecture: all
+Depends: openssl (>= 1.1.1), debconf (>= 0.5) | debconf-2.0
+Filename: pool/ca.deb
+Size: 1
+SHA256: ${'1'.repeat(64)}
+
+Package: openssl
+Version: 3.0.15-1
+Architecture: amd64
+Depends: libc6 (>= 2.34), libssl3 (>= 3.0.9)
+Filename: pool/openssl.deb
+Size: 1
+SHA256: ${'2'.repeat(64)}
+
+Package: libssl3
+Version: 3.0.15-1
+Architecture: amd64
+Depends: libc6 (>= 2.34)
+Filename: pool/libssl3.deb
+Size: 1
+SHA256: ${'3'.repeat(64)}
+
+Package: debconf
+Version: 1.5.82
+Architecture: all
+Filename: pool/debconf.deb
+Size: 1
+SHA256: ${'4'.repeat(64)}
+`);
+  const withCa = resolveDepends([...parseDeb822(packages), ...st].map((s) => lockedFromStanza(s, 0)));
+  assert.deepEqual(withCa.find((p) => p.name === 'ca-certificates')!.depends, ['debconf', 'openssl'], 'the lock still records them');
+  assert.deepEqual(runtimeClosure(withCa, ['ca-certificates']).map((p) => p.name), ['ca-certificates']);
+  assert.deepEqual(runtimeClosure(withCa, ['ca-certificates', 'openssl']).map((p) => p.name), ['ca-certificates', 'libc6', 'libgcc-s1', 'libssl3', 'openssl'], 'openssl declared on its own is kept with its libraries');
+});

@@ -14,6 +14,12 @@ export const RUNTIME_EXCLUDED: readonly string[] = [
   'sysvinit-utils', 'tar', 'usrmerge', 'util-linux',
 ];
 
+/**
+ * Data packages whose dependencies serve only their maintainer tooling: ca-certificates needs openssl (and debconf)
+ * to run update-ca-certificates, but prod gets the bundle that script would write, so its dependencies stay out.
+ */
+export const RUNTIME_DATA_ONLY: readonly string[] = ['ca-certificates'];
+
 /** Strips "=version" from a request. */
 export const requestName = (r: string): string => r.split('=')[0]!;
 
@@ -56,7 +62,7 @@ export function resolveDepends(set: Array<LockedPackage & { provides?: string; r
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The runtime set: the roots and everything they depend on within `builder`, not descending into excluded packages. */
+/** The runtime set: the roots and everything they depend on within `builder`, not descending into excluded packages nor below data-only ones. */
 export function runtimeClosure(builder: LockedPackage[], roots: string[], excluded: readonly string[] = RUNTIME_EXCLUDED): LockedPackage[] {
   const byName = new Map(builder.map((p) => [p.name, p]));
   const skip = new Set(excluded);
@@ -72,6 +78,7 @@ export function runtimeClosure(builder: LockedPackage[], roots: string[], exclud
     const n = stack.pop()!;
     if (seen.has(n) || (skip.has(n) && !explicit.has(n))) continue;
     seen.add(n);
+    if (RUNTIME_DATA_ONLY.includes(n)) continue;
     for (const d of byName.get(n)!.depends) stack.push(d);
   }
   return builder.filter((p) => seen.has(p.name));

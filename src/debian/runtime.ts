@@ -1,5 +1,6 @@
 // Runtime content from the locked runtime set: package files (no maintainer scripts, docs dropped, merged-usr),
 // dpkg status.d stanzas + md5sums, /etc/os-release and /etc/debian_version — as FileEntry values held in memory.
+// ca-certificates contributes the CA bundle its postinst would write instead of its certificate files and script.
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
 import type { FileEntry } from '../image/entry.js';
@@ -7,6 +8,7 @@ import type { Lock, LockedPackage } from './types.js';
 import { checkCached, debPath } from './cache.js';
 import { field, formatStanza, type Stanza } from './deb822.js';
 import { readControl, readDataTar } from './deb-read.js';
+import { CA_BUNDLE_PATH, CA_PACKAGE, caBundleBytes, caToolingPath, isCaCertificate } from './ca-bundle.js';
 import { keepRuntimePath, MERGED_DIRS, usrMerged } from './runtime-filter.js';
 
 /** The distribution identity files, read from the base-files package of the set. */
@@ -66,8 +68,15 @@ export async function runtimeEntries(packages: LockedPackage[], opts: { cache: s
     const deb = await verifiedDeb(opts.cache, p);
     const control = await readControl(deb);
     const md5: string[] = [];
+    // ca-certificates: its certificates become the bundle update-ca-certificates would write; the script goes.
+    const certs = p.name === CA_PACKAGE ? [] as Array<{ path: string; data: Buffer }> : undefined;
     for (const m of await readDataTar(deb)) {
       const path = usrMerged(m.path);
+      if (certs && (caToolingPath(path) || m.type === 'dir')) {
+        // Its directories come back as parents of what is kept (no empty usr/sbin).
+        if (m.type === 'file' && isCaCertificate(path)) certs.push({ path, data: m.data! });
+        continue;
+      }
       if (!keepRuntimePath(path, m.type)) continue;
       if (MERGED_DIRS.includes(path)) continue;
       if (m.type === 'dir') {
@@ -80,6 +89,8 @@ export async function runtimeEntries(packages: LockedPackage[], opts: { cache: s
         out.set(path, { path, type: m.type, mode: m.type === 'symlink' ? 0o777 : m.mode, uid: m.uid, gid: m.gid, size: 0, linkname });
       }
     }
+    const bundle = certs && caBundleBytes(certs);
+    if (bundle) out.set(CA_BUNDLE_PATH, fileEntry(CA_BUNDLE_PATH, bundle));
     for (const d of ['var', 'var/lib', 'var/lib/dpkg', 'var/lib/dpkg/status.d']) addDir(d);
     out.set(`var/lib/dpkg/status.d/${p.name}`, fileEntry(`var/lib/dpkg/status.d/${p.name}`, Buffer.from(statusStanza(control))));
     out.set(`var/lib/dpkg/status.d/${p.name}.md5sums`, fileEntry(`var/lib/dpkg/status.d/${p.name}.md5sums`, Buffer.from(md5.sort().join(''))));

@@ -46,7 +46,7 @@ test('static, trimmed, build-id-free build; go mod download only when go.mod req
   const vendored = goPack.defaultSteps(src('module a\nrequire golang.org/x/text v0.3.0\n', ['vendor']));
   assert.deepEqual(vendored.fetch, [], 'vendored modules build offline');
   assert.match(vendored.steps.join(''), /-mod=vendor/);
-  assert.deepEqual(goPack.runtimePackages('1.19'), [], 'a static binary needs no package at run time');
+  assert.deepEqual(goPack.runtimePackages('1.19'), ['ca-certificates'], 'a static binary needs only the CA bundle at run time');
 });
 
 test('module and build caches live under a step cache; fetch steps get only the host proxy settings', () => {

@@ -1,4 +1,5 @@
 // Go: Debian's golang, a static (CGO_ENABLED=0), trimmed, build-id-free binary installed into $AIRLOCK_OUT/usr/bin.
+// Prod: that binary, passwd/group and the CA bundle; no libc.
 import type { LanguagePack, SourceInfo } from './pack.js';
 
 /** Where Go's module and build caches live inside every step (kept under <airlock cache>/lang/go). */
@@ -40,7 +41,8 @@ export const goPack: LanguagePack = {
     return [...new Set([version ? `golang-${version}-go` : 'golang-go', 'golang-go', 'ca-certificates', 'dpkg-dev'])].sort();
   },
   runtimePackages() {
-    return [];
+    // The CA bundle (one file made from ca-certificates) so HTTPS clients work; tzdata and others when the config asks.
+    return ['ca-certificates'];
   },
   buildEnv(version): Record<string, string> {
     return {

@@ -11,7 +11,8 @@ import { entriesFromDir } from '../sinks/dir-source.js';
 import { cachedLayer } from '../build/layer-cache.js';
 import type { Log } from '../log.js';
 import { withProgress } from './progress.js';
-import { caBundle, devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';
+import { devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';
+import { CA_BUNDLE_PATH } from '../debian/ca-bundle.js';
 
 export interface AssembleInput {
   config: Config;
@@ -78,11 +79,11 @@ function annotations(input: AssembleInput, variant: string): Record<string, stri
   return { 'org.opencontainers.image.title': input.config.name, 'org.opencontainers.image.version': `${input.config.tag}-${variant}`, 'org.opencontainers.image.created': new Date(input.epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
 }
 
-/** prod: runtime packages, base files (users, home, /tmp, CA bundle), then the artifacts. Non-root, no shell. */
+/** prod: runtime packages (with the CA bundle when ca-certificates is one), base files (users, home, /tmp), then the artifacts. Non-root, no shell. */
 export async function assembleProd(input: AssembleInput): Promise<AssembledVariant> {
   const base = prodBaseEntries();
-  const ca = await caBundle(input.runtimeEntries);
-  if (ca) base.push(ca);
+  // The CA bundle comes with the runtime ca-certificates package (made from its certificates).
+  const ca = input.runtimeEntries.some((e) => e.path === CA_BUNDLE_PATH && e.type === 'file');
   const flags = input.config.variants.prod;
   // include_build_tools puts the whole builder under prod (reported as a warning by the config rules and the gates).
   const root = flags.includeBuildTools ? await rootfsLayer(input) : undefined;
@@ -94,7 +95,7 @@ export async function assembleProd(input: AssembleInput): Promise<AssembledVaria
   for (const l of layers) built.push(l === root?.entries ? root.layer : l === toolEntries ? tool! : await layer(input, l));
   const rt = input.config.runtime;
   const user = rt.user ?? `${NONROOT}:${NONROOT}`;
-  const env = [PATH_ENV, ...(ca ? ['SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'] : []), ...Object.entries({ ...input.prodEnv, ...rt.env }).map(([k, v]) => `${k}=${v}`)];
+  const env = [PATH_ENV, ...(ca ? [`SSL_CERT_FILE=/${CA_BUNDLE_PATH}`] : []), ...Object.entries({ ...input.prodEnv, ...rt.env }).map(([k, v]) => `${k}=${v}`)];
   const image = newImage({
     layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
     config: {

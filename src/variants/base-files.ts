@@ -1,4 +1,4 @@
-// The small files every prod image needs besides packages: users, home, /tmp, and the CA bundle.
+// The small files every prod image needs besides packages: users, home and /tmp.
 import type { FileEntry } from '../image/entry.js';
 
 export const NONROOT = 65532;
@@ -27,28 +27,6 @@ export function prodBaseEntries(): FileEntry[] {
     dir('root', 0o700),
     dir('tmp', 0o1777),
   ];
-}
-
-/**
- * The CA bundle the way update-ca-certificates writes it: every certificate under usr/share/ca-certificates,
- * in path order, concatenated into etc/ssl/certs/ca-certificates.crt. Returns undefined when there are none.
- */
-export async function caBundle(entries: readonly FileEntry[]): Promise<FileEntry | undefined> {
-  const certs = entries
-    .filter((e) => e.type === 'file' && e.path.startsWith('usr/share/ca-certificates/') && e.path.endsWith('.crt') && e.open)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  if (certs.length === 0) return undefined;
-  const parts: Uint8Array[] = [];
-  for (const c of certs) {
-    for await (const chunk of c.open!()) parts.push(chunk);
-    const last = parts[parts.length - 1];
-    if (last && last[last.length - 1] !== 0x0a) parts.push(bytes('\n'));
-  }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) { all.set(p, off); off += p.length; }
-  return textFile('etc/ssl/certs/ca-certificates.crt', all);
 }
 
 /** The dev user (uid 1000) appended to the builder's passwd and group files. */

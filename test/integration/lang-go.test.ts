@@ -1,7 +1,7 @@
 // End to end: examples/go-api (standard library only) → prod with one static binary, fewer than 15 files, no libc.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, lstatSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, lstatSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
     await validateLayout(join(out, 'oci'), 'latest-prod');
     assert.deepEqual(report.artifacts.map((a: any) => a.path), ['usr/bin/go-api']);
     assert.deepEqual(report.closurePackages, [], 'a static binary has no shared-library closure');
-    assert.equal(report.variants.prod.packages, 0);
+    assert.equal(report.variants.prod.packages, 1, 'ca-certificates, for the CA bundle');
     assert.equal(report.variants.prod.gates.passed, true);
   });
 
@@ -51,17 +51,49 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
     assert.match(http.stdout, /^200 \{"go":"go1\.19\.\d+","path":"\/health","service":"go-api","uid":65532\}/);
   });
 
+  test('prod trusts the CA bundle made from ca-certificates and has no time zones unless asked', async () => {
+    const t = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true, args: ['--trust'] });
+    assert.equal(t.code, 0, t.stderr);
+    const roots = JSON.parse(t.stdout);
+    assert.ok(roots.roots > 100 && roots.isrg_root_x1 === true, t.stdout);
+    const z = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true, args: ['--zone', 'Europe/Paris'] });
+    assert.equal(z.code, 1, z.stdout);
+    assert.match(z.stderr, /unknown time zone Europe\/Paris/);
+  });
+
   test('prod holds fewer than 15 files and no libc, no shell', () => {
     const bundle = mkdtempSync(join(tmpdir(), 'airlock-go-prod-'));
     try {
       assert.equal(spawnSync('umoci', ['unpack', '--image', `${join(out, 'oci')}:latest-prod`, join(bundle, 'b')]).status, 0);
       const files = filesUnder(join(bundle, 'b', 'rootfs'));
       assert.ok(files.length < 15, `prod has ${files.length} files: ${files.join(', ')}`);
-      assert.deepEqual(files, ['etc/debian_version', 'etc/group', 'etc/nsswitch.conf', 'etc/os-release', 'etc/passwd', 'usr/bin/go-api']);
+      assert.deepEqual(files, [
+        'etc/debian_version', 'etc/group', 'etc/nsswitch.conf', 'etc/os-release', 'etc/passwd', 'etc/ssl/certs/ca-certificates.crt',
+        'usr/bin/go-api', 'usr/share/doc/ca-certificates/copyright',
+        'var/lib/dpkg/status.d/ca-certificates', 'var/lib/dpkg/status.d/ca-certificates.md5sums',
+      ]);
+      const md5 = readFileSync(join(bundle, 'b', 'rootfs', 'var/lib/dpkg/status.d/ca-certificates.md5sums'), 'utf8');
+      assert.deepEqual(md5.trim().split('\n').map((l) => l.split(/\s+/)[1]), ['usr/share/doc/ca-certificates/copyright'], 'md5sums lists only what prod holds');
       const elf = spawnSync('file', ['-b', join(bundle, 'b', 'rootfs', 'usr/bin/go-api')], { encoding: 'utf8' }).stdout;
       assert.match(elf, /statically linked/);
       assert.deepEqual(report.variants.prod.shells, []);
     } finally { rmSync(bundle, { recursive: true, force: true }); }
+  });
+
+  test('tzdata when asked: packages: [tzdata] puts the zones in prod', async () => {
+    const dir2 = await copyExample('go-api');
+    const out2 = mkdtempSync(join(tmpdir(), 'airlock-go-tz-'));
+    try {
+      appendFileSync(join(dir2, 'airlock.yaml'), 'packages: [tzdata]\n');
+      const b = await runCli(['build', '-c', join(dir2, 'airlock.yaml'), '--out', out2]);
+      assert.equal(b.code, 0, b.stderr.slice(-3000));
+      const z = await runImage(join(out2, 'oci'), 'latest-prod', { readOnly: true, args: ['--zone', 'Europe/Paris'] });
+      assert.equal(z.code, 0, z.stderr);
+      assert.equal(z.stdout.trim(), '1970-01-01T01:00:00 CET');
+      const r2 = JSON.parse(readFileSync(join(out2, 'report.json'), 'utf8'));
+      assert.equal(r2.variants.prod.packages, 2, 'ca-certificates and tzdata, not debconf');
+      assert.deepEqual(r2.variants.prod.shells, []);
+    } finally { rmSync(dir2, { recursive: true, force: true }); rmSync(out2, { recursive: true, force: true }); }
   });
 
   test('dev has the Go toolchain and a shell; the test image runs go test', async () => {
