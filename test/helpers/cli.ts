@@ -23,6 +23,13 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
   });
 }
 
+/** Copies a test project from test/fixtures/lang into a fresh temp folder. */
+export async function copyFixture(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `airlock-${name}-`));
+  await cp(join(repoRoot, 'test', 'fixtures', 'lang', name), dir, { recursive: true });
+  return dir;
+}
+
 /** Copies an example project into a fresh temp folder (so locks and outputs never land in the checkout). */
 export async function copyExample(name: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `airlock-${name}-`));

@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, lstatSy
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
+import { copyExample, copyFixture, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
@@ -40,6 +40,10 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
     assert.deepEqual(report.closurePackages, [], 'a static binary has no shared-library closure');
     assert.equal(report.variants.prod.packages, 1, 'ca-certificates, for the CA bundle');
     assert.equal(report.variants.prod.gates.passed, true);
+    // Go's own test keys in dev are public package data: warnings, and the log line agrees with the report.
+    assert.equal(report.variants.dev.gates.passed, true);
+    assert.ok(report.variants.dev.gates.findings.some((f: any) => f.id === 'no-secrets' && f.severity === 'warning'));
+    assert.match(r.stderr, /gates dev: passed \(\d+ checks, 0 errors, [1-9]\d* warnings\)/);
   });
 
   test('prod runs read-only as 65532 and answers HTTP on loopback', async () => {
@@ -94,6 +98,21 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
       assert.equal(r2.variants.prod.packages, 2, 'ca-certificates and tzdata, not debconf');
       assert.deepEqual(r2.variants.prod.shells, []);
     } finally { rmSync(dir2, { recursive: true, force: true }); rmSync(out2, { recursive: true, force: true }); }
+  });
+
+  test('vendored modules: no fetch step, -mod=vendor with the proxy off, and the module is in prod\'s binary', async () => {
+    const dir3 = await copyFixture('go-vendored');
+    const out3 = mkdtempSync(join(tmpdir(), 'airlock-go-vendored-'));
+    try {
+      const b = await runCli(['build', '-c', join(dir3, 'airlock.yaml'), '--out', out3]);
+      assert.equal(b.code, 0, b.stderr.slice(-3000));
+      assert.doesNotMatch(b.stderr, /build\.fetch|go mod download/, 'nothing to download');
+      assert.match(b.stderr, /GOPROXY=off GOFLAGS=-mod=vendor CGO_ENABLED=0 go build/);
+      assert.match(b.stderr, /ok\s+example\.com\/go-vendored/, 'its test ran against the vendored module');
+      const run = await runImage(join(out3, 'oci'), 'latest-prod', { readOnly: true, args: ['from', 'vendor'] });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout.trim(), 'FROM VENDOR!');
+    } finally { rmSync(dir3, { recursive: true, force: true }); rmSync(out3, { recursive: true, force: true }); }
   });
 
   test('dev has the Go toolchain and a shell; the test image runs go test', async () => {

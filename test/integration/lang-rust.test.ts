@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
+import { copyExample, copyFixture, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 
@@ -58,5 +58,20 @@ describe('airlock build examples/rust-cli', { timeout: 40 * 60_000 }, () => {
     const t = await runImage(join(out, 'oci'), 'latest-test', { readOnly: false, timeoutMs: TEST_IMAGE_TIME_LIMIT });
     assert.equal(t.code, 0, t.stderr + t.stdout);
     assert.match(t.stdout + t.stderr, /test result: ok\. 1 passed/);
+  });
+
+  test('vendored crates: no fetch step, cargo builds offline from vendor/ through source replacement', async () => {
+    const dir2 = await copyFixture('rust-vendored');
+    const out2 = mkdtempSync(join(tmpdir(), 'airlock-rust-vendored-'));
+    try {
+      const b = await runCli(['build', '-c', join(dir2, 'airlock.yaml'), '--out', out2]);
+      assert.equal(b.code, 0, b.stderr.slice(-3000));
+      assert.doesNotMatch(b.stderr, /build\.fetch|cargo fetch/, 'nothing to download');
+      assert.match(b.stderr, /Compiling shout v0\.1\.0/);
+      assert.match(b.stderr, /test tests::shouts_through_the_vendored_crate \.\.\. ok/);
+      const run = await runImage(join(out2, 'oci'), 'latest-prod', { readOnly: true, args: ['from', 'vendor'] });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout.trim(), 'FROM VENDOR!');
+    } finally { rmSync(dir2, { recursive: true, force: true }); rmSync(out2, { recursive: true, force: true }); }
   });
 });
