@@ -81,8 +81,9 @@ export async function runBuildGates(config: Config, variants: Record<VariantName
     const findings = publicPackagedSecrets(r.findings, opts.packagedPaths[v]);
     summaries[v] = { passed: !findings.some((f) => f.severity === 'error'), findings: collapsePackaged(findings) };
     // The line says what the report says: after packaged keys became warnings.
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    opts.log.info(`gates ${v}: ${summaries[v].passed ? 'passed' : 'FAILED'} (${r.checks.length} checks, ${errors} errors, ${findings.length - errors} warnings)`);
+    const shown = summaries[v].findings;
+    const errors = shown.filter((f) => f.severity === 'error').length;
+    opts.log.info(`gates ${v}: ${summaries[v].passed ? 'passed' : 'FAILED'} (${r.checks.length} checks, ${errors} errors, ${shown.length - errors} warnings)`);
   }
   return { summaries, prodFailed: !summaries.prod.passed };
 }

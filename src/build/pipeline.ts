@@ -11,7 +11,7 @@ import type { Config } from '../config/types.js';
 import { fetchLocked } from '../debian/engine.js';
 import { ensureBuilderRootfs } from '../debian/rootfs.js';
 import { readOsRelease, runtimeEntries } from '../debian/runtime.js';
-import { runtimeClosure } from '../debian/closure.js';
+import { requestName, runtimeClosure } from '../debian/closure.js';
 import { packageOwningPath } from '../debian/owner.js';
 import type { Lock, LockedPackage } from '../debian/types.js';
 import { parseElf } from '../gates/elf.js';
@@ -208,8 +208,9 @@ export async function buildVariants(config: Config, configDigest: string, opts: 
         { location: 'runtime.entrypoint', hint: 'set runtime.entrypoint in the config' });
     }
 
-    // 5. Runtime package set: declared runtime packages + packages owning the ELF closure, closed within the lock.
-    const roots = [...new Set([...lock.sets.runtime.map((p) => p.name), ...closure.packages])];
+    // 5. Runtime package set: declared runtime packages + packages owning the ELF closure, closed within the lock by
+    // today's rules (from the requests, not the lock's runtime set, so an older lock cannot keep e.g. openssl in prod).
+    const roots = [...new Set([...requests.runtime.map(requestName), ...closure.packages])];
     const prodPackages = runtimeClosure(lock.sets.builder, roots);
     const osRelease = await readOsRelease(lock, opts.cache);
     const rtEntries = await runtimeEntries(prodPackages, { cache: opts.cache, osRelease });

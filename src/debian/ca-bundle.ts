@@ -7,13 +7,19 @@ export const CA_BUNDLE_PATH = 'etc/ssl/certs/ca-certificates.crt';
 /** The package whose certificates become the bundle. */
 export const CA_PACKAGE = 'ca-certificates';
 
+/** libssl's default CA file and directory (OPENSSLDIR is /usr/lib/ssl), as the openssl package links them. */
+export const OPENSSL_DEFAULT_LINKS: ReadonlyArray<readonly [string, string]> = [
+  ['usr/lib/ssl/cert.pem', `/${CA_BUNDLE_PATH}`],
+  ['usr/lib/ssl/certs', '/etc/ssl/certs'],
+];
+
 /** Whether a (merged, relative) path of ca-certificates serves only update-ca-certificates: the bundle replaces it. */
 export function caToolingPath(path: string): boolean {
   return path === 'usr/share/ca-certificates' || path.startsWith('usr/share/ca-certificates/')
     || path === 'usr/sbin/update-ca-certificates' || path === 'etc/ca-certificates' || path.startsWith('etc/ca-certificates/');
 }
 
-/** Whether a path of ca-certificates is one of its certificates. */
+/** Whether a path is a certificate update-ca-certificates puts in the bundle (from ca-certificates or another package). */
 export function isCaCertificate(path: string): boolean {
   return path.startsWith('usr/share/ca-certificates/') && path.endsWith('.crt');
 }

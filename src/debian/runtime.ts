@@ -8,7 +8,7 @@ import type { Lock, LockedPackage } from './types.js';
 import { checkCached, debPath } from './cache.js';
 import { field, formatStanza, type Stanza } from './deb822.js';
 import { readControl, readDataTar } from './deb-read.js';
-import { CA_BUNDLE_PATH, CA_PACKAGE, caBundleBytes, caToolingPath, isCaCertificate } from './ca-bundle.js';
+import { CA_BUNDLE_PATH, CA_PACKAGE, caBundleBytes, caToolingPath, isCaCertificate, OPENSSL_DEFAULT_LINKS } from './ca-bundle.js';
 import { keepRuntimePath, MERGED_DIRS, usrMerged } from './runtime-filter.js';
 
 /** The distribution identity files, read from the base-files package of the set. */
@@ -64,19 +64,20 @@ export async function runtimeEntries(packages: LockedPackage[], opts: { cache: s
   const addDir = (path: string) => {
     if (!out.has(path)) out.set(path, { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 });
   };
+  // With ca-certificates in the set, the certificates under usr/share/ca-certificates (of any package) become the
+  // bundle update-ca-certificates would write; ca-certificates' own certificate files and script are left out.
+  const withCa = packages.some((p) => p.name === CA_PACKAGE);
+  const certs: Array<{ path: string; data: Buffer }> = [];
   for (const p of [...packages].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const deb = await verifiedDeb(opts.cache, p);
     const control = await readControl(deb);
     const md5: string[] = [];
-    // ca-certificates: its certificates become the bundle update-ca-certificates would write; the script goes.
-    const certs = p.name === CA_PACKAGE ? [] as Array<{ path: string; data: Buffer }> : undefined;
+    const isCa = p.name === CA_PACKAGE;
     for (const m of await readDataTar(deb)) {
       const path = usrMerged(m.path);
-      if (certs && (caToolingPath(path) || m.type === 'dir')) {
-        // Its directories come back as parents of what is kept (no empty usr/sbin).
-        if (m.type === 'file' && isCaCertificate(path)) certs.push({ path, data: m.data! });
-        continue;
-      }
+      if (withCa && m.type === 'file' && isCaCertificate(path)) certs.push({ path, data: m.data! });
+      // ca-certificates' directories come back as parents of what is kept (no empty usr/sbin).
+      if (isCa && (caToolingPath(path) || m.type === 'dir')) continue;
       if (!keepRuntimePath(path, m.type)) continue;
       if (MERGED_DIRS.includes(path)) continue;
       if (m.type === 'dir') {
@@ -89,11 +90,23 @@ export async function runtimeEntries(packages: LockedPackage[], opts: { cache: s
         out.set(path, { path, type: m.type, mode: m.type === 'symlink' ? 0o777 : m.mode, uid: m.uid, gid: m.gid, size: 0, linkname });
       }
     }
-    const bundle = certs && caBundleBytes(certs);
-    if (bundle) out.set(CA_BUNDLE_PATH, fileEntry(CA_BUNDLE_PATH, bundle));
     for (const d of ['var', 'var/lib', 'var/lib/dpkg', 'var/lib/dpkg/status.d']) addDir(d);
     out.set(`var/lib/dpkg/status.d/${p.name}`, fileEntry(`var/lib/dpkg/status.d/${p.name}`, Buffer.from(statusStanza(control))));
     out.set(`var/lib/dpkg/status.d/${p.name}.md5sums`, fileEntry(`var/lib/dpkg/status.d/${p.name}.md5sums`, Buffer.from(md5.sort().join(''))));
+  }
+  if (withCa) {
+    // Written after every package, as the script runs after unpacking: a packaged file at that path is replaced.
+    addDir('etc/ssl/certs');
+    const bundle = caBundleBytes(certs);
+    if (bundle) {
+      out.set(CA_BUNDLE_PATH, fileEntry(CA_BUNDLE_PATH, bundle));
+      // OpenSSL's default paths, which the openssl package (a tool, left out) would link to the bundle.
+      if (packages.some((p) => /^libssl\d/.test(p.name))) {
+        for (const [path, linkname] of OPENSSL_DEFAULT_LINKS) {
+          if (!out.has(path)) out.set(path, { path, type: 'symlink', mode: 0o777, uid: 0, gid: 0, size: 0, linkname });
+        }
+      }
+    }
   }
   addDir('etc');
   out.set('etc/os-release', fileEntry('etc/os-release', Buffer.from(opts.osRelease.osRelease)));

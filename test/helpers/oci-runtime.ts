@@ -19,7 +19,7 @@ export interface RunOptions {
   args?: string[];
   /** Extra environment entries ("K=V"). */
   env?: string[];
-  /** Kill the container after this long (default 5 minutes); a killed run says so at the end of its stderr. */
+  /** Kill the container after this long (default 2 minutes); a killed run says so at the end of its stderr. */
   timeoutMs?: number;
   /** Share the host's network namespace (to reach a server in the container from the test on 127.0.0.1). */
   hostNetwork?: boolean;
@@ -78,14 +78,14 @@ export async function runImage(layoutDir: string, tag: string, opts: RunOptions)
         }
       });
       child.stderr.on('data', (c) => { stderr += String(c); });
-      const limitMs = opts.timeoutMs ?? 300_000;
+      const limitMs = opts.timeoutMs ?? 120_000;
       let timedOut = false;
       const timer = setTimeout(() => { timedOut = true; spawnSync('runc', ['kill', id, 'KILL']); }, limitMs);
       child.once('error', (e) => { clearTimeout(timer); reject(e); });
       child.once('close', (code) => {
         clearTimeout(timer);
         if (readyError) reject(readyError);
-        else if (ready && !started) reject(new Error(`the server never printed ${ready.marker}: ${stdout}${stderr}`));
+        else if (ready && !started) reject(new Error(`the server never printed ${ready.marker}${timedOut ? ` within the ${limitMs / 1000} s time limit` : ''}: ${stdout}${stderr}`));
         else resolve({ code, stdout, stderr: timedOut ? `${stderr}\n[runImage: killed after the ${limitMs / 1000} s time limit]` : stderr });
       });
     });

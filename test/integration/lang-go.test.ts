@@ -78,6 +78,8 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
       ]);
       const md5 = readFileSync(join(bundle, 'b', 'rootfs', 'var/lib/dpkg/status.d/ca-certificates.md5sums'), 'utf8');
       assert.deepEqual(md5.trim().split('\n').map((l) => l.split(/\s+/)[1]), ['usr/share/doc/ca-certificates/copyright'], 'md5sums lists only what prod holds');
+      const env: string[] = JSON.parse(readFileSync(join(bundle, 'b', 'config.json'), 'utf8')).process.env;
+      assert.ok(env.includes('SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'), env.join(' '));
       const elf = spawnSync('file', ['-b', join(bundle, 'b', 'rootfs', 'usr/bin/go-api')], { encoding: 'utf8' }).stdout;
       assert.match(elf, /statically linked/);
       assert.deepEqual(report.variants.prod.shells, []);
