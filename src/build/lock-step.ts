@@ -7,7 +7,7 @@ import { checkLock, lockPath, readLock, writeLock } from '../debian/lock.js';
 import type { Lock } from '../debian/types.js';
 import { resolveUpstream } from '../upstream/npm.js';
 import type { LockedUpstream, UpstreamRequest } from '../upstream/types.js';
-import semver from 'semver';
+import { lockedFor } from '../upstream/select.js';
 
 export interface PackageRequestSet {
   builder: string[];
@@ -72,7 +72,7 @@ export async function lockStep(configFile: string, req: PackageRequestSet, opts:
     // Registry packages the previous lock holds that still answer the requests are kept (a config change elsewhere
     // does not move node); --update resolves them anew.
     const prior = opts.update ? [] : existing?.upstream ?? [];
-    const kept = req.upstream.map((r) => prior.find((u) => u.role === r.role && u.name === r.name && semver.satisfies(u.version, r.range)));
+    const kept = req.upstream.map((r) => lockedFor(prior, r));
     lock.upstream = kept.every((k) => k !== undefined)
       ? kept as LockedUpstream[]
       : await resolveUpstream(req.upstream, { env: opts.env ?? process.env, log: opts.log, offline: opts.offline, suite: `Debian ${lock.osVersion}`, cache: opts.cache });

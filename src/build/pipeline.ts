@@ -26,7 +26,7 @@ import { chooseEpoch } from './epoch.js';
 import { runBuildGates, type GateRun } from './gates.js';
 import { lockStep } from './lock-step.js';
 import { lockPath, readLock } from '../debian/lock.js';
-import semver from 'semver';
+import { lockedFor } from '../upstream/select.js';
 import type { LockedUpstream, UpstreamRequest } from '../upstream/types.js';
 import { prepareUpstream, UPSTREAM_PREFIX } from './upstream-step.js';
 import { packageRequests } from './requests.js';
@@ -107,7 +107,7 @@ export async function lockForConfig(config: Config, configDigest: string, opts: 
   const existing = readLock(lockPath(config.file));
   if (existing?.upstream?.length && version !== undefined) {
     const up = upstreamFor();
-    if (up && up.upstream.every((r) => existing.upstream!.some((u) => u.role === r.role && u.name === r.name && semver.satisfies(u.version, r.range)))) {
+    if (up && up.upstream.every((r) => lockedFor(existing.upstream!, r))) {
       return { ...(await lockWith(up)), pack, srcInfo, requests: up, upstream: true };
     }
   }

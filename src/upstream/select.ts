@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { AirlockError } from '../errors.js';
-import type { RegistryVersion } from './types.js';
+import type { LockedUpstream, RegistryVersion, UpstreamRequest } from './types.js';
 import { integrityHex as evidenceIntegrityHex } from '../evidence/input.js';
 
 /** Debian architecture → the suffix of the official Node.js build packages on the npm registry. */
@@ -31,6 +31,11 @@ export function majorsOf(versions: readonly RegistryVersion[]): string {
   const majors = [...new Set(versions.filter((v) => semver.valid(v.version)).map((v) => semver.major(v.version)))].sort((a, b) => a - b);
   if (majors.length === 0) return 'none';
   return majors.length > 6 ? `${majors[0]}–${majors[majors.length - 1]}` : majors.join(', ');
+}
+
+/** The entry of a lock's registry packages that still answers `request` (same role and name, version in range). */
+export function lockedFor(locked: readonly LockedUpstream[], request: UpstreamRequest): LockedUpstream | undefined {
+  return locked.find((u) => u.role === request.role && u.name === request.name && semver.satisfies(u.version, request.range));
 }
 
 /** Hex of a "sha512-<base64>" integrity (the evidence module's strict check), or a packages error naming what it belongs to. */
