@@ -60,10 +60,14 @@ async function main(argv: string[]): Promise<number> {
   return cmd.run(rest, ctx);
 }
 
+// Exits once the command is done and its output is flushed: a socket or timer some library left behind must not keep
+// a finished command waiting.
+const exit = () => process.stdout.write('', () => process.stderr.write('', () => process.exit()));
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => { process.exitCode = code; exit(); },
   (err: unknown) => {
     process.stderr.write(formatError(err) + '\n');
     process.exitCode = err instanceof AirlockError ? err.exitCode : ExitCode.internal;
+    exit();
   },
 );

@@ -19,22 +19,36 @@ async function* rest(r: ByteReader): AsyncGenerator<Uint8Array> {
   yield* r.chunks(Number.MAX_SAFE_INTEGER);
 }
 
-/** Uncompressed bytes of a (possibly gzip/zstd-compressed) stream, detected by magic. */
+/**
+ * Uncompressed bytes of a (possibly gzip/zstd-compressed) stream, detected by magic. A consumer that stops early
+ * (a scan that found what it wanted) closes the source too: a registry blob left half-read would hold its
+ * connection open and keep the process from exiting.
+ */
 export async function* decompress(src: AsyncIterable<Uint8Array>, where = 'layer'): AsyncGenerator<Uint8Array> {
   const r = new ByteReader(src);
-  const kind = detectCompression(await r.peek(4));
-  if (kind === 'none') {
-    yield* rest(r);
-    return;
-  }
-  if (kind === 'zstd') {
-    yield* zstdDecompress(rest(r), where);
-    return;
-  }
-  const gunzip = Readable.from(rest(r), { objectMode: false }).pipe(createGunzip());
   try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
+    const kind = detectCompression(await r.peek(4));
+    if (kind === 'none') yield* rest(r);
+    else if (kind === 'zstd') yield* zstdDecompress(rest(r), where);
+    else yield* gunzip(rest(r), where);
+  } finally {
+    await r.close();
+  }
+}
+
+async function* gunzip(src: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<Uint8Array> {
+  const input = Readable.from(src, { objectMode: false });
+  const inflate = createGunzip();
+  input.once('error', (e) => inflate.destroy(e));
+  input.pipe(inflate);
+  try {
+    for await (const chunk of inflate) yield chunk as Uint8Array;
   } catch (e) {
+    if (e instanceof AirlockError) throw e;
     throw new AirlockError('image', 'bad-gzip', `${where}: gzip data is corrupt (${(e as Error).message})`, { cause: e, hint: 'the blob is damaged or truncated; fetch it again' });
+  } finally {
+    input.unpipe(inflate);
+    input.destroy();
+    inflate.destroy();
   }
 }

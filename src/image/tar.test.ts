@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { FileEntry } from './entry.js';
 import { writeTar } from './tar-write.js';
@@ -142,6 +143,24 @@ test('decompress reads gzip, zstd (made by the zstd CLI) and plain tars by magic
   for (const blob of [plain, gz, zs]) assert.deepEqual(await collect(decompress(bytesStream(blob))), plain);
   await assert.rejects(collect(decompress(bytesStream(zs.subarray(0, zs.length - 5)))), /zstd data is corrupt or truncated/);
   await assert.rejects(collect(decompress(bytesStream(gz.subarray(0, gz.length - 9)))), /gzip data is corrupt/);
+});
+
+test('decompress closes its source when the consumer stops early (a half-read registry blob would keep its connection open)', async () => {
+  const { decompress } = await import('./decompress.js');
+  const plain = Buffer.from(randomBytes(256 * 1024).toString('hex'));
+  const blobs = { plain, gzip: execFileSync('gzip', ['-c'], { input: plain }), zstd: execFileSync('zstd', ['-c', '-q'], { input: plain }) };
+  for (const [kind, blob] of Object.entries(blobs)) {
+    let sent = 0;
+    let closed = false;
+    const source = async function* () {
+      try {
+        for (let off = 0; off < blob.length; off += 4096) { sent += 1; yield blob.subarray(off, off + 4096); }
+      } finally { closed = true; }
+    };
+    for await (const chunk of decompress(source())) { assert.ok(chunk.length > 0); break; }
+    assert.ok(closed, `${kind}: the source was left open after the consumer stopped`);
+    assert.ok(sent < Math.ceil(blob.length / 4096), `${kind}: the source was read to the end (${sent} chunks) instead of being stopped`);
+  }
 });
 
 /** Recomputes header checksums so corrupted fields reach the parser instead of failing the checksum. */

@@ -12,7 +12,7 @@ export interface TransportOptions {
   retries?: number;
   /** First backoff delay; doubles each retry (default 250 ms). */
   backoffMs?: number;
-  /** Time allowed for the response headers of a request without a body (default 60 s); a timeout is retried. */
+  /** Time allowed for the response headers of a request without a body, and between chunks of a pulled body (default 60 s); a header timeout is retried. */
   timeoutMs?: number;
   log?: Log;
 }
@@ -64,6 +64,11 @@ export class RegistryTransport {
     this.base = `${opts.insecure ? 'http' : 'https'}://${host}`;
   }
 
+  /** How long a response may go without data (headers, or the next chunk of a body). */
+  get timeoutMs(): number {
+    return this.opts.timeoutMs ?? 60_000;
+  }
+
   /** Sends a request with auth and retries; returns the response when its status is expected. */
   async request(spec: RequestSpec): Promise<Response> {
     const url = spec.url.startsWith('http') ? spec.url : this.base + spec.url;
@@ -76,7 +81,7 @@ export class RegistryTransport {
       let res: Response;
       const body = spec.body?.();
       const abort = new AbortController();
-      const timer = body ? undefined : setTimeout(() => abort.abort(new Error(`no response within ${this.opts.timeoutMs ?? 60_000} ms`)), this.opts.timeoutMs ?? 60_000);
+      const timer = body ? undefined : setTimeout(() => abort.abort(new Error(`no response within ${this.timeoutMs} ms`)), this.timeoutMs);
       try {
         res = await fetch(url, { method: spec.method, headers, signal: abort.signal, ...(body ? { body: body as BodyInit, duplex: 'half' } : {}), redirect: 'follow' } as RequestInit);
       } catch (e) {

@@ -17,7 +17,7 @@ const ACCEPT = [MediaType.manifest, MediaType.index, MediaType.dockerManifest, M
 /** Fetches manifest bytes by tag or digest; verifies them against the digest asked for or announced. */
 export async function getManifest(t: RegistryTransport, repo: string, reference: string, accept: string[] = ACCEPT): Promise<{ bytes: Uint8Array; mediaType: string; digest: Digest }> {
   const res = await t.request({ method: 'GET', url: `/v2/${repo}/manifests/${reference}`, scope: scopeOf(repo), headers: { accept: accept.join(', ') }, expect: [200] });
-  const bytes = await collect(readBody(res), 8 * 1024 * 1024);
+  const bytes = await collect(readBody(res, t.timeoutMs, `${t.host}/${repo}:${reference}`), 8 * 1024 * 1024);
   const digest = sha256(bytes);
   const announced = res.headers.get('docker-content-digest');
   const want = isDigest(reference) ? reference : announced && isDigest(announced) ? announced : undefined;
@@ -28,9 +28,26 @@ export async function getManifest(t: RegistryTransport, repo: string, reference:
   return { bytes, mediaType, digest };
 }
 
-async function* readBody(res: Response): AsyncGenerator<Uint8Array> {
+/**
+ * The body of a response, chunk by chunk. A body with no data for `idleMs` fails (a stalled registry must not hang
+ * the command), and a consumer that stops early cancels the body so its connection is released.
+ */
+async function* readBody(res: Response, idleMs: number, what: string): AsyncGenerator<Uint8Array> {
   if (!res.body) return;
-  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) yield c;
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AirlockError('image', 'registry-stalled', `${what}: no data from the registry for ${idleMs >= 1000 ? `${Math.round(idleMs / 1000)} s` : `${idleMs} ms`}`, { hint: 'the registry or the network stalled; retry' })), idleMs);
+      });
+      const r = await Promise.race([reader.read(), stalled]).finally(() => clearTimeout(timer));
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 /** Streams a blob and fails at the end if its digest or size differ from the descriptor. */
@@ -38,7 +55,7 @@ export function blobStream(t: RegistryTransport, repo: string, d: Pick<Descripto
   return (async function* () {
     const res = await t.request({ method: 'GET', url: `/v2/${repo}/blobs/${d.digest}`, scope: scopeOf(repo), expect: [200] });
     const h = new Hasher();
-    for await (const c of readBody(res)) { h.update(c); yield c; }
+    for await (const c of readBody(res, t.timeoutMs, `${t.host}/${repo}: blob ${d.digest}`)) { h.update(c); yield c; }
     if (h.digest() !== d.digest || h.size !== d.size) {
       throw new AirlockError('image', 'digest-mismatch', `${t.host}/${repo}: blob ${d.digest} arrived as ${h.digest()} (${h.size} of ${d.size} bytes)`, { hint: 'retry; the download was damaged' });
     }

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { layerFromEntries } from '../../src/image/layer.js';
-import { memoryBlobStore } from '../../src/image/blob-store.js';
+import { collect, memoryBlobStore } from '../../src/image/blob-store.js';
+import { decompress } from '../../src/image/decompress.js';
+import { readTar } from '../../src/image/tar-read.js';
 import { newImage, type Image } from '../../src/image/image.js';
 import { jsonBytes } from '../../src/image/json.js';
 import { sha256 } from '../../src/image/digest.js';
@@ -141,6 +143,33 @@ test('a registry that stops answering times out, is retried, and then fails with
       (e: Error & { code?: string }) => e.code === 'registry-unreachable' && /no response within 200 ms/.test(e.message));
     assert.equal(calls, 3);
     assert.ok(Date.now() - t0 < 5000);
+  } finally { p.server.closeAllConnections(); p.server.close(); }
+});
+
+test('a blob that stalls mid-body fails with a clear error; a layer read stopped early releases its connection', async () => {
+  const big = image.layers[0]!.digest;
+  let stalled: ServerResponse | undefined;
+  const closed: Promise<void>[] = [];
+  const p = await proxy(reg.host, (req, res) => {
+    if (!req.url?.endsWith(`/blobs/${big}`)) return false;
+    closed.push(new Promise((r) => res.once('close', () => r())));
+    if (stalled) return false;
+    stalled = res; // the first fetch of the big layer: headers and 64 KiB, then nothing
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(image.layers[0]!.size) });
+    res.write(Buffer.alloc(64 * 1024));
+    return true;
+  });
+  try {
+    const c = registryClient(p.host, { insecure: true, timeoutMs: 300 });
+    const pulled = await c.pull('demo/app', 'v1');
+    const t0 = Date.now();
+    await assert.rejects(collect(pulled.layers[0]!.open()), (e: Error & { code?: string }) =>
+      e.code === 'registry-stalled' && /blob sha256:[0-9a-f]{64}: no data from the registry for 300 ms/.test(e.message));
+    assert.ok(Date.now() - t0 < 5000, 'the stall was noticed within the idle time');
+    await closed[0]; // the stalled connection was dropped by the client, not left hanging
+    // Reading only the first entry of the (3 MiB) layer: the rest is never fetched and the connection is released.
+    for await (const item of readTar(decompress(pulled.layers[0]!.open()))) { assert.equal(item.entry.path, 'data', 'the parent directory comes first'); break; }
+    await Promise.race([closed[1], new Promise((_, reject) => setTimeout(() => reject(new Error('the half-read blob kept its connection open')), 10_000))]);
   } finally { p.server.closeAllConnections(); p.server.close(); }
 });
 

@@ -1,32 +1,27 @@
 // `airlock audit IMAGE`: runs the quality gates on any image (OCI layout, docker-archive or registry).
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { AirlockError, ExitCode } from '../../errors.js';
 import type { Image } from '../../image/image.js';
+import type { Log } from '../../log.js';
 import { DEFAULT_FS_LIMITS, type FsLimits } from '../../gates/fs-types.js';
 import { formatFindings, verdict } from '../../gates/format.js';
 import { imageFsFromImage } from '../../gates/from-image.js';
 import { runGates } from '../../gates/run-gates.js';
 import { parseSize } from '../../gates/checks/size-budget.js';
 import type { GateConfig, Profile } from '../../gates/types.js';
-import { readDockerArchive } from '../../sinks/docker-archive.js';
-import { readLayout } from '../../sinks/oci-layout.js';
+import { openImage } from '../../sinks/open-image.js';
 import { parseRef } from '../../sinks/ref.js';
-import { dockerConfigCredentials } from '../../sinks/registry-auth.js';
-import { registryClient } from '../../sinks/registry.js';
 import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 
 const usage = 'airlock audit IMAGE [--profile prod|dev|test|any] [--json] [--insecure] [--max-bytes N] [--max-entries N] [--hardening maximum] [--allow-source] [--max-size SIZE] [--epoch N] [--skip ID,…]   (IMAGE: oci:DIR[:TAG], docker-archive:FILE or docker://HOST/REPO:TAG)';
 const PROFILES: readonly Profile[] = ['prod', 'dev', 'test', 'any'];
 
-/** Opens an image reference for reading (layers stay lazy); relative paths are taken from `cwd`. */
-export async function openImageRef(ref: string, opts: { insecure: boolean; cwd: string; env: NodeJS.ProcessEnv }): Promise<Image> {
+/** Opens an image reference for reading (layers stay lazy); relative paths are taken from `cwd`; registry retries are logged. */
+export async function openImageRef(ref: string, opts: { insecure: boolean; cwd: string; env: NodeJS.ProcessEnv; log?: Log }): Promise<Image> {
   const r = parseRef(ref);
-  if (r.kind === 'oci') return readLayout(resolve(opts.cwd, r.dir), r.tag);
-  if (r.kind === 'docker-archive') return readDockerArchive(resolve(opts.cwd, r.file));
-  const client = registryClient(r.host, { insecure: opts.insecure, credentials: dockerConfigCredentials(opts.env, opts.env['HOME'] ?? homedir()) });
-  return client.pull(r.repo, r.digest ?? r.tag ?? 'latest');
+  const local = r.kind === 'oci' ? { ...r, dir: resolve(opts.cwd, r.dir) } : r.kind === 'docker-archive' ? { ...r, file: resolve(opts.cwd, r.file) } : r;
+  return openImage(local, { insecure: opts.insecure, env: opts.env, ...(opts.log ? { log: opts.log } : {}) });
 }
 
 /** Reads --max-bytes / --max-entries into limits. */
@@ -59,7 +54,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     ...(values.epoch !== undefined ? { epoch: Number(values.epoch) } : {}),
     ...(values.skip ? { skip: values.skip.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
   };
-  const img = await openImageRef(ref, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env });
+  const img = await openImageRef(ref, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env, log: ctx.log });
   ctx.log.info(`auditing ${ref} (${img.digest}, ${img.layers.length} layer${img.layers.length === 1 ? '' : 's'}) with profile ${profile}`);
   const fs = await imageFsFromImage(img, limits);
   for (const p of fs.problems) ctx.log.warn(p);

@@ -45,7 +45,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   if (!/^\d+$/.test(limitText)) throw new AirlockError('usage', 'bad-arguments', `--files-limit "${limitText}" is not a number`, { hint: `usage: ${usage}` });
   const limits = limitsFrom(values);
   const [refA, refB] = positionals as [string, string];
-  const open = async (ref: string) => imageFsFromImage(await openImageRef(ref, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env }), limits);
+  const open = async (ref: string) => imageFsFromImage(await openImageRef(ref, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env, log: ctx.log }), limits);
   const [a, b] = [await open(refA), await open(refB)];
   const d = await diffImages(a, b);
   ctx.stdout(values.json ? JSON.stringify({ a: refA, b: refB, ...d }, null, 2) + '\n' : formatDiff(d, refA, refB, Number(limitText)));
