@@ -1,6 +1,6 @@
 // Starts a real docker-registry (distribution 2.8) on 127.0.0.1 with its own config and temp storage, for tests.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +38,12 @@ export async function startRegistry(): Promise<TestRegistry> {
     'storage:', '  filesystem:', `    rootdirectory: ${storage}`, '  delete:', '    enabled: true',
     'http:', `  addr: 127.0.0.1:${port}`, '',
   ].join('\n'));
-  const child = spawn('docker-registry', ['serve', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => { stderr += String(c); });
+  // Its log goes to a file, not a pipe: a test blocked in spawnSync could not drain a pipe, and a registry
+  // blocked on a full pipe stops answering.
+  const logFile = join(dir, 'registry.log');
+  const logFd = openSync(logFile, 'w');
+  const child = spawn('docker-registry', ['serve', cfg], { stdio: ['ignore', 'ignore', logFd] });
+  closeSync(logFd);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const host = `127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
@@ -50,7 +53,7 @@ export async function startRegistry(): Promise<TestRegistry> {
     } catch { /* not up yet */ }
     if (child.exitCode !== null || i > 100) {
       child.kill('SIGKILL');
-      throw new Error(`docker-registry did not start: ${stderr}`);
+      throw new Error(`docker-registry did not start: ${readFileSync(logFile, 'utf8')}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
