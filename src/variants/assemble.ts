@@ -8,7 +8,7 @@ import { newImage, type Image } from '../image/image.js';
 import { LAYER_FORMAT, layerFromEntries, type Layer } from '../image/layer.js';
 import { planTar } from '../image/tar-plan.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
-import { cachedLayer } from '../build/layer-cache.js';
+import { cachedLayer } from './layer-cache.js';
 import type { Log } from '../log.js';
 import { withProgress } from './progress.js';
 import { devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';

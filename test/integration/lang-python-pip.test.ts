@@ -13,7 +13,7 @@ import { copyExample, repoRoot, runCli, type CliResult } from '../helpers/cli.js
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
 import { pythonPack } from '../../src/lang/python.js';
-import { readSourceInfo } from '../../src/build/source-info.js';
+import { readSourceInfo } from '../../src/pipeline/source-info.js';
 
 const SITE = 'usr/local/lib/python3.11/dist-packages';
 const NOT_IN_PROD = /^(pip|setuptools|wheel|_distutils_hack|pkg_resources|ensurepip|distutils-precedence\.pth)$|^(pip|setuptools|wheel)-.*\.dist-info$/;

@@ -2,10 +2,10 @@
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { defaultCacheDir } from '../../debian/cache.js';
-import { buildVariants } from '../../build/pipeline.js';
-import { writeOutputsAtomically } from '../../build/outputs.js';
+import { buildVariants } from '../../pipeline/pipeline.js';
+import { writeOutputsAtomically } from '../../pipeline/outputs.js';
 import { renderTable } from '../../report/table.js';
-import { hostArchitecture } from '../../build/host.js';
+import { hostArchitecture } from '../../pipeline/host.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../../errors.js';

@@ -1,8 +1,8 @@
 // `airlock lock`: resolve the config's package sets with apt and write airlock.lock.json beside it.
 import { loadConfig } from '../../config/load.js';
 import { defaultCacheDir } from '../../debian/cache.js';
-import { lockForConfig } from '../../build/pipeline.js';
-import { hostArchitecture } from '../../build/host.js';
+import { lockForConfig } from '../../pipeline/pipeline.js';
+import { hostArchitecture } from '../../pipeline/host.js';
 import { ExitCode } from '../../errors.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
