@@ -1,7 +1,7 @@
 // One conformance checker called after every sink write in the tests: digests, sizes, diffIDs, media types, OCI schemas.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -12,9 +12,8 @@ import { MediaType } from '../src/image/media-types.js';
 import { readLayout } from '../src/sinks/oci-layout.js';
 import { readFileStream } from '../src/sinks/blob-store.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The OCI schema folder: `../shared/specs/schemas/oci` beside the repo (AIRLOCK_OCI_SCHEMAS overrides). */
-export const OCI_SCHEMA_DIR = process.env.AIRLOCK_OCI_SCHEMAS ?? resolve(repoRoot, '../shared/specs/schemas/oci');
+/** The OCI image-spec schemas, copied into the repo (test/schemas/oci; test/schemas/README.md says from where). */
+export const OCI_SCHEMA_DIR = fileURLToPath(new URL('./schemas/oci/', import.meta.url));
 
 const BASE = 'file:///oci-schemas/';
 
