@@ -14,7 +14,8 @@ import type { EvidencePackage, UpstreamComponent } from '../evidence/input.js';
 import type { LockedUpstream } from '../upstream/types.js';
 import { inventory } from '../report/inventory.js';
 import { reduction, reportJson, type BuildReport, type GateSummary, type VariantName } from '../report/report.js';
-import type { BuildResult } from './pipeline.js';
+import type { BuildResult } from './result.js';
+import { BUILD_RECORD, buildRecord } from './build-record.js';
 import { OUTPUT_MARKER } from './workspace.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
@@ -35,13 +36,15 @@ function countFiles(layers: { path: string; type: string }[][]): { files: number
  * Writes every output into a fresh folder beside `outDir`, then swaps it in: a failure part-way leaves the
  * previous outputs untouched and no half-written folder behind.
  */
-export async function writeOutputsAtomically(r: BuildResult, outDir: string, opts: Parameters<typeof writeOutputs>[2]): Promise<BuildReport> {
+export async function writeOutputsAtomically(r: BuildResult, outDir: string, opts: Parameters<typeof writeOutputs>[2] & { buildKey: string }): Promise<BuildReport> {
   await mkdir(dirname(outDir), { recursive: true });
   const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
   const old = join(dirname(outDir), `.${basename(outDir)}.old-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
   try {
     const report = await writeOutputs(r, tmp, opts);
+    // Last: the record that lets a no-change rebuild keep these outputs (stamps of every file as written).
+    await writeFileAtomic(join(tmp, BUILD_RECORD), await buildRecord(tmp, opts.buildKey));
     await rm(old, { recursive: true, force: true });
     await rename(outDir, old).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
     await rename(tmp, outDir);
@@ -127,6 +130,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
     ...(r.upstream.length ? { upstream: r.upstream.map((u) => ({ role: u.role, name: u.name, version: u.version, integrity: u.integrity })) } : {}),
     outputs: { oci: 'oci', archives: { dev: archiveName(config.name, 'dev'), prod: archiveName(config.name, 'prod'), test: archiveName(config.name, 'test') }, evidence: 'evidence' },
     warnings: r.warnings,
+    steps: r.steps,
   };
   await writeFileAtomic(join(outDir, 'report.json'), reportJson(report));
   return report;

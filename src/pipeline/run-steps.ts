@@ -3,9 +3,16 @@ import type { Hardening } from '../config/types.js';
 import { memoryLog, type Log } from '../log.js';
 import { runInSandbox, runStep, type SandboxOptions } from '../sandbox/bwrap.js';
 import { AirlockError } from '../errors.js';
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { writeFileAtomic } from '../sinks/atomic.js';
+import type { BuildPlan, PlannedStep, StepInputs } from './plan.js';
+import { isManifestPath, SANDBOX_OUT, SANDBOX_SRC } from './plan.js';
+import { recordStep, restoreStep, stepKey } from './step-cache.js';
+import { snapshotTree } from './tree-diff.js';
+import { treeDigest } from './source-info.js';
 
-export const SANDBOX_SRC = '/src';
-export const SANDBOX_OUT = '/airlock/out';
+export { SANDBOX_OUT, SANDBOX_SRC };
 
 export interface StepPlan {
   fetch: string[];
@@ -27,9 +34,8 @@ export interface StepContext {
   caches?: { host: string; path: string }[];
   /** Read-only binds in every step (the npm-registry toolchain at /usr/local). */
   toolBinds?: { host: string; path: string }[];
-  /** Host files visible in fetch steps only, and extra environment of fetch steps. */
-  networkFiles?: string[];
-  networkEnv?: Record<string, string>;
+  /** The host's network settings for fetch steps only (files made visible, extra environment): read when one runs. */
+  hostNetwork?: () => { files: string[]; env: Record<string, string> };
   log: Log;
 }
 
@@ -48,6 +54,7 @@ export function baseEnv(ctx: Pick<StepContext, 'epoch' | 'langEnv' | 'userEnv'>)
 }
 
 function sandbox(ctx: StepContext, env: Record<string, string>, network: boolean): SandboxOptions {
+  const host = network ? ctx.hostNetwork?.() ?? { files: [], env: {} } : undefined;
   return {
     rootfs: ctx.rootfs,
     binds: [
@@ -56,8 +63,8 @@ function sandbox(ctx: StepContext, env: Record<string, string>, network: boolean
       ...(ctx.toolBinds ?? []).map((b) => ({ ...b, writable: false })),
       ...(ctx.caches ?? []).map((c) => ({ ...c, writable: true })),
     ],
-    env: network ? { ...env, ...ctx.networkEnv } : env, cwd: SANDBOX_SRC, network, log: ctx.log,
-    ...(network ? { networkFiles: ['/etc/resolv.conf', '/etc/hosts', ...(ctx.networkFiles ?? [])] } : {}),
+    env: host ? { ...env, ...host.env } : env, cwd: SANDBOX_SRC, network, log: ctx.log,
+    ...(host ? { networkFiles: ['/etc/resolv.conf', '/etc/hosts', ...host.files] } : {}),
   };
 }
 
@@ -93,13 +100,100 @@ export async function hardeningFlags(ctx: StepContext): Promise<Record<string, s
   return flags;
 }
 
-/** Runs fetch steps (network), then build and test steps (no network). Throws a build error on the first failure. */
-export async function runSteps(ctx: StepContext, plan: StepPlan): Promise<{ env: Record<string, string> }> {
-  const env = { ...baseEnv(ctx), ...(await hardeningFlags(ctx)) };
-  for (const [i, cmd] of plan.fetch.entries()) await runStep(sandbox(ctx, env, true), `build.fetch[${i}]`, cmd);
-  for (const [i, cmd] of plan.steps.entries()) await runStep(sandbox(ctx, env, false), `build.steps[${i}]`, cmd);
-  for (const [i, cmd] of plan.test.entries()) await runStep(sandbox(ctx, env, false), `build.test[${i}]`, cmd);
-  return { env };
+/** How planned steps run: the cache, its switches and what the keys are made of besides each step. */
+export interface StepCacheOptions {
+  cache: string;
+  /** Run every step, recording the results anew (--no-cache). */
+  noCache: boolean;
+  airlockVersion: string;
+  rootfsKey: string;
+  /** The pristine build context (what the inputs of each step are read from). */
+  pristine: string;
+  /** Scratch space for sealed steps. */
+  scratch: string;
+}
+
+export interface StepOutcome {
+  id: string;
+  cached: boolean;
+  seconds: number;
+}
+
+/** Flags of dpkg-buildflags are a function of the builder and the hardening level: asked once, then kept in the cache. */
+async function cachedHardeningFlags(ctx: StepContext, opts: StepCacheOptions): Promise<Record<string, string>> {
+  const file = join(opts.cache, 'flags', `${opts.rootfsKey}-${ctx.hardening}-${ctx.architecture}.json`);
+  const known = await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => undefined);
+  if (known && !opts.noCache) return known;
+  const flags = await hardeningFlags(ctx);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, `${JSON.stringify(flags)}\n`);
+  return flags;
+}
+
+/**
+ * Runs the planned steps in order, each through the step cache: a hit replays what the step changed, a miss runs it
+ * (a pack's fetch step sealed in a folder holding only the manifests) and records what it changed.
+ */
+export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions): Promise<{ env: Record<string, string>; outcomes: StepOutcome[] }> {
+  const env = { ...plan.env, ...ctx.userEnv, ...(await cachedHardeningFlags(ctx, opts)) };
+  const digests = new Map<StepInputs, Promise<string>>();
+  const inputsDigest = (i: StepInputs) => {
+    if (!digests.has(i)) digests.set(i, treeDigest(opts.pristine, i === 'manifests' ? isManifestPath : undefined));
+    return digests.get(i)!;
+  };
+  const outcomes: StepOutcome[] = [];
+  let previous: string | null = null;
+  for (const step of plan.steps) {
+    const t0 = Date.now();
+    const key = stepKey({
+      airlock: opts.airlockVersion, rootfsKey: opts.rootfsKey, previous, env, inputsDigest: await inputsDigest(step.inputs),
+      step: { id: step.id, command: step.command, network: step.network, inputs: step.inputs, caches: step.caches },
+    });
+    previous = key;
+    const dirs = { src: ctx.srcDir, out: ctx.outDir };
+    const restored = opts.noCache ? { hit: false as const } : await restoreStep(opts.cache, key, dirs);
+    if (restored.hit) {
+      ctx.log.info(`==> ${step.id}: CACHED ${step.command}`);
+      outcomes.push({ id: step.id, cached: true, seconds: (Date.now() - t0) / 1000 });
+      continue;
+    }
+    if ('corrupt' in restored && restored.corrupt) ctx.log.warn(`step cache entry of ${step.id} discarded (${restored.corrupt}); running the step`);
+    if (step.inputs === 'manifests') {
+      // Sealed: the step sees only the manifests; what it changed is recorded, then replayed onto the work tree.
+      const sealed = { src: join(opts.scratch, `${key}-src`), out: join(opts.scratch, `${key}-out`) };
+      await copyTree(opts.pristine, sealed.src, isManifestPath);
+      await copyTree(ctx.outDir, sealed.out);
+      await runRecorded({ ...ctx, srcDir: sealed.src, outDir: sealed.out }, env, step, key, opts);
+      await restoreStep(opts.cache, key, dirs);
+      await rm(sealed.src, { recursive: true, force: true });
+      await rm(sealed.out, { recursive: true, force: true });
+    } else {
+      await runRecorded(ctx, env, step, key, opts);
+    }
+    outcomes.push({ id: step.id, cached: false, seconds: (Date.now() - t0) / 1000 });
+  }
+  return { env, outcomes };
+}
+
+async function runRecorded(ctx: StepContext, env: Record<string, string>, step: PlannedStep, key: string, opts: StepCacheOptions): Promise<void> {
+  const before = { src: await snapshotTree(ctx.srcDir), out: await snapshotTree(ctx.outDir) };
+  await runStep(sandbox(ctx, env, step.network), step.id, step.command);
+  await recordStep(opts.cache, key, step.id, [
+    { root: 'src', dir: ctx.srcDir, before: before.src, after: await snapshotTree(ctx.srcDir) },
+    { root: 'out', dir: ctx.outDir, before: before.out, after: await snapshotTree(ctx.outDir) },
+  ]);
+}
+
+/** Copies a tree (or only the top-level entries `keep` accepts), links and modes as they are. */
+async function copyTree(from: string, to: string, keep?: (rel: string) => boolean): Promise<void> {
+  await mkdir(to, { recursive: true });
+  await cp(from, to, {
+    recursive: true, verbatimSymlinks: true, preserveTimestamps: true,
+    filter: (f) => {
+      const rel = relative(from, f).split(sep).join('/');
+      return rel === '' || !keep || keep(rel);
+    },
+  });
 }
 
 /** Strips ELF files in place with the builder's own strip (a list of paths relative to `dir`). */

@@ -6,6 +6,7 @@ import { AirlockError } from '../errors.js';
 import { compileIgnore, IGNORE_FILES } from '../config/ignore.js';
 import type { SourceInfo } from '../lang/pack.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
+import { OUTPUT_MARKER } from './workspace.js';
 
 /** Top-level files whose text language packs may read. */
 const TEXT_FILES = ['package.json', 'package-lock.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'requirements.txt', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'CMakeLists.txt', 'Makefile', 'configure.ac', 'main.py', 'app.py'];
@@ -33,9 +34,9 @@ export function readIgnore(dir: string, outDirRel?: string) {
 }
 
 /** sha256 over the sorted (path, type, mode, content digest, link) list of a tree: the source identity in provenance. */
-export async function treeDigest(dir: string): Promise<string> {
+export async function treeDigest(dir: string, keep?: (relPath: string) => boolean): Promise<string> {
   const h = createHash('sha256');
-  for (const e of await entriesFromDir(dir, { special: 'skip' })) {
+  for (const e of await entriesFromDir(dir, { special: 'skip', ...(keep ? { filter: (rel: string) => keep(rel) } : {}) })) {
     let content = '';
     if (e.type === 'file' && e.open) {
       const fh = createHash('sha256');
@@ -45,4 +46,13 @@ export async function treeDigest(dir: string): Promise<string> {
     h.update(`${e.path}\0${e.type}\0${(e.mode & 0o777).toString(8)}\0${content}\0${e.linkname ?? ''}\n`);
   }
   return `sha256:${h.digest('hex')}`;
+}
+
+/** The digest of the build context as a build copies it: the ignore rules applied, earlier output folders left out. */
+export async function contextDigest(dir: string, ignored: (rel: string, isDir: boolean) => boolean): Promise<string> {
+  return treeDigest(dir, (rel) => {
+    const isDir = statSync(join(dir, rel), { throwIfNoEntry: false })?.isDirectory() ?? false;
+    if (isDir && existsSync(join(dir, rel, OUTPUT_MARKER))) return false;
+    return !ignored(rel, isDir);
+  });
 }

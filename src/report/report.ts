@@ -38,6 +38,8 @@ export interface BuildReport {
   upstream?: { role: string; name: string; version: string; integrity: string }[];
   outputs: { oci: string; archives: Record<VariantName, string>; evidence?: string };
   warnings: string[];
+  /** Each planned step and whether the step cache replayed it (CACHED) instead of running it. */
+  steps?: { id: string; cached: boolean; seconds: number }[];
 }
 
 /** Serializes the report with a stable key order (the order of the objects above) and a final newline. */

@@ -2,8 +2,7 @@
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { defaultCacheDir } from '../../debian/cache.js';
-import { buildVariants } from '../../pipeline/pipeline.js';
-import { writeOutputsAtomically } from '../../pipeline/outputs.js';
+import { runBuild } from '../../pipeline/run-build.js';
 import { renderTable } from '../../report/table.js';
 import { hostArchitecture } from '../../pipeline/host.js';
 import { parse } from '../args.js';
@@ -21,7 +20,7 @@ async function readScan(path: string) {
   return parseScanReport(text, path);
 }
 
-const usage = 'airlock build [-c FILE] [--out DIR] [--offline] [--locked] [--update] [--no-gates] [--sign KEY] [--vex-scan REPORT] [--quiet] [--json]';
+const usage = 'airlock build [-c FILE] [--out DIR] [--offline] [--locked] [--update] [--no-gates] [--no-cache] [--sign KEY] [--vex-scan REPORT] [--quiet] [--json]';
 
 export const command: Command = {
   name: 'build',
@@ -35,6 +34,7 @@ export const command: Command = {
       locked: { type: 'boolean' },
       update: { type: 'boolean' },
       'no-gates': { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       json: { type: 'boolean' },
       sign: { type: 'string' },
@@ -49,16 +49,16 @@ export const command: Command = {
     const config = loaded.config;
     const outDir = resolve(values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out'));
     const cache = defaultCacheDir(ctx.env);
-    const result = await buildVariants(config, loaded.digest, {
-      cache, log: ctx.log, env: ctx.env, outDir, offline: values.offline ?? false, locked: values.locked ?? false, update: values.update ?? false,
-      noGates: values['no-gates'] ?? false,
+    const { report, prodFailed } = await runBuild(config, loaded.digest, {
+      cache, log: ctx.log, env: ctx.env, outDir, offline: values.offline ?? false, locked: values.locked ?? false,
+      update: values.update ?? false, noGates: values['no-gates'] ?? false, noCache: values['no-cache'] ?? false,
+      ...(key ? { key } : {}), ...(vexScan ? { vexFindings: vexScan.findings } : {}),
     });
-    const gates = result.gates;
-    const report = await writeOutputsAtomically(result, outDir, { gates: gates.summaries, builderVersion: '0.1.0', ...(key ? { key } : {}), ...(vexScan ? { vexFindings: vexScan.findings } : {}) });
     if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
     else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json\n`);
-    if (gates.prodFailed) {
-      ctx.log.warn(`prod gates failed: ${gates.summaries.prod.findings.filter((f) => f.severity === 'error').map((f) => `${f.id}${f.path ? ` (${f.path})` : ''}`).join(', ')}`);
+    if (prodFailed) {
+      const errors = report.variants.prod.gates?.findings.filter((f) => f.severity === 'error') ?? [];
+      ctx.log.warn(`prod gates failed: ${errors.map((f) => `${f.id}${f.path ? ` (${f.path})` : ''}`).join(', ')}`);
       return ExitCode.policy;
     }
     return ExitCode.ok;

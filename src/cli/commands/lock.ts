@@ -1,7 +1,7 @@
 // `airlock lock`: resolve the config's package sets with apt and write airlock.lock.json beside it.
 import { loadConfig } from '../../config/load.js';
 import { defaultCacheDir } from '../../debian/cache.js';
-import { lockForConfig } from '../../pipeline/pipeline.js';
+import { lockForConfig } from '../../pipeline/lock-stage.js';
 import { hostArchitecture } from '../../pipeline/host.js';
 import { ExitCode } from '../../errors.js';
 import { parse } from '../args.js';

@@ -1,0 +1,84 @@
+// The assemble stage: dev, prod and test images from the builder, the handoff and the runtime packages.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { Log } from '../log.js';
+import { readOsRelease, runtimeEntries } from '../debian/runtime.js';
+import type { BuilderRootfs } from '../debian/rootfs.js';
+import { fsBlobStore } from '../sinks/blob-store.js';
+import { entriesFromDir } from '../sinks/dir-source.js';
+import type { HandoffFile } from '../variants/artifacts.js';
+import { handoffEntries } from '../variants/handoff-entries.js';
+import { assembleDev, assembleProd, assembleTest, type AssembledVariant, type AssembleInput } from '../variants/assemble.js';
+import type { Handoff } from './handoff.js';
+import type { PlannedBuild } from './plan-stage.js';
+import type { Variants } from './result.js';
+import { SANDBOX_SRC } from './plan.js';
+import type { UpstreamToolchain } from './upstream-step.js';
+import type { Workspace } from './workspace.js';
+
+export interface Assembled {
+  variants: Variants;
+  timings: Record<'dev' | 'prod' | 'test', number>;
+  /** Paths that come from Debian packages or the registry toolchain, per variant: not built here, not ours to harden. */
+  packagedPaths: Record<'dev' | 'prod' | 'test', ReadonlySet<string>>;
+  /** sha256 and size of each file prod got from the build. */
+  artifactDigests(): Promise<{ path: string; sha256: string; size: number }[]>;
+}
+
+/** Everything installed under the install root (dev and test get all of it, headers included). */
+async function allInstalled(outDir: string): Promise<HandoffFile[]> {
+  return (await entriesFromDir(outDir, { special: 'skip' })).map((e) => ({
+    hostPath: join(outDir, e.path), path: e.path, type: e.type === 'dir' ? 'dir' : e.type === 'symlink' ? 'symlink' : 'file',
+    mode: e.mode, ...(e.linkname ? { linkname: e.linkname } : {}),
+  }));
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(path)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, opts: {
+  ws: Workspace; rootfs: BuilderRootfs; upstream: UpstreamToolchain | undefined; cache: string; log: Log;
+}): Promise<Assembled> {
+  const { plan, config, pack, requests, srcInfo } = planned;
+  const { ws, rootfs, upstream, log } = opts;
+  const osRelease = await readOsRelease(planned.lock, opts.cache);
+  const rtEntries = await runtimeEntries(handoff.prodPackages, { cache: opts.cache, osRelease });
+  const tests = plan.steps.filter((s) => s.phase === 'test').map((s) => s.command);
+  const input: AssembleInput = {
+    config, epoch: plan.epoch.seconds, store: fsBlobStore(join(opts.cache, 'blobs')), cacheDir: opts.cache,
+    rootfsDir: rootfs.dir, rootfsKey: rootfs.key, runtimeEntries: rtEntries,
+    ...(upstream ? { toolchain: { key: upstream.key, prod: await handoffEntries(upstream.prodFiles), full: upstream.fullEntries } } : {}),
+    prodArtifacts: await handoffEntries(handoff.prodFiles),
+    installed: await handoffEntries(await allInstalled(ws.out)),
+    pristineSrc: ws.pristine, builtSrc: ws.src,
+    prodEnv: pack.prodEnv?.(requests.version) ?? {},
+    ...(pack.defaultWorkdir?.(srcInfo) ? { workdir: pack.defaultWorkdir(srcInfo)! } : {}),
+    entrypoint: handoff.entrypoint,
+    log, testCommand: tests.length ? `cd ${SANDBOX_SRC} && ${tests.join(' && ')}` : 'echo "no tests configured"',
+  };
+  const timings = { dev: 0, prod: 0, test: 0 };
+  const timed = async (k: 'dev' | 'prod' | 'test', f: (i: AssembleInput) => Promise<AssembledVariant>) => {
+    const s = Date.now();
+    log.info(`assembling ${config.name}:${config.tag}-${k}`);
+    const v = await f(input);
+    timings[k] = (Date.now() - s) / 1000;
+    return v;
+  };
+  const prod = await timed('prod', assembleProd);
+  const dev = await timed('dev', assembleDev);
+  const test = await timed('test', assembleTest);
+  const runtimePaths = new Set([...rtEntries.map((e) => e.path), ...(upstream?.prodFiles ?? []).map((f) => f.path)]);
+  const rootfsPaths = new Set([...(dev.layers[0] ?? []).map((e) => e.path), ...(upstream?.fullEntries ?? []).map((e) => e.path)]);
+  return {
+    variants: { dev, prod, test }, timings, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths },
+    artifactDigests: async () => {
+      const files = handoff.prodFiles.filter((x) => x.type === 'file');
+      return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await sha256Of(f.hostPath), size: (await stat(f.hostPath)).size })));
+    },
+  };
+}

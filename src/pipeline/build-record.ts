@@ -1,0 +1,59 @@
+// A no-change rebuild: the outputs of a build record the key of everything it was made from; a build with the same
+// key and intact outputs reuses them instead of building again.
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { canonicalJson } from '../config/digest.js';
+import type { BuildReport } from '../report/report.js';
+
+/** The record inside an output folder (beside report.json). */
+export const BUILD_RECORD = '.airlock-build.json';
+
+/** Everything the outputs of a build depend on. */
+export interface BuildKeyParts {
+  /** The plan as stable JSON (it names airlock's own identity, the builder set, steps, handoff and variants). */
+  plan: string;
+  /** Digest of the build context as the build sees it (after the ignore rules). */
+  context: string;
+  /** Digest of the whole lock (the plan names only builder packages). */
+  lock: string;
+  /** Output switches: gates skipped, the signing key's public part, the VEX scan. */
+  options: Record<string, string | boolean | null>;
+}
+
+export function buildKey(parts: BuildKeyParts): string {
+  return createHash('sha256').update(canonicalJson(parts)).digest('hex');
+}
+
+type FileStamp = [path: string, size: number, mtimeMs: number, ino: number];
+
+async function stamps(dir: string): Promise<FileStamp[]> {
+  const out: FileStamp[] = [];
+  for (const rel of (await readdir(dir, { recursive: true, encoding: 'utf8' })).sort()) {
+    if (rel === BUILD_RECORD) continue;
+    const st = await stat(join(dir, rel));
+    if (st.isFile()) out.push([rel, st.size, st.mtimeMs, st.ino]);
+  }
+  return out;
+}
+
+/** The record of a finished output folder: its build key and a stat stamp of every file in it. */
+export async function buildRecord(dir: string, key: string): Promise<string> {
+  return `${JSON.stringify({ key, files: await stamps(dir) })}\n`;
+}
+
+/**
+ * The report of the outputs in `dir` when they were made by a build with this key and every file is still as the
+ * build left it (same size, time and inode: blobs are written once and never changed in place); else undefined.
+ */
+export async function reusableOutputs(dir: string, key: string): Promise<BuildReport | undefined> {
+  try {
+    const record = JSON.parse(await readFile(join(dir, BUILD_RECORD), 'utf8')) as { key?: string; files?: FileStamp[] };
+    if (record.key !== key || !Array.isArray(record.files)) return undefined;
+    const now = await stamps(dir);
+    if (canonicalJson(now) !== canonicalJson(record.files)) return undefined;
+    return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as BuildReport;
+  } catch {
+    return undefined;
+  }
+}

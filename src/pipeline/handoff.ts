@@ -1,0 +1,84 @@
+// The airlock itself: what crosses from the builder into prod. Declared artifacts, their ELF closure (stripped for
+// prod), the entrypoint, and the runtime package set the closure needs.
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AirlockError } from '../errors.js';
+import { requestName, runtimeClosure } from '../debian/closure.js';
+import { packageOwningPath } from '../debian/owner.js';
+import type { Lock, LockedPackage } from '../debian/types.js';
+import { parseElf } from '../gates/elf.js';
+import { selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
+import { elfClosure } from '../variants/elf-closure.js';
+import { defaultEntrypoint } from '../variants/handoff-entries.js';
+import type { DefaultArtifact } from '../lang/pack.js';
+import type { BuildPlan } from './plan.js';
+import { stripInSandbox, type StepContext } from './run-steps.js';
+
+export interface Handoff {
+  /** What prod gets of the build: the declared artifacts, stripped when prod strips. */
+  prodFiles: HandoffFile[];
+  /** The artifacts as installed (unstripped). */
+  artifacts: HandoffFile[];
+  entrypoint: string[];
+  /** Packages owning the shared libraries the artifacts (and a registry toolchain's node) need. */
+  closurePackages: string[];
+  /** prod's Debian packages: the runtime requests and the closure's owners, closed within the lock. */
+  prodPackages: LockedPackage[];
+}
+
+function artifactRules(plan: BuildPlan): DefaultArtifact[] | undefined {
+  return plan.handoff.artifacts?.map((a) => ({
+    from: a.from, fromRoot: a.fromRoot, to: a.to,
+    ...(a.mode !== undefined ? { mode: a.mode } : {}),
+    ...(a.exclude ? { exclude: a.exclude.map((x) => new RegExp(x)) } : {}),
+  }));
+}
+
+/** Strips copies of the ELF artifacts (the installed tree stays unstripped for dev and test). */
+async function stripped(files: HandoffFile[], elfPaths: string[], ctx: StepContext, dir: string): Promise<HandoffFile[]> {
+  const elf = new Set(elfPaths);
+  const out: HandoffFile[] = [];
+  for (const f of files) {
+    if (f.type !== 'file' || !elf.has(f.path)) { out.push(f); continue; }
+    const dest = join(dir, f.path);
+    await mkdir(dirname(dest), { recursive: true });
+    await copyFile(f.hostPath, dest);
+    out.push({ ...f, hostPath: dest });
+  }
+  await stripInSandbox(ctx, dir, elfPaths);
+  return out;
+}
+
+/** Selects, closes and strips what crosses into prod. */
+export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opts: {
+  strippedDir: string; rootfsDir: string; extraProdFiles: HandoffFile[];
+}): Promise<Handoff> {
+  const artifacts = await selectArtifacts(ctx.outDir, ctx.srcDir, artifactRules(plan));
+  if (artifacts.length === 0) {
+    throw new AirlockError('build', 'no-artifacts', 'the build installed nothing into $AIRLOCK_OUT and no artifacts are declared', {
+      hint: 'install into $AIRLOCK_OUT (make install DESTDIR="$AIRLOCK_OUT") or declare artifacts',
+    });
+  }
+  // The npm-registry node binary joins the closure (its libstdc++/libgcc/libc come from Debian) but stays unstripped:
+  // its bytes are the ones the lock's integrity names.
+  const closure = await elfClosure([...artifacts, ...opts.extraProdFiles], opts.rootfsDir, lock.architecture, {
+    parseElf, owner: async (p) => packageOwningPath(opts.rootfsDir, p),
+  });
+  const elfArtifacts = closure.elfArtifacts.filter((a) => artifacts.some((f) => f.path === a));
+  const prodFiles = plan.handoff.strip && elfArtifacts.length ? await stripped(artifacts, elfArtifacts, ctx, opts.strippedDir) : artifacts;
+  const entrypoint = chooseEntrypoint(plan, artifacts);
+  // Runtime set: today's rules from the requests, not the lock's runtime set (an older lock cannot keep extra packages).
+  const roots = [...new Set([...plan.runtime.map(requestName), ...closure.packages])];
+  return { prodFiles, artifacts, entrypoint, closurePackages: closure.packages, prodPackages: runtimeClosure(lock.sets.builder, roots) };
+}
+
+function chooseEntrypoint(plan: BuildPlan, artifacts: HandoffFile[]): string[] {
+  if (plan.handoff.entrypoint) return plan.handoff.entrypoint;
+  const ep = defaultEntrypoint(artifacts);
+  if (ep.entrypoint) return ep.entrypoint;
+  const several = ep.candidates.length > 0;
+  throw new AirlockError('usage', several ? 'entrypoint-ambiguous' : 'entrypoint-missing',
+    several ? `several executables could be the entrypoint: ${ep.candidates.join(', ')}`
+      : 'no executable was installed under a bin/ or sbin/ directory to serve as the entrypoint',
+    { location: 'runtime.entrypoint', hint: 'set runtime.entrypoint in the config' });
+}

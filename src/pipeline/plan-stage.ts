@@ -1,0 +1,56 @@
+// The plan stage, also `airlock plan`: lock, read the facts about the source and the clock, and decide everything.
+import type { Config } from '../config/types.js';
+import type { Log } from '../log.js';
+import { readHostFacts } from '../lang/host-facts.js';
+import { chooseEpoch } from './epoch.js';
+import { lockForConfig } from './lock-stage.js';
+import { makePlan, planJson, type BuildPlan } from './plan.js';
+import { airlockIdentity } from './version.js';
+
+export type PlannedBuild = Awaited<ReturnType<typeof lockForConfig>> & {
+  config: Config;
+  epoch: { seconds: number; from: string };
+  plan: BuildPlan;
+  /** The plan as stable JSON. */
+  json: string;
+  /** Settings the build ignores, said once. */
+  warnings: string[];
+  /** The host's network settings for fetch steps (files made visible, environment): read only when one runs. */
+  hostNetwork(env: NodeJS.ProcessEnv): { files: string[]; env: Record<string, string> };
+};
+
+function ignoredSettings(config: Config): string[] {
+  const warnings: string[] = [];
+  for (const v of ['dev', 'test'] as const) {
+    if (!config.variants[v].includeBuildTools) {
+      warnings.push(`variants.${v}.include_build_tools is false, but ${v} is always built on the builder root file system; the setting is ignored`);
+    }
+  }
+  if (config.variants.dev.stripBinaries || config.variants.test.stripBinaries) {
+    warnings.push('strip_binaries applies to prod only; dev and test keep unstripped binaries for debugging');
+  }
+  return warnings;
+}
+
+/** Locks (or reuses the lock) and computes the build plan; a plan that cannot be made fails before any download. */
+export async function planBuild(config: Config, configDigest: string, opts: {
+  cache: string; log: Log; env: NodeJS.ProcessEnv; offline: boolean; locked: boolean; update: boolean;
+}): Promise<PlannedBuild> {
+  const warnings = ignoredSettings(config);
+  for (const w of warnings) opts.log.warn(w);
+  const locked = await lockForConfig(config, configDigest, opts);
+  const epoch = chooseEpoch(opts.env, config.source, locked.lock.indexEpoch);
+  opts.log.info(`epoch ${epoch.seconds} (from ${epoch.from})`);
+  const plan = makePlan({
+    config, lock: locked.lock, pack: locked.pack, source: locked.srcInfo, requests: locked.requests,
+    upstream: locked.upstream, epoch, airlockVersion: airlockIdentity(),
+  });
+  const { pack } = locked;
+  return {
+    ...locked, config, epoch, plan, json: planJson(plan), warnings,
+    hostNetwork: (env) => {
+      const host = readHostFacts(env, pack);
+      return { files: pack.networkFiles?.(host) ?? [], env: pack.networkEnv?.(host) ?? {} };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// What a build hands to its outputs: the assembled variants and every fact the evidence and the report name.
+import type { Config } from '../config/types.js';
+import type { Lock, LockedPackage } from '../debian/types.js';
+import type { LockedUpstream } from '../upstream/types.js';
+import type { AssembledVariant } from '../variants/assemble.js';
+import type { GateRun } from './gates.js';
+import type { StepOutcome } from './run-steps.js';
+
+export type Variants = Record<'dev' | 'prod' | 'test', AssembledVariant>;
+
+export interface BuildResult {
+  config: Config;
+  lock: Lock;
+  epoch: { seconds: number; from: string };
+  variants: Variants;
+  timings: Record<'dev' | 'prod' | 'test' | 'prepare', number>;
+  /** Each planned step, and whether the step cache replayed it. */
+  steps: StepOutcome[];
+  prodPackages: LockedPackage[];
+  closurePackages: string[];
+  artifacts: { path: string; sha256: string; size: number }[];
+  /** Digest of the build context (provenance names it). */
+  sourceDigest: string;
+  rootfsKey: string;
+  /** sha256 of the builder rootfs tarball (provenance names it). */
+  rootfsDigest: string;
+  gates: GateRun;
+  warnings: string[];
+  /** Toolchain packages from the npm registry (node in prod; node and npm in dev and test), empty when all is Debian. */
+  upstream: LockedUpstream[];
+}
