@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { goBinaryName, goHasRequirements, goModule, goPack } from './go.js';
 import { checkVersion, languagePack } from './index.js';
+import { readHostFacts } from './host-facts.js';
 import { AirlockError } from '../errors.js';
 
 const src = (goMod?: string, dirs: string[] = []) => ({
@@ -53,6 +54,7 @@ test('module and build caches live under a step cache; fetch steps get only the 
   assert.deepEqual(goPack.stepCaches!(), [{ name: 'go', path: '/airlock/cache/go' }]);
   const env = goPack.buildEnv(undefined);
   assert.ok(env.GOCACHE!.startsWith('/airlock/cache/go/') && env.GOPATH!.startsWith('/airlock/cache/go/'));
-  assert.deepEqual(goPack.networkEnv!({ GOPROXY: 'https://proxy.example', HOME: '/root' }), { GOPROXY: 'https://proxy.example' });
+  assert.deepEqual(goPack.networkEnv!({ env: { GOPROXY: 'https://proxy.example', HOME: '/root' }, existing: [], configText: {} }), { GOPROXY: 'https://proxy.example' });
+  assert.deepEqual(readHostFacts({ GOPROXY: 'https://proxy.example', GOFLAGS: '-x', HOME: '/root' }, goPack).env, { GOPROXY: 'https://proxy.example' }, 'only the proxy settings are read');
   assert.equal(languagePack('go'), goPack);
 });

@@ -23,6 +23,9 @@ export function goBinaryName(src: SourceInfo): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '-') || 'app';
 }
 
+/** The host's module proxy settings that reach fetch steps. */
+const GO_NETWORK_ENV = ['GOPROXY', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GOSUMDB'];
+
 // The versioned toolchain's bin first (also in the test image, whose PATH is the default one).
 const GO_PATH = 'for d in /usr/lib/go-*/bin; do [ -x "$d/go" ] && PATH="$d:$PATH"; done; export PATH; ';
 
@@ -74,10 +77,11 @@ export const goPack: LanguagePack = {
   stepCaches() {
     return [{ name: 'go', path: GO_CACHE }];
   },
-  networkEnv(env) {
+  hostProbe: { env: GO_NETWORK_ENV },
+  networkEnv(host) {
     // The host's module proxy settings, if any (never a hard-coded host).
     const out: Record<string, string> = {};
-    for (const k of ['GOPROXY', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GOSUMDB']) if (env[k]) out[k] = env[k]!;
+    for (const k of GO_NETWORK_ENV) if (host.env[k]) out[k] = host.env[k]!;
     return out;
   },
 };

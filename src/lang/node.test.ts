@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { libnodeFor, nodeMain, nodePack } from './node.js';
+import { readHostFacts, type HostFacts } from './host-facts.js';
 import { checkVersion, languagePack } from './index.js';
 import { AirlockError } from '../errors.js';
 
@@ -51,17 +52,35 @@ test('entrypoint: package.json main, else dist/index.js after a build, else inde
   assert.equal(nodePack.prodEnv!(undefined).NODE_ENV, 'production');
 });
 
-test('fetch steps see the host npm config, registry and CA bundle; the npm cache is a step cache', () => {
+test('fetch steps see the host npm config, registry and CA bundle (from the host facts); the npm cache is a step cache', () => {
+  const npmrc = '/home/u/.npmrc';
+  const host: HostFacts = { env: { HOME: '/home/u', HTTPS_PROXY: 'http://proxy:3128' }, existing: [npmrc], configText: {}, npmRegistry: 'https://npm.example/', caBundle: '/etc/ssl/certs/ca-certificates.crt' };
+  assert.deepEqual(nodePack.networkFiles!(host), [npmrc, '/etc/ssl/certs/ca-certificates.crt']);
+  assert.deepEqual(nodePack.networkEnv!(host), {
+    npm_config_userconfig: npmrc, npm_config_registry: 'https://npm.example/', NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt',
+    npm_config_cafile: '/etc/ssl/certs/ca-certificates.crt', HTTPS_PROXY: 'http://proxy:3128',
+  });
+  const bare: HostFacts = { env: { HOME: '/home/u', NODE_EXTRA_CA_CERTS: '/missing.pem' }, existing: [], configText: {}, npmRegistry: 'undefined' };
+  assert.deepEqual(nodePack.networkFiles!(bare), [], 'nothing that does not exist');
+  assert.deepEqual(nodePack.networkEnv!(bare), {}, 'no config file, no http(s) registry, no CA bundle');
+  const extra: HostFacts = { env: { NODE_EXTRA_CA_CERTS: '/corp.pem' }, existing: ['/corp.pem'], configText: {}, caBundle: '/etc/ssl/certs/ca-certificates.crt' };
+  assert.equal(nodePack.networkEnv!(extra).npm_config_cafile, '/corp.pem', "the host's own CA file wins");
+  assert.deepEqual(nodePack.networkFiles!(extra), ['/corp.pem', '/etc/ssl/certs/ca-certificates.crt']);
+  assert.deepEqual(nodePack.stepCaches!(), [{ name: 'npm', path: '/airlock/cache/npm' }]);
+  assert.equal(nodePack.buildEnv(undefined).npm_config_cache, '/airlock/cache/npm');
+});
+
+test('the host facts a node fetch step needs: the npm user config, the CA bundle and the registry npm is set to', () => {
   const home = mkdtempSync(join(tmpdir(), 'airlock-npmrc-'));
   try {
     writeFileSync(join(home, '.npmrc'), 'fund=false\n');
     const env = { HOME: home, PATH: process.env.PATH };
-    assert.ok(nodePack.networkFiles!(env).includes(join(home, '.npmrc')));
-    const net = nodePack.networkEnv!(env);
+    const host = readHostFacts(env, nodePack);
+    assert.deepEqual(host.env, { HOME: home }, 'only the variables the pack reads');
+    assert.ok(nodePack.networkFiles!(host).includes(join(home, '.npmrc')));
+    const net = nodePack.networkEnv!(host);
     assert.equal(net.npm_config_userconfig, join(home, '.npmrc'));
     assert.match(net.npm_config_registry ?? '', /^https?:\/\//, 'read from the host npm config, not hard-coded');
-    assert.deepEqual(nodePack.stepCaches!(), [{ name: 'npm', path: '/airlock/cache/npm' }]);
-    assert.equal(nodePack.buildEnv(undefined).npm_config_cache, '/airlock/cache/npm');
   } finally { rmSync(home, { recursive: true, force: true }); }
 });
 

@@ -1,7 +1,6 @@
 // Node.js: Debian's nodejs and npm; `npm ci` in the fetch step, a pruned production copy of the app at /app.
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import type { DefaultArtifact, LanguagePack, SourceInfo } from './pack.js';
+import type { HostFacts } from './host-facts.js';
+import { PROXY_ENV, type DefaultArtifact, type LanguagePack, type SourceInfo } from './pack.js';
 import { NODE_ARCH, nodePackageFor } from '../upstream/select.js';
 
 /** Where npm's cache lives inside every step (kept under <airlock cache>/lang/npm). */
@@ -107,25 +106,29 @@ export const nodePack: LanguagePack = {
   stepCaches() {
     return [{ name: 'npm', path: NPM_CACHE }];
   },
-  networkFiles(env) {
-    // The host's npm user config (registry, auth) and CA bundle, visible to fetch steps only.
-    const files = [hostNpmrc(env), env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt'].filter((f): f is string => !!f && existsSync(f));
-    return [...new Set(files)];
+  hostProbe: {
+    env: ['HOME', 'npm_config_userconfig', 'NPM_CONFIG_USERCONFIG', 'NODE_EXTRA_CA_CERTS', ...PROXY_ENV],
+    paths: (env) => [hostNpmrc(env), env.NODE_EXTRA_CA_CERTS].filter((f): f is string => !!f),
+    npmRegistry: true,
   },
-  networkEnv(env) {
+  networkFiles(host) {
+    // The host's npm user config (registry, auth) and CA bundle, visible to fetch steps only.
+    const files = [hostNpmrc(host.env), host.env.NODE_EXTRA_CA_CERTS].filter((f): f is string => !!f && host.existing.includes(f));
+    return [...new Set([...files, ...(host.caBundle ? [host.caBundle] : [])])];
+  },
+  networkEnv(host) {
     const out: Record<string, string> = {};
-    const rc = hostNpmrc(env);
-    if (rc && existsSync(rc)) out.npm_config_userconfig = rc;
-    const registry = spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8', env }).stdout?.trim();
-    if (registry && /^https?:\/\//.test(registry)) out.npm_config_registry = registry;
-    const ca = env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt';
-    if (existsSync(ca)) { out.NODE_EXTRA_CA_CERTS = ca; out.npm_config_cafile = ca; }
-    for (const k of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy']) if (env[k]) out[k] = env[k]!;
+    const rc = hostNpmrc(host.env);
+    if (rc && host.existing.includes(rc)) out.npm_config_userconfig = rc;
+    if (host.npmRegistry && /^https?:\/\//.test(host.npmRegistry)) out.npm_config_registry = host.npmRegistry;
+    const ca = host.env.NODE_EXTRA_CA_CERTS ?? host.caBundle;
+    if (ca && (ca === host.caBundle || host.existing.includes(ca))) { out.NODE_EXTRA_CA_CERTS = ca; out.npm_config_cafile = ca; }
+    for (const k of PROXY_ENV) if (host.env[k]) out[k] = host.env[k]!;
     return out;
   },
 };
 
 /** The host's npm user config file: $npm_config_userconfig, else ~/.npmrc. */
-function hostNpmrc(env: NodeJS.ProcessEnv): string | undefined {
+function hostNpmrc(env: HostFacts['env']): string | undefined {
   return env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? (env.HOME ? `${env.HOME}/.npmrc` : undefined);
 }

@@ -1,5 +1,6 @@
 // A language pack: data plus a few hooks saying how a project of that language is built and what prod needs.
 import type { UpstreamRequest } from '../upstream/types.js';
+import type { HostFacts, HostProbe } from './host-facts.js';
 
 /** What the build knows about a source tree before building (read at the edge, passed in). */
 export interface SourceInfo {
@@ -64,17 +65,22 @@ export interface LanguagePack {
   prodEnv?(version: string | undefined): Record<string, string>;
   /** Caches bound into every step (kept under the airlock cache between builds). */
   stepCaches?(): StepCache[];
-  /** Host files made visible (read-only) in fetch steps only, e.g. the npm configuration and CA bundle. */
-  networkFiles?(env: NodeJS.ProcessEnv): string[];
+  /** What the fetch steps need to know about the host (environment, configuration files); see readHostFacts. */
+  hostProbe?: HostProbe;
+  /** Host files made visible (read-only) in fetch steps only, e.g. the npm configuration and CA bundle (pure). */
+  networkFiles?(host: HostFacts): string[];
   /**
    * When the Debian suite lacks the requested version: the toolchain to take from the npm registry instead (laid out
    * under /usr/local in the builder, dev and test; the `node` role also in prod) and the Debian packages that replace
    * the builder and runtime requests. Undefined = no such fallback.
    */
   upstream?(version: string, architecture: string, src: SourceInfo): UpstreamPlan | undefined;
-  /** Extra environment of fetch steps only, read from the host (e.g. the npm registry URL from npm's config). */
-  networkEnv?(env: NodeJS.ProcessEnv): Record<string, string>;
+  /** Extra environment of fetch steps only, from the host's facts (e.g. the npm registry URL from npm's config; pure). */
+  networkEnv?(host: HostFacts): Record<string, string>;
 }
+
+/** Proxy settings, in both spellings, that the fetch steps of every package manager honour. */
+export const PROXY_ENV = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
 
 /** What a pack takes from the npm registry when Debian lacks the requested toolchain version. */
 export interface UpstreamPlan {

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configPaths, DEPS_SITE, hostPaths, PIP_CACHE, PYTHON_EXCLUDE, pythonPack, usesPip, usesPytest } from './python.js';
 import { checkVersion, languagePack } from './index.js';
+import { readHostFacts, type HostFacts } from './host-facts.js';
 import { AirlockError } from '../errors.js';
 
 const src = (files: string[], dirs: string[] = [], text: Record<string, string> = {}) => ({
@@ -106,14 +107,14 @@ test('pip env: no network settings in build steps; the host index, trust and pro
       HOME: home, PIP_INDEX_URL: 'https://mirror.example/simple/', PIP_EXTRA_INDEX_URL: 'https://extra.example/simple/', PIP_TRUSTED_HOST: 'mirror.example',
       PIP_CERT: '/etc/corp.pem', HTTPS_PROXY: 'http://proxy:3128', PIP_TARGET: '/elsewhere', PIP_REQUIRE_VIRTUALENV: '1', PIP_NO_INDEX: '',
     };
-    assert.deepEqual(pythonPack.networkEnv!(env), {
+    assert.deepEqual(pythonPack.networkEnv!(readHostFacts(env, pythonPack)), {
       PIP_INDEX_URL: 'https://mirror.example/simple/', PIP_EXTRA_INDEX_URL: 'https://extra.example/simple/', PIP_TRUSTED_HOST: 'mirror.example',
       PIP_CERT: '/etc/corp.pem', HTTPS_PROXY: 'http://proxy:3128',
     }, 'only network settings; nothing that moves or blocks the install; no config file when the host has none');
     mkdirSync(join(home, '.config/pip'), { recursive: true });
     writeFileSync(join(home, '.config/pip/pip.conf'), '[global]\nindex-url = https://mirror.example/simple/\n');
-    assert.equal(pythonPack.networkEnv!({ HOME: home }).PIP_CONFIG_FILE, join(home, '.config/pip/pip.conf'), 'named: HOME differs inside');
-    assert.equal(pythonPack.networkEnv!({ HOME: home, PIP_CONFIG_FILE: '/dev/null' }).PIP_CONFIG_FILE, '/dev/null', "the host's own choice wins");
+    assert.equal(pythonPack.networkEnv!(readHostFacts({ HOME: home }, pythonPack)).PIP_CONFIG_FILE, join(home, '.config/pip/pip.conf'), 'named: HOME differs inside');
+    assert.equal(pythonPack.networkEnv!(readHostFacts({ HOME: home, PIP_CONFIG_FILE: '/dev/null' }, pythonPack)).PIP_CONFIG_FILE, '/dev/null', "the host's own choice wins");
   } finally { rmSync(home, { recursive: true, force: true }); }
 });
 
@@ -125,14 +126,28 @@ test('pip networkFiles: the config file and the existing files and folders it an
     mkdirSync(join(home, 'wheels'));
     for (const f of ['ca.pem', 'client.pem', 'constraints.txt']) writeFileSync(join(home, f), '');
     writeFileSync(conf, `[global]\ncert = ${home}/ca.pem\nconstraint=${home}/constraints.txt\nfind-links =\n    ${home}/wheels\n    file://${home}/missing\n    https://files.example/\nindex-url = https://mirror.example/simple/\n[install]\nclient-cert: ${home}/client.pem\n`);
-    assert.deepEqual(configPaths(conf).sort(), [`${home}/ca.pem`, `${home}/client.pem`, `${home}/constraints.txt`, `${home}/missing`, `${home}/wheels`].sort());
+    assert.deepEqual(configPaths(readFileSync(conf, 'utf8')).sort(), [`${home}/ca.pem`, `${home}/client.pem`, `${home}/constraints.txt`, `${home}/missing`, `${home}/wheels`].sort());
     assert.deepEqual(hostPaths(`file://${home}/a /b https://x/y //host/share relative`), [`${home}/a`, '/b']);
-    const files = pythonPack.networkFiles!({ HOME: home });
+    const files = pythonPack.networkFiles!(readHostFacts({ HOME: home }, pythonPack));
     for (const f of [conf, `${home}/ca.pem`, `${home}/client.pem`, `${home}/constraints.txt`, `${home}/wheels`]) assert.ok(files.includes(f), f);
     assert.ok(!files.includes(`${home}/missing`), 'only what exists is bound');
     assert.ok(files.every((f) => existsSync(f)));
-    const viaEnv = pythonPack.networkFiles!({ HOME: join(home, 'nowhere'), PIP_CONFIG_FILE: conf, PIP_FIND_LINKS: `${home}/wheels https://x/`, PIP_CERT: `${home}/ca.pem` });
+    const viaEnv = pythonPack.networkFiles!(readHostFacts({ HOME: join(home, 'nowhere'), PIP_CONFIG_FILE: conf, PIP_FIND_LINKS: `${home}/wheels https://x/`, PIP_CERT: `${home}/ca.pem` }, pythonPack));
     for (const f of [conf, `${home}/wheels`, `${home}/ca.pem`]) assert.ok(viaEnv.includes(f), f);
-    assert.deepEqual(pythonPack.networkFiles!({ HOME: join(home, 'nowhere') }).filter((f) => f.startsWith(home)), [], 'no config: nothing of the home');
+    assert.deepEqual(pythonPack.networkFiles!(readHostFacts({ HOME: join(home, 'nowhere') }, pythonPack)).filter((f) => f.startsWith(home)), [], 'no config: nothing of the home');
   } finally { rmSync(home, { recursive: true, force: true }); }
+});
+
+test('pip network settings are a pure function of the host facts: the chosen config file, what it names and exists', () => {
+  const conf = '/home/u/.config/pip/pip.conf';
+  const host: HostFacts = {
+    env: { HOME: '/home/u', PIP_CERT: '/corp.pem', PIP_NO_INDEX: '' },
+    existing: [conf, '/home/u/.pip/pip.conf', '/wheels', '/corp.pem', '/etc/pip.conf'],
+    configText: { [conf]: '[global]\nfind-links = /wheels /gone\n', '/home/u/.pip/pip.conf': 'cert = /ignored.pem\n', '/etc/pip.conf': '' },
+    caBundle: '/etc/ssl/certs/ca-certificates.crt',
+  };
+  assert.deepEqual(pythonPack.networkFiles!(host), ['/etc/pip.conf', conf, '/wheels', '/corp.pem', '/etc/ssl/certs/ca-certificates.crt'],
+    'the global file and the first user file pip reads, the paths they and the environment name that exist, the CA bundle');
+  assert.deepEqual(pythonPack.networkEnv!(host), { PIP_CERT: '/corp.pem', PIP_CONFIG_FILE: conf });
+  assert.deepEqual(pythonPack.networkFiles!({ env: {}, existing: [], configText: {} }), [], 'a bare host: nothing');
 });

@@ -1,7 +1,7 @@
 // Python: Debian's python3; dependencies are Debian python3-* packages or, with a requirements.txt, installed by pip in
 // the fetch step into Debian's /usr/local site directory (handed off with hash-based bytecode); the app goes to /app.
-import { existsSync, readFileSync } from 'node:fs';
-import type { DefaultArtifact, LanguagePack, SourceInfo } from './pack.js';
+import type { HostFacts } from './host-facts.js';
+import { PROXY_ENV, type DefaultArtifact, type LanguagePack, type SourceInfo } from './pack.js';
 
 /** Paths of the project tree that never reach prod (tests, VCS, virtualenvs, caches, airlock's own files). */
 export const PYTHON_EXCLUDE: RegExp[] = [
@@ -64,6 +64,12 @@ for lst in sorted(glob.glob("/var/lib/dpkg/info/libpython%s-minimal*.list" % v) 
 print("stdlib bytecode: %d modules" % n)
 AIRLOCK_EOF`;
 
+/** Host environment that reaches pip in fetch steps: index, links, trust, certificates, constraints, timeouts, proxies. */
+export const PIP_ENV = [
+  'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_NO_INDEX', 'PIP_FIND_LINKS', 'PIP_TRUSTED_HOST', 'PIP_CERT', 'PIP_CLIENT_CERT', 'PIP_CONSTRAINT',
+  'PIP_PROXY', 'PIP_TIMEOUT', 'PIP_DEFAULT_TIMEOUT', 'PIP_RETRIES', 'REQUESTS_CA_BUNDLE', ...PROXY_ENV,
+];
+
 /** The Python pack. */
 export const pythonPack: LanguagePack = {
   id: 'python',
@@ -119,18 +125,24 @@ export const pythonPack: LanguagePack = {
   stepCaches() {
     return [{ name: 'pip', path: PIP_CACHE }];
   },
-  networkFiles(env) {
+  hostProbe: {
+    env: [...PIP_ENV, 'PIP_CONFIG_FILE', 'HOME', 'XDG_CONFIG_HOME'],
+    configFiles: (env) => [...GLOBAL_PIP_CONFIGS, ...userPipConfigs(env)],
+    // What the configuration files and the environment name; which exist decides what is bound.
+    paths: (env, text) => [...Object.values(text).flatMap(configPaths), ...PIP_ENV.flatMap((k) => hostPaths(env[k] ?? ''))],
+  },
+  networkFiles(host) {
     // The host's pip configuration and the files and folders it names (CA bundle, certificates, constraints,
     // find-links wheelhouses) at the same paths, visible to fetch steps only.
-    const conf = pipConfigFiles(env);
-    const named = [...conf.flatMap(configPaths), ...PIP_ENV.flatMap((k) => hostPaths(env[k] ?? ''))];
-    return [...new Set([...conf, ...named, '/etc/ssl/certs/ca-certificates.crt'])].filter((f) => existsSync(f));
+    const conf = pipConfigFiles(host);
+    const named = [...conf.flatMap((f) => configPaths(host.configText[f] ?? '')), ...PIP_ENV.flatMap((k) => hostPaths(host.env[k] ?? ''))];
+    return [...new Set([...conf, ...named.filter((f) => host.existing.includes(f)), ...(host.caBundle ? [host.caBundle] : [])])];
   },
-  networkEnv(env) {
+  networkEnv(host) {
     // Index, trust and proxy settings from the host's environment; its user config file named (HOME differs inside).
     const out: Record<string, string> = {};
-    for (const k of PIP_ENV) if (env[k]) out[k] = env[k]!;
-    const user = hostPipConfig(env);
+    for (const k of PIP_ENV) if (host.env[k]) out[k] = host.env[k]!;
+    const user = hostPipConfig(host);
     if (user) out.PIP_CONFIG_FILE = user;
     return out;
   },
@@ -139,22 +151,24 @@ export const pythonPack: LanguagePack = {
 /** Where pip's cache lives inside every step (kept under <airlock cache>/lang/pip). */
 export const PIP_CACHE = '/airlock/cache/pip';
 
-/** Host environment that reaches pip in fetch steps: index, links, trust, certificates, constraints, timeouts, proxies. */
-export const PIP_ENV = [
-  'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_NO_INDEX', 'PIP_FIND_LINKS', 'PIP_TRUSTED_HOST', 'PIP_CERT', 'PIP_CLIENT_CERT', 'PIP_CONSTRAINT',
-  'PIP_PROXY', 'PIP_TIMEOUT', 'PIP_DEFAULT_TIMEOUT', 'PIP_RETRIES', 'REQUESTS_CA_BUNDLE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy',
-];
+/** pip's global files, read at the same path inside. */
+const GLOBAL_PIP_CONFIGS = ['/etc/xdg/pip/pip.conf', '/etc/pip.conf'];
 
-/** The host's own pip config file: $PIP_CONFIG_FILE, else the first user file pip reads (XDG, then ~/.pip). */
-function hostPipConfig(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.PIP_CONFIG_FILE) return env.PIP_CONFIG_FILE;
+/** The user files pip may read, in its order: $PIP_CONFIG_FILE alone when set, else the XDG file, then ~/.pip's. */
+function userPipConfigs(env: Record<string, string>): string[] {
+  if (env.PIP_CONFIG_FILE) return [env.PIP_CONFIG_FILE];
   const xdg = env.XDG_CONFIG_HOME ?? (env.HOME ? `${env.HOME}/.config` : undefined);
-  return [xdg && `${xdg}/pip/pip.conf`, env.HOME && `${env.HOME}/.pip/pip.conf`].find((f): f is string => !!f && existsSync(f));
+  return [xdg && `${xdg}/pip/pip.conf`, env.HOME && `${env.HOME}/.pip/pip.conf`].filter((f): f is string => !!f);
 }
 
-/** pip's global files (read at the same path inside) and the host's own config file, those that exist. */
-function pipConfigFiles(env: NodeJS.ProcessEnv): string[] {
-  return ['/etc/xdg/pip/pip.conf', '/etc/pip.conf', hostPipConfig(env)].filter((f): f is string => !!f && existsSync(f));
+/** The host's own pip config file: $PIP_CONFIG_FILE, else the first user file pip reads that exists. */
+function hostPipConfig(host: HostFacts): string | undefined {
+  return host.env.PIP_CONFIG_FILE || userPipConfigs(host.env).find((f) => host.existing.includes(f));
+}
+
+/** pip's global files and the host's own config file, those that exist. */
+function pipConfigFiles(host: HostFacts): string[] {
+  return [...GLOBAL_PIP_CONFIGS, hostPipConfig(host)].filter((f): f is string => !!f && host.existing.includes(f));
 }
 
 /** Absolute paths (also file: URLs) in a pip setting's value: certificates, constraint files, find-links folders. */
@@ -162,10 +176,8 @@ export function hostPaths(value: string): string[] {
   return value.split(/\s+/).map((t) => t.replace(/^file:\/\//, '')).filter((t) => /^\/[^/]/.test(t));
 }
 
-/** The paths a pip config file names in its values, continuation lines included (unreadable file: none). */
-export function configPaths(file: string): string[] {
-  let text = '';
-  try { text = readFileSync(file, 'utf8'); } catch { return []; }
+/** The paths a pip config file's text names in its values, continuation lines included. */
+export function configPaths(text: string): string[] {
   // `key = value` lines and indented continuation lines (multi-line find-links); not sections nor comments.
   return text.split('\n').filter((l) => !/^\s*([#;[]|$)/.test(l)).flatMap((l) => hostPaths(l.replace(/^[\w-]+\s*[=:]/, '').trim()));
 }
