@@ -3,25 +3,11 @@
 // JRE's CA trust store is made from the CA bundle in a build step (the work ca-certificates-java's postinst would do).
 // Over 150 lines: the three build systems share the trust-store and java-link steps and the pom reading.
 import { AirlockError } from '../errors.js';
+import { langAsset, shellTemplate } from './assets.js';
 import type { DefaultSteps, LanguagePack, SourceInfo } from './pack.js';
 
-// Writes a JKS trust store from a PEM bundle with every entry dated SOURCE_DATE_EPOCH (keytool would use the clock).
-// JKS layout: magic, version 2, count, then per entry tag 2, alias, date, "X.509", DER; SHA-1 over password+salt+body.
-const CACERTS_JAVA = `import java.io.*; import java.nio.charset.StandardCharsets; import java.security.MessageDigest; import java.security.cert.*; import java.util.*;
-public class Cacerts { public static void main(String[] a) throws Exception {
-  long date = Long.parseLong(System.getenv("SOURCE_DATE_EPOCH")) * 1000L;
-  Collection<? extends Certificate> certs; try (InputStream in = new FileInputStream(a[0])) { certs = CertificateFactory.getInstance("X.509").generateCertificates(in); }
-  TreeMap<String, X509Certificate> byAlias = new TreeMap<>();
-  for (Certificate c : certs) { X509Certificate x = (X509Certificate) c; String alias = x.getSubjectX500Principal().getName("RFC2253").toLowerCase(Locale.ROOT); String k = alias; for (int i = 1; byAlias.containsKey(k); i++) k = alias + " " + i; byAlias.put(k, x); }
-  ByteArrayOutputStream body = new ByteArrayOutputStream(); DataOutputStream d = new DataOutputStream(body);
-  d.writeInt(0xFEEDFEED); d.writeInt(2); d.writeInt(byAlias.size());
-  for (Map.Entry<String, X509Certificate> e : byAlias.entrySet()) { byte[] der = e.getValue().getEncoded(); d.writeInt(2); d.writeUTF(e.getKey()); d.writeLong(date); d.writeUTF("X.509"); d.writeInt(der.length); d.write(der); }
-  d.flush(); MessageDigest md = MessageDigest.getInstance("SHA-1");
-  for (char ch : "changeit".toCharArray()) { md.update((byte) (ch >> 8)); md.update((byte) ch); }
-  md.update("Mighty Aphrodite".getBytes(StandardCharsets.UTF_8)); md.update(body.toByteArray());
-  try (OutputStream out = new FileOutputStream(a[1])) { out.write(body.toByteArray()); out.write(md.digest()); }
-  System.out.println("cacerts: " + byAlias.size() + " trusted certificates");
-} }`;
+// The trust-store writer (a Java class run from source), written to a file in the build step and run there.
+const CACERTS_JAVA = langAsset('java', 'Cacerts.java');
 
 const SOURCES = 'if [ -d src/main/java ]; then echo src/main/java; else echo src; fi';
 const JAR_DATE = '"$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"';
@@ -45,10 +31,7 @@ export const JAVA_STEPS: string[] = [
 ];
 
 /** Tests: classes named *Test under src/test/java (or test/) compiled against the app and run with assertions on. */
-export const JAVA_TEST = 'T=$(if [ -d src/test/java ]; then echo src/test/java; elif [ -d test ]; then echo test; fi); '
-  + 'if [ -z "$T" ]; then echo "no tests (no src/test/java)"; exit 0; fi; mkdir -p build/test-classes && '
-  + 'javac -d build/test-classes -cp build/classes -encoding UTF-8 $(find "$T" -name "*.java" | sort) && '
-  + 'for c in $(cd "$T" && find . -name "*Test.java" | sort | sed "s|^\\./||; s|\\.java$||; s|/|.|g"); do echo "== $c"; java -ea -cp build/classes:build/test-classes "$c" || exit 1; done';
+export const JAVA_TEST = shellTemplate('java', 'java-test.sh')();
 
 /** Debian's Maven repository: the artifacts of every installed Debian Java package, plugins included. */
 export const MAVEN_REPO = '/usr/share/maven-repo';
@@ -116,31 +99,19 @@ export function mavenPackages(pom: Pom): string[] {
   ])].sort();
 }
 
+const MAVEN_OFFLINE = shellTemplate('java', 'maven-offline.sh');
+
 /**
  * Runs Maven offline with its output kept; on failure names each artifact missing from Debian's repository, with the
  * versions the repository has or where to find the Debian package (the last lines are what a failed step shows).
  */
-export const mavenOffline = (args: string): string => 'T=${TMPDIR:-/tmp}/airlock-mvn; mkdir -p "$T"; '
-  + `{ ${MVN} ${args} && echo 0 > "$T/rc" || echo $? > "$T/rc"; } 2>&1 | tee "$T/log"; `
-  + 'rc=$(cat "$T/rc"); if [ "$rc" != 0 ]; then echo; . /etc/os-release; '
-  + `sed -n 's/.*the artifact \\([^: ]*\\):\\([^: ]*\\):.*:\\([^: ]*\\) has not been downloaded.*/\\1 \\2 \\3/p' "$T/log" | sort -u | while read -r g a v; do `
-  + `d=${MAVEN_REPO}/$(echo "$g" | tr . /)/$a; if [ -d "$d" ]; then echo "airlock: $g:$a:$v is not in Debian's Maven repository, which has $g:$a $(ls "$d" | tr '\\n' ' ')"; `
-  + 'else echo "airlock: $g:$a is in no package of the builder: add the Debian package that ships $d to packages.dev_packages (https://packages.debian.org/search?searchon=contents&mode=path&suite=$VERSION_CODENAME&keywords=$d)"; fi; done; '
-  + `echo "airlock: Maven runs offline against ${MAVEN_REPO} (the artifacts of the builder's Debian packages); Maven Central is not reachable"; exit "$rc"; fi`;
+export const mavenOffline = (args: string): string => MAVEN_OFFLINE({ MVN, ARGS: args, MAVEN_REPO });
 
 /**
  * target/'s one main jar as /app/app.jar; runtime dependencies beside it in lib/ on its Class-Path, and a Main-Class
  * (the first class with a main method) when the pom's jar plugin sets none; the manifest update is dated at the epoch.
  */
-export const MAVEN_JAR = 'J=$(ls target/*.jar 2>/dev/null | grep -Ev -- \'-(sources|javadoc|tests|test-sources)\\.jar$|/original-[^/]*$\' || true); '
-  + '[ "$(echo "$J" | grep -c .)" = 1 ] || { echo "expected one jar in target/, found: ${J:-none}" >&2; exit 1; }; '
-  + 'M=${TMPDIR:-/tmp}/airlock-mf; rm -rf "$M" && mkdir -p "$AIRLOCK_OUT/app" "$M" && cp "$J" "$AIRLOCK_OUT/app/app.jar" && (cd "$M" && jar xf "$AIRLOCK_OUT/app/app.jar" META-INF/MANIFEST.MF) && : > "$M/add"; '
-  + `if ! grep -q '^Main-Class:' "$M/META-INF/MANIFEST.MF"; then SRC=src/main/java; MAIN=$(${FIND_MAIN}); `
-  + '[ -n "$MAIN" ] || { echo "$J has no Main-Class and no class under src/main/java has a main method: set <mainClass> in the maven-jar-plugin archive configuration, or runtime.entrypoint" >&2; exit 1; }; '
-  + 'echo "Main-Class: $MAIN" >> "$M/add"; fi; '
-  + 'if [ -n "$(ls target/airlock-lib 2>/dev/null)" ]; then cp -R target/airlock-lib "$AIRLOCK_OUT/app/lib" && '
-  + 'echo "Class-Path: $(cd "$AIRLOCK_OUT/app" && ls lib/*.jar | tr \'\\n\' \' \' | sed \'s/ $//\')" | fold -b -w 71 | sed \'1!s/^/ /\' >> "$M/add"; fi; '
-  + `if [ -s "$M/add" ]; then jar --update --file "$AIRLOCK_OUT/app/app.jar" --manifest "$M/add" --date=${JAR_DATE}; fi`;
+export const MAVEN_JAR = shellTemplate('java', 'maven-jar.sh')({ FIND_MAIN, JAR_DATE });
 
 /**
  * Tests by surefire. In the build (where $AIRLOCK_OUT is set) its reports are dropped afterwards: they hold run times,

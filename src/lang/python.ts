@@ -1,5 +1,6 @@
 // Python: Debian's python3; dependencies are Debian python3-* packages or, with a requirements.txt, installed by pip in
 // the fetch step into Debian's /usr/local site directory (handed off with hash-based bytecode); the app goes to /app.
+import { langAsset } from './assets.js';
 import type { HostFacts } from './host-facts.js';
 import { PROXY_ENV, type DefaultArtifact, type LanguagePack, type SourceInfo } from './pack.js';
 
@@ -50,19 +51,8 @@ const DEPS_BYTECODE = `if [ -d "$AIRLOCK_OUT/usr/local/lib" ]; then python3 -m c
 const compile = (skip: string[]) => `python3 -m compileall -q -f --invalidation-mode checked-hash -s /src -p /app -x '/src/(${['tests?', '\\.git', '\\.?venv', 'env', ...skip].join('|')})/' /src`;
 
 // The standard library's bytecode, which Debian's py3compile writes at install time (no maintainer scripts run for
-// prod): every .py of libpythonX.Y-minimal/-stdlib compiled hash-based into $AIRLOCK_OUT, handed off beside the sources.
-const STDLIB_BYTECODE = `python3 - <<'AIRLOCK_EOF'
-import glob, importlib.util, os, py_compile, sys
-out, v = os.environ["AIRLOCK_OUT"], "%d.%d" % sys.version_info[:2]
-n = 0
-for lst in sorted(glob.glob("/var/lib/dpkg/info/libpython%s-minimal*.list" % v) + glob.glob("/var/lib/dpkg/info/libpython%s-stdlib*.list" % v)):
-    for path in sorted(open(lst).read().split()):
-        if path.endswith(".py") and os.path.isfile(path):
-            cfile = out + importlib.util.cache_from_source(path)
-            py_compile.compile(path, cfile=cfile, dfile=path, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
-            n += 1
-print("stdlib bytecode: %d modules" % n)
-AIRLOCK_EOF`;
+// prod): a Python program run from a here-document (assets/lang/python/stdlib-bytecode.py says what it does).
+const STDLIB_BYTECODE = `python3 - <<'AIRLOCK_EOF'\n${langAsset('python', 'stdlib-bytecode.py')}\nAIRLOCK_EOF`;
 
 /** Host environment that reaches pip in fetch steps: index, links, trust, certificates, constraints, timeouts, proxies. */
 export const PIP_ENV = [
