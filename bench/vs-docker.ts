@@ -1,0 +1,282 @@
+// Benchmark: airlock against a hand-written Docker multi-stage build (bench/dockerfiles/<example>/Dockerfile) on
+// Debian's docker.io + BuildKit, same projects, same run, and the targets of issue #11 next to the times.
+// Scenarios, in this order, on scratch copies of each example (one for airlock, one for Docker; examples/ is never
+// touched): cold, no-change rebuild, a one-line change (a comment line appended to one source file), no-change again.
+// Cold, by default: an empty AIRLOCK_CACHE, and a fresh Docker engine whose time counts making its base images
+// (no registry is reachable: `mmdebstrap --variant=minbase` of the host's Debian suite, then `docker import`).
+// --warm-downloads: airlock's scratch cache links the apt lists and .debs (and npm tarballs) of the shared cache, and
+// Docker's base images are imported before timing from tarballs kept under ~/.cache/airlock-bench/docker-bases
+// (made there on first use; delete that folder to remake them): downloads are warm, everything else is cold.
+// Docker runs as a private dockerd (bench/dockerd.ts), stopped at the end, on failure and on ^C.
+// Usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [example ...]   (default: hello-c; also node-web)
+// Prints a table to stdout and progress to stderr. Exits 0 when everything ran, missed targets included.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { readHostSources } from '../src/debian/host-sources.js';
+import { airlockBuild, airlockCommand, copyExample, formatTable, repoRoot, running, runChild, seedCache, type BuildReport } from './common.js';
+import { dockerMissing, startDockerd, type Dockerd } from './dockerd.js';
+
+/** Docker base images the Dockerfiles name: packages on top of a minbase of the host's Debian suite. */
+const BASES: Record<string, string[]> = {
+  'bench/bookworm': [],
+  'bench/bookworm-build': ['build-essential'],
+  'bench/node': ['nodejs'],
+  'bench/node-build': ['nodejs', 'npm', 'ca-certificates'],
+};
+
+/** Per example: the file the one-line change goes to, the network its Docker build needs, the no-change target (s). */
+const PROJECTS: Record<string, { change: string; network: 'none' | 'host'; noChangeTarget: number }> = {
+  'hello-c': { change: 'hello.c', network: 'none', noChangeTarget: 0.5 },
+  'node-web': { change: 'server.js', network: 'host', noChangeTarget: 1 }, // npm ci reaches the npm registry
+};
+
+const SCENARIOS = ['cold', 'no-change', 'one-line change', 'no-change again'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const args = process.argv.slice(2);
+const warmDownloads = args.includes('--warm-downloads');
+const unknown = args.filter((a) => a.startsWith('-') && a !== '--warm-downloads');
+const examples = args.filter((a) => !a.startsWith('-'));
+if (examples.length === 0) examples.push('hello-c');
+const unsupported = examples.filter((e) => !PROJECTS[e] || !existsSync(dockerfileOf(e)));
+if (unknown.length || unsupported.length) {
+  console.error(`usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [${Object.keys(PROJECTS).join('|')} ...]`);
+  if (unsupported.length) console.error(`no Dockerfile or change file known for: ${unsupported.join(', ')}`);
+  process.exit(2);
+}
+const missing = dockerMissing();
+if (missing) {
+  console.error(`vs-docker: ${missing}`);
+  process.exit(1);
+}
+
+function dockerfileOf(example: string): string {
+  return join(repoRoot, 'bench', 'dockerfiles', example, 'Dockerfile');
+}
+
+const t0 = performance.now();
+const progress = (msg: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
+const secs = (s: number) => `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
+
+/** The host's Debian suite and mirror lines for mmdebstrap, read from its apt configuration now. */
+function hostMirror(): { suite: string; lines: string[]; aptopts: string[] } {
+  const arch = spawnSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).stdout.trim() || 'amd64';
+  const sources = readHostSources(arch);
+  const suite = (sources.find((s) => !s.suite.includes('-') && !s.suite.includes('/')) ?? sources[0]!).suite;
+  const ours = sources.filter((s) => s.suite === suite || s.suite.startsWith(`${suite}-`));
+  const lines = ours.map((s) => `deb ${s.signedBy ? `[signed-by=${s.signedBy}] ` : ''}${s.uri} ${s.suite} ${s.components.join(' ')}`);
+  const aptopts = ours.some((s) => s.checkValidUntil === false) ? ['Acquire::Check-Valid-Until "false"'] : [];
+  return { suite, lines, aptopts };
+}
+
+const mirror = hostMirror();
+const baseCache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'airlock-bench', 'docker-bases');
+
+/** Where base image `name` is kept as a tarball: keyed by suite, mirror lines and packages. */
+function baseTar(name: string): string {
+  const key = createHash('sha256').update(JSON.stringify({ ...mirror, include: BASES[name] })).digest('hex').slice(0, 16);
+  return join(baseCache, `${name.replace(/\W/g, '_')}-${key}.tar`);
+}
+
+/** Makes base image `name` with mmdebstrap into the base cache and imports it; seconds for each. */
+async function makeBase(engine: Dockerd, name: string, importOnly: boolean): Promise<{ make: number; import: number }> {
+  const tar = baseTar(name);
+  let make = 0;
+  if (!importOnly || !existsSync(tar)) {
+    mkdirSync(baseCache, { recursive: true });
+    const include = BASES[name]!.length ? [`--include=${BASES[name]!.join(',')}`] : [];
+    rmSync(`${tar}.part`, { recursive: true, force: true });
+    const r = await runChild('mmdebstrap', ['--quiet', '--variant=minbase', '--format=tar', ...include, ...mirror.aptopts.map((o) => `--aptopt=${o}`), mirror.suite, `${tar}.part`, ...mirror.lines]);
+    if (r.code !== 0) throw new Error(`mmdebstrap for ${name} failed (${r.code ?? r.signal}):\n${r.stderr.slice(-2000)}`);
+    renameSync(`${tar}.part`, tar);
+    make = r.seconds;
+  }
+  // As the official images: PATH set and bash as the command (an imported tarball has no config at all).
+  const imp = await engine.docker(['import', '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--change', 'CMD ["bash"]', tar, name]);
+  return { make, import: imp.seconds };
+}
+
+/** Base images a Dockerfile starts from (FROM lines naming one of BASES). */
+function basesOf(dockerfile: string): string[] {
+  const names = [...readFileSync(dockerfile, 'utf8').matchAll(/^\s*FROM\s+(?:--\S+\s+)*(\S+)/gim)].map((m) => m[1]!);
+  return [...new Set(names.filter((n) => n in BASES))];
+}
+
+/**
+ * `--secret` and `--build-arg` flags for the build: the host's npm user config with its effective registry appended,
+ * and its CA bundle (what airlock's npm fetch step sees too), for Dockerfiles that mount them; proxies if set.
+ */
+function buildFlags(dockerfile: string, secretsDir: string): string[] {
+  const text = readFileSync(dockerfile, 'utf8');
+  const flags: string[] = [];
+  if (text.includes('id=npmrc')) {
+    const userrc = process.env.npm_config_userconfig ?? process.env.NPM_CONFIG_USERCONFIG ?? join(homedir(), '.npmrc');
+    const registry = spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+    const rc = join(secretsDir, 'npmrc');
+    writeFileSync(rc, existsSync(userrc) ? `${readFileSync(userrc, 'utf8')}\n` : '', { mode: 0o600 });
+    if (/^https?:\/\//.test(registry)) appendFileSync(rc, `registry=${registry}\n`);
+    flags.push('--secret', `id=npmrc,src=${rc}`);
+  }
+  const ca = process.env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt';
+  if (text.includes('id=ca') && existsSync(ca)) flags.push('--secret', `id=ca,src=${ca}`);
+  for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) {
+    if (process.env[k]) flags.push('--build-arg', `${k}=${process.env[k]}`); // predefined: kept out of the image history
+  }
+  return flags;
+}
+
+/** Appends one comment line to the change file of a project copy: the one-line source change. */
+function changeOneLine(src: string, file: string): void {
+  const ext = extname(file);
+  const line = ext === '.c' || ext === '.h' ? '/* vs-docker: one-line change */' : ext === '.py' ? '# vs-docker: one-line change' : '// vs-docker: one-line change';
+  appendFileSync(join(src, file), `${line}\n`);
+}
+
+interface Result {
+  example: string;
+  airlock: Partial<Record<Scenario, { seconds: number; report: BuildReport }>>;
+  docker: Partial<Record<Scenario, { seconds: number; id: string }>>;
+  dockerBases?: { seconds: number; untimed: number };
+  error?: string;
+}
+
+let engine: Dockerd | undefined;
+let work: string | undefined;
+async function cleanup(): Promise<void> {
+  for (const c of running) c.kill('SIGTERM');
+  await engine?.stop().catch((e: Error) => progress(`stopping dockerd: ${e.message}`));
+  engine = undefined;
+  if (work) rmSync(work, { recursive: true, force: true });
+  work = undefined;
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    progress(`${sig}: stopping dockerd and removing scratch files`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function benchProject(example: string): Promise<Result> {
+  const p = PROJECTS[example]!;
+  const res: Result = { example, airlock: {}, docker: {} };
+  const dockerfile = dockerfileOf(example);
+  work = mkdtempSync(join(tmpdir(), 'vsd-')); // short: dockerd's socket lives below it
+  const aSrc = join(work, 'airlock-src');
+  const aOut = join(work, 'airlock-out');
+  const aCache = join(work, 'airlock-cache');
+  const dSrc = join(work, 'docker-src');
+  copyExample(example, aSrc);
+  copyExample(example, dSrc);
+  const linked = seedCache(aCache, warmDownloads ? ['apt', 'debs', 'npm'] : []);
+  if (warmDownloads) progress(`${example}: airlock cache links ${linked.join(', ') || 'nothing (the shared cache is empty)'}`);
+  mkdirSync(join(work, 'secrets'), { mode: 0o700 });
+  const flags = buildFlags(dockerfile, join(work, 'secrets'));
+  const tag = `bench/${example}:prod`;
+  const dockerBuild = async () => {
+    const r = await engine!.docker(['build', '--progress=plain', `--network=${p.network}`, '-f', dockerfile, '-t', tag, ...flags, dSrc]);
+    const id = (await engine!.docker(['image', 'inspect', '--format', '{{.Id}}', tag])).stdout.trim();
+    return { seconds: r.seconds, id };
+  };
+
+  progress(`${example}: starting a private dockerd`);
+  engine = await startDockerd(join(work, 'd'));
+  progress(`${example}: dockerd ${engine.version} up`);
+  const bases = basesOf(dockerfile);
+  if (warmDownloads) {
+    let untimed = 0;
+    for (const b of bases) {
+      progress(`${example}: docker base ${b}: ${existsSync(baseTar(b)) ? 'importing the kept tarball' : 'making it once (mmdebstrap), then importing'} (untimed)`);
+      const t = await makeBase(engine, b, true);
+      untimed += t.make + t.import;
+    }
+    res.dockerBases = { seconds: 0, untimed };
+  }
+
+  for (const s of SCENARIOS) {
+    if (s === 'one-line change') {
+      changeOneLine(aSrc, p.change);
+      changeOneLine(dSrc, p.change);
+    }
+    progress(`${example}: airlock ${s} …`);
+    const a = await airlockBuild(aSrc, aOut, aCache);
+    res.airlock[s] = a;
+    progress(`${example}: airlock ${s}: ${secs(a.seconds)} (prod ${a.report.variants.prod.digest.slice(7, 19)})`);
+    let basesSeconds = 0;
+    if (s === 'cold' && !warmDownloads) {
+      for (const b of bases) {
+        progress(`${example}: docker base ${b} (mmdebstrap + import) …`);
+        const t = await makeBase(engine, b, false);
+        basesSeconds += t.make + t.import;
+        progress(`${example}: docker base ${b}: ${secs(t.make)} + import ${secs(t.import)}`);
+      }
+      res.dockerBases = { seconds: basesSeconds, untimed: 0 };
+    }
+    progress(`${example}: docker ${s} …`);
+    const d = await dockerBuild();
+    res.docker[s] = { seconds: basesSeconds + d.seconds, id: d.id };
+    progress(`${example}: docker ${s}: ${secs(d.seconds)}${basesSeconds ? ` build + ${secs(basesSeconds)} bases` : ''}`);
+  }
+  return res;
+}
+
+const results: Result[] = [];
+progress(`vs-docker: ${examples.join(', ')}; mode ${warmDownloads ? 'warm-downloads' : 'cold'}; ${availableParallelism()} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+let dockerVersion = '';
+for (const example of examples) {
+  try {
+    results.push(await benchProject(example));
+    dockerVersion = engine?.version ?? dockerVersion;
+  } catch (e) {
+    dockerVersion = engine?.version ?? dockerVersion;
+    progress(`${example}: FAILED: ${(e as Error).message}`);
+    results.push({ example, airlock: {}, docker: {}, error: (e as Error).message.split('\n')[0]! });
+  } finally {
+    progress(`${example}: stopping dockerd, removing scratch files`);
+    await cleanup();
+  }
+}
+
+const rows: string[][] = [];
+const notes: string[] = [];
+for (const r of results) {
+  const p = PROJECTS[r.example]!;
+  for (const s of SCENARIOS) {
+    const a = r.airlock[s]?.seconds;
+    const d = r.docker[s]?.seconds;
+    const [target, met] =
+      s === 'cold' ? ['<= docker', a !== undefined && d !== undefined ? a <= d : undefined]
+      : s === 'one-line change' ? ['<= 1.1x docker', a !== undefined && d !== undefined ? a <= 1.1 * d : undefined]
+      : [`<= ${p.noChangeTarget} s`, a !== undefined ? a <= p.noChangeTarget : undefined];
+    rows.push([r.example, s, a !== undefined ? secs(a) : '-', d !== undefined ? secs(d) : '-', a !== undefined && d ? (a / d).toFixed(2) : '-', target, met === undefined ? '-' : met ? 'yes' : 'NO']);
+  }
+  if (r.error) notes.push(`${r.example}: FAILED: ${r.error}`);
+  const prod = (s: Scenario) => r.airlock[s]?.report.variants.prod.digest;
+  const same = (x: string | undefined, y: string | undefined) => (x && y ? (x === y ? 'yes' : 'NO') : '-');
+  if (prod('cold')) {
+    notes.push(`${r.example}: airlock prod digest identical across no-change rebuilds: ${same(prod('cold'), prod('no-change'))} (cold -> no-change), ${same(prod('one-line change'), prod('no-change again'))} (change -> no-change again); the change ${prod('cold') === prod('one-line change') ? 'left prod as it was' : 'gave a new prod digest'}`);
+  }
+  if (r.docker.cold) {
+    const sameId = (x: Scenario, y: Scenario) => (r.docker[x] && r.docker[y] ? (r.docker[x]!.id === r.docker[y]!.id ? 'yes' : 'no') : '-');
+    notes.push(`${r.example}: docker image id identical across no-change rebuilds: ${sameId('cold', 'no-change')}, ${sameId('one-line change', 'no-change again')}`);
+  }
+  if (r.dockerBases) {
+    notes.push(r.dockerBases.seconds
+      ? `${r.example}: docker cold = ${secs(r.dockerBases.seconds)} making its bases (mmdebstrap + docker import) + ${secs(r.docker.cold!.seconds - r.dockerBases.seconds)} docker build`
+      : `${r.example}: docker bases imported before timing (${secs(r.dockerBases.untimed)}, not counted)`);
+  }
+}
+
+console.log(`airlock vs Docker (${dockerVersion ? `docker.io ${dockerVersion}` : 'docker.io'}, BuildKit), ${availableParallelism()} CPUs, load at start ${loadavg()[0]!.toFixed(1)}`);
+console.log(warmDownloads
+  ? 'mode: warm-downloads (airlock: fresh cache linking only the apt lists, .debs and npm tarballs; Docker: fresh engine, base images imported before timing)'
+  : 'mode: cold (airlock: empty cache; Docker: fresh engine, cold time includes making its base images with mmdebstrap + docker import)');
+console.log(`airlock ran as ${airlockCommand().how}; docker builds the prod stage of bench/dockerfiles/<example>/Dockerfile (its tests run in the build stage); airlock builds dev, prod and test`);
+console.log('');
+for (const l of formatTable(['project', 'scenario', 'airlock', 'docker', 'ratio(airlock/docker)', 'target (issue #11)', 'met'], rows)) console.log(l);
+console.log('');
+for (const n of notes) console.log(n);
+console.log(`total ${secs((performance.now() - t0) / 1000)}`);
+process.exit(results.some((r) => r.error) ? 1 : 0);
