@@ -25,14 +25,14 @@ export function buildKey(parts: BuildKeyParts): string {
   return createHash('sha256').update(canonicalJson(parts)).digest('hex');
 }
 
-type FileStamp = [path: string, size: number, mtimeMs: number, ino: number];
+type FileStamp = [path: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 
 async function stamps(dir: string): Promise<FileStamp[]> {
   const out: FileStamp[] = [];
   for (const rel of (await readdir(dir, { recursive: true, encoding: 'utf8' })).sort()) {
     if (rel === BUILD_RECORD) continue;
     const st = await stat(join(dir, rel));
-    if (st.isFile()) out.push([rel, st.size, st.mtimeMs, st.ino]);
+    if (st.isFile()) out.push([rel, st.size, st.mtimeMs, st.ctimeMs, st.ino]);
   }
   return out;
 }
@@ -44,7 +44,7 @@ export async function buildRecord(dir: string, key: string): Promise<string> {
 
 /**
  * The report of the outputs in `dir` when they were made by a build with this key and every file is still as the
- * build left it (same size, time and inode: blobs are written once and never changed in place); else undefined.
+ * build left it (same size, times and inode: blobs are written once and never changed in place); else undefined.
  */
 export async function reusableOutputs(dir: string, key: string): Promise<BuildReport | undefined> {
   try {

@@ -131,6 +131,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
     outputs: { oci: 'oci', archives: { dev: archiveName(config.name, 'dev'), prod: archiveName(config.name, 'prod'), test: archiveName(config.name, 'test') }, evidence: 'evidence' },
     warnings: r.warnings,
     steps: r.steps,
+    stages: r.stages,
   };
   await writeFileAtomic(join(outDir, 'report.json'), reportJson(report));
   return report;

@@ -140,14 +140,19 @@ function variantRecipes(inputs: PlanInputs, entrypoint: string[] | null): BuildP
   const { config, pack, source, requests } = inputs;
   const rt = config.runtime;
   const flags = (v: VariantName) => ({ ...config.variants[v] });
+  const toolchain = inputs.upstream ? ['toolchain from the npm registry'] : [];
+  const prodLayers = [
+    config.variants.prod.includeBuildTools ? 'builder' : 'runtime packages', ...toolchain, 'base files',
+    ...(config.variants.prod.includeSource ? ['source'] : []), 'artifacts',
+  ];
   return {
-    dev: { ...flags('dev'), user: '1000:1000', workdir: '/src', layers: ['builder', 'toolchain', 'dev user and source', 'installed'] },
+    dev: { ...flags('dev'), user: '1000:1000', workdir: '/src', layers: ['builder', ...toolchain, 'dev user and source', 'installed'] },
     prod: {
       ...flags('prod'), user: rt.user ?? '65532:65532', workdir: rt.workdir ?? pack.defaultWorkdir?.(source) ?? '/home/nonroot',
       env: { ...(pack.prodEnv?.(requests.version) ?? {}), ...rt.env }, entrypoint, cmd: rt.cmd ?? null, ports: rt.ports,
-      labels: rt.labels, layers: ['runtime packages', 'toolchain', 'base files', 'source', 'artifacts'],
+      labels: rt.labels, layers: prodLayers,
     },
-    test: { ...flags('test'), user: '0:0', workdir: '/src', layers: ['builder', 'toolchain', 'built source', 'installed'] },
+    test: { ...flags('test'), user: '0:0', workdir: '/src', layers: ['builder', ...toolchain, 'built source', 'installed'] },
   };
 }
 

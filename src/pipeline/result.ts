@@ -16,6 +16,8 @@ export interface BuildResult {
   timings: Record<'dev' | 'prod' | 'test' | 'prepare', number>;
   /** Each planned step, and whether the step cache replayed it. */
   steps: StepOutcome[];
+  /** Wall seconds of each stage, in the order they ran. */
+  stages: Record<string, number>;
   prodPackages: LockedPackage[];
   closurePackages: string[];
   artifacts: { path: string; sha256: string; size: number }[];

@@ -6,22 +6,16 @@ import { join, relative } from 'node:path';
 import type { Log } from '../log.js';
 import type { Config } from '../config/types.js';
 import { canonicalJson } from '../config/digest.js';
-import { fetchLocked } from '../debian/engine.js';
-import { ensureBuilderRootfs } from '../debian/rootfs.js';
 import { sha256File } from '../debian/cache.js';
 import type { Lock } from '../debian/types.js';
 import type { Finding } from '../evidence/scan-report.js';
 import type { BuildReport } from '../report/report.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { buildKey, reusableOutputs } from './build-record.js';
-import { runBuildGates } from './gates.js';
-import { handOff } from './handoff.js';
-import { writeOutputsAtomically } from './outputs.js';
 import { planBuild, type PlannedBuild } from './plan-stage.js';
-import { runPlannedSteps, type StepContext } from './run-steps.js';
+import type { StepContext } from './run-steps.js';
 import { contextDigest, readIgnore } from './source-info.js';
-import { assembleVariants } from './assemble-stage.js';
-import { prepareUpstream, UPSTREAM_PREFIX } from './upstream-step.js';
+import { UPSTREAM_PREFIX } from './upstream-step.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 import type { BuildResult } from './result.js';
 
@@ -50,46 +44,64 @@ export interface BuildOutcome {
 
 /** Runs a build: lock → plan → (no change: reuse) → fetch → rootfs → steps → handoff → assemble → gates → outputs. */
 export async function runBuild(config: Config, configDigest: string, opts: BuildOptions): Promise<BuildOutcome> {
-  const t0 = Date.now();
-  const planned = await planBuild(config, configDigest, opts);
+  const clock = stageClock();
+  const { log, cache, offline } = opts;
+  const planned = await clock.time('plan', () => planBuild(config, configDigest, opts));
   const ignore = readIgnore(config.source, insideSource(config.source, opts.outDir));
   const context = await contextDigest(config.source, ignore);
   const key = buildKey({ plan: planned.json, context, lock: lockDigest(planned.lock), options: outputOptions(opts) });
   const reused = opts.noCache ? undefined : await reusableOutputs(opts.outDir, key);
   if (reused) {
-    opts.log.info(`no change since the last build: outputs in ${opts.outDir} are intact and kept (--no-cache rebuilds)`);
+    log.info(`no change since the last build: outputs in ${opts.outDir} are intact and kept (--no-cache rebuilds)`);
     return { report: reused, reused: true, prodFailed: reused.variants.prod.gates?.passed === false };
   }
-  await fetchLocked(planned.lock, { cache: opts.cache, log: opts.log, offline: opts.offline });
-  const upstream = await toolchainFromRegistry(planned.lock, opts);
-  const rootfs = await ensureBuilderRootfs(planned.lock, { cache: opts.cache, log: opts.log, offline: opts.offline });
-  const ws = await createWorkspace(config.source, ignore);
+  const s = await loadStages();
+  const { lock, plan } = planned;
+  await clock.time('fetch', () => s.fetchLocked(lock, { cache, log, offline }));
+  const upstream = lock.upstream?.length
+    ? await clock.time('toolchain', () => s.prepareUpstream(lock.upstream!, { cache, offline, env: opts.env, log }))
+    : undefined;
+  const rootfs = await clock.time('rootfs', () => s.ensureBuilderRootfs(lock, { cache, log, offline }));
+  const ws = await clock.time('workspace', () => createWorkspace(config.source, ignore));
   try {
     const ctx = stepContext(planned, ws, rootfs.dir, upstream?.tree, opts);
-    const steps = await runPlannedSteps(ctx, planned.plan, {
-      cache: opts.cache, noCache: opts.noCache, airlockVersion: planned.plan.airlock, rootfsKey: rootfs.key,
-      pristine: ws.pristine, scratch: ws.root,
-    });
-    const tPrepared = Date.now();
-    const handoff = await handOff(planned.plan, planned.lock, ctx, { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] });
-    const assembled = await assembleVariants(planned, handoff, { ws, rootfs, upstream, cache: opts.cache, log: opts.log });
-    const gates = await runBuildGates(config, assembled.variants, {
-      skip: opts.noGates, epoch: planned.epoch.seconds, log: opts.log, cacheDir: opts.cache, packagedPaths: assembled.packagedPaths,
-    });
+    const stepCache = { cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: rootfs.key, pristine: ws.pristine, scratch: ws.root };
+    const steps = await clock.time('steps', () => s.runPlannedSteps(ctx, plan, stepCache));
+    const prepared = clock.since();
+    const handoffDirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
+    const handoff = await clock.time('handoff', () => s.handOff(plan, lock, ctx, handoffDirs));
+    const assembled = await clock.time('assemble', () => s.assembleVariants(planned, handoff, { ws, rootfs, upstream, cache, log }));
+    const gateOpts = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache, packagedPaths: assembled.packagedPaths };
+    const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
     const result: BuildResult = {
-      config, lock: planned.lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
+      config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
       closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
       sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
-      timings: { prepare: (tPrepared - t0) / 1000, ...assembled.timings }, steps: steps.outcomes,
+      timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, stages: clock.stages,
     };
-    const report = await writeOutputsAtomically(result, opts.outDir, {
-      gates: gates.summaries, builderVersion: planned.plan.airlock, buildKey: key,
+    const outputOpts = {
+      gates: gates.summaries, builderVersion: plan.airlock, buildKey: key,
       ...(opts.key ? { key: opts.key } : {}), ...(opts.vexFindings ? { vexFindings: opts.vexFindings } : {}),
-    });
+    };
+    const report = await clock.time('outputs', () => s.writeOutputsAtomically(result, opts.outDir, outputOpts));
     return { report, reused: false, prodFailed: gates.prodFailed };
   } finally {
     await ws.dispose();
   }
+}
+
+/** Wall time of each stage, in order (the report shows them). */
+function stageClock() {
+  const t0 = Date.now();
+  const stages: Record<string, number> = {};
+  return {
+    stages,
+    since: () => (Date.now() - t0) / 1000,
+    async time<T>(name: string, f: () => Promise<T>): Promise<T> {
+      const s = Date.now();
+      try { return await f(); } finally { stages[name] = (Date.now() - s) / 1000; }
+    },
+  };
 }
 
 export { planBuild };
@@ -111,9 +123,17 @@ function outputOptions(opts: BuildOptions): Record<string, string | boolean | nu
   return { noGates: opts.noGates, signingKey: pub, vexScan: vex };
 }
 
-async function toolchainFromRegistry(lock: Lock, opts: BuildOptions) {
-  if (!lock.upstream?.length) return undefined;
-  return prepareUpstream(lock.upstream, { cache: opts.cache, offline: opts.offline, env: opts.env, log: opts.log });
+/** The stages after the plan, loaded only when the outputs cannot be reused (a no-change rebuild loads none). */
+async function loadStages() {
+  const [engine, rootfs, steps, handoff, assemble, gates, outputs, upstream] = await Promise.all([
+    import('../debian/engine.js'), import('../debian/rootfs.js'), import('./run-steps.js'), import('./handoff.js'),
+    import('./assemble-stage.js'), import('./gates.js'), import('./outputs.js'), import('./upstream-step.js'),
+  ]);
+  return {
+    fetchLocked: engine.fetchLocked, ensureBuilderRootfs: rootfs.ensureBuilderRootfs, runPlannedSteps: steps.runPlannedSteps,
+    handOff: handoff.handOff, assembleVariants: assemble.assembleVariants, runBuildGates: gates.runBuildGates,
+    writeOutputsAtomically: outputs.writeOutputsAtomically, prepareUpstream: upstream.prepareUpstream,
+  };
 }
 
 /** What every sandboxed step of this build sees. */

@@ -76,7 +76,8 @@ export async function hardeningFlags(ctx: StepContext): Promise<Record<string, s
   const captured = memoryLog();
   const r = await runInSandbox({ ...sandbox(ctx, env, false), log: captured }, 'dpkg-buildflags --export=sh');
   if (r.code !== 0) {
-    throw new AirlockError('build', 'buildflags-failed', `dpkg-buildflags failed in the builder (exit ${r.code})`, { hint: 'the builder set needs dpkg-dev' });
+    const said = captured.lines.join('').trim().split('\n').slice(-10).join('\n');
+    throw new AirlockError('build', 'buildflags-failed', `dpkg-buildflags failed in the builder (exit ${r.code})${said ? `:\n${said}` : ''}`, { hint: 'the builder set needs dpkg-dev' });
   }
   const flags: Record<string, string> = {};
   for (const line of captured.lines.join('').split('\n')) {
@@ -135,6 +136,7 @@ async function cachedHardeningFlags(ctx: StepContext, opts: StepCacheOptions): P
  * (a pack's fetch step sealed in a folder holding only the manifests) and records what it changed.
  */
 export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions): Promise<{ env: Record<string, string>; outcomes: StepOutcome[] }> {
+  for (const c of ctx.caches ?? []) await mkdir(c.host, { recursive: true });
   const env = { ...plan.env, ...ctx.userEnv, ...(await cachedHardeningFlags(ctx, opts)) };
   const digests = new Map<StepInputs, Promise<string>>();
   const inputsDigest = (i: StepInputs) => {

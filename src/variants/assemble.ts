@@ -8,7 +8,7 @@ import { newImage, type Image } from '../image/image.js';
 import { LAYER_FORMAT, layerFromEntries, type Layer } from '../image/layer.js';
 import { planTar } from '../image/tar-plan.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
-import { cachedLayer } from './layer-cache.js';
+import { cachedLayer, entriesKey } from './layer-cache.js';
 import type { Log } from '../log.js';
 import { withProgress } from './progress.js';
 import { devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';
@@ -57,8 +57,11 @@ function labels(config: Config, variant: string): Record<string, string> {
   return { ...config.runtime.labels, 'dev.airlock.variant': variant, 'org.opencontainers.image.title': config.name };
 }
 
+/** A layer of these entries; one with the same content (headers and bytes) is read back from the cache, not rewritten. */
 async function layer(input: AssembleInput, entries: FileEntry[]): Promise<Layer> {
-  return (await layerFromEntries(withProgress(entries, 'writing layer', input.log), { epoch: input.epoch, store: input.store })).layer;
+  const key = `entries-${await entriesKey(entries, input.epoch)}`;
+  const write = () => layerFromEntries(withProgress(entries, 'writing layer', input.log), { epoch: input.epoch, store: input.store });
+  return (await cachedLayer(input.cacheDir, input.store, key, write)).layer;
 }
 
 /** A layer of the npm-registry toolchain (prod or full), cached by the tree key and the epoch. */
