@@ -1,17 +1,11 @@
 // The config digest a lock records: sha256 of the normalized fields that change package resolution.
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
+import { canonicalJson } from '../image/json.js';
 import type { Config } from './types.js';
 
-/** JSON with object keys sorted at every level (arrays keep their order). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+// Kept for src/pipeline, which still imports it from here; the encoder is image/json.ts's.
+export { canonicalJson };
 
 const byName = (ps: Config['packages']) => [...ps].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 

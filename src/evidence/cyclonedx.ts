@@ -4,7 +4,7 @@ import { spdxExpression, spdxId } from './licenses.js';
 import { debPurl, npmPurl, ociPurl } from './purl.js';
 import { isoSeconds } from './time.js';
 import { uuidV5 } from './uuid.js';
-import { stableJson } from './json.js';
+import { stableJson } from '../image/json.js';
 
 type Json = Record<string, unknown>;
 

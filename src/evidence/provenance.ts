@@ -3,7 +3,7 @@ import { AIRLOCK_BUILD_TYPE, checkInput, digestHex, integrityHex, sortedPackages
 import { debPurl, npmPurl } from './purl.js';
 import { isoSeconds } from './time.js';
 import { uuidV5 } from './uuid.js';
-import { stableJson } from './json.js';
+import { stableJson } from '../image/json.js';
 
 /** in-toto Statement v1 type URI. */
 export const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';

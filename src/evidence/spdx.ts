@@ -3,7 +3,7 @@ import { checkInput, digestHex, integrityHex, licenseExpression, sortedPackages,
 import { licenseRef, spdxExpression, spdxId } from './licenses.js';
 import { debPurl, npmPurl, ociPurl } from './purl.js';
 import { isoSeconds } from './time.js';
-import { stableJson } from './json.js';
+import { stableJson } from '../image/json.js';
 
 type Json = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { debPurl, ociPurl } from './purl.js';
 import type { Finding } from './scan-report.js';
 import { isoSeconds } from './time.js';
 import { uuidV5 } from './uuid.js';
-import { stableJson } from './json.js';
+import { stableJson } from '../image/json.js';
 
 /** OpenVEX context URI. */
 export const OPENVEX_CONTEXT = 'https://openvex.dev/ns/v0.2.0';
