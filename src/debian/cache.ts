@@ -1,13 +1,16 @@
 // The content-addressed package cache: debs/sha256/<hex>, every entry hash-checked before use, written by temp + rename.
-import { chmodSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { hashFile as sha256File } from '../sinks/file-hash.js';
 
 /** The cache directory: `$AIRLOCK_CACHE`, else `~/.cache/airlock`. */
 export function defaultCacheDir(env: Record<string, string | undefined>, home = homedir()): string {
   return env.AIRLOCK_CACHE && env.AIRLOCK_CACHE.trim() ? env.AIRLOCK_CACHE : join(home, '.cache', 'airlock');
 }
+
+/** sha256 (hex) of a file, streamed (sinks/file-hash.ts). */
+export { sha256File };
 
 /** Path of the cache entry for a .deb with this sha256 (it may not exist). */
 export function debPath(cacheDir: string, sha256: string): string {
@@ -20,13 +23,6 @@ export function tmpDir(cacheDir: string): string {
   const d = join(cacheDir, 'tmp');
   mkdirSync(d, { recursive: true });
   return d;
-}
-
-/** sha256 (hex) of a file, streamed. */
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /** Verdict on a cache entry: 'ok', 'missing', or 'corrupt' (wrong size or hash; the entry is deleted). */

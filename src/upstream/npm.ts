@@ -2,12 +2,12 @@
 // host's npm configuration (registry, auth, proxy, CA) applies; every tarball is checked against its locked integrity
 // and kept content-addressed under <cache>/npm/sha512/<hex>.
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
+import { hashFile } from '../sinks/file-hash.js';
 import { chooseVersion, integrityHex, majorsOf, parseView } from './select.js';
 import type { LockedUpstream, UpstreamRequest } from './types.js';
 
@@ -97,11 +97,7 @@ export async function resolveUpstream(requests: readonly UpstreamRequest[], opts
   return out;
 }
 
-async function sha512Hex(path: string): Promise<string> {
-  const h = createHash('sha512');
-  for await (const c of createReadStream(path)) h.update(c as Buffer);
-  return h.digest('hex');
-}
+const sha512Hex = (path: string) => hashFile(path, 'sha512');
 
 /** The cache path of a locked upstream tarball. */
 export function upstreamCachePath(cache: string, p: LockedUpstream): string {

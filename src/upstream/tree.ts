@@ -8,6 +8,7 @@ import { dirname, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { AirlockError } from '../errors.js';
+import { hashFile } from '../sinks/file-hash.js';
 import type { LockedUpstream } from './types.js';
 
 /** Bump when the layout below changes (cached trees are keyed by it). */
@@ -115,9 +116,8 @@ async function intact(dir: string, done: string): Promise<boolean> {
   try { sums = JSON.parse(await readFile(done, 'utf8')); } catch { return false; }
   for (const f of ['bin/node', 'share/doc/node/LICENSE']) {
     if (!sums[f]) continue;
-    const h = createHash('sha256');
-    try { for await (const c of createReadStream(join(dir, f))) h.update(c as Buffer); } catch { return false; }
-    if (h.digest('hex') !== sums[f]) return false;
+    const sum = await hashFile(join(dir, f)).catch(() => undefined);
+    if (sum !== sums[f]) return false;
   }
   return true;
 }
