@@ -1,8 +1,10 @@
 // cosign's storage model: `.sig` and `.att` manifests whose layers carry signatures and DSSE envelopes.
 import { AirlockError } from '../errors.js';
+import { bytesStream } from '../image/blob-store.js';
 import { sha256 } from '../image/digest.js';
+import type { ManifestPut } from '../image/image-store.js';
 import { manifestBytes } from '../image/manifest.js';
-import { MediaType } from '../image/media-types.js';
+import { CosignKind, MediaType } from '../image/media-types.js';
 
 /** Media type of a signature layer (the simple-signing payload). */
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -41,6 +43,20 @@ export function sha256Digest(bytes: Uint8Array): string {
 export function cosignTag(imageDigest: string, kind: 'sig' | 'att'): string {
   if (!/^sha256:[0-9a-f]{64}$/.test(imageDigest)) throw new AirlockError('internal', 'bad-digest', `not a sha256 digest: ${imageDigest}`);
   return `${imageDigest.replace(':', '-')}.${kind}`;
+}
+
+/**
+ * What storing a signature (`sig`) or attestation (`att`) image of `imageDigest` puts: the image under its cosign
+ * tag, and in a layout cosign's `kind` on its index entry and on the signed image's.
+ */
+export function cosignPut(imageDigest: string, kind: 'sig' | 'att', image: CosignImage): ManifestPut {
+  return {
+    tag: cosignTag(imageDigest, kind),
+    manifest: { bytes: image.manifestBytes, mediaType: OCI_MANIFEST, digest: image.digest },
+    blobs: [image.config, ...image.layers].map((b) => ({ ...b, open: () => bytesStream(b.bytes) })),
+    annotations: { [CosignKind.annotation]: kind === 'sig' ? CosignKind.sigs : CosignKind.atts },
+    annotate: { digest: imageDigest, annotations: { [CosignKind.annotation]: CosignKind.image } },
+  };
 }
 
 /** A layer blob. */

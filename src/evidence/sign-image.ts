@@ -3,12 +3,13 @@ import type { KeyObject } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
+import type { ImageStore } from '../image/image-store.js';
+import { layoutImageStore } from '../sinks/layout-store.js';
 import { attestation, PredicateType, statementBytes } from './attestation.js';
-import { cosignImage, cosignTag, signatureLayer } from './cosign.js';
+import { cosignImage, cosignPut, cosignTag, signatureLayer } from './cosign.js';
 import { signBytes } from './keys.js';
 import { simpleSigningPayload } from './simple-signing.js';
-import { layoutStore } from './store/layout-store.js';
-import type { ImageStore } from './store/store.js';
+import { resolveManifest } from './stored-manifest.js';
 
 /** A statement to attach, already serialized. */
 export interface StatementFile {
@@ -37,11 +38,11 @@ function subjectDigests(statement: Buffer): string[] {
 
 /** Signs the image `store` names and attaches `statements` (each must be about that image). */
 export async function signImage(store: ImageStore, key: KeyObject, statements: StatementFile[]): Promise<SignResult> {
-  const m = await store.resolve();
+  const m = await resolveManifest(store);
   const payload = simpleSigningPayload(store.repository, m.digest);
   const sig = signatureLayer(payload, signBytes(key, payload).toString('base64'));
   const signatureTag = cosignTag(m.digest, 'sig');
-  await store.putCosignImage(signatureTag, cosignImage([sig]), 'sigs');
+  await store.put(cosignPut(m.digest, 'sig', cosignImage([sig])));
   if (statements.length === 0) return { digest: m.digest, signatureTag, attestations: [] };
   for (const s of statements) {
     if (!subjectDigests(s.statement).includes(m.digest)) {
@@ -51,7 +52,8 @@ export async function signImage(store: ImageStore, key: KeyObject, statements: S
     }
   }
   const attestationTag = cosignTag(m.digest, 'att');
-  await store.putCosignImage(attestationTag, cosignImage(statements.map((s) => attestation(s.statement, s.predicateType, key))), 'atts');
+  const attestations = cosignImage(statements.map((s) => attestation(s.statement, s.predicateType, key)));
+  await store.put(cosignPut(m.digest, 'att', attestations));
   return { digest: m.digest, signatureTag, attestationTag, attestations: statements.map((s) => s.predicateType) };
 }
 
@@ -87,9 +89,19 @@ export async function evidenceStatements(dir: string, name: string, digest: stri
   });
 }
 
-/** Signs the image tagged `tag` in the OCI layout `dir` and attaches the evidence in `evidenceDir` (what `build --sign` does). */
-export async function signLayoutImage(dir: string, tag: string, repository: string, key: KeyObject, evidenceDir?: string): Promise<SignResult> {
-  const store = layoutStore(dir, tag, repository);
-  const statements = evidenceDir ? await evidenceStatements(evidenceDir, repository, (await store.resolve()).digest) : [];
-  return signImage(store, key, statements);
+/** Signs the image `store` names and attaches the evidence in `evidenceDir` (`airlock sign`, `build --sign`). */
+export async function signWithEvidence(store: ImageStore, key: KeyObject, evidenceDir?: string): Promise<SignResult> {
+  if (!evidenceDir) return signImage(store, key, []);
+  const { digest } = await resolveManifest(store);
+  return signImage(store, key, await evidenceStatements(evidenceDir, store.repository, digest));
+}
+
+/**
+ * @deprecated For src/pipeline/outputs.ts until it calls `signWithEvidence(await layoutImageStore(dir, {reference:
+ * tag, repository}), key, evidenceDir)` itself; the one place evidence opens an image (see store.test.ts).
+ */
+export async function signLayoutImage(
+  dir: string, tag: string, repository: string, key: KeyObject, evidenceDir?: string,
+): Promise<SignResult> {
+  return signWithEvidence(await layoutImageStore(dir, { reference: tag, repository }), key, evidenceDir);
 }

@@ -1,6 +1,7 @@
 // Offline verification of a signed image: blobs, signature, payload digest, attestations, provenance packages.
 import type { KeyObject } from 'node:crypto';
 import { AirlockError } from '../errors.js';
+import type { ImageStore } from '../image/image-store.js';
 import { cosignTag, DSSE_MEDIA_TYPE, sha256Digest, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign.js';
 import { IN_TOTO_PAYLOAD_TYPE, openEnvelope, parseEnvelope } from './dsse.js';
 import { imagePackages, type InstalledPackage } from './image-packages.js';
@@ -8,7 +9,7 @@ import { verifyBytes } from './keys.js';
 import { ROLE_ANNOTATION, SLSA_PROVENANCE_V1 } from './provenance.js';
 import { parseDebPurl } from './purl.js';
 import { parseSimpleSigning } from './simple-signing.js';
-import type { ImageStore } from './store/store.js';
+import { findManifest, resolveManifest } from './stored-manifest.js';
 
 interface Desc { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }
 interface ManifestJson { mediaType?: string; config?: Desc; layers?: Desc[]; manifests?: Desc[] }
@@ -39,7 +40,7 @@ function parse(bytes: Buffer, what: string): ManifestJson {
 
 /** Verifies the image `store` names with `key`; throws a policy error naming the first failing check. */
 export async function verifyImage(store: ImageStore, key: KeyObject, keyName: string): Promise<VerifyReport> {
-  const m = await store.resolve();
+  const m = await resolveManifest(store);
   const checks: string[] = [];
   const manifest = parse(m.bytes, `manifest of ${store.where}`);
   if (!manifest.config || !manifest.layers) throw fail('unsupported-manifest', `${store.where} is an index, not an image manifest; verify one platform's image`);
@@ -48,7 +49,7 @@ export async function verifyImage(store: ImageStore, key: KeyObject, keyName: st
   for (const [i, l] of manifest.layers.entries()) layers.push(await checkedBlob(store, l, `layer ${i + 1}`));
   checks.push(`blobs: config and ${layers.length} layer(s) match their digests`);
 
-  const sigImage = await store.manifest(cosignTag(m.digest, 'sig'));
+  const sigImage = await findManifest(store, cosignTag(m.digest, 'sig'));
   if (!sigImage) throw fail('no-signature', `${store.where}@${m.digest} has no signature (${cosignTag(m.digest, 'sig')} not found)`, 'sign it with airlock sign IMAGE --key KEY');
   const sigLayers = (parse(sigImage.bytes, 'signature manifest').layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING_MEDIA_TYPE);
   const verified: Buffer[] = [];
@@ -68,7 +69,7 @@ export async function verifyImage(store: ImageStore, key: KeyObject, keyName: st
   }
   checks.push(`payload: names manifest ${m.digest}`);
 
-  const attImage = await store.manifest(cosignTag(m.digest, 'att'));
+  const attImage = await findManifest(store, cosignTag(m.digest, 'att'));
   const statements: { predicateType: string; predicate: any }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
   for (const l of attImage ? parse(attImage.bytes, 'attestation manifest').layers ?? [] : []) {
     if (l.mediaType !== DSSE_MEDIA_TYPE) continue;

@@ -25,6 +25,14 @@ export const Annotation = {
   baseDigest: 'org.opencontainers.image.base.digest',
 } as const;
 
+/** cosign's layout annotation `kind` and its values: which index entries are images and which their signatures. */
+export const CosignKind = {
+  annotation: 'kind',
+  image: 'dev.cosignproject.cosign/image',
+  sigs: 'dev.cosignproject.cosign/sigs',
+  atts: 'dev.cosignproject.cosign/atts',
+} as const;
+
 /** The empty JSON blob `{}` used as config of artifact manifests. */
 export const EMPTY_JSON = {
   bytes: new Uint8Array([0x7b, 0x7d]),

@@ -12,17 +12,18 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
 }
 
-/** Writes bytes to `target` atomically. */
+/** Writes bytes to `target` atomically; a failure is a `write-failed` error naming the file. */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   try {
+    await mkdir(dirname(target), { recursive: true });
     const fh = await open(tmp, 'w', 0o644);
     try { await fh.writeFile(data); await fh.sync(); } finally { await fh.close(); }
     await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
+  } catch (cause) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    const hint = `check that ${dirname(target)} is writable`;
+    throw new AirlockError('image', 'write-failed', `cannot write ${target}`, { cause, hint });
   }
 }
 

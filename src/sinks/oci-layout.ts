@@ -9,7 +9,7 @@ import { imageFromBytes, layersFromManifest, descriptorOf, type Image } from '..
 import { indexBytes, newIndex, parseIndex, type ImageIndex } from '../image/image-index.js';
 import { compareBytes, parseJsonBytes } from '../image/json.js';
 import { parseManifest } from '../image/manifest.js';
-import { Annotation, isIndexType } from '../image/media-types.js';
+import { Annotation, CosignKind, isIndexType } from '../image/media-types.js';
 import type { ConfigFile } from '../image/config.js';
 import { withLock, writeFileAtomic } from './atomic.js';
 import { exists, fsBlobStore } from './blob-store.js';
@@ -56,18 +56,38 @@ async function serialized<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** Writes descriptors into index.json under a lock: each replaces any entry with the same tag; others stay. */
-export async function updateLayoutIndex(dir: string, add: Descriptor[]): Promise<void> {
+/** How `updateLayoutIndex` places the new entries. */
+export interface IndexUpdate {
+  /** Append them after the kept entries (default: sort all by tag, then digest). */
+  append?: boolean;
+  /** Annotations merged into the kept entries of this digest (cosign marks the image its signatures are for). */
+  annotate?: { digest: string; annotations: Record<string, string> };
+}
+
+const tagOf = (d: Descriptor) => d.annotations?.[Annotation.refName];
+
+/** The index entries after an update: each added entry replaces the one with its tag (untagged: its digest). */
+function mergedEntries(old: Descriptor[], add: Descriptor[], opts: IndexUpdate): Descriptor[] {
+  const tags = new Set(add.map(tagOf).filter((t): t is string => !!t));
+  const untagged = new Set(add.filter((d) => !tagOf(d)).map((d) => d.digest));
+  const stays = (d: Descriptor) => { const t = tagOf(d); return t ? !tags.has(t) : !untagged.has(d.digest); };
+  const mark = opts.annotate;
+  const marked = (d: Descriptor): Descriptor =>
+    (mark && d.digest === mark.digest ? { ...d, annotations: { ...d.annotations, ...mark.annotations } } : d);
+  const all = [...old.filter(stays).map(marked), ...add];
+  const byTag = (a: Descriptor, b: Descriptor) => compareBytes(tagOf(a) ?? '', tagOf(b) ?? '');
+  return opts.append ? all : all.sort((a, b) => byTag(a, b) || compareBytes(a.digest, b.digest));
+}
+
+/** Writes descriptors into index.json under a lock (in this process and across processes); other entries stay. */
+export async function updateLayoutIndex(dir: string, add: Descriptor[], opts: IndexUpdate = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   await serialized(dir, () => withLock(join(dir, '.index.json.lock'), async () => {
-    if (!(await exists(join(dir, 'oci-layout')))) await writeFileAtomic(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    const header = join(dir, 'oci-layout');
+    if (!(await exists(header))) await writeFileAtomic(header, '{"imageLayoutVersion":"1.0.0"}');
     const ix = await readLayoutIndex(dir);
-    const tags = new Set(add.map((d) => d.annotations?.[Annotation.refName]).filter((t): t is string => !!t));
-    const kept = ix.manifests.filter((d) => !tags.has(d.annotations?.[Annotation.refName] ?? '\0'));
-    const all = [...kept, ...add];
-    const tagOf = (d: Descriptor) => d.annotations?.[Annotation.refName] ?? '';
-    all.sort((a, b) => compareBytes(tagOf(a), tagOf(b)) || compareBytes(a.digest, b.digest));
-    await writeFileAtomic(join(dir, 'index.json'), indexBytes({ ...ix, manifests: all }));
+    const manifests = mergedEntries(ix.manifests, add, opts);
+    await writeFileAtomic(join(dir, 'index.json'), indexBytes({ ...ix, manifests }));
   }));
 }
 
@@ -86,7 +106,7 @@ export async function writeLayout(dir: string, images: TaggedImage | TaggedImage
 /** Tags in a layout, sorted. */
 export async function listLayoutTags(dir: string): Promise<string[]> {
   const ix = await readLayoutIndex(dir);
-  return ix.manifests.map((d) => d.annotations?.[Annotation.refName]).filter((t): t is string => !!t).sort(compareBytes);
+  return ix.manifests.map(tagOf).filter((t): t is string => !!t).sort(compareBytes);
 }
 
 async function readBlob(store: BlobStore, d: Descriptor, where: string): Promise<Uint8Array> {
@@ -98,15 +118,32 @@ async function readBlob(store: BlobStore, d: Descriptor, where: string): Promise
   return bytes;
 }
 
-/** Finds the manifest descriptor for `tag` (or the only one when no tag is given). */
-export async function findInLayout(dir: string, tag?: string): Promise<Descriptor> {
-  const ix = await readLayoutIndex(dir);
-  const hits = tag === undefined ? ix.manifests : ix.manifests.filter((d) => d.annotations?.[Annotation.refName] === tag);
-  if (hits.length !== 1) {
-    const tags = ix.manifests.map((d) => d.annotations?.[Annotation.refName] ?? d.digest).join(', ') || 'none';
-    throw new AirlockError('image', 'image-not-found', tag === undefined ? `${dir} holds ${hits.length} images; name a tag` : `no image tagged "${tag}" in ${dir}`, {
-      hint: `tags present: ${tags}`,
+/** True for index entries that cosign marks as signatures or attestations of another entry. */
+export function isCosignAttachment(d: Descriptor): boolean {
+  const kind = d.annotations?.[CosignKind.annotation];
+  return kind === CosignKind.sigs || kind === CosignKind.atts;
+}
+
+/** True for the index entry tagged `ref` or with digest `ref`. */
+export function isNamed(d: Descriptor, ref: string): boolean {
+  return tagOf(d) === ref || d.digest === ref;
+}
+
+/** Finds the manifest descriptor tagged (or digested) `ref`, or else the only one that is not a signature. */
+export async function findInLayout(dir: string, ref?: string): Promise<Descriptor> {
+  if (!(await exists(join(dir, 'index.json')))) {
+    throw new AirlockError('image', 'bad-layout', `${dir} is not an OCI image layout (it has no index.json)`, {
+      hint: 'pass oci:DIR[:TAG] of an existing layout',
     });
+  }
+  const ix = await readLayoutIndex(dir);
+  const fits = (d: Descriptor) => (ref === undefined ? !isCosignAttachment(d) : isNamed(d, ref));
+  const hits = ix.manifests.filter(fits);
+  if (hits.length !== 1) {
+    const tags = ix.manifests.map((d) => tagOf(d) ?? d.digest).join(', ') || 'none';
+    const none = `no image tagged "${ref}" in ${dir}`;
+    const message = ref === undefined ? `${dir} holds ${hits.length} images; name a tag` : none;
+    throw new AirlockError('image', 'image-not-found', message, { hint: `tags present: ${tags}` });
   }
   return hits[0]!;
 }

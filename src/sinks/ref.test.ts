@@ -18,11 +18,19 @@ test('parses oci, docker-archive and registry references', () => {
 });
 
 test('bad references are usage errors that say what is wrong', () => {
-  assert.throws(() => parseRef('ftp://x'), /unknown transport/);
+  assert.throws(() => parseRef('ftp://x'), /unsupported image reference \(unknown transport\)/);
+  assert.throws(() => parseRef('out/layout'), /unsupported image reference/);
   assert.throws(() => parseRef('docker://app:v1'), /needs a host and a repository/);
   assert.throws(() => parseRef('docker://127.0.0.1:5000/Demo/App'), /not a valid repository name/);
   assert.throws(() => parseRef('docker://127.0.0.1:5000/demo:bad tag'), /not a valid tag/);
   assert.throws(() => parseRef('docker://127.0.0.1:5000/demo@sha256:xyz'), /not a sha256 digest/);
   assert.throws(() => parseRef('oci:'), /missing directory/);
   assert.throws(() => parseRef('oci:dir:'), /empty tag/);
+});
+
+test('with a cwd, relative paths are taken from there; registry references stay as they are', () => {
+  assert.deepEqual(parseRef('oci:out/layout:prod', '/work'), { kind: 'oci', dir: '/work/out/layout', tag: 'prod' });
+  assert.deepEqual(parseRef('oci:/abs/layout', '/work'), { kind: 'oci', dir: '/abs/layout' });
+  assert.deepEqual(parseRef('docker-archive:../a.tar', '/work/x'), { kind: 'docker-archive', file: '/work/a.tar' });
+  assert.deepEqual(parseRef('docker://h:5000/a:v1', '/work'), parseRef('docker://h:5000/a:v1'));
 });

@@ -1,4 +1,5 @@
 // Image references: `oci:DIR[:TAG]`, `docker-archive:FILE`, `docker://HOST[:PORT]/REPO[:TAG|@DIGEST]`.
+import { resolve } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { isDigest, type Digest } from '../image/digest.js';
 
@@ -44,8 +45,20 @@ export function parseRegistryRef(s: string, original = s): Extract<ImageRef, { k
   return { kind: 'registry', host, repo: rest, ...(tag !== undefined ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 
-/** Parses any supported reference. */
-export function parseRef(ref: string): ImageRef {
+/** Makes the file paths of a reference absolute against `cwd`. */
+function resolveRef(r: ImageRef, cwd: string): ImageRef {
+  if (r.kind === 'oci') return { ...r, dir: resolve(cwd, r.dir) };
+  if (r.kind === 'docker-archive') return { ...r, file: resolve(cwd, r.file) };
+  return r;
+}
+
+/** Parses any supported reference; with `cwd`, relative paths are taken from there. */
+export function parseRef(ref: string, cwd?: string): ImageRef {
+  const r = parseText(ref);
+  return cwd === undefined ? r : resolveRef(r, cwd);
+}
+
+function parseText(ref: string): ImageRef {
   if (ref.startsWith('docker://')) return parseRegistryRef(ref.slice('docker://'.length), ref);
   if (ref.startsWith('docker-archive:')) {
     const file = ref.slice('docker-archive:'.length);
@@ -62,7 +75,7 @@ export function parseRef(ref: string): ImageRef {
     if (tag === '') bad(ref, 'empty tag');
     return { kind: 'oci', dir, ...(tag !== undefined ? { tag } : {}) };
   }
-  bad(ref, 'unknown transport');
+  bad(ref, 'unsupported image reference (unknown transport)');
 }
 
 /** Formats a reference back into its string form. */

@@ -9,13 +9,18 @@ import { parseIndex } from '../image/image-index.js';
 import { compareBytes, parseJsonBytes } from '../image/json.js';
 import { parseManifest } from '../image/manifest.js';
 import { MediaType, isIndexType } from '../image/media-types.js';
-import type { RegistryTransport } from './registry-http.js';
+import { RegistryError, type RegistryTransport } from './registry-http.js';
 
 const scopeOf = (repo: string) => `repository:${repo}:pull`;
 const ACCEPT = [MediaType.manifest, MediaType.index, MediaType.dockerManifest, MediaType.dockerManifestList];
 
+/** Manifest bytes as the registry serves them, their media type and digest. */
+export interface Manifested { bytes: Uint8Array; mediaType: string; digest: Digest }
+
 /** Fetches manifest bytes by tag or digest; verifies them against the digest asked for or announced. */
-export async function getManifest(t: RegistryTransport, repo: string, reference: string, accept: string[] = ACCEPT): Promise<{ bytes: Uint8Array; mediaType: string; digest: Digest }> {
+export async function getManifest(
+  t: RegistryTransport, repo: string, reference: string, accept: string[] = ACCEPT,
+): Promise<Manifested> {
   const res = await t.request({ method: 'GET', url: `/v2/${repo}/manifests/${reference}`, scope: scopeOf(repo), headers: { accept: accept.join(', ') }, expect: [200] });
   const bytes = await collect(readBody(res, t.timeoutMs, `${t.host}/${repo}:${reference}`), 8 * 1024 * 1024);
   const digest = sha256(bytes);
@@ -26,6 +31,18 @@ export async function getManifest(t: RegistryTransport, repo: string, reference:
   }
   const mediaType = (parseJsonBytes(bytes) as { mediaType?: string }).mediaType ?? res.headers.get('content-type') ?? MediaType.manifest;
   return { bytes, mediaType, digest };
+}
+
+/** `getManifest`, or undefined when the registry has no such manifest (404). */
+export async function findManifest(
+  t: RegistryTransport, repo: string, reference: string, accept: string[] = ACCEPT,
+): Promise<Manifested | undefined> {
+  try {
+    return await getManifest(t, repo, reference, accept);
+  } catch (e) {
+    if (e instanceof RegistryError && e.status === 404) return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -60,6 +77,13 @@ export function blobStream(t: RegistryTransport, repo: string, d: Pick<Descripto
       throw new AirlockError('image', 'digest-mismatch', `${t.host}/${repo}: blob ${d.digest} arrived as ${h.digest()} (${h.size} of ${d.size} bytes)`, { hint: 'retry; the download was damaged' });
     }
   })();
+}
+
+/** A whole blob as the registry serves it, not checked: for callers that report a mismatch themselves. */
+export async function blobBytes(t: RegistryTransport, repo: string, digest: string): Promise<Uint8Array> {
+  const url = `/v2/${repo}/blobs/${digest}`;
+  const res = await t.request({ method: 'GET', url, scope: scopeOf(repo), expect: [200] });
+  return collect(readBody(res, t.timeoutMs, `${t.host}/${repo}: blob ${digest}`), Number.MAX_SAFE_INTEGER);
 }
 
 /** Pulls an image (manifest and config now, layers lazily, every blob digest-verified). */

@@ -8,7 +8,7 @@ import { parseJsonBytes } from '../image/json.js';
 import type { Manifest } from '../image/manifest.js';
 import { MediaType } from '../image/media-types.js';
 import type { Log } from '../log.js';
-import { getManifest } from './registry-pull.js';
+import { findManifest } from './registry-pull.js';
 import { RegistryError, type RegistryTransport } from './registry-http.js';
 
 /** A blob to push: identity plus a re-openable stream. */
@@ -149,10 +149,7 @@ export async function pushReferrer(t: RegistryTransport, repo: string, manifestB
 /** Adds a descriptor to the `sha256-<hex>` fallback index of `subject` (no duplicates). */
 export async function addToFallbackIndex(t: RegistryTransport, repo: string, subject: Digest, desc: Descriptor): Promise<void> {
   const tag = fallbackTag(subject);
-  const current = await getManifest(t, repo, tag, [MediaType.index]).catch((e) => {
-    if (e instanceof RegistryError && e.status === 404) return undefined;
-    throw e;
-  });
+  const current = await findManifest(t, repo, tag, [MediaType.index]);
   const ix = current ? (parseJsonBytes(current.bytes) as ReturnType<typeof newIndex>) : newIndex([]);
   if (ix.manifests.some((d) => d.digest === desc.digest)) return;
   ix.manifests = [...ix.manifests, desc];

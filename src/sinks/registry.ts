@@ -5,8 +5,8 @@ import type { Platform } from '../image/descriptor.js';
 import type { Log } from '../log.js';
 import { noCredentials, type CredentialSource } from './registry-auth.js';
 import { RegistryTransport } from './registry-http.js';
-import { listTags, pullImage, getManifest } from './registry-pull.js';
-import { pushImage, pushReferrer, pushBlob, type PushBlob, type PushOptions } from './registry-push.js';
+import { blobBytes, findManifest, getManifest, listTags, pullImage, type Manifested } from './registry-pull.js';
+import { pushBlob, pushImage, pushManifest, pushReferrer, type PushBlob, type PushOptions } from './registry-push.js';
 
 /** Options for `registryClient`. */
 export interface RegistryClientOptions {
@@ -28,7 +28,13 @@ export interface RegistryClient {
   pushBlob(repo: string, blob: PushBlob, opts?: PushOptions): Promise<'exists' | 'mounted' | 'uploaded'>;
   /** Pushes an artifact manifest with `subject` plus its blobs; keeps the referrers fallback tag up to date. */
   pushReferrer(repo: string, manifestBytes: Uint8Array, blobs: PushBlob[], opts?: PushOptions): Promise<Digest>;
-  manifest(repo: string, reference: string): Promise<{ bytes: Uint8Array; mediaType: string; digest: Digest }>;
+  manifest(repo: string, reference: string): Promise<Manifested>;
+  /** A manifest, or undefined when the registry has none (404). */
+  findManifest(repo: string, reference: string): Promise<Manifested | undefined>;
+  /** PUTs manifest bytes as they are under a tag or digest; returns their digest. */
+  pushManifest(repo: string, reference: string, bytes: Uint8Array, mediaType: string): Promise<Digest>;
+  /** A whole blob, not checked against its digest (verification reports tampering itself). */
+  blobBytes(repo: string, digest: string): Promise<Uint8Array>;
 }
 
 /** Creates a client for `host` (e.g. "127.0.0.1:5000"). */
@@ -49,5 +55,8 @@ export function registryClient(host: string, opts: RegistryClientOptions = {}): 
     pushBlob: (repo, blob, o) => pushBlob(t, repo, blob, o),
     pushReferrer: (repo, bytes, blobs, o) => pushReferrer(t, repo, bytes, blobs, o),
     manifest: (repo, ref) => getManifest(t, repo, ref),
+    findManifest: (repo, ref) => findManifest(t, repo, ref),
+    pushManifest: async (repo, ref, bytes, mediaType) => (await pushManifest(t, repo, ref, bytes, mediaType)).digest,
+    blobBytes: (repo, digest) => blobBytes(t, repo, digest),
   };
 }

@@ -10,13 +10,14 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { tinyImage, type TinyImage } from '../fixtures/evidence/tiny-image.js';
 import { sampleInput, prodPackages, gcc } from '../fixtures/evidence/input.js';
 import { cyclonedxErrors, spdxErrors } from '../fixtures/evidence/schemas.js';
-import { registryStore } from '../../src/evidence/store/registry-store.js';
-import { sinkRegistryAccess } from '../../src/cli/commands/sign.js';
+import { registryClient } from '../../src/sinks/registry.js';
+import { registryImageStore } from '../../src/sinks/registry-store.js';
+import { bytesStream } from '../../src/image/blob-store.js';
 import { writeEvidence } from '../../src/evidence/write-evidence.js';
 import { loadPrivateKey } from '../../src/evidence/keys.js';
 import { signImage } from '../../src/evidence/sign-image.js';
 import { attestation } from '../../src/evidence/attestation.js';
-import { cosignImage, cosignTag, OCI_MANIFEST } from '../../src/evidence/cosign.js';
+import { cosignImage, cosignPut, cosignTag, OCI_MANIFEST } from '../../src/evidence/cosign.js';
 import { imagePackages } from '../../src/evidence/image-packages.js';
 
 // run the TypeScript sources (a partial dist/ from another build must not matter)
@@ -32,13 +33,11 @@ function cli(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const access = () => sinkRegistryAccess(reg.host, 'demo/app', true, {});
+const store = (ref: string) => registryImageStore(registryClient(reg.host, { insecure: true }), 'demo/app', ref);
 
 async function push(img: TinyImage, tag: string): Promise<void> {
-  const a = access();
-  await a.putBlob(img.config);
-  await a.putBlob(img.layer);
-  await a.putManifest(tag, img.manifest, OCI_MANIFEST);
+  const blobs = [img.config, img.layer].map((b) => ({ ...b, open: () => bytesStream(b.bytes) }));
+  await store(tag).put({ tag, manifest: { bytes: img.manifest, mediaType: OCI_MANIFEST, digest: img.digest }, blobs });
 }
 
 before(async () => {
@@ -108,9 +107,9 @@ test('a signature from another key fails with its own message', () => {
 
 test('a payload for another digest fails with its own message', async () => {
   // copy A's valid signature image to B's .sig tag
-  const a = access();
+  const a = store('v1');
   const sigA = (await a.manifest(cosignTag(imgA.digest, 'sig')))!;
-  await a.putManifest(cosignTag(imgB.digest, 'sig'), sigA.bytes, OCI_MANIFEST);
+  await a.put({ tag: cosignTag(imgB.digest, 'sig'), manifest: sigA, blobs: [] });
   const v = cli('verify', `docker://${reg.host}/demo/app:v2`, '--key', 'signer.pub', '--insecure');
   assert.equal(v.code, 6);
   assert.match(v.err, new RegExp(`signature-wrong-digest.*names ${imgA.digest}, not this image's manifest ${imgB.digest}`));
@@ -118,11 +117,11 @@ test('a payload for another digest fails with its own message', async () => {
 
 test('an attestation for another image fails with its own message', async () => {
   const key = loadPrivateKey(readFileSync(join(work, 'signer.key')), 'signer.key', 'correct horse');
-  const s = registryStore(reg.host, 'demo/app', 'v2', access());
+  const s = store('v2');
   await signImage(s, key, []);
   const provA = readFileSync(join(work, 'out', 'evidence', 'prod.provenance.json'));
   const att = attestation(Buffer.from(provA.toString().trimEnd()), 'https://slsa.dev/provenance/v1', key);
-  await s.putCosignImage(cosignTag(imgB.digest, 'att'), cosignImage([att]), 'atts');
+  await s.put(cosignPut(imgB.digest, 'att', cosignImage([att])));
   const v = cli('verify', `docker://${reg.host}/demo/app:v2`, '--key', 'signer.pub', '--insecure');
   assert.equal(v.code, 6);
   assert.match(v.err, new RegExp(`attestation-wrong-subject.*is about ${imgA.digest}, not this image ${imgB.digest}`));

@@ -1,5 +1,4 @@
 // `airlock audit IMAGE`: runs the quality gates on any image (OCI layout, docker-archive or registry).
-import { resolve } from 'node:path';
 import { AirlockError, ExitCode } from '../../errors.js';
 import type { Image } from '../../image/image.js';
 import type { Log } from '../../log.js';
@@ -19,9 +18,8 @@ const PROFILES: readonly Profile[] = ['prod', 'dev', 'test', 'any'];
 
 /** Opens an image reference for reading (layers stay lazy); relative paths are taken from `cwd`; registry retries are logged. */
 export async function openImageRef(ref: string, opts: { insecure: boolean; cwd: string; env: NodeJS.ProcessEnv; log?: Log }): Promise<Image> {
-  const r = parseRef(ref);
-  const local = r.kind === 'oci' ? { ...r, dir: resolve(opts.cwd, r.dir) } : r.kind === 'docker-archive' ? { ...r, file: resolve(opts.cwd, r.file) } : r;
-  return openImage(local, { insecure: opts.insecure, env: opts.env, ...(opts.log ? { log: opts.log } : {}) });
+  const log = opts.log ? { log: opts.log } : {};
+  return openImage(parseRef(ref, opts.cwd), { insecure: opts.insecure, env: opts.env, ...log });
 }
 
 /** Reads --max-bytes / --max-entries into limits. */

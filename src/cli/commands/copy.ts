@@ -1,5 +1,4 @@
 // `airlock copy SRC DST`: copies an image between an OCI layout, a docker-archive and a registry, keeping its digest.
-import { resolve } from 'node:path';
 import { AirlockError, ExitCode } from '../../errors.js';
 import { openImage, writeImage } from '../../sinks/open-image.js';
 import { formatRef, parseRef, type ImageRef } from '../../sinks/ref.js';
@@ -7,13 +6,6 @@ import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 
 const usage = 'airlock copy SRC DST [--insecure] [--name REPO:TAG]   (SRC/DST: oci:DIR[:TAG], docker-archive:FILE, docker://HOST[:PORT]/REPO[:TAG|@DIGEST])';
-
-/** Makes file paths in a reference absolute against `cwd`. */
-export function resolveRef(r: ImageRef, cwd: string): ImageRef {
-  if (r.kind === 'oci') return { ...r, dir: resolve(cwd, r.dir) };
-  if (r.kind === 'docker-archive') return { ...r, file: resolve(cwd, r.file) };
-  return r;
-}
 
 /** The name a docker-archive records: --name, else the source's repo:tag, else none. */
 function archiveName(src: ImageRef, name: string | undefined): string[] {
@@ -26,8 +18,8 @@ function archiveName(src: ImageRef, name: string | undefined): string[] {
 async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('copy', usage, argv, { insecure: { type: 'boolean' }, name: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } });
   if (positionals.length !== 2) throw new AirlockError('usage', 'bad-arguments', `copy takes SRC and DST, got ${positionals.length} argument(s)`, { hint: `usage: ${usage}` });
-  const src = resolveRef(parseRef(positionals[0]!), ctx.cwd);
-  const dst = resolveRef(parseRef(positionals[1]!), ctx.cwd);
+  const src = parseRef(positionals[0]!, ctx.cwd);
+  const dst = parseRef(positionals[1]!, ctx.cwd);
   const sameRegistry = src.kind === 'registry' && dst.kind === 'registry' && src.host === dst.host && src.repo !== dst.repo;
   const io = { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log, repoTags: archiveName(src, values.name), ...(sameRegistry ? { mountFrom: src.repo } : {}) };
   const img = await openImage(src, io);

@@ -5,7 +5,6 @@ import { openImage } from '../../sinks/open-image.js';
 import { formatRef, parseRef } from '../../sinks/ref.js';
 import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
-import { resolveRef } from './copy.js';
 
 const usage = 'airlock inspect IMAGE [--json] [--insecure]   (IMAGE: oci:DIR[:TAG], docker-archive:FILE, docker://HOST[:PORT]/REPO[:TAG|@DIGEST])';
 
@@ -45,7 +44,7 @@ export function formatSummary(ref: string, s: ImageSummary): string {
 async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('inspect', usage, argv, { json: { type: 'boolean' }, insecure: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
   if (positionals.length !== 1) throw new AirlockError('usage', 'bad-arguments', `inspect takes one image, got ${positionals.length}`, { hint: `usage: ${usage}` });
-  const ref = resolveRef(parseRef(positionals[0]!), ctx.cwd);
+  const ref = parseRef(positionals[0]!, ctx.cwd);
   const img = await openImage(ref, { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log });
   const summary = await summarizeImage(img);
   ctx.stdout(values.json ? `${JSON.stringify({ image: positionals[0], ...summary }, null, 2)}\n` : formatSummary(formatRef(ref), summary));

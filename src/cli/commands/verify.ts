@@ -5,7 +5,7 @@ import { readPublicKeyFile } from '../../evidence/key-files.js';
 import { verifyImage } from '../../evidence/verify-image.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
-import { openStore } from './sign.js';
+import { openStoreArg } from '../open-store.js';
 
 const usage = 'airlock verify IMAGE --key PUB [--insecure]   (IMAGE: docker://HOST/REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE)';
 
@@ -18,7 +18,7 @@ export const command: Command = {
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'verify: needs one IMAGE and --key PUB', { hint: `usage: ${usage}` });
     const keyPath = resolve(ctx.cwd, values.key);
     const key = await readPublicKeyFile(keyPath);
-    const store = openStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env });
+    const store = await openStoreArg(positionals[0]!, ctx, values);
     const r = await verifyImage(store, key, values.key);
     ctx.stdout(`verified ${store.where}@${r.digest}\n${r.checks.map((c) => `  ok ${c}`).join('\n')}\n`);
     return 0;

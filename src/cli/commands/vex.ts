@@ -4,11 +4,12 @@ import { resolve } from 'node:path';
 import { AirlockError } from '../../errors.js';
 import { imageDistro, imagePackages } from '../../evidence/image-packages.js';
 import { parseScanReport } from '../../evidence/scan-report.js';
+import { resolveManifest } from '../../evidence/stored-manifest.js';
 import { vexJson } from '../../evidence/vex.js';
-import { writeAtomic } from '../../evidence/write-evidence.js';
+import { writeFileAtomic } from '../../sinks/atomic.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
-import { openStore } from './sign.js';
+import { openStoreArg } from '../open-store.js';
 
 const usage = 'airlock vex --scan REPORT PROD-IMAGE [--out FILE] [--insecure] [--name REPO] [--distro ID-VERSION (default: from the image os-release)]';
 
@@ -26,8 +27,8 @@ export const command: Command = {
       throw new AirlockError('usage', 'scan-not-found', `cannot read scan report ${reportPath}`, { cause, hint: 'pass `trivy image -f json` or `grype -o json` output of the dev image' });
     });
     const { findings } = parseScanReport(text, reportPath);
-    const store = openStore(positionals[0]!, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env, ...(values.name ? { repository: values.name } : {}) });
-    const m = await store.resolve();
+    const store = await openStoreArg(positionals[0]!, ctx, values);
+    const m = await resolveManifest(store);
     const manifest = JSON.parse(m.bytes.toString('utf8')) as { config?: { digest: string }; layers?: { digest: string }[] };
     if (!manifest.config || !manifest.layers) throw new AirlockError('usage', 'unsupported-manifest', `${store.where} is an index; pass one platform's prod image`);
     const config = JSON.parse((await store.blob(manifest.config.digest)).toString('utf8')) as { created?: string };
@@ -42,7 +43,7 @@ export const command: Command = {
       distro: values.distro ?? (await imageDistro(layers, store.where)) ?? 'debian-12',
     });
     if (values.out) {
-      await writeAtomic(resolve(ctx.cwd, values.out), doc);
+      await writeFileAtomic(resolve(ctx.cwd, values.out), doc);
       ctx.log.info(`wrote ${values.out} (${findings.length} finding(s), ${prodPackages.length} prod package(s))`);
     } else {
       ctx.stdout(doc);
