@@ -4,9 +4,6 @@ import { relative } from 'node:path';
 import { canonicalJson } from '../image/json.js';
 import type { Config } from './types.js';
 
-// Kept for src/pipeline, which still imports it from here; the encoder is image/json.ts's.
-export { canonicalJson };
-
 const byName = (ps: Config['packages']) => [...ps].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** The inputs of package resolution (lists sorted: reordering them resolves the same set): language, version, package lists, dev debug tools, Debian settings (keyring relative to the config). */

@@ -4,7 +4,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { ImageStore } from '../image/image-store.js';
-import { layoutImageStore } from '../sinks/layout-store.js';
 import { attestation, PredicateType, statementBytes } from './attestation.js';
 import { cosignImage, cosignPut, cosignTag, signatureLayer } from './cosign.js';
 import { signBytes } from './keys.js';
@@ -94,14 +93,4 @@ export async function signWithEvidence(store: ImageStore, key: KeyObject, eviden
   if (!evidenceDir) return signImage(store, key, []);
   const { digest } = await resolveManifest(store);
   return signImage(store, key, await evidenceStatements(evidenceDir, store.repository, digest));
-}
-
-/**
- * @deprecated For src/pipeline/outputs.ts until it calls `signWithEvidence(await layoutImageStore(dir, {reference:
- * tag, repository}), key, evidenceDir)` itself; the one place evidence opens an image (see store.test.ts).
- */
-export async function signLayoutImage(
-  dir: string, tag: string, repository: string, key: KeyObject, evidenceDir?: string,
-): Promise<SignResult> {
-  return signWithEvidence(await layoutImageStore(dir, { reference: tag, repository }), key, evidenceDir);
 }

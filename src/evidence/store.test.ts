@@ -62,10 +62,8 @@ test('evidence never imports sinks or cli (house-style dependency direction)', a
   const walk = (d: string) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else if (n.endsWith('.ts')) files.push(p); } };
   walk(root);
   assert.ok(files.length > 20);
-  // Two exceptions: signLayoutImage, kept for src/pipeline/outputs.ts until it calls signWithEvidence with sinks'
-  // layoutImageStore itself; and writeEvidence, whose files (not images) get the one atomic write, sinks/atomic.ts.
+  // One exception: writeEvidence, whose files (not images) get the one atomic write, sinks/atomic.ts.
   const allowed = new Set([
-    "sign-image.ts: import { layoutImageStore } from '../sinks/layout-store.js';",
     "write-evidence.ts: import { writeFileAtomic } from '../sinks/atomic.js';",
   ]);
   const importsSinks = (line: string) => /^\s*(import|export|\}).*\bfrom '(\.\.\/)+(sinks|cli)\//.test(line);

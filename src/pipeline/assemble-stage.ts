@@ -1,12 +1,11 @@
 // The assemble stage: dev, prod and test images from the builder, the handoff and the runtime packages.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Log } from '../log.js';
 import { readOsRelease, runtimeEntries } from '../debian/runtime.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
+import { hashFile } from '../sinks/file-hash.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 import type { HandoffFile } from '../variants/artifacts.js';
 import { handoffEntries } from '../variants/handoff-entries.js';
@@ -35,11 +34,6 @@ async function allInstalled(outDir: string): Promise<HandoffFile[]> {
   }));
 }
 
-async function sha256Of(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of createReadStream(path)) h.update(c as Buffer);
-  return h.digest('hex');
-}
 
 export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, opts: {
   ws: Workspace; rootfs: BuilderRootfs; upstream: UpstreamToolchain | undefined; cache: string; log: Log;
@@ -78,7 +72,7 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
     variants: { dev, prod, test }, timings, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths },
     artifactDigests: async () => {
       const files = handoff.prodFiles.filter((x) => x.type === 'file');
-      return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await sha256Of(f.hostPath), size: (await stat(f.hostPath)).size })));
+      return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await hashFile(f.hostPath), size: (await stat(f.hostPath)).size })));
     },
   };
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJson } from '../config/digest.js';
+import { canonicalJson } from '../image/json.js';
 import type { BuildReport } from '../report/report.js';
 
 /** The record inside an output folder (beside report.json). */

@@ -8,7 +8,8 @@ import { writeDockerArchive } from '../sinks/docker-archive.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { writeEvidence } from '../evidence/write-evidence.js';
 import { vexJson } from '../evidence/vex.js';
-import { signLayoutImage } from '../evidence/sign-image.js';
+import { signWithEvidence } from '../evidence/sign-image.js';
+import { layoutImageStore } from '../sinks/layout-store.js';
 import type { Finding } from '../evidence/scan-report.js';
 import type { EvidencePackage, UpstreamComponent } from '../evidence/input.js';
 import type { LockedUpstream } from '../upstream/types.js';
@@ -106,7 +107,10 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates
 
   // With a key, each variant is also signed inside the layout the way cosign stores it (.sig and .att tags).
   if (opts.key) {
-    for (const v of VARIANTS) await signLayoutImage(ociDir, `${tag}-${v}`, config.name, opts.key, join(outDir, 'evidence'));
+    for (const v of VARIANTS) {
+      const store = await layoutImageStore(ociDir, { reference: `${tag}-${v}`, repository: config.name });
+      await signWithEvidence(store, opts.key, join(outDir, 'evidence'));
+    }
   }
 
   const variants = {} as BuildReport['variants'];

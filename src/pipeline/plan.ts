@@ -5,7 +5,7 @@ import type { Lock } from '../debian/types.js';
 import { builderSetKey } from '../debian/rootfs.js';
 import { AirlockError } from '../errors.js';
 import type { DefaultArtifact, LanguagePack, SourceInfo } from '../lang/pack.js';
-import { canonicalJson } from '../config/digest.js';
+import { stableJson } from '../image/json.js';
 
 export const PLAN_FORMAT = 1;
 
@@ -191,5 +191,5 @@ function rt(v: string[] | undefined): string[] | undefined {
 
 /** The plan as stable JSON: keys sorted at every level, two-space indented, a final newline. */
 export function planJson(plan: BuildPlan): string {
-  return `${JSON.stringify(JSON.parse(canonicalJson(plan)), null, 2)}\n`;
+  return stableJson(plan);
 }

@@ -5,8 +5,8 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { join, relative } from 'node:path';
 import type { Log } from '../log.js';
 import type { Config } from '../config/types.js';
-import { canonicalJson } from '../config/digest.js';
-import { sha256File } from '../debian/cache.js';
+import { canonicalJson } from '../image/json.js';
+import { hashFile } from '../sinks/file-hash.js';
 import type { Lock } from '../debian/types.js';
 import type { Finding } from '../evidence/scan-report.js';
 import type { BuildReport } from '../report/report.js';
@@ -153,7 +153,7 @@ async function tarDigest(tar: string): Promise<string> {
   const side = `${tar}.sha256`;
   const known = await readFile(side, 'utf8').then((t) => t.trim(), () => '');
   if (/^sha256:[0-9a-f]{64}$/.test(known)) return known;
-  const digest = `sha256:${await sha256File(tar)}`;
+  const digest = `sha256:${await hashFile(tar)}`;
   await writeFileAtomic(side, `${digest}\n`);
   return digest;
 }

@@ -2,10 +2,11 @@
 // root, kept as a manifest (steps/<key>.json) over content-addressed files (cas/sha256/<hex>). A hit replays the
 // changes without running the step; an entry whose manifest or files do not verify is discarded and the step reruns.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { hashFile } from '../sinks/file-hash.js';
+import { touchCacheEntry } from '../cache/touch.js';
 import { chmod, copyFile, link, mkdir, readFile, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { canonicalJson } from '../config/digest.js';
+import { canonicalJson } from '../image/json.js';
 import { writeFileAtomic } from '../sinks/atomic.js';
 import { diffTrees, type StatEntry } from './tree-diff.js';
 
@@ -52,17 +53,14 @@ export function stepKey(parts: StepKeyParts): string {
 const manifestPath = (cache: string, key: string) => join(cache, 'steps', `${key}.json`);
 const casPath = (cache: string, sha: string) => join(cache, 'cas', 'sha256', sha);
 
-async function sha256OfFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of createReadStream(path)) h.update(c as Buffer);
-  return h.digest('hex');
-}
+const sha256OfFile = (path: string) => hashFile(path);
 
 /** Copies a file into the content store under its sha256 (temp + rename; entries are read-only). */
 async function storeFile(cache: string, path: string): Promise<string> {
   const sha = await sha256OfFile(path);
   const dest = casPath(cache, sha);
-  if (!existsSync(dest)) {
+  // Touch first (an entry a prune is removing either keeps its new time or is seen missing and written again).
+  if (!(await touchCacheEntry(dest))) {
     await mkdir(dirname(dest), { recursive: true });
     const tmp = `${dest}.tmp-${process.pid}`;
     await copyFile(path, tmp);
@@ -107,6 +105,7 @@ export async function recordStep(cache: string, key: string, step: string, roots
 async function readVerified(cache: string, key: string): Promise<{ manifest?: StepManifest; corrupt?: string }> {
   const file = manifestPath(cache, key);
   let text: string;
+  if (!(await touchCacheEntry(file))) return {};
   try { text = await readFile(file, 'utf8'); } catch { return {}; }
   const discard = async (why: string) => { await rm(file, { force: true }); return { corrupt: why }; };
   let parsed: { digest?: string; manifest?: StepManifest };
@@ -117,6 +116,7 @@ async function readVerified(cache: string, key: string): Promise<{ manifest?: St
   for (const f of m.files) {
     if (!f.sha256) continue;
     const blob = casPath(cache, f.sha256);
+    await touchCacheEntry(blob);
     const actual = await sha256OfFile(blob).catch(() => 'missing');
     if (actual !== f.sha256) {
       if (actual !== 'missing') await rm(blob, { force: true });

@@ -11,7 +11,8 @@ import { sampleInput, prodPackages } from '../fixtures/evidence/input.js';
 import { writeEvidence } from '../../src/evidence/write-evidence.js';
 import { cosignTag } from '../../src/evidence/cosign.js';
 import { writeVexFile } from '../../src/evidence/write-evidence.js';
-import { signLayoutImage } from '../../src/evidence/sign-image.js';
+import { signWithEvidence } from '../../src/evidence/sign-image.js';
+import { layoutImageStore } from '../../src/sinks/layout-store.js';
 import { loadPrivateKey } from '../../src/evidence/keys.js';
 import { parseScanReport } from '../../src/evidence/scan-report.js';
 import { validateLayout } from '../validate.js';
@@ -82,12 +83,12 @@ test('vex: gcc-12 (dev only) is not_affected/component_not_present, libc6 (in pr
   assert.equal(again.out, readFileSync(join(work, 'prod.vex.json'), 'utf8'));
 });
 
-test('build hooks: writeVexFile + signLayoutImage attach SBOMs, provenance and VEX; verify passes', async () => {
+test('build hooks: writeVexFile + signWithEvidence attach SBOMs, provenance and VEX; verify passes', async () => {
   const { findings } = parseScanReport(readFileSync(trivy, 'utf8'), trivy);
   const vexPath = await writeVexFile(join(work, 'out'), { findings, image: { name: 'demo/app', digest: img.digest }, prodPackages, epoch: 1700000000, distro: 'debian-12' });
   assert.equal(vexPath, join(work, 'out', 'evidence', 'prod.vex.json'));
   const key = loadPrivateKey(readFileSync(join(work, 'airlock.key')), 'airlock.key');
-  const r = await signLayoutImage(layout, 'v1', 'demo/app', key, join(work, 'out', 'evidence'));
+  const r = await signWithEvidence(await layoutImageStore(layout, { reference: 'v1', repository: 'demo/app' }), key, join(work, 'out', 'evidence'));
   assert.deepEqual([...r.attestations].sort(), ['https://cyclonedx.org/bom', 'https://openvex.dev/ns', 'https://slsa.dev/provenance/v1', 'https://spdx.dev/Document']);
   const v = cli('verify', `oci:${layout}:v1`, '--key', 'airlock.pub');
   assert.equal(v.code, 0, v.err);

@@ -17,7 +17,8 @@ import { memoryLog } from '../../src/log.js';
 import { writeEvidence } from '../../src/evidence/write-evidence.js';
 import { readDebLicenses } from '../../src/evidence/read-licenses.js';
 import { generateKeyPair, loadPrivateKey } from '../../src/evidence/keys.js';
-import { signLayoutImage } from '../../src/evidence/sign-image.js';
+import { signWithEvidence } from '../../src/evidence/sign-image.js';
+import { layoutImageStore } from '../../src/sinks/layout-store.js';
 import { imagePackages } from '../../src/evidence/image-packages.js';
 import { spdxDocument } from '../../src/evidence/spdx.js';
 import { cyclonedxDocument } from '../../src/evidence/cyclonedx.js';
@@ -76,7 +77,7 @@ test('lock, status.d and SBOMs list the same packages; signed evidence of a real
   assert.match(spdx.packages.find((p: any) => p.name === 'libssl3').licenseDeclared, /Apache-2\.0/);
   assert.equal(spdx.packages.find((p: any) => p.name === 'libc6').licenseDeclared, 'NOASSERTION');
 
-  await signLayoutImage(layout, 'prod', 'demo/app', key, join(work, 'out', 'evidence'));
+  await signWithEvidence(await layoutImageStore(layout, { reference: 'prod', repository: 'demo/app' }), key, join(work, 'out', 'evidence'));
   const v = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), mainTs, 'verify', `oci:${layout}:prod`, '--key', join(work, 'k.pub')], { encoding: 'utf8' });
   assert.equal(v.status, 0, v.stderr);
   assert.match(v.stdout, new RegExp(`provenance: ${runtime.length} package\\(s\\) in status.d match`));
