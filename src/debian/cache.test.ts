@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCached, commitToStore, debPath, defaultCacheDir, tmpDir } from './cache.js';
 import { withFileLock } from './file-lock.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 test('defaultCacheDir: $AIRLOCK_CACHE, else ~/.cache/airlock', () => {
   assert.equal(defaultCacheDir({ AIRLOCK_CACHE: '/c' }, '/home/u'), '/c');
@@ -28,6 +29,27 @@ test('a stored entry is verified; a corrupted or truncated one is deleted, never
   writeFileSync(debPath(cache, sha), 'hello');
   assert.equal(await checkCached(cache, sha, data.length), 'corrupt');
   assert.throws(() => debPath(cache, '../etc'), /not a sha256/);
+});
+
+test('a stored .deb is hashed on its first check only, and again after a change in place (size and mtime kept)', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'airlock-cache-'));
+  const data = Buffer.from('a package of some bytes');
+  const sha = createHash('sha256').update(data).digest('hex');
+  const t = join(tmpDir(cache), 'y.part');
+  writeFileSync(t, data);
+  commitToStore(cache, t, sha);
+  utimesSync(debPath(cache, sha), 1_700_000_000, 1_700_000_000);
+  await sleep(30); // a clock tick after the last change: the record of the first check is kept
+  let hashed = 0;
+  const hash = async (p: string) => { hashed++; return createHash('sha256').update(readFileSync(p)).digest('hex'); };
+  for (let i = 0; i < 5; i++) assert.equal(await checkCached(cache, sha, data.length, hash), 'ok');
+  assert.equal(hashed, 1, '181 packages of a warm build are not read again');
+  chmodSync(debPath(cache, sha), 0o644);
+  writeFileSync(debPath(cache, sha), Buffer.from('a package of other bytes').subarray(0, data.length));
+  utimesSync(debPath(cache, sha), 1_700_000_000, 1_700_000_000);
+  assert.equal(await checkCached(cache, sha, data.length, hash), 'corrupt');
+  assert.equal(hashed, 2);
+  assert.equal(existsSync(debPath(cache, sha)), false);
 });
 
 test('the file lock serializes holders and is released after errors', async () => {

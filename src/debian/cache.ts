@@ -1,8 +1,10 @@
-// The content-addressed package cache: debs/sha256/<hex>, every entry hash-checked before use, written by temp + rename.
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+// The content-addressed package cache: debs/sha256/<hex>, written by temp + rename, hash-checked on first use and
+// trusted afterwards while its stat identity is unchanged (src/cache/verify-once.ts).
+import { chmodSync, mkdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { hashFile as sha256File } from '../sinks/file-hash.js';
+import { verifyOnce, type Verdict } from '../cache/verify-once.js';
 
 /** The cache directory: `$AIRLOCK_CACHE`, else `~/.cache/airlock`. */
 export function defaultCacheDir(env: Record<string, string | undefined>, home = homedir()): string {
@@ -25,14 +27,12 @@ export function tmpDir(cacheDir: string): string {
   return d;
 }
 
-/** Verdict on a cache entry: 'ok', 'missing', or 'corrupt' (wrong size or hash; the entry is deleted). */
-export async function checkCached(cacheDir: string, sha256: string, size?: number): Promise<'ok' | 'missing' | 'corrupt'> {
-  const p = debPath(cacheDir, sha256);
-  if (!existsSync(p)) return 'missing';
-  const sizeOk = size === undefined || statSync(p).size === size;
-  if (sizeOk && (await sha256File(p)) === sha256) return 'ok';
-  rmSync(p, { force: true });
-  return 'corrupt';
+/**
+ * Verdict on a cache entry: 'ok', 'missing', or 'corrupt' (wrong size or hash; the entry is deleted). The entry is
+ * hashed on its first check and again only when its stat identity changed; each check records a use (for prune).
+ */
+export function checkCached(cacheDir: string, sha256: string, size?: number, hash = sha256File): Promise<Verdict> {
+  return verifyOnce(debPath(cacheDir, sha256), { algorithm: 'sha256', hex: sha256, ...(size !== undefined ? { size } : {}), hash });
 }
 
 /** Moves a verified temporary file into the store under its sha256 (read-only, atomic rename). */

@@ -1,7 +1,8 @@
 // The npm edge and the /usr/local tree, against a fake `npm` program serving tarballs made here.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -129,6 +130,18 @@ test('fetch: verified into the content-addressed cache; reused; corrupted copies
   await assert.rejects(fetchUpstream(nodeLocked, { ...opts, cache: cache2, env: env({ FAKE_SWAP: 'npm-11.6.0.tgz' }) }),
     (e: unknown) => e instanceof AirlockError && e.code === 'hash-mismatch' && e.exitCode === 3);
   assert.ok(!existsSync(upstreamCachePath(cache2, nodeLocked)));
+});
+
+test('fetch: a cached tarball is hashed on its first reuse only', async () => {
+  const cache = join(work, 'cache-once');
+  let hashed = 0;
+  const hash = async (p: string) => { hashed++; return createHash('sha512').update(readFileSync(p)).digest('hex'); };
+  const opts = { env: env(), log: memoryLog(), npm: fake, cache, offline: true, hash };
+  const path = await fetchUpstream(nodeLocked, { ...opts, offline: false });
+  utimesSync(path, 1_700_000_000, 1_700_000_000);
+  await new Promise((r) => setTimeout(r, 30)); // a clock tick after its last change, so the record is kept
+  for (let i = 0; i < 4; i++) assert.equal(await fetchUpstream(nodeLocked, opts), path);
+  assert.equal(hashed, 1);
 });
 
 test('tree: node under bin/include/share, its license in share/doc/node, npm in lib/node_modules with bin links; cached', async () => {

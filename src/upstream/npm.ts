@@ -2,9 +2,9 @@
 // host's npm configuration (registry, auth, proxy, CA) applies; every tarball is checked against its locked integrity
 // and kept content-addressed under <cache>/npm/sha512/<hex>.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { verifyOnce } from '../cache/verify-once.js';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import { hashFile } from '../sinks/file-hash.js';
@@ -108,14 +108,13 @@ export function upstreamCachePath(cache: string, p: LockedUpstream): string {
  * Makes sure the tarball of `p` is in the cache and matches its integrity; returns its path. A cached file that no
  * longer matches is deleted and fetched again (online) or reported (offline); it is never used.
  */
-export async function fetchUpstream(p: LockedUpstream, opts: NpmOptions & { cache: string; offline: boolean }): Promise<string> {
+export async function fetchUpstream(p: LockedUpstream, opts: NpmOptions & { cache: string; offline: boolean; hash?: (path: string) => Promise<string> }): Promise<string> {
   const want = integrityHex(p.integrity, `${p.name}@${p.version}`);
   const dest = upstreamCachePath(opts.cache, p);
-  if (existsSync(dest)) {
-    if (await sha512Hex(dest) === want) return dest;
-    opts.log.warn(`cached ${p.name}@${p.version} does not match its integrity; removing it`);
-    await rm(dest, { force: true });
-  }
+  // Hashed on first use, then trusted while its stat identity is unchanged; a mismatch deletes it.
+  const state = await verifyOnce(dest, { algorithm: 'sha512', hex: want, hash: opts.hash ?? sha512Hex });
+  if (state === 'ok') return dest;
+  if (state === 'corrupt') opts.log.warn(`cached ${p.name}@${p.version} does not match its integrity; removed it`);
   if (opts.offline) {
     throw new AirlockError('packages', 'offline-not-cached', `--offline: ${p.name}@${p.version} is not in the cache`, { hint: 'build once online to fill the cache' });
   }

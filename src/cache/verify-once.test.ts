@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { verifiedRecordPath, verifyOnce } from './verify-once.js';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function counter() {
+  let calls = 0;
+  return {
+    get calls() { return calls; },
+    hash: async (p: string) => { calls++; return sha(readFileSync(p)); },
+  };
+}
+
+/** Files change on a clock tick; a record made in the tick of the entry's last change is not kept (racy). */
+const nextTick = () => sleep(30);
+
+/** A read-only entry as the stores write it, with a whole-second mtime (so the test can put it back exactly). */
+async function entry(data: Buffer) {
+  const dir = join(mkdtempSync(join(tmpdir(), 'airlock-verify-')), 'sha256');
+  mkdirSync(dir);
+  const path = join(dir, sha(data));
+  writeFileSync(path, data, { mode: 0o444 });
+  utimesSync(path, 1_700_000_000, 1_700_000_000);
+  await nextTick();
+  return path;
+}
+
+test('an unchanged entry is hashed once; later uses trust its recorded stat identity', async () => {
+  const data = Buffer.from('some package bytes');
+  const path = await entry(data);
+  const h = counter();
+  const opts = { algorithm: 'sha256', hex: sha(data), size: data.length, hash: h.hash };
+  assert.equal(await verifyOnce(path, opts), 'ok');
+  assert.equal(h.calls, 1);
+  assert.ok(existsSync(verifiedRecordPath(path)), 'the verification is recorded beside the store');
+  for (let i = 0; i < 3; i++) assert.equal(await verifyOnce(path, opts), 'ok');
+  assert.equal(h.calls, 1, 'not hashed again');
+});
+
+test('an entry changed in place with its size and mtime restored is noticed by its ctime and hashed again', async () => {
+  const data = Buffer.from('original bytes!');
+  const path = await entry(data);
+  const h = counter();
+  const opts = { algorithm: 'sha256', hex: sha(data), size: data.length, hash: h.hash };
+  assert.equal(await verifyOnce(path, opts), 'ok');
+  chmodSync(path, 0o644);
+  writeFileSync(path, Buffer.from('tampered bytes!'));
+  chmodSync(path, 0o444);
+  utimesSync(path, 1_700_000_000, 1_700_000_000);
+  assert.equal(statSync(path).size, data.length);
+  assert.equal(statSync(path).mtimeMs, 1_700_000_000_000);
+  assert.equal(await verifyOnce(path, opts), 'corrupt');
+  assert.equal(h.calls, 2, 'hashed again');
+  assert.equal(existsSync(path), false, 'the corrupt entry is deleted');
+  assert.equal(existsSync(verifiedRecordPath(path)), false, 'and so is its record');
+  assert.equal(await verifyOnce(path, opts), 'missing');
+});
+
+test('a change that keeps the bytes (a chmod) costs one hash, then the entry is trusted again', async () => {
+  const data = Buffer.from('same bytes');
+  const path = await entry(data);
+  const h = counter();
+  const opts = { algorithm: 'sha256', hex: sha(data), hash: h.hash };
+  await verifyOnce(path, opts);
+  chmodSync(path, 0o400);
+  await nextTick();
+  assert.equal(await verifyOnce(path, opts), 'ok');
+  assert.equal(await verifyOnce(path, opts), 'ok');
+  assert.equal(h.calls, 2);
+  // Another expected digest is never answered from the record.
+  assert.equal(await verifyOnce(path, { ...opts, hex: 'a'.repeat(64) }), 'corrupt');
+});
+
+test('a wrong size is corrupt without hashing', async () => {
+  const data = Buffer.from('twelve bytes');
+  const path = await entry(data);
+  const h = counter();
+  assert.equal(await verifyOnce(path, { algorithm: 'sha256', hex: sha(data), size: 11, hash: h.hash }), 'corrupt');
+  assert.equal(h.calls, 0);
+  assert.equal(existsSync(path), false);
+});
