@@ -1,6 +1,7 @@
 // What the evidence generators need to know about one built variant (all explicit, no I/O).
 import { AirlockError } from '../errors.js';
 import type { LockedPackage } from '../debian/types.js';
+import { sriSha512Hex } from '../upstream/integrity.js';
 
 /** A locked package plus what the build could read about it. */
 export interface EvidencePackage extends LockedPackage {
@@ -70,7 +71,6 @@ export const AIRLOCK_BUILD_TYPE = 'https://airlock.dev/build/v1';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const HEX = /^[0-9a-f]{64}$/;
-const SHA512_SRI = /^sha512-([A-Za-z0-9+/]{86}==)$/;
 const NPM_NAME = /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/i;
 const NPM_VERSION = /^[0-9A-Za-z.+-]+$/;
 const LICENSE_ID = /^[A-Za-z0-9][A-Za-z0-9.-]*\+?$/;
@@ -84,12 +84,11 @@ export function digestHex(digest: string, what: string): string {
 
 /** Hex of the SHA-512 in an SRI `sha512-<base64>` (one canonical hash; any other algorithm or form is refused). */
 export function integrityHex(integrity: string, what: string): string {
-  const b64 = SHA512_SRI.exec(integrity)?.[1];
-  const bytes = b64 === undefined ? undefined : Buffer.from(b64, 'base64');
-  if (!bytes || bytes.toString('base64') !== b64) {
+  const hex = sriSha512Hex(integrity);
+  if (hex === undefined) {
     throw new AirlockError('internal', 'bad-digest', `${what} has a malformed integrity '${integrity}' (want sha512-<base64>)`);
   }
-  return bytes.toString('hex');
+  return hex;
 }
 
 function checkUpstream(cs: readonly UpstreamComponent[], list: string): void {

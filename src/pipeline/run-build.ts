@@ -15,6 +15,7 @@ import { buildKey, reusableOutputs } from './build-record.js';
 import { planBuild, type PlannedBuild } from './plan-stage.js';
 import type { StepContext } from './run-steps.js';
 import { contextDigest, readIgnore } from './source-info.js';
+import { lockPath } from '../debian/lock.js';
 import { UPSTREAM_PREFIX } from './upstream-step.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 import type { BuildResult } from './result.js';
@@ -47,7 +48,10 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   const clock = stageClock();
   const { log, cache, offline } = opts;
   const planned = await clock.time('plan', () => planBuild(config, configDigest, opts));
-  const ignore = readIgnore(config.source, insideSource(config.source, opts.outDir));
+  // The config and its lock are the plan's inputs, not the build's: a step never sees them (so editing the config
+  // reruns only the steps whose plan changed).
+  const inside = (p: string) => insideSource(config.source, p);
+  const ignore = readIgnore(config.source, inside(opts.outDir), inside(config.file), inside(lockPath(config.file)));
   const context = await contextDigest(config.source, ignore);
   const key = buildKey({ plan: planned.json, context, lock: lockDigest(planned.lock), options: outputOptions(opts) });
   const reused = opts.noCache ? undefined : await reusableOutputs(opts.outDir, key);

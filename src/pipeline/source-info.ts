@@ -26,11 +26,15 @@ export function readSourceInfo(dir: string): SourceInfo {
   return { topFiles, topText, topDirs };
 }
 
-/** The ignore matcher of a build context: .airlockignore, else .dockerignore, plus the always-ignored paths. */
-export function readIgnore(dir: string, outDirRel?: string) {
+/**
+ * The ignore matcher of a build context: .airlockignore, else .dockerignore, plus the always-ignored paths and the
+ * given paths inside the context (the output folder; the config and its lock, which the plan stands for).
+ */
+export function readIgnore(dir: string, ...leftOut: (string | undefined)[]) {
   const file = IGNORE_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
   const text = file ? readFileSync(file, 'utf8') : '';
-  return compileIgnore(outDirRel ? `${text}\n/${outDirRel}\n` : text);
+  const anchored = leftOut.filter((p): p is string => !!p).map((p) => `/${p}`);
+  return compileIgnore([text, ...anchored].join('\n'));
 }
 
 /** sha256 over the sorted (path, type, mode, content digest, link) list of a tree: the source identity in provenance. */

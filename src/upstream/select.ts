@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { AirlockError } from '../errors.js';
 import type { LockedUpstream, RegistryVersion, UpstreamRequest } from './types.js';
-import { integrityHex as evidenceIntegrityHex } from '../evidence/input.js';
+import { sriSha512Hex } from './integrity.js';
 
 /** Debian architecture → the suffix of the official Node.js build packages on the npm registry. */
 export const NODE_ARCH: Record<string, string> = { amd64: 'x64', arm64: 'arm64', armhf: 'armv7l', ppc64el: 'ppc64le', s390x: 's390x' };
@@ -38,11 +38,13 @@ export function lockedFor(locked: readonly LockedUpstream[], request: UpstreamRe
   return locked.find((u) => u.role === request.role && u.name === request.name && semver.satisfies(u.version, request.range));
 }
 
-/** Hex of a "sha512-<base64>" integrity (the evidence module's strict check), or a packages error naming what it belongs to. */
+/** Hex of a "sha512-<base64>" integrity (the one strict check), or a packages error naming what it belongs to. */
 export function integrityHex(integrity: string, what: string): string {
-  try { return evidenceIntegrityHex(integrity, what); } catch {
-    throw new AirlockError('packages', 'bad-integrity', `${what} has no sha512 integrity (got '${integrity.slice(0, 40)}')`, { hint: 'the registry must give a sha512 integrity; run `airlock lock --update`' });
-  }
+  const hex = sriSha512Hex(integrity);
+  if (hex !== undefined) return hex;
+  throw new AirlockError('packages', 'bad-integrity', `${what} has no sha512 integrity (got '${integrity.slice(0, 40)}')`, {
+    hint: 'the registry must give a sha512 integrity; run `airlock lock --update`',
+  });
 }
 
 /** "sha512-<base64>" of bytes. */
