@@ -46,11 +46,15 @@ export async function planBuild(config: Config, configDigest: string, opts: {
     upstream: locked.upstream, epoch, airlockVersion: airlockIdentity(),
   });
   const { pack } = locked;
+  let network: { files: string[]; env: Record<string, string> } | undefined;
   return {
     ...locked, config, epoch, plan, json: planJson(plan), warnings,
     hostNetwork: (env) => {
-      const host = readHostFacts(env, pack);
-      return { files: pack.networkFiles?.(host) ?? [], env: pack.networkEnv?.(host) ?? {} };
+      if (!network) {
+        const host = readHostFacts(env, pack);
+        network = { files: pack.networkFiles?.(host) ?? [], env: pack.networkEnv?.(host) ?? {} };
+      }
+      return network;
     },
   };
 }
