@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Lock } from './types.js';
+import { touchCacheEntry } from '../cache/touch.js';
 import { exec } from './exec.js';
 import { fetchPackages } from './fetch.js';
 import { withFileLock } from './file-lock.js';
@@ -47,7 +48,9 @@ export async function ensureBuilderRootfs(lock: Lock, opts: { cache: string; log
   const tar = join(base, `${key}.tar`);
   const dir = join(base, key);
   mkdirSync(base, { recursive: true });
-  if (existsSync(tar) && existsSync(dir)) return { tar, dir, key };
+  // Touching is the existence check: a use recorded before a prune looks keeps the entry (src/cache/touch.ts).
+  const used = async () => (await touchCacheEntry(tar)) && (await touchCacheEntry(dir));
+  if (await used()) return { tar, dir, key };
   const debs = existsSync(tar) ? new Map<string, string>() : await fetchPackages(lock, lock.sets.builder, { cacheDir: opts.cache, log: opts.log, offline: opts.offline });
   return withFileLock(join(base, `${key}.lock`), async () => {
     // Leftovers of killed runs for this key (we hold its lock, so nobody is using them).
@@ -88,6 +91,8 @@ export async function ensureBuilderRootfs(lock: Lock, opts: { cache: string; log
         rmSync(tmp, { recursive: true, force: true });
       }
     }
+    // The extracted tree keeps the archive's (epoch) time: both are marked as used now.
+    await used();
     return { tar, dir, key };
   });
 }

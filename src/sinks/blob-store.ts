@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { AirlockError } from '../errors.js';
 import { digestMismatch, type BlobStore } from '../image/blob-store.js';
 import { Hasher, hexOf, tee, type Digest } from '../image/digest.js';
+import { touchCacheEntry } from '../cache/touch.js';
 import { tempPathFor } from './atomic.js';
 
 /** Path of a blob inside a layout-shaped directory. */
@@ -37,7 +38,8 @@ export function fsBlobStore(dir: string): BlobStore {
         const digest = h.digest();
         if (expected && expected !== digest) throw digestMismatch('blob', expected, digest);
         const final = blobPath(dir, digest);
-        if (await exists(final)) await rm(tmp, { force: true });
+        // A blob written again counts as used (its mtime is its last use for `airlock cache prune`).
+        if (await touchCacheEntry(final)) await rm(tmp, { force: true });
         else await rename(tmp, final);
         return { digest, size: h.size };
       } catch (e) {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
+import { touchCacheEntry } from '../cache/touch.js';
 import { AirlockError } from '../errors.js';
 import { hashFile } from '../sinks/file-hash.js';
 import type { LockedUpstream } from './types.js';
@@ -75,7 +76,8 @@ export function treeKey(pkgs: readonly LockedUpstream[]): string {
 export async function upstreamTree(pkgs: readonly LockedUpstream[], tarballs: ReadonlyMap<string, string>, cache: string): Promise<string> {
   const dir = join(cache, 'upstream', 'trees', treeKey(pkgs));
   const done = `${dir}.ok`;
-  if (existsSync(done) && existsSync(dir) && await intact(dir, done)) return dir;
+  // The marker is touched first: its time is the tree's last use for `airlock cache prune` (src/cache/touch.ts).
+  if (await touchCacheEntry(done) && existsSync(dir) && await intact(dir, done)) return dir;
   await mkdir(dirname(dir), { recursive: true });
   const tmp = await mkdtemp(`${dir}.tmp-`);
   const sums = new Map<string, string>();

@@ -1,6 +1,7 @@
 // Reuses layers across builds: a layer whose inputs have a known key is read back from the blob cache.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { touchCacheEntry } from '../cache/touch.js';
 import type { BlobStore } from '../image/blob-store.js';
 import type { Digest } from '../image/digest.js';
 import { layerFromBlob, type BuiltLayer, type Layer } from '../image/layer.js';
@@ -11,8 +12,10 @@ interface LayerMeta { mediaType: string; digest: Digest; size: number; diffId: D
 /** Returns the cached layer for `key` when its blob is still in the store, else builds and records it. */
 export async function cachedLayer(cacheDir: string, store: BlobStore, key: string, build: () => Promise<BuiltLayer>): Promise<BuiltLayer & { reused: boolean }> {
   const metaFile = join(cacheDir, 'layers', `${key}.json`);
+  // Touched before it is read: the record's use also keeps the blob it names from a concurrent prune (src/cache/).
+  const known = (await touchCacheEntry(metaFile)) ? await readFile(metaFile, 'utf8').catch(() => '') : '';
   try {
-    const meta = JSON.parse(await readFile(metaFile, 'utf8')) as LayerMeta;
+    const meta = JSON.parse(known) as LayerMeta;
     if (await store.has(meta.digest)) {
       const layer: Layer = layerFromBlob({ ...meta, open: () => store.open(meta.digest) });
       return { layer, entryCount: meta.entryCount, special: meta.special, reused: true };

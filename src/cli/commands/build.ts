@@ -1,6 +1,7 @@
 // `airlock build`: one YAML → dev, prod and test images, evidence and a report.
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import { holdCache } from '../../cache/hold.js';
 import { defaultCacheDir } from '../../debian/cache.js';
 import { runBuild } from '../../pipeline/run-build.js';
 import { renderTable } from '../../report/table.js';
@@ -49,11 +50,13 @@ export const command: Command = {
     const config = loaded.config;
     const outDir = resolve(values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out'));
     const cache = defaultCacheDir(ctx.env);
+    // Held while the build runs: `airlock cache prune` keeps every entry the build uses (src/cache/hold.ts).
+    const hold = await holdCache(cache);
     const { report, prodFailed } = await runBuild(config, loaded.digest, {
       cache, log: ctx.log, env: ctx.env, outDir, offline: values.offline ?? false, locked: values.locked ?? false,
       update: values.update ?? false, noGates: values['no-gates'] ?? false, noCache: values['no-cache'] ?? false,
       ...(key ? { key } : {}), ...(vexScan ? { vexFindings: vexScan.findings } : {}),
-    });
+    }).finally(() => hold.release());
     if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
     else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json\n`);
     if (prodFailed) {
