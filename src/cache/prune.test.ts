@@ -94,22 +94,36 @@ test('by age only (the default policy): entries used within keepDays stay', asyn
   assert.ok(exists(cache, 'gates/g.json'));
 });
 
+test('a time more than a day ahead of the clock is no use while no build runs, and a use while one does', async () => {
+  const cache = fixture();
+  const future = (Date.now() + 5 * 365 * DAY) / 1000;
+  utimesSync(join(cache, 'gates', 'g.json'), future, future);
+  const hold = await holdCache(cache);
+  const held = await pruneCache(cache, { dryRun: true, keepDays: 30, now: Date.now() });
+  assert.ok(!held.removed.some((e) => e.path === 'gates/g.json'));
+  await hold.release();
+  const r = await pruneCache(cache, { dryRun: false, keepDays: 30, now: Date.now() });
+  assert.ok(r.removed.some((e) => e.path === 'gates/g.json'));
+  assert.ok(!exists(cache, 'gates/g.json'));
+});
+
 test('an entry used between the scan and its removal is put back', async () => {
   const cache = fixture();
   const deb = join(cache, 'debs', 'sha256', hex('a'));
   const record = join(cache, 'debs', 'verified', `${hex('a')}.json`);
   const heldFrom = Date.now() - 1000;
+  const isUse = (t: number) => t >= heldFrom;
   const entry = { id: `debs/sha256/${hex('a')}`, kind: 'debs' as const, size: 1000, lastUse: 0, refs: [], paths: [deb, record] };
   await touchCacheEntry(record); // the use the scan did not see
-  assert.equal(await removeEntry(cache, entry, [], heldFrom), false);
+  assert.equal(await removeEntry(cache, entry, [], isUse), false);
   assert.ok(existsSync(deb) && existsSync(record));
   // Content named by a record that was just used is put back as well.
   const blob = join(cache, 'blobs', 'blobs', 'sha256', hex('d'));
   await touchCacheEntry(join(cache, 'layers', 'used-layer.json'));
   const content = { id: 'blob', kind: 'blobs' as const, size: 2000, lastUse: 0, refs: [], content: hex('d'), paths: [blob] };
-  assert.equal(await removeEntry(cache, content, [join(cache, 'layers', 'used-layer.json')], heldFrom), false);
+  assert.equal(await removeEntry(cache, content, [join(cache, 'layers', 'used-layer.json')], isUse), false);
   assert.ok(existsSync(blob));
-  assert.equal(await removeEntry(cache, { ...content, id: 'c', paths: [join(cache, 'blobs', 'blobs', 'sha256', hex('c'))] }, [], heldFrom), true);
+  assert.equal(await removeEntry(cache, { ...content, id: 'c', paths: [join(cache, 'blobs', 'blobs', 'sha256', hex('c'))] }, [], isUse), true);
 });
 
 test('holds of processes that are gone are ignored and removed', async () => {

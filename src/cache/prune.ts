@@ -13,6 +13,8 @@ import { staleTemps } from './temps.js';
 
 /** File times come from a coarser clock than Date.now(): uses this close before a hold began still count. */
 const CLOCK_SLACK_MS = 2000;
+/** With no build running, a time further ahead than this is a clock that was set back (or faked), not a use. */
+const FUTURE_MS = 24 * 60 * 60 * 1000;
 
 export interface PruneOptions {
   keepDays?: number;
@@ -53,9 +55,9 @@ const mtimeOf = (path: string) => { try { return lstatSync(path).mtimeMs; } catc
 
 /**
  * Removes one entry unless a build uses it right now: its paths are renamed into tmp/ (atomic), then their times are
- * read again, with the times of the records naming it: a use recorded in between puts everything back.
+ * read again, with the times of the records naming it: a time that `isUse` takes for a use puts everything back.
  */
-export async function removeEntry(cacheDir: string, entry: CacheEntry, referrers: string[], heldFrom: number) {
+export async function removeEntry(cacheDir: string, entry: CacheEntry, referrers: string[], isUse: (mtime: number) => boolean) {
   const moved: [from: string, to: string][] = [];
   const putBack = async () => {
     for (const [from, to] of moved) await rename(to, from).catch(() => removeTree(to)); // a new copy took its place
@@ -68,7 +70,7 @@ export async function removeEntry(cacheDir: string, entry: CacheEntry, referrers
       throw e;
     }
   }
-  if (Math.max(0, ...[...moved.map(([, to]) => to), ...referrers].map(mtimeOf)) >= heldFrom) {
+  if ([...moved.map(([, to]) => to), ...referrers].some((p) => isUse(mtimeOf(p)))) {
     await putBack();
     return false;
   }
@@ -90,8 +92,10 @@ export async function pruneCache(cacheDir: string, opts: PruneOptions): Promise<
   const report = await withFileLock(join(holdsDir(cacheDir), 'prune.lock'), async () => {
     const holds = await liveHolds(cacheDir);
     const heldFrom = Math.min(opts.now, ...holds.map((h) => h.start)) - CLOCK_SLACK_MS;
+    const future = (t: number) => holds.length === 0 && t > opts.now + FUTURE_MS;
+    const isUse = (t: number) => t >= heldFrom && !future(t);
     const before = cacheUsage(cacheDir).total;
-    const entries = scanEntries(cacheDir);
+    const entries = scanEntries(cacheDir).map((e) => (future(e.lastUse) ? { ...e, lastUse: 0 } : e));
     const fixedSize = Math.max(0, before - entries.reduce((n, e) => n + e.size, 0));
     const selection = selectPrune(entries, { now: opts.now, heldFrom, fixedSize, ...limitsOf(opts) });
     const byId = new Map(entries.map((e) => [e.id, e]));
@@ -111,7 +115,7 @@ export async function pruneCache(cacheDir: string, opts: PruneOptions): Promise<
     for (const { id, reason } of order) {
       const e = byId.get(id)!;
       const namedBy = e.content === undefined ? [] : referrers.get(e.content) ?? [];
-      if (!opts.dryRun && !(await removeEntry(cacheDir, e, namedBy, heldFrom))) {
+      if (!opts.dryRun && !(await removeEntry(cacheDir, e, namedBy, isUse))) {
         report.held.count++;
         report.held.bytes += e.size;
         continue;
