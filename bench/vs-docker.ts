@@ -232,7 +232,8 @@ for (const example of examples) {
   } catch (e) {
     dockerVersion = engine?.version ?? dockerVersion;
     progress(`${example}: FAILED: ${(e as Error).message}`);
-    results.push({ example, airlock: {}, docker: {}, error: (e as Error).message.split('\n')[0]! });
+    // The first two lines: what failed, and the error it gave.
+    results.push({ example, airlock: {}, docker: {}, error: (e as Error).message.split('\n').filter(Boolean).slice(0, 2).join(' ') });
   } finally {
     progress(`${example}: stopping dockerd, removing scratch files`);
     await cleanup();
