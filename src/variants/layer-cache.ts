@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { touchCacheEntry } from '../cache/touch.js';
 import type { BlobStore } from '../image/blob-store.js';
 import type { Digest } from '../image/digest.js';
-import { layerFromBlob, type BuiltLayer, type Layer } from '../image/layer.js';
+import { LAYER_FORMAT, layerFromBlob, type BuiltLayer, type Layer } from '../image/layer.js';
+import type { FileEntry } from '../image/entry.js';
+import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../sinks/atomic.js';
 
 interface LayerMeta { mediaType: string; digest: Digest; size: number; diffId: Digest; uncompressedSize?: number; entryCount: number; special: string[] }
@@ -27,4 +29,22 @@ export async function cachedLayer(cacheDir: string, store: BlobStore, key: strin
   await mkdir(join(cacheDir, 'layers'), { recursive: true });
   await writeFileAtomic(metaFile, JSON.stringify(meta) + '\n');
   return { ...built, reused: false };
+}
+
+/**
+ * A key for a layer made of these entries: every header field a tar entry carries and the sha256 of every file's
+ * content, in path order. Hashing is far cheaper than writing and compressing a layer again.
+ */
+export async function entriesKey(entries: readonly FileEntry[], epoch: number): Promise<string> {
+  const h = createHash('sha256').update(`${LAYER_FORMAT}\0${epoch}\n`);
+  for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    h.update(`${e.path}\0${e.type}\0${e.mode}\0${e.uid}\0${e.gid}\0${e.size}\0${e.linkname ?? ''}\0`);
+    if (e.type === 'file' && e.open) {
+      const c = createHash('sha256');
+      for await (const chunk of e.open()) c.update(chunk);
+      h.update(c.digest('hex'));
+    }
+    h.update('\n');
+  }
+  return h.digest('hex');
 }
