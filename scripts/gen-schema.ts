@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configJsonSchema, configJsonSchemaText, SCHEMA_PATH } from '../src/config/json-schema.js';
 import { EXAMPLE_PATH, renderReference, REFERENCE_PATH } from '../src/config/reference.js';
-import { writeFileAtomic } from '../src/sinks/atomic.js';
+import { writeFileAtomic } from '../src/files/atomic.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

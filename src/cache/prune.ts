@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withFileLock } from '../debian/file-lock.js';
+import { withFileLock } from '../files/file-lock.js';
 import { cacheUsage } from './du.js';
 import { holdsDir, liveHolds } from './hold.js';
 import { scanEntries, type CacheEntry } from './scan.js';

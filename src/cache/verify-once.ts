@@ -3,7 +3,7 @@
 // or re-link changes the ctime), and hash it again when they changed. The record's mtime is the entry's last use.
 import { lstat, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 import { touchCacheEntry } from './touch.js';
 
 /** What to expect of an entry: its digest (hex, `algorithm` names it in the record), its size when known, a hasher. */

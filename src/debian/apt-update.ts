@@ -5,7 +5,7 @@ import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { AptDir } from './apt-dir.js';
 import { exec } from './exec.js';
-import { withFileLock } from './file-lock.js';
+import { withFileLock } from '../files/file-lock.js';
 
 /** Lists older than this are refreshed (unless offline). */
 export const LISTS_MAX_AGE_S = 24 * 3600;

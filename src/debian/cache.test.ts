@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCached, commitToStore, debPath, defaultCacheDir, tmpDir } from './cache.js';
-import { withFileLock } from './file-lock.js';
+import { withFileLock } from '../files/file-lock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 test('defaultCacheDir: $AIRLOCK_CACHE, else ~/.cache/airlock', () => {

@@ -3,7 +3,7 @@
 import { chmodSync, mkdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { hashFile as sha256File } from '../sinks/file-hash.js';
+import { hashFile as sha256File } from '../files/file-hash.js';
 import { verifyOnce, type Verdict } from '../cache/verify-once.js';
 
 /** The cache directory: `$AIRLOCK_CACHE`, else `~/.cache/airlock`. */

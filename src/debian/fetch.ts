@@ -7,7 +7,7 @@ import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Lock, LockedPackage } from './types.js';
 import { checkCached, commitToStore, debPath, tmpDir } from './cache.js';
-import { withFileLock } from './file-lock.js';
+import { withFileLock } from '../files/file-lock.js';
 
 /** How to fetch: the cache, a log, offline mode, parallelism and retries. */
 export interface FetchOptions {

@@ -8,7 +8,7 @@ import type { Lock } from './types.js';
 import { touchCacheEntry } from '../cache/touch.js';
 import { exec } from './exec.js';
 import { fetchPackages } from './fetch.js';
-import { withFileLock } from './file-lock.js';
+import { withFileLock } from '../files/file-lock.js';
 
 /** Bump when the way the rootfs is made changes, so cached trees are rebuilt. */
 export const ROOTFS_RECIPE = 1;

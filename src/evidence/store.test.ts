@@ -54,24 +54,6 @@ test('image packages: later layers win, whiteouts and opaque dirs remove status 
   await assert.rejects(imagePackages([Buffer.from('not a tar at all, definitely not')], 'junk'), /cannot read the layers of junk/);
 });
 
-test('evidence never imports sinks or cli (house-style dependency direction)', async () => {
-  const { readdirSync, readFileSync, statSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const root = new URL('.', import.meta.url).pathname;
-  const files: string[] = [];
-  const walk = (d: string) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else if (n.endsWith('.ts')) files.push(p); } };
-  walk(root);
-  assert.ok(files.length > 20);
-  // One exception: writeEvidence, whose files (not images) get the one atomic write, sinks/atomic.ts.
-  const allowed = new Set([
-    "write-evidence.ts: import { writeFileAtomic } from '../sinks/atomic.js';",
-  ]);
-  const importsSinks = (line: string) => /^\s*(import|export|\}).*\bfrom '(\.\.\/)+(sinks|cli)\//.test(line);
-  const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(importsSinks);
-  const bad = files.flatMap((f) => lines(f).map((l) => `${f.slice(root.length)}: ${l.trim()}`));
-  assert.deepEqual(bad.filter((b) => !allowed.has(b)), []);
-});
-
 test('image distro comes from os-release', async () => {
   const { pack } = await import('tar-stream');
   const { imageDistro } = await import('./image-packages.js');

@@ -1,7 +1,7 @@
 // Writes a variant's evidence files under OUT/evidence/ atomically (temp file, fsync, rename).
 import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 import { cyclonedxJson } from './cyclonedx.js';
 import type { EvidenceInput } from './input.js';
 import { signBytes } from './keys.js';

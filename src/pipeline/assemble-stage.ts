@@ -5,7 +5,7 @@ import type { Log } from '../log.js';
 import { readOsRelease, runtimeEntries } from '../debian/runtime.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
-import { hashFile } from '../sinks/file-hash.js';
+import { hashFile } from '../files/file-hash.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 import type { HandoffFile } from '../variants/artifacts.js';
 import { handoffEntries } from '../variants/handoff-entries.js';

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Log } from '../log.js';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 import type { Config } from '../config/types.js';
 import { imageFsFromEntries } from '../gates/fs-view.js';
 import { runGates } from '../gates/run-gates.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { writeLayout } from '../sinks/oci-layout.js';
 import { writeDockerArchive } from '../sinks/docker-archive.js';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 import { writeEvidence } from '../evidence/write-evidence.js';
 import { vexJson } from '../evidence/vex.js';
 import { signWithEvidence } from '../evidence/sign-image.js';

@@ -5,7 +5,7 @@ import { runInSandbox, runStep, type SandboxOptions } from '../sandbox/bwrap.js'
 import { AirlockError } from '../errors.js';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 import type { BuildPlan, PlannedStep, StepInputs } from './plan.js';
 import { isManifestPath, SANDBOX_OUT, SANDBOX_SRC } from './plan.js';
 import { recordStep, restoreStep, stepKey } from './step-cache.js';

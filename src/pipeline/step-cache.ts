@@ -2,12 +2,12 @@
 // root, kept as a manifest (steps/<key>.json) over content-addressed files (cas/sha256/<hex>). A hit replays the
 // changes without running the step; an entry whose manifest or files do not verify is discarded and the step reruns.
 import { createHash } from 'node:crypto';
-import { hashFile } from '../sinks/file-hash.js';
+import { hashFile } from '../files/file-hash.js';
 import { touchCacheEntry } from '../cache/touch.js';
 import { chmod, copyFile, link, mkdir, readFile, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { canonicalJson } from '../image/json.js';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 import { diffTrees, type StatEntry } from './tree-diff.js';
 
 export const STEP_CACHE_FORMAT = 1;

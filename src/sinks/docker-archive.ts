@@ -13,7 +13,7 @@ import { Annotation, MediaType, isManifestType } from '../image/media-types.js';
 import { readTar } from '../image/tar-read.js';
 import { writeTar } from '../image/tar-write.js';
 import type { ConfigFile } from '../image/config.js';
-import { streamToFileAtomic } from './atomic.js';
+import { streamToFileAtomic } from '../files/atomic.js';
 import { readFileStream } from './blob-store.js';
 
 /** Options of `writeDockerArchive`. */

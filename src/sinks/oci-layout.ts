@@ -11,7 +11,7 @@ import { compareBytes, parseJsonBytes } from '../image/json.js';
 import { parseManifest } from '../image/manifest.js';
 import { Annotation, CosignKind, isIndexType } from '../image/media-types.js';
 import type { ConfigFile } from '../image/config.js';
-import { withLock, writeFileAtomic } from './atomic.js';
+import { withLock, writeFileAtomic } from '../files/atomic.js';
 import { exists, fsBlobStore } from './blob-store.js';
 
 /** An image and the tag it is written under. */

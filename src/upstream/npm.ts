@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { verifyOnce } from '../cache/verify-once.js';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
-import { hashFile } from '../sinks/file-hash.js';
+import { hashFile } from '../files/file-hash.js';
 import { chooseVersion, integrityHex, majorsOf, parseView } from './select.js';
 import type { LockedUpstream, UpstreamRequest } from './types.js';
 

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { touchCacheEntry } from '../cache/touch.js';
 import { AirlockError } from '../errors.js';
-import { hashFile } from '../sinks/file-hash.js';
+import { hashFile } from '../files/file-hash.js';
 import type { LockedUpstream } from './types.js';
 
 /** Bump when the layout below changes (cached trees are keyed by it). */

@@ -7,7 +7,7 @@ import type { Digest } from '../image/digest.js';
 import { LAYER_FORMAT, layerFromBlob, type BuiltLayer, type Layer } from '../image/layer.js';
 import type { FileEntry } from '../image/entry.js';
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../sinks/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 
 interface LayerMeta { mediaType: string; digest: Digest; size: number; diffId: Digest; uncompressedSize?: number; entryCount: number; special: string[] }
 

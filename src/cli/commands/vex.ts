@@ -6,7 +6,7 @@ import { imageDistro, imagePackages } from '../../evidence/image-packages.js';
 import { parseScanReport } from '../../evidence/scan-report.js';
 import { resolveManifest } from '../../evidence/stored-manifest.js';
 import { vexJson } from '../../evidence/vex.js';
-import { writeFileAtomic } from '../../sinks/atomic.js';
+import { writeFileAtomic } from '../../files/atomic.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 import { openStoreArg } from '../open-store.js';
