@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cacheUsage } from './du.js';
@@ -12,9 +12,18 @@ import { touchCacheEntry } from './touch.js';
 const DAY = 24 * 60 * 60 * 1000;
 const hex = (c: string) => c.repeat(64);
 
+const made: string[] = [];
+after(() => {
+  for (const d of made) {
+    spawnSync('chmod', ['-R', 'u+w', d]); // the fixture's read-only folder
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
 /** A cache with entries of every prunable kind, all last used 40 days ago, plus apt lists and a language cache. */
 function fixture(): string {
   const cache = mkdtempSync(join(tmpdir(), 'airlock-prune-'));
+  made.push(cache);
   const old = (Date.now() - 40 * DAY) / 1000;
   const file = (rel: string, body: string | Buffer = 'x') => {
     const p = join(cache, rel);

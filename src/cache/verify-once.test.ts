@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,9 +20,14 @@ function counter() {
 /** Files change on a clock tick; a record made in the tick of the entry's last change is not kept (racy). */
 const nextTick = () => sleep(30);
 
+const made: string[] = [];
+after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
 /** A read-only entry as the stores write it, with a whole-second mtime (so the test can put it back exactly). */
 async function entry(data: Buffer) {
-  const dir = join(mkdtempSync(join(tmpdir(), 'airlock-verify-')), 'sha256');
+  const root = mkdtempSync(join(tmpdir(), 'airlock-verify-'));
+  made.push(root);
+  const dir = join(root, 'sha256');
   mkdirSync(dir);
   const path = join(dir, sha(data));
   writeFileSync(path, data, { mode: 0o444 });
