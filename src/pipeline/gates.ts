@@ -7,7 +7,8 @@ import type { Log } from '../log.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import type { Config } from '../config/types.js';
 import { imageFsFromEntries } from '../gates/fs-view.js';
-import { runGates } from '../gates/run-gates.js';
+import { runGates, type LayerScanRecord, type ScanMemo } from '../gates/run-gates.js';
+import { touchCacheEntry } from '../cache/touch.js';
 import type { GateSummary, VariantName } from '../report/report.js';
 import type { AssembledVariant } from '../variants/assemble.js';
 
@@ -74,7 +75,9 @@ export async function runBuildGates(config: Config, variants: Record<VariantName
       r = JSON.parse(await readFile(cacheFile, 'utf8'));
     } catch {
       const fs = await imageFsFromEntries(a.layers, a.image.config);
-      r = await runGates(fs, { profile: v, config: { ...gateConfig, packagedPaths: opts.packagedPaths[v] } });
+      const packaged = createHash('sha256').update([...opts.packagedPaths[v]].sort().join('\n')).digest('hex');
+      const memo = layerScanMemo(opts.cacheDir, a, { code: await gatesFingerprint(), v, gateConfig, packaged });
+      r = await runGates(fs, { profile: v, config: { ...gateConfig, packagedPaths: opts.packagedPaths[v] }, memo });
       await mkdir(join(opts.cacheDir, 'gates'), { recursive: true });
       await writeFileAtomic(cacheFile, JSON.stringify(r));
     }
@@ -86,4 +89,27 @@ export async function runBuildGates(config: Config, variants: Record<VariantName
     opts.log.info(`gates ${v}: ${summaries[v].passed ? 'passed' : 'FAILED'} (${r.checks.length} checks, ${errors} errors, ${shown.length - errors} warnings)`);
   }
   return { summaries, prodFailed: !summaries.prod.passed };
+}
+
+/**
+ * Content-scan results kept per layer (by its digest, position and the gate settings): an unchanged builder layer
+ * is not read again when only the small layers above it changed.
+ */
+function layerScanMemo(cacheDir: string, a: AssembledVariant, settings: unknown): ScanMemo | undefined {
+  if (a.layers.length !== a.image.layers.length) return undefined;
+  const file = (key: string) => join(cacheDir, 'gates', `scan-${key}.json`);
+  return {
+    keyOf: (layer) => {
+      const digest = a.image.layers[layer]?.digest;
+      return digest ? createHash('sha256').update(JSON.stringify({ settings, layer, digest })).digest('hex') : undefined;
+    },
+    read: async (key) => {
+      if (!(await touchCacheEntry(file(key)))) return undefined;
+      return readFile(file(key), 'utf8').then((t) => JSON.parse(t) as LayerScanRecord, () => undefined);
+    },
+    write: async (key, record) => {
+      await mkdir(join(cacheDir, 'gates'), { recursive: true });
+      await writeFileAtomic(file(key), JSON.stringify(record));
+    },
+  };
 }

@@ -71,8 +71,15 @@ async function toolchainLayer(input: AssembleInput, which: 'prod' | 'full'): Pro
   return (await cachedLayer(input.cacheDir, input.store, `upstream-${t.key}-${which}-${input.epoch}-${LAYER_FORMAT}`, () => layerFromEntries(withProgress(t[which], `writing the ${which === 'prod' ? 'node' : 'toolchain'} layer`, input.log), { epoch: input.epoch, store: input.store }))).layer;
 }
 
-/** The builder rootfs as one layer, cached by the rootfs key and the epoch (dev and test share it). */
-async function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
+const rootfsLayers = new WeakMap<AssembleInput, Promise<{ layer: Layer; entries: FileEntry[] }>>();
+
+/** The builder rootfs as one layer, cached by the rootfs key and the epoch (dev and test share it, read once). */
+function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
+  if (!rootfsLayers.has(input)) rootfsLayers.set(input, readRootfsLayer(input));
+  return rootfsLayers.get(input)!;
+}
+
+async function readRootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
   const entries = await entriesFromDir(input.rootfsDir, { special: 'skip' });
   const built = await cachedLayer(input.cacheDir, input.store, `rootfs-${input.rootfsKey}-${input.epoch}-${LAYER_FORMAT}`, () => layerFromEntries(withProgress(entries, 'writing the builder layer', input.log), { epoch: input.epoch, store: input.store }));
   return { layer: built.layer, entries };
