@@ -41,26 +41,3 @@ export async function streamToFileAtomic(target: string, src: AsyncIterable<Uint
   }
 }
 
-/** Runs `fn` holding an exclusive lock directory `lockPath` (cross-process); a lock older than `staleMs` is broken. */
-export async function withLock<T>(lockPath: string, fn: () => Promise<T>, opts: { timeoutMs?: number; staleMs?: number } = {}): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
-    try {
-      await mkdir(lockPath);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > (opts.staleMs ?? 120_000)) { await rm(lockPath, { recursive: true, force: true }); continue; }
-      if (Date.now() > deadline) {
-        throw new AirlockError('image', 'locked', `${lockPath} is held by another airlock process`, { hint: 'wait for it to finish, or remove the lock directory if no airlock is running' });
-      }
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(lockPath, { recursive: true, force: true });
-  }
-}

@@ -1,12 +1,14 @@
 // A cross-process lock on a file in the cache (O_EXCL create, owner pid inside, stale locks of dead owners broken).
-import { openSync, closeSync, writeSync, readFileSync, unlinkSync, mkdirSync } from 'node:fs';
+import { openSync, closeSync, writeSync, readFileSync, unlinkSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AirlockError } from '../errors.js';
 
 function ownerAlive(path: string): boolean {
   let pid = NaN;
-  try { pid = Number.parseInt(readFileSync(path, 'utf8'), 10); } catch { return true; /* being written or gone: retry */ }
+  try { pid = Number.parseInt(readFileSync(path, 'utf8'), 10); } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'EISDIR'; // a directory: an older airlock's lock, never a live one
+  }
   if (!Number.isFinite(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
@@ -24,10 +26,11 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, timeou
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if (!ownerAlive(path)) { try { unlinkSync(path); } catch { /* someone else broke it */ } continue; }
+      if (!ownerAlive(path)) { try { rmSync(path, { recursive: true }); } catch { /* someone else broke it */ } continue; }
       if (Date.now() - start > timeoutMs) {
-        throw new AirlockError('packages', 'cache-locked', `the cache lock ${path} is held by another process`, {
-          hint: 'wait for the other airlock run to finish, or delete the lock file if no airlock is running',
+        const holder = (() => { try { return readFileSync(path, 'utf8').trim(); } catch { return ''; } })();
+        throw new AirlockError('packages', 'cache-locked', `the lock ${path} is held by another process${holder ? ` (pid ${holder})` : ''}`, {
+          hint: 'wait for the other airlock run to finish, or delete the lock file if that process is not airlock',
         });
       }
       await sleep(100 + Math.floor(Math.random() * 150));

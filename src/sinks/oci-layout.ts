@@ -11,7 +11,8 @@ import { compareBytes, parseJsonBytes } from '../image/json.js';
 import { parseManifest } from '../image/manifest.js';
 import { Annotation, CosignKind, isIndexType } from '../image/media-types.js';
 import type { ConfigFile } from '../image/config.js';
-import { withLock, writeFileAtomic } from '../files/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
+import { withFileLock } from '../files/file-lock.js';
 import { exists, fsBlobStore } from './blob-store.js';
 
 /** An image and the tag it is written under. */
@@ -82,13 +83,13 @@ function mergedEntries(old: Descriptor[], add: Descriptor[], opts: IndexUpdate):
 /** Writes descriptors into index.json under a lock (in this process and across processes); other entries stay. */
 export async function updateLayoutIndex(dir: string, add: Descriptor[], opts: IndexUpdate = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await serialized(dir, () => withLock(join(dir, '.index.json.lock'), async () => {
+  await serialized(dir, () => withFileLock(join(dir, '.index.json.lock'), async () => {
     const header = join(dir, 'oci-layout');
     if (!(await exists(header))) await writeFileAtomic(header, '{"imageLayoutVersion":"1.0.0"}');
     const ix = await readLayoutIndex(dir);
     const manifests = mergedEntries(ix.manifests, add, opts);
     await writeFileAtomic(join(dir, 'index.json'), indexBytes({ ...ix, manifests }));
-  }));
+  }, 60_000));
 }
 
 /** Writes tagged images into the layout at `dir`; blobs are shared, re-tagging replaces only that tag. */
