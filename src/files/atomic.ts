@@ -1,7 +1,7 @@
 // Atomic file writes: write to a unique temp file beside the target, fsync, then rename.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { AirlockError } from '../errors.js';
 import { dirname, join, basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';

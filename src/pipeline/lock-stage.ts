@@ -1,10 +1,9 @@
 // The lock stage, also `airlock lock`: the language pack's package requests, locked (or the existing lock reused).
 import { AirlockError } from '../errors.js';
-import type { Log } from '../log.js';
 import type { Config } from '../config/types.js';
 import { checkVersion, languagePack, offeredVersions } from '../lang/index.js';
 import { cachedPackageNames } from './versions.js';
-import { lockStep } from './lock-step.js';
+import { lockStep, type LockStepOptions } from './lock-step.js';
 import { lockPath, readLock } from '../debian/lock.js';
 import { lockedFor } from '../upstream/select.js';
 import type { UpstreamRequest } from '../upstream/types.js';
@@ -12,14 +11,7 @@ import { packageRequests } from './requests.js';
 import { readSourceInfo } from './source-info.js';
 
 /** How to lock: the cache, a log and the lock switches of the command line. */
-export interface LockOptions {
-  cache: string;
-  log: Log;
-  offline: boolean;
-  locked: boolean;
-  update: boolean;
-  env?: NodeJS.ProcessEnv;
-}
+export type LockOptions = LockStepOptions;
 
 /**
  * Step 1 of a build, also `airlock lock`: the language pack's requests, locked (or the existing lock reused). When the

@@ -10,8 +10,9 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export interface CliResult { code: number; stdout: string; stderr: string }
 
 /** `airlock ...args` with the given cwd/env; never throws on a non-zero exit. */
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string[] } = {}): Promise<CliResult> {
-  const argv = [...(opts.prefix ?? []), process.execPath, '--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args];
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string[]; main?: string } = {}): Promise<CliResult> {
+  const main = opts.main ?? join(repoRoot, 'src', 'cli', 'main.ts');
+  const argv = [...(opts.prefix ?? []), process.execPath, '--import', 'tsx', main, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd ?? repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -3,7 +3,6 @@
 // same with and without the cache.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,15 +105,8 @@ describe('step cache: python-pip', { timeout: 45 * 60_000 }, () => {
     symlinkSync(join(repoRoot, 'node_modules'), join(code, 'node_modules'));
     cpSync(join(repoRoot, 'package.json'), join(code, 'package.json'));
     appendFileSync(join(code, 'src', 'log.ts'), `// ${EPOCH}\n`);
-    const otherAirlock = (args: string[], o: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> => new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(code, 'src', 'cli', 'main.ts'), ...args], { cwd: code, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (c) => resolve({ code: c ?? 1, stdout, stderr }));
-    });
+    const otherAirlock = (args: string[], o: { env?: NodeJS.ProcessEnv } = {}) =>
+      runCli(args, { ...o, cwd: code, main: join(code, 'src', 'cli', 'main.ts') });
     const other = await build([], {}, otherAirlock);
     assert.deepEqual(ran(other.report), ids(first));
   });
