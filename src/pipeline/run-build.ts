@@ -69,12 +69,15 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   const ws = await clock.time('workspace', () => createWorkspace(config.source, ignore));
   try {
     const ctx = stepContext(planned, ws, rootfs.dir, upstream?.tree, opts);
-    const stepCache = { cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: rootfs.key, pristine: ws.pristine, scratch: ws.root };
+    const stepCache = {
+      cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: rootfs.key, pristine: ws.pristine, scratch: ws.root,
+    };
     const steps = await clock.time('steps', () => s.runPlannedSteps(ctx, plan, stepCache));
     const prepared = clock.since();
     const handoffDirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
     const handoff = await clock.time('handoff', () => s.handOff(plan, lock, ctx, handoffDirs));
-    const assembled = await clock.time('assemble', () => s.assembleVariants(planned, handoff, { ws, rootfs, upstream, cache, log }));
+    const assembleOpts = { ws, rootfs, upstream, cache, log };
+    const assembled = await clock.time('assemble', () => s.assembleVariants(planned, handoff, assembleOpts));
     const gateOpts = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache, packagedPaths: assembled.packagedPaths };
     const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
     const result: BuildResult = {
