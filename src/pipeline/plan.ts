@@ -97,11 +97,11 @@ const FETCH_SEES_SOURCE = new Set(['rust']);
 const SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The step environment: fixed values, the pack's, then the epoch and the install root. */
-function stepEnv(inputs: PlanInputs): Record<string, string> {
+export function stepEnv(epoch: number, langEnv: Record<string, string>): Record<string, string> {
   return {
     PATH: SANDBOX_PATH, HOME: '/tmp/home', LANG: 'C.UTF-8', TZ: 'UTC',
-    SOURCE_DATE_EPOCH: String(inputs.epoch.seconds), AIRLOCK_OUT: SANDBOX_OUT,
-    ...inputs.pack.buildEnv(inputs.requests.version),
+    SOURCE_DATE_EPOCH: String(epoch), AIRLOCK_OUT: SANDBOX_OUT,
+    ...langEnv,
   };
 }
 
@@ -177,7 +177,7 @@ export function makePlan(inputs: PlanInputs): BuildPlan {
       },
       hardening: config.buildFlags.hardening,
     },
-    env: stepEnv(inputs),
+    env: stepEnv(inputs.epoch.seconds, inputs.pack.buildEnv(inputs.requests.version)),
     steps,
     handoff: { artifacts: artifacts ? artifacts.map(artifactRule) : null, strip: config.variants.prod.stripBinaries, entrypoint },
     runtime: [...requests.runtime].sort(),

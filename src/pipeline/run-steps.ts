@@ -7,7 +7,7 @@ import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../files/atomic.js';
 import type { BuildPlan, PlannedStep, StepInputs } from './plan.js';
-import { isManifestPath, SANDBOX_OUT, SANDBOX_SRC } from './plan.js';
+import { isManifestPath, SANDBOX_OUT, SANDBOX_SRC, stepEnv } from './plan.js';
 import { recordStep, restoreStep, stepKey } from './step-cache.js';
 import { snapshotTree } from './tree-diff.js';
 import { treeDigest } from './source-info.js';
@@ -41,16 +41,7 @@ export interface StepContext {
 
 /** The environment every step sees (no host variables leak in). */
 export function baseEnv(ctx: Pick<StepContext, 'epoch' | 'langEnv' | 'userEnv'>): Record<string, string> {
-  return {
-    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    HOME: '/tmp/home',
-    LANG: 'C.UTF-8',
-    TZ: 'UTC',
-    SOURCE_DATE_EPOCH: String(ctx.epoch),
-    AIRLOCK_OUT: SANDBOX_OUT,
-    ...ctx.langEnv,
-    ...ctx.userEnv,
-  };
+  return { ...stepEnv(ctx.epoch, ctx.langEnv), ...ctx.userEnv };
 }
 
 function sandbox(ctx: StepContext, env: Record<string, string>, network: boolean): SandboxOptions {

@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import { hashFile } from '../files/file-hash.js';
 import { touchCacheEntry } from '../cache/touch.js';
+import { verifiedRecordPath, verifyOnce } from '../cache/verify-once.js';
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, link, mkdir, readFile, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { canonicalJson } from '../image/json.js';
@@ -53,14 +55,14 @@ export function stepKey(parts: StepKeyParts): string {
 const manifestPath = (cache: string, key: string) => join(cache, 'steps', `${key}.json`);
 const casPath = (cache: string, sha: string) => join(cache, 'cas', 'sha256', sha);
 
-const sha256OfFile = (path: string) => hashFile(path);
 
 /** Copies a file into the content store under its sha256 (temp + rename; entries are read-only). */
 async function storeFile(cache: string, path: string): Promise<string> {
-  const sha = await sha256OfFile(path);
+  const sha = await hashFile(path);
   const dest = casPath(cache, sha);
-  // Touch first (an entry a prune is removing either keeps its new time or is seen missing and written again).
-  if (!(await touchCacheEntry(dest))) {
+  // Its verify-once record is the entry's last use (touching the entry itself would change the witness).
+  await touchCacheEntry(verifiedRecordPath(dest));
+  if (!existsSync(dest)) {
     await mkdir(dirname(dest), { recursive: true });
     const tmp = `${dest}.tmp-${process.pid}`;
     await copyFile(path, tmp);
@@ -115,13 +117,9 @@ async function readVerified(cache: string, key: string): Promise<{ manifest?: St
   if (createHash('sha256').update(canonicalJson(m)).digest('hex') !== parsed.digest) return discard('its manifest does not match its digest');
   for (const f of m.files) {
     if (!f.sha256) continue;
-    const blob = casPath(cache, f.sha256);
-    await touchCacheEntry(blob);
-    const actual = await sha256OfFile(blob).catch(() => 'missing');
-    if (actual !== f.sha256) {
-      if (actual !== 'missing') await rm(blob, { force: true });
-      return discard(`${f.root}/${f.path} is ${actual === 'missing' ? 'missing' : 'corrupt'} in the content store`);
-    }
+    // Hashed on first use, then trusted while its stat identity is unchanged (a corrupt entry is removed).
+    const verdict = await verifyOnce(casPath(cache, f.sha256), { algorithm: 'sha256', hex: f.sha256, size: f.size, hash: (p) => hashFile(p) });
+    if (verdict !== 'ok') return discard(`${f.root}/${f.path} is ${verdict} in the content store`);
   }
   return { manifest: m };
 }
