@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Log } from '../log.js';
-import { readOsRelease, runtimeEntries } from '../debian/runtime.js';
+import { readOsRelease } from '../debian/runtime.js';
+import { AirlockError } from '../errors.js';
+import { runtimeLayer } from '../variants/runtime-layer.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
 import { hashFile } from '../files/file-hash.js';
@@ -36,16 +38,22 @@ async function allInstalled(outDir: string): Promise<HandoffFile[]> {
 
 
 export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, opts: {
-  ws: Workspace; rootfs: BuilderRootfs; upstream: UpstreamToolchain | undefined; cache: string; log: Log;
+  ws: Workspace; rootfs: BuilderRootfs; upstream: UpstreamToolchain | undefined; cache: string; log: Log; noCache: boolean;
 }): Promise<Assembled> {
   const { plan, config, pack, requests, srcInfo } = planned;
   const { ws, rootfs, upstream, log } = opts;
-  const osRelease = await readOsRelease(planned.lock, opts.cache);
-  const rtEntries = await runtimeEntries(handoff.prodPackages, { cache: opts.cache, osRelease });
+  const store = fsBlobStore(join(opts.cache, 'blobs'));
+  const baseFiles = planned.lock.sets.builder.find((p) => p.name === 'base-files');
+  if (!baseFiles) throw new AirlockError('packages', 'no-base-files', 'the locked builder set has no base-files package', { hint: 're-lock with `airlock lock --update`' });
+  const runtime = await runtimeLayer({
+    packages: handoff.prodPackages, baseFiles, readOsRelease: () => readOsRelease(planned.lock, opts.cache),
+    identity: plan.airlock, epoch: plan.epoch.seconds, cacheDir: opts.cache, store, fresh: opts.noCache,
+  });
+  const rtEntries = runtime.entries;
   const tests = plan.steps.filter((s) => s.phase === 'test').map((s) => s.command);
   const input: AssembleInput = {
-    config, epoch: plan.epoch.seconds, store: fsBlobStore(join(opts.cache, 'blobs')), cacheDir: opts.cache,
-    rootfsDir: rootfs.dir, rootfsKey: rootfs.key, runtimeEntries: rtEntries,
+    config, epoch: plan.epoch.seconds, store, cacheDir: opts.cache,
+    rootfsDir: rootfs.dir, rootfsKey: rootfs.key, runtimeEntries: rtEntries, runtimeLayer: runtime.layer,
     ...(upstream ? { toolchain: { key: upstream.key, prod: await handoffEntries(upstream.prodFiles), full: upstream.fullEntries } } : {}),
     prodArtifacts: await handoffEntries(handoff.prodFiles),
     installed: await handoffEntries(await allInstalled(ws.out)),
@@ -53,7 +61,7 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
     prodEnv: pack.prodEnv?.(requests.version) ?? {},
     ...(pack.defaultWorkdir?.(srcInfo) ? { workdir: pack.defaultWorkdir(srcInfo)! } : {}),
     entrypoint: handoff.entrypoint,
-    log, testCommand: tests.length ? `cd ${SANDBOX_SRC} && ${tests.join(' && ')}` : 'echo "no tests configured"',
+    log, noCache: opts.noCache, testCommand: tests.length ? `cd ${SANDBOX_SRC} && ${tests.join(' && ')}` : 'echo "no tests configured"',
   };
   const timings = { dev: 0, prod: 0, test: 0 };
   const timed = async (k: 'dev' | 'prod' | 'test', f: (i: AssembleInput) => Promise<AssembledVariant>) => {

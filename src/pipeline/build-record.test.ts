@@ -4,14 +4,15 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, mkdtemp, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILD_RECORD, buildKey, buildRecord, reusableOutputs } from './build-record.js';
+import { BUILD_RECORD, buildKey, buildRecord, priorOutputs, reusableOutputs } from './build-record.js';
 
 async function outputs() {
   const dir = await mkdtemp(join(tmpdir(), 'airlock-record-'));
   await mkdir(join(dir, 'oci', 'blobs', 'sha256'), { recursive: true });
   await writeFile(join(dir, 'oci', 'blobs', 'sha256', 'aa'), 'layer bytes');
+  await writeFile(join(dir, 'x-dev.tar'), 'archive bytes');
   await writeFile(join(dir, 'report.json'), JSON.stringify({ name: 'x', variants: { prod: { gates: { passed: true } } } }));
-  await writeFile(join(dir, BUILD_RECORD), await buildRecord(dir, 'key1'));
+  await writeFile(join(dir, BUILD_RECORD), await buildRecord(dir, 'key1', { 'x-dev.tar': 'recipe1' }));
   return dir;
 }
 
@@ -53,4 +54,24 @@ test('the build key depends on the plan, the context, the lock and the output sw
     { ...parts, options: { ...parts.options, noGates: true } }, { ...parts, options: { ...parts.options, signingKey: 'k' } },
   ];
   assert.equal(new Set([k, ...others.map(buildKey)]).size, others.length + 1);
+});
+
+test('a new build may link an earlier file only while it is as written and, for an archive, of the same recipe', async () => {
+  const dir = await outputs();
+  try {
+    const blob = 'oci/blobs/sha256/aa';
+    let prior = await priorOutputs(dir);
+    assert.equal(await prior.intact(blob), join(dir, blob));
+    assert.equal(await prior.intact('x-dev.tar', 'recipe1'), join(dir, 'x-dev.tar'));
+    assert.equal(await prior.intact('x-dev.tar', 'recipe2'), undefined, 'another recipe');
+    assert.equal(await prior.intact('oci/blobs/sha256/bb'), undefined, 'not in the record');
+    const { atime, mtime } = await stat(join(dir, blob));
+    await writeFile(join(dir, blob), 'LAYER BYTES');
+    await utimes(join(dir, blob), atime, mtime);
+    prior = await priorOutputs(dir);
+    assert.equal(await prior.intact(blob), undefined, 'rewritten in place with its old size and time');
+    assert.equal(await prior.intact('x-dev.tar', 'recipe1'), join(dir, 'x-dev.tar'), 'the other files stay usable');
+    await rm(join(dir, BUILD_RECORD));
+    assert.equal(await (await priorOutputs(dir)).intact('x-dev.tar', 'recipe1'), undefined, 'no record, nothing to link');
+  } finally { await rm(dir, { recursive: true, force: true }); }
 });

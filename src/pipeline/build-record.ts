@@ -37,9 +37,37 @@ async function stamps(dir: string): Promise<FileStamp[]> {
   return out;
 }
 
-/** The record of a finished output folder: its build key and a stat stamp of every file in it. */
-export async function buildRecord(dir: string, key: string): Promise<string> {
-  return `${JSON.stringify({ key, files: await stamps(dir) })}\n`;
+/**
+ * The record of a finished output folder: its build key, a stat stamp of every file in it, and for files that are
+ * a function of a recipe (a docker-archive: image digest, tags, epoch, airlock's identity) that recipe's digest.
+ */
+export async function buildRecord(dir: string, key: string, recipes: Record<string, string> = {}): Promise<string> {
+  return `${JSON.stringify({ key, files: await stamps(dir), recipes })}\n`;
+}
+
+/** Files of an earlier output folder that a new build may link instead of writing again. */
+export interface PriorOutputs {
+  /**
+   * The path of `rel` in the earlier folder when it is still exactly as that build wrote it (its stamp matches the
+   * record) and, when `recipe` is given, was made from the same recipe; else undefined.
+   */
+  intact(rel: string, recipe?: string): Promise<string | undefined>;
+}
+
+/** The earlier outputs in `dir` (none when it has no readable record). */
+export async function priorOutputs(dir: string): Promise<PriorOutputs> {
+  let record: { files?: FileStamp[]; recipes?: Record<string, string> } = {};
+  try { record = JSON.parse(await readFile(join(dir, BUILD_RECORD), 'utf8')) as typeof record; } catch { /* no earlier outputs */ }
+  const known = new Map((Array.isArray(record.files) ? record.files : []).map((f) => [f[0], f]));
+  return {
+    async intact(rel, recipe) {
+      const was = known.get(rel);
+      if (!was || (recipe !== undefined && record.recipes?.[rel] !== recipe)) return undefined;
+      const st = await stat(join(dir, rel)).catch(() => undefined);
+      if (!st?.isFile() || canonicalJson([rel, st.size, st.mtimeMs, st.ctimeMs, st.ino]) !== canonicalJson(was)) return undefined;
+      return join(dir, rel);
+    },
+  };
 }
 
 /**

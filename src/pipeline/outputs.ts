@@ -1,5 +1,6 @@
 // Writes a build's outputs: one OCI layout with every tag, a docker-archive per variant, evidence, report.json.
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { link, mkdir, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -16,7 +17,9 @@ import type { LockedUpstream } from '../upstream/types.js';
 import { inventory } from '../report/inventory.js';
 import { reduction, reportJson, type BuildReport, type GateSummary, type VariantName } from '../report/report.js';
 import type { BuildResult } from './result.js';
-import { BUILD_RECORD, buildRecord } from './build-record.js';
+import { BUILD_RECORD, buildRecord, priorOutputs, type PriorOutputs } from './build-record.js';
+import { hexOf } from '../image/digest.js';
+import { canonicalJson } from '../image/json.js';
 import { OUTPUT_MARKER } from './workspace.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
@@ -37,19 +40,25 @@ function countFiles(layers: { path: string; type: string }[][]): { files: number
  * Writes every output into a fresh folder beside `outDir`, then swaps it in: a failure part-way leaves the
  * previous outputs untouched and no half-written folder behind.
  */
-export async function writeOutputsAtomically(r: BuildResult, outDir: string, opts: Parameters<typeof writeOutputs>[2] & { buildKey: string }): Promise<BuildReport> {
+export async function writeOutputsAtomically(
+  r: BuildResult, outDir: string, opts: Parameters<typeof writeOutputs>[2] & { buildKey: string; noCache?: boolean },
+): Promise<BuildReport> {
   await mkdir(dirname(outDir), { recursive: true });
   const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
   const old = join(dirname(outDir), `.${basename(outDir)}.old-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
   try {
-    const report = await writeOutputs(r, tmp, opts);
-    // Last: the record that lets a no-change rebuild keep these outputs (stamps of every file as written).
-    await writeFileAtomic(join(tmp, BUILD_RECORD), await buildRecord(tmp, opts.buildKey));
+    // Blobs and archives the previous outputs hold unchanged are linked into the new folder, not written again
+    // (--no-cache writes every one).
+    const report = await writeOutputs(r, tmp, { ...opts, ...(opts.noCache ? {} : { prior: await priorOutputs(outDir) }) });
     await rm(old, { recursive: true, force: true });
     await rename(outDir, old).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
     await rename(tmp, outDir);
     await rm(old, { recursive: true, force: true });
+    // Last: the record that lets a no-change rebuild keep these outputs (stamps of every file as it now is; taken
+    // after the old folder is gone, since unlinking a file's other name changes its ctime). Killed before this, the
+    // outputs are complete but not reusable: the next build makes them again.
+    await writeFileAtomic(join(outDir, BUILD_RECORD), await buildRecord(outDir, opts.buildKey, archiveRecipes(r, opts.builderVersion)));
     return report;
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
@@ -57,23 +66,53 @@ export async function writeOutputsAtomically(r: BuildResult, outDir: string, opt
   }
 }
 
+/** The names `docker load` gives each variant's archive. */
+function repoTags(r: BuildResult, v: VariantName): string[] {
+  const { name, tag } = r.config;
+  return [`${name}:${tag}-${v}`, ...(v === 'prod' ? [`${name}:${tag}`] : [])];
+}
+
+/** What each docker-archive's bytes are a function of, by its path in the output folder. */
+function archiveRecipes(r: BuildResult, builderVersion: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of VARIANTS) {
+    const recipe = { builderVersion, image: r.variants[v].image.digest, repoTags: repoTags(r, v), epoch: r.epoch.seconds };
+    out[archiveName(r.config.name, v)] = createHash('sha256').update(canonicalJson(recipe)).digest('hex');
+  }
+  return out;
+}
+
+/** Links `rel` from the earlier outputs into `outDir` when it is there unchanged; false when it must be written. */
+async function linkPrior(prior: PriorOutputs | undefined, outDir: string, rel: string, recipe?: string): Promise<boolean> {
+  const from = await prior?.intact(rel, recipe);
+  if (!from) return false;
+  await mkdir(dirname(join(outDir, rel)), { recursive: true });
+  return link(from, join(outDir, rel)).then(() => true, () => false);
+}
+
 /** Writes every output into `outDir` and returns the report (also written as report.json). */
-export async function writeOutputs(r: BuildResult, outDir: string, opts: { gates?: Record<VariantName, GateSummary>; key?: KeyObject; builderVersion: string; vexFindings?: Finding[] }): Promise<BuildReport> {
+export async function writeOutputs(r: BuildResult, outDir: string, opts: {
+  gates?: Record<VariantName, GateSummary>; key?: KeyObject; builderVersion: string; vexFindings?: Finding[]; prior?: PriorOutputs;
+}): Promise<BuildReport> {
   const { config } = r;
   await mkdir(outDir, { recursive: true });
   await writeFileAtomic(join(outDir, OUTPUT_MARKER), 'This folder holds airlock outputs; builds leave it out of their source context.\n');
   const ociDir = join(outDir, 'oci');
   const tag = config.tag;
+  // Layers are content-addressed: one the earlier layout holds intact is the same bytes (the layout skips it).
+  const layers = new Set(VARIANTS.flatMap((v) => r.variants[v].image.layers.map((l) => hexOf(l.digest))));
+  for (const hex of layers) await linkPrior(opts.prior, outDir, `oci/blobs/sha256/${hex}`);
   await writeLayout(ociDir, [
     { tag: `${tag}-dev`, image: r.variants.dev.image },
     { tag: `${tag}-prod`, image: r.variants.prod.image },
     { tag: `${tag}-test`, image: r.variants.test.image },
     { tag, image: r.variants.prod.image },
   ]);
-  const archives = {} as Record<VariantName, string>;
+  const recipes = archiveRecipes(r, opts.builderVersion);
   for (const v of VARIANTS) {
-    archives[v] = join(outDir, archiveName(config.name, v));
-    await writeDockerArchive(archives[v], r.variants[v].image, { repoTags: [`${config.name}:${tag}-${v}`, ...(v === 'prod' ? [`${config.name}:${tag}`] : [])], epoch: r.epoch.seconds });
+    const rel = archiveName(config.name, v);
+    if (await linkPrior(opts.prior, outDir, rel, recipes[rel])) continue;
+    await writeDockerArchive(join(outDir, rel), r.variants[v].image, { repoTags: repoTags(r, v), epoch: r.epoch.seconds });
   }
 
   // Evidence: the prod and test/dev package sets are what their images' dpkg databases say.

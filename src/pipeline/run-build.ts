@@ -76,7 +76,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     const prepared = clock.since();
     const handoffDirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
     const handoff = await clock.time('handoff', () => s.handOff(plan, lock, ctx, handoffDirs));
-    const assembleOpts = { ws, rootfs, upstream, cache, log };
+    const assembleOpts = { ws, rootfs, upstream, cache, log, noCache: opts.noCache };
     const assembled = await clock.time('assemble', () => s.assembleVariants(planned, handoff, assembleOpts));
     const gateOpts = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache, packagedPaths: assembled.packagedPaths };
     const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
@@ -87,7 +87,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, stages: clock.stages,
     };
     const outputOpts = {
-      gates: gates.summaries, builderVersion: plan.airlock, buildKey: key,
+      gates: gates.summaries, builderVersion: plan.airlock, buildKey: key, noCache: opts.noCache,
       ...(opts.key ? { key: opts.key } : {}), ...(opts.vexFindings ? { vexFindings: opts.vexFindings } : {}),
     };
     const report = await clock.time('outputs', () => s.writeOutputsAtomically(result, opts.outDir, outputOpts));

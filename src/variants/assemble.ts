@@ -8,7 +8,7 @@ import { newImage, type Image } from '../image/image.js';
 import { LAYER_FORMAT, layerFromEntries, type Layer } from '../image/layer.js';
 import { planTar } from '../image/tar-plan.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
-import { cachedLayer, entriesKey } from './layer-cache.js';
+import { cachedLayer, cachedListing, entriesKey } from './layer-cache.js';
 import type { Log } from '../log.js';
 import { withProgress } from './progress.js';
 import { devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';
@@ -21,8 +21,9 @@ export interface AssembleInput {
   cacheDir: string;
   rootfsDir: string;
   rootfsKey: string;
-  /** Files of the runtime packages (distroless-style). */
+  /** Files of the runtime packages (distroless-style), and their layer when it is already made. */
   runtimeEntries: FileEntry[];
+  runtimeLayer?: Layer;
   /** A toolchain from the npm registry under /usr/local: `prod` = node and its license, `full` = the whole tree with npm. */
   toolchain?: { key: string; prod: FileEntry[]; full: FileEntry[] };
   /** Declared artifacts, stripped when prod strips. */
@@ -37,11 +38,21 @@ export interface AssembleInput {
   workdir?: string;
   testCommand: string;
   log: Log;
+  /** --no-cache: list the builder rootfs again instead of reading its recorded listing. */
+  noCache?: boolean;
 }
 
-/** The entries exactly as a layer holds them: sorted, parent directories inserted (what gates and counts see). */
+const plannedLayers = new WeakMap<FileEntry[], FileEntry[]>();
+
+/**
+ * The entries exactly as a layer holds them: sorted, parent directories inserted (what gates and counts see).
+ * Worked out once per entry list: dev and test share the builder's twelve thousand entries.
+ */
 function planned(layers: FileEntry[][]): FileEntry[][] {
-  return layers.map((l) => [...planTar(l).entries]);
+  return layers.map((l) => {
+    if (!plannedLayers.has(l)) plannedLayers.set(l, [...planTar(l).entries]);
+    return plannedLayers.get(l)!;
+  });
 }
 
 export interface AssembledVariant {
@@ -80,7 +91,8 @@ function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: Fil
 }
 
 async function readRootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
-  const entries = await entriesFromDir(input.rootfsDir, { special: 'skip' });
+  const walk = () => entriesFromDir(input.rootfsDir, { special: 'skip' });
+  const entries = await cachedListing(input.cacheDir, `rootfs-${input.rootfsKey}`, input.rootfsDir, walk, input.noCache);
   const built = await cachedLayer(input.cacheDir, input.store, `rootfs-${input.rootfsKey}-${input.epoch}-${LAYER_FORMAT}`, () => layerFromEntries(withProgress(entries, 'writing the builder layer', input.log), { epoch: input.epoch, store: input.store }));
   return { layer: built.layer, entries };
 }
@@ -102,7 +114,9 @@ export async function assembleProd(input: AssembleInput): Promise<AssembledVaria
   const toolEntries = tool ? input.toolchain![root ? 'full' : 'prod'] : [];
   const layers = [root ? root.entries : input.runtimeEntries, toolEntries, base, src, input.prodArtifacts].filter((l) => l.length > 0);
   const built: Layer[] = [];
-  for (const l of layers) built.push(l === root?.entries ? root.layer : l === toolEntries ? tool! : await layer(input, l));
+  const made = (l: FileEntry[]) =>
+    (l === root?.entries ? root.layer : l === toolEntries ? tool : l === input.runtimeEntries ? input.runtimeLayer : undefined);
+  for (const l of layers) built.push(made(l) ?? await layer(input, l));
   const rt = input.config.runtime;
   const user = rt.user ?? `${NONROOT}:${NONROOT}`;
   const env = [PATH_ENV, ...(ca ? [`SSL_CERT_FILE=/${CA_BUNDLE_PATH}`] : []), ...Object.entries({ ...input.prodEnv, ...rt.env }).map(([k, v]) => `${k}=${v}`)];

@@ -1,0 +1,57 @@
+// prod's runtime layer: the files of the runtime packages, made once per package set. A rebuild reads the entries
+// back from the cached layer (a few MB of tar) instead of unpacking every .deb through dpkg-deb again.
+import { createHash } from 'node:crypto';
+import type { LockedPackage } from '../debian/types.js';
+import { runtimeEntries, type OsRelease } from '../debian/runtime.js';
+import { bytesStream, collect, type BlobStore } from '../image/blob-store.js';
+import type { FileEntry } from '../image/entry.js';
+import { LAYER_FORMAT, layerFromEntries, layerItems, type Layer } from '../image/layer.js';
+import { cachedLayer } from './layer-cache.js';
+
+export interface RuntimeLayerInput {
+  packages: readonly LockedPackage[];
+  /** The package os-release and debian_version come from (base-files of the builder set). */
+  baseFiles: LockedPackage;
+  readOsRelease: () => Promise<OsRelease>;
+  /** airlock's own identity: a change to how runtime files are chosen makes a new layer. */
+  identity: string;
+  epoch: number;
+  cacheDir: string;
+  store: BlobStore;
+  /** Make the layer from the .debs even when this set is cached (--no-cache). */
+  fresh?: boolean;
+}
+
+/** Cache key of a runtime set: airlock's identity, the epoch, the layer format and every package's exact .deb. */
+export function runtimeSetKey(input: Pick<RuntimeLayerInput, 'packages' | 'baseFiles' | 'identity' | 'epoch'>): string {
+  const h = createHash('sha256').update(`airlock-runtime 1\n${input.identity}\n${input.epoch} ${LAYER_FORMAT}\n`);
+  h.update(`base-files ${input.baseFiles.sha256}\n`);
+  for (const p of [...input.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    h.update(`${p.name} ${p.version} ${p.architecture} ${p.sha256}\n`);
+  }
+  return h.digest('hex');
+}
+
+/** The runtime entries (contents in memory) and their layer, from the cache when this set was made before. */
+export async function runtimeLayer(input: RuntimeLayerInput): Promise<{ entries: FileEntry[]; layer: Layer }> {
+  let made: FileEntry[] | undefined;
+  const build = async () => {
+    made = await runtimeEntries([...input.packages], { cache: input.cacheDir, osRelease: await input.readOsRelease() });
+    return layerFromEntries(made, { epoch: input.epoch, store: input.store });
+  };
+  if (input.fresh) return { layer: (await build()).layer, entries: made! };
+  const { layer } = await cachedLayer(input.cacheDir, input.store, `runtime-${runtimeSetKey(input)}`, build);
+  return { entries: made ?? (await entriesOfLayer(layer)), layer };
+}
+
+/** Every entry of a layer we wrote, with file contents read into memory (as `runtimeEntries` returns them). */
+export async function entriesOfLayer(layer: Layer): Promise<FileEntry[]> {
+  const out: FileEntry[] = [];
+  for await (const { entry, body } of layerItems(layer)) {
+    const { mtime: _mtime, open: _open, ...e } = entry;
+    if (e.type !== 'file') { out.push(e); continue; }
+    const data = await collect(body, Number.MAX_SAFE_INTEGER);
+    out.push({ ...e, open: () => bytesStream(data) });
+  }
+  return out;
+}
