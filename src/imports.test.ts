@@ -14,6 +14,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   files: [],
   sandbox: [],
   report: [],
+  lint: [],
   config: ['image'],
   cache: ['files', 'config'],
   sinks: ['image', 'files', 'cache'],
@@ -24,7 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   evidence: ['image', 'files', 'debian', 'upstream'],
   variants: ['image', 'files', 'cache', 'sinks', 'config', 'debian'],
   pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
-  cli: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'pipeline'],
+  cli: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'pipeline', 'lint'],
 };
 
 /** Folders that do no I/O at all: values in, values out (sinks and loaders do the reading and writing). */

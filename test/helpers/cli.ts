@@ -12,7 +12,8 @@ export interface CliResult { code: number; stdout: string; stderr: string }
 /** `airlock ...args` with the given cwd/env; never throws on a non-zero exit. */
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string[]; main?: string } = {}): Promise<CliResult> {
   const main = opts.main ?? join(repoRoot, 'src', 'cli', 'main.ts');
-  const argv = [...(opts.prefix ?? []), process.execPath, '--import', 'tsx', main, ...args];
+  // tsx by its resolved URL: a bare 'tsx' would be looked up from the child's cwd, which may be any folder.
+  const argv = [...(opts.prefix ?? []), process.execPath, '--import', import.meta.resolve('tsx'), main, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd ?? repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
