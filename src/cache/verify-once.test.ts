@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { verifiedRecordPath, verifyOnce } from './verify-once.js';
+import { verifiedRecordPath, verifyOnce, verifyOnceWithFacts } from './verify-once.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -89,4 +89,26 @@ test('a wrong size is corrupt without hashing', async () => {
   assert.equal(await verifyOnce(path, { algorithm: 'sha256', hex: sha(data), size: 11, hash: h.hash }), 'corrupt');
   assert.equal(h.calls, 0);
   assert.equal(existsSync(path), false);
+});
+
+test('facts read from the verified bytes are kept with the witness, read once, and read again after a change', async () => {
+  const data = Buffer.from('package with control fields');
+  const path = await entry(data);
+  const h = counter();
+  let reads = 0;
+  const read = async (p: string) => { reads++; return { first: readFileSync(p, 'utf8').split(' ')[0] }; };
+  const opts = { algorithm: 'sha256', hex: sha(data), size: data.length, hash: h.hash };
+  assert.deepEqual(await verifyOnceWithFacts(path, opts, read), { verdict: 'ok', facts: { first: 'package' } });
+  for (let i = 0; i < 3; i++) assert.deepEqual((await verifyOnceWithFacts(path, opts, read)).facts, { first: 'package' });
+  assert.deepEqual([h.calls, reads], [1, 1], 'hashed and read once');
+  // A record written before facts were asked for gets them without hashing again.
+  const other = await entry(Buffer.from('another entry'));
+  const o = { ...opts, hex: sha(Buffer.from('another entry')), size: 13 };
+  assert.equal(await verifyOnce(other, o), 'ok');
+  assert.deepEqual((await verifyOnceWithFacts(other, o, read)).facts, { first: 'another' });
+  assert.deepEqual([h.calls, reads], [2, 2]);
+  chmodSync(path, 0o444); // a new ctime: hashed and read again
+  await nextTick();
+  assert.equal((await verifyOnceWithFacts(path, opts, read)).verdict, 'ok');
+  assert.deepEqual([h.calls, reads], [3, 3]);
 });

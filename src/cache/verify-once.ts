@@ -19,7 +19,7 @@ export interface VerifyOptions {
 export type Verdict = 'ok' | 'missing' | 'corrupt';
 
 interface Witness { size: number; mtimeNs: string; ctimeNs: string; ino: string; dev: string }
-interface VerifiedRecord extends Witness { algorithm: string; hex: string }
+interface VerifiedRecord extends Witness { algorithm: string; hex: string; facts?: unknown }
 
 /** The record of `<store>/<algorithm>/<hex>`: `<store>/verified/<hex>.json`. */
 export function verifiedRecordPath(entry: string): string {
@@ -45,23 +45,39 @@ async function readRecord(path: string): Promise<VerifiedRecord | undefined> {
 
 /** Checks an entry against its digest, hashing it only when its stat identity differs from the recorded one. */
 export async function verifyOnce(entry: string, opts: VerifyOptions): Promise<Verdict> {
+  return (await verifyOnceWithFacts(entry, opts)).verdict;
+}
+
+/**
+ * `verifyOnce`, and facts read from the verified bytes (e.g. a .deb's control fields): `read` runs when the entry is
+ * hashed, or when a trusted record has no facts yet, and its result is kept in the record with the witness. An
+ * entry that changes is hashed and read again, so the facts always describe the bytes that verified.
+ */
+export async function verifyOnceWithFacts(
+  entry: string, opts: VerifyOptions, read?: (path: string) => Promise<unknown>,
+): Promise<{ verdict: Verdict; facts?: unknown }> {
   const record = verifiedRecordPath(entry);
   // The record is touched before the entry is looked at: a prune running now sees the use (see touch.ts).
   const known = (await touchCacheEntry(record)) ? await readRecord(record) : undefined;
   const before = await witnessOf(entry);
-  if (!before) return 'missing';
-  const corrupt = async (): Promise<Verdict> => {
+  if (!before) return { verdict: 'missing' };
+  const corrupt = async () => {
     await rm(entry, { force: true });
     await rm(record, { force: true });
-    return 'corrupt';
+    return { verdict: 'corrupt' as const };
   };
   if (opts.size !== undefined && before.size !== opts.size) return corrupt();
-  if (known && known.algorithm === opts.algorithm && known.hex === opts.hex && sameWitness(known, before)) return 'ok';
-  if ((await opts.hash(entry)) !== opts.hex) return corrupt();
+  const trusted = known && known.algorithm === opts.algorithm && known.hex === opts.hex && sameWitness(known, before);
+  if (trusted && (!read || known.facts !== undefined)) return { verdict: 'ok', facts: known.facts };
+  if (!trusted && (await opts.hash(entry)) !== opts.hex) return corrupt();
+  const facts = read ? await read(entry) : undefined;
   // Recorded only when nothing changed while hashing: the witness must describe the bytes that were hashed.
   const after = await witnessOf(entry);
-  if (after && sameWitness(before, after)) await keepRecord(record, { algorithm: opts.algorithm, hex: opts.hex, ...after });
-  return 'ok';
+  if (after && sameWitness(before, after)) {
+    const kept = facts !== undefined ? { facts } : {};
+    await keepRecord(record, { algorithm: opts.algorithm, hex: opts.hex, ...after, ...kept });
+  }
+  return { verdict: 'ok', facts };
 }
 
 /**

@@ -4,7 +4,9 @@ import { chmodSync, mkdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { hashFile as sha256File } from '../files/file-hash.js';
-import { verifyOnce, type Verdict } from '../cache/verify-once.js';
+import { verifyOnce, verifyOnceWithFacts, type Verdict } from '../cache/verify-once.js';
+import { asControlFacts, controlFacts, type ControlFacts } from './control-check.js';
+import { readControl } from './deb-read.js';
 
 /** The cache directory: `$AIRLOCK_CACHE`, else `~/.cache/airlock`. */
 export function defaultCacheDir(env: Record<string, string | undefined>, home = homedir()): string {
@@ -33,6 +35,21 @@ export function tmpDir(cacheDir: string): string {
  */
 export function checkCached(cacheDir: string, sha256: string, size?: number, hash = sha256File): Promise<Verdict> {
   return verifyOnce(debPath(cacheDir, sha256), { algorithm: 'sha256', hex: sha256, ...(size !== undefined ? { size } : {}), hash });
+}
+
+/**
+ * `checkCached` for a .deb, with its control fields: read once with the first hash (`dpkg-deb -f`) and kept in the
+ * verification record, so a build compares every lock entry to its package without reading each .deb again.
+ */
+export async function checkCachedDeb(
+  cacheDir: string, sha256: string, size: number, hash = sha256File,
+): Promise<{ verdict: Verdict; control?: ControlFacts }> {
+  const opts = { algorithm: 'sha256', hex: sha256, size, hash };
+  const path = debPath(cacheDir, sha256);
+  const r = await verifyOnceWithFacts(path, opts, async (p) => controlFacts(await readControl(p)));
+  if (r.verdict !== 'ok') return { verdict: r.verdict };
+  // A record from elsewhere with facts of another shape is not trusted: the .deb is read again.
+  return { verdict: 'ok', control: asControlFacts(r.facts) ?? controlFacts(await readControl(path)) };
 }
 
 /** Moves a verified temporary file into the store under its sha256 (read-only, atomic rename). */

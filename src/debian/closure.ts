@@ -3,6 +3,7 @@ import { AirlockError } from '../errors.js';
 import type { LockedPackage } from './types.js';
 import { field, type Stanza } from './deb822.js';
 import { parseRelations, providersOf, resolveRelations } from './relations.js';
+import { parseSourceField } from './control-check.js';
 
 /**
  * Packages never pulled into a runtime set by dependency: they serve maintainer scripts or are tools
@@ -27,13 +28,11 @@ export const requestName = (r: string): string => r.split('=')[0]!;
 export function lockedFromStanza(st: Stanza, repository: number): LockedPackage & { provides?: string; rawDepends: string } {
   const name = field(st, 'Package')!;
   const version = field(st, 'Version')!;
-  const srcField = field(st, 'Source');
-  const sm = srcField ? /^(\S+)(?:\s+\(([^)]+)\))?/.exec(srcField) : null;
   const p: LockedPackage & { provides?: string; rawDepends: string } = {
     name,
     version,
     architecture: field(st, 'Architecture')!,
-    source: sm ? sm[1]! : name,
+    ...parseSourceField(field(st, 'Source'), name, version),
     size: Number(field(st, 'Size')),
     sha256: field(st, 'SHA256') ?? '',
     filename: field(st, 'Filename')!,
@@ -41,7 +40,6 @@ export function lockedFromStanza(st: Stanza, repository: number): LockedPackage 
     depends: [],
     rawDepends: [field(st, 'Pre-Depends'), field(st, 'Depends')].filter(Boolean).join(', '),
   };
-  if (sm?.[2] && sm[2] !== version) p.sourceVersion = sm[2];
   const inst = field(st, 'Installed-Size');
   if (inst) p.installedSize = Number(inst);
   const maint = field(st, 'Maintainer');

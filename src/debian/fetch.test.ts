@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,15 +9,15 @@ import { debPath } from './cache.js';
 import type { Lock, LockedPackage } from './types.js';
 import { AirlockError } from '../errors.js';
 import { memoryLog } from '../log.js';
+import { tinyDeb } from '../../test/helpers/tiny-deb.js';
 
 function fixture() {
   const root = mkdtempSync(join(tmpdir(), 'airlock-fetch-'));
   const repo = join(root, 'repo');
   mkdirSync(join(repo, 'pool'), { recursive: true });
   const pkgs: LockedPackage[] = ['a', 'b', 'c'].map((name) => {
-    const data = Buffer.from(`contents of ${name}`.repeat(100));
-    writeFileSync(join(repo, 'pool', `${name}.deb`), data);
-    return { name, version: '1', architecture: 'all', source: name, size: data.length, sha256: createHash('sha256').update(data).digest('hex'), filename: `pool/${name}.deb`, repository: 0, depends: [] };
+    const d = tinyDeb(join(repo, 'pool'), name, { Package: name, Version: '1', Architecture: 'all' });
+    return { name, version: '1', architecture: 'all', source: name, size: d.size, sha256: d.sha256, filename: `pool/${name}.deb`, repository: 0, depends: [] };
   });
   const lock: Lock = {
     lockVersion: 1, codename: 'x', osVersion: '1', architecture: 'amd64', configDigest: '', indexEpoch: 0,
@@ -49,4 +48,26 @@ test('a file that does not match the lock is refused and not stored; a missing f
     e instanceof AirlockError && e.code === 'download-failed' && /b 1 .*nope\.deb/.test(e.message));
   await assert.rejects(fetchPackages(lock, [pkgs[2]!], { cacheDir: cache, log: memoryLog(), offline: true }), (e) =>
     e instanceof AirlockError && e.code === 'offline-not-cached' && /c 1 is not in the cache/.test(e.message));
+});
+
+test('a lock entry whose fields differ from its .deb is refused (exit 3) from the network, the cache and offline', async () => {
+  const { cache, lock, pkgs } = fixture();
+  const a = pkgs[0]!;
+  const edits: Array<[string, Partial<LockedPackage>, RegExp]> = [
+    ['Version', { version: '9:9.9.9-9' }, /Version is "9:9\.9\.9-9" in the lock but "1" in the \.deb/],
+    ['Package', { name: 'zz' }, /locked package zz .*Package is "zz" in the lock but "a" in the \.deb/],
+    ['Architecture', { architecture: 'amd64' }, /Architecture is "amd64" in the lock but "all" in the \.deb/],
+    ['Source', { source: 'other' }, /Source is "other" in the lock but "a" in the \.deb/],
+    ['Source', { sourceVersion: '0.9' }, /Source is "a \(0\.9\)" in the lock but "a" in the \.deb/],
+  ];
+  const mismatch = (re: RegExp) => (e: unknown) => e instanceof AirlockError && e.code === 'lock-mismatch' && e.exitCode === 3 && re.test(e.message);
+  // Not cached yet: the download verifies (sha256) and is stored, but the lock entry is refused.
+  await assert.rejects(fetchPackages(lock, [{ ...a, version: '9:9.9.9-9' }], { cacheDir: cache, log: memoryLog(), offline: false }), mismatch(edits[0]![2]));
+  assert.ok(existsSync(debPath(cache, a.sha256)), 'the package itself is sound and stays cached');
+  for (const [, edit, re] of edits) {
+    for (const offline of [false, true]) {
+      await assert.rejects(fetchPackages(lock, [{ ...a, ...edit }], { cacheDir: cache, log: memoryLog(), offline }), mismatch(re));
+    }
+  }
+  assert.equal((await fetchPackages(lock, [a], { cacheDir: cache, log: memoryLog(), offline: true })).size, 1, 'the true entry still works');
 });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Lock, LockedPackage } from './types.js';
-import { checkCached, commitToStore, debPath, tmpDir } from './cache.js';
+import { checkCachedDeb, commitToStore, debPath, tmpDir } from './cache.js';
+import { checkControl, type ControlFacts } from './control-check.js';
 import { withFileLock } from '../files/file-lock.js';
 
 /** How to fetch: the cache, a log, offline mode, parallelism and retries. */
@@ -75,20 +76,25 @@ async function save(body: AsyncIterable<Uint8Array>, url: string, dest: string, 
   }
 }
 
-/** Makes one package present and verified in the cache; returns its path. */
+/**
+ * Makes one package present and verified in the cache and returns its path; its control fields (read once per cache
+ * entry) must match the lock entry, or it is refused (exit 3) whether it came from the cache or the network.
+ */
 export async function fetchOne(lock: Lock, p: LockedPackage, opts: FetchOptions): Promise<string> {
-  const state = await checkCached(opts.cacheDir, p.sha256, p.size);
-  if (state === 'ok') return debPath(opts.cacheDir, p.sha256);
+  const cached = await checkCachedDeb(opts.cacheDir, p.sha256, p.size);
+  if (cached.verdict === 'ok') return matching(p, cached.control!, opts.cacheDir);
+  const state = cached.verdict;
   if (state === 'corrupt') opts.log.warn(`cached ${p.name} ${p.version} failed its sha256 check and was discarded`);
   const repo = lock.repositories[p.repository];
   const url = `${repo?.uri.replace(/\/+$/, '')}/${p.filename}`;
   if (opts.offline) {
-    throw new AirlockError('packages', 'offline-not-cached', `offline, and ${p.name} ${p.version} is ${state === 'corrupt' ? 'corrupted' : 'not'} in the cache (${url})`, {
+    const what = state === 'corrupt' ? 'corrupted' : 'not';
+    throw new AirlockError('packages', 'offline-not-cached', `offline, and ${p.name} ${p.version} is ${what} in the cache (${url})`, {
       hint: 'run once without --offline to download it',
     });
   }
-  return withFileLock(join(opts.cacheDir, 'debs', 'locks', `${p.sha256}.lock`), async () => {
-    if ((await checkCached(opts.cacheDir, p.sha256, p.size)) === 'ok') return debPath(opts.cacheDir, p.sha256);
+  await withFileLock(join(opts.cacheDir, 'debs', 'locks', `${p.sha256}.lock`), async () => {
+    if ((await checkCachedDeb(opts.cacheDir, p.sha256, p.size)).verdict === 'ok') return;
     const tmps = tmpDir(opts.cacheDir);
     for (const f of readdirSync(tmps)) if (f.startsWith(`${p.sha256}.`)) rmSync(join(tmps, f), { force: true }); // killed runs
     const tmp = join(tmps, `${p.sha256}.${process.pid}.part`);
@@ -96,7 +102,8 @@ export async function fetchOne(lock: Lock, p: LockedPackage, opts: FetchOptions)
     for (let attempt = 0; ; attempt++) {
       try {
         await download(url, tmp, p);
-        return commitToStore(opts.cacheDir, tmp, p.sha256);
+        commitToStore(opts.cacheDir, tmp, p.sha256);
+        return;
       } catch (e) {
         rmSync(tmp, { force: true });
         if (!(e instanceof Transient)) throw e;
@@ -109,6 +116,19 @@ export async function fetchOne(lock: Lock, p: LockedPackage, opts: FetchOptions)
       }
     }
   });
+  const stored = await checkCachedDeb(opts.cacheDir, p.sha256, p.size);
+  if (stored.verdict !== 'ok') {
+    throw new AirlockError('packages', 'not-cached', `${p.name} ${p.version} left the cache right after it was stored`, {
+      hint: 'another process (airlock cache prune?) removed it; run the build again',
+    });
+  }
+  return matching(p, stored.control!, opts.cacheDir);
+}
+
+/** The cached path of a package whose control fields match its lock entry (else exit 3). */
+function matching(p: LockedPackage, control: ControlFacts, cacheDir: string): string {
+  checkControl(p, control);
+  return debPath(cacheDir, p.sha256);
 }
 
 /** Fetches every package (parallel, default 6 at a time) and returns sha256 → cached path. */

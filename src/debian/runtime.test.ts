@@ -1,15 +1,15 @@
 // runtimeEntries on small real .debs (made with dpkg-deb): the CA bundle replaces ca-certificates' own files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { debPath, sha256File } from './cache.js';
+import { debPath } from './cache.js';
 import { runtimeEntries } from './runtime.js';
 import type { LockedPackage } from './types.js';
 import type { FileEntry } from '../image/entry.js';
+import { tinyDeb } from '../../test/helpers/tiny-deb.js';
 
 async function content(e: FileEntry | undefined): Promise<string> {
   assert.ok(e?.open, 'a file with content');
@@ -20,20 +20,10 @@ async function content(e: FileEntry | undefined): Promise<string> {
 
 /** Builds a .deb from `files` (path → text) with dpkg-deb and puts it in the cache; returns its lock record. */
 async function deb(work: string, cache: string, name: string, files: Record<string, string>, arch = 'all'): Promise<LockedPackage> {
-  const root = join(work, name);
-  mkdirSync(join(root, 'DEBIAN'), { recursive: true });
-  writeFileSync(join(root, 'DEBIAN', 'control'), `Package: ${name}\nVersion: 1\nArchitecture: ${arch}\nMaintainer: t <t@example.org>\nDescription: test package\n`);
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-  const out = join(work, `${name}.deb`);
-  const r = spawnSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, out], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const sha256 = await sha256File(out);
-  mkdirSync(dirname(debPath(cache, sha256)), { recursive: true });
-  copyFileSync(out, debPath(cache, sha256));
-  return { name, version: '1', architecture: arch, source: name, size: statSync(out).size, sha256, filename: `pool/${name}.deb`, repository: 0, depends: [] };
+  const d = tinyDeb(work, name, { Package: name, Version: '1', Architecture: arch }, files);
+  mkdirSync(dirname(debPath(cache, d.sha256)), { recursive: true });
+  copyFileSync(d.path, debPath(cache, d.sha256));
+  return { name, version: '1', architecture: arch, source: name, size: d.size, sha256: d.sha256, filename: `pool/${name}.deb`, repository: 0, depends: [] };
 }
 
 test('ca-certificates gives prod the bundle (with other packages\' certificates), not its files; libssl gets its default links', async () => {

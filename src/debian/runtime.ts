@@ -8,6 +8,7 @@ import type { Lock, LockedPackage } from './types.js';
 import { checkCached, debPath } from './cache.js';
 import { field, formatStanza, type Stanza } from './deb822.js';
 import { readControl, readDataTar } from './deb-read.js';
+import { checkControl, controlFacts } from './control-check.js';
 import { CA_BUNDLE_PATH, CA_PACKAGE, caBundleBytes, caToolingPath, isCaCertificate, OPENSSL_DEFAULT_LINKS } from './ca-bundle.js';
 import { keepRuntimePath, MERGED_DIRS, usrMerged } from './runtime-filter.js';
 
@@ -71,6 +72,7 @@ export async function runtimeEntries(packages: LockedPackage[], opts: { cache: s
   for (const p of [...packages].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const deb = await verifiedDeb(opts.cache, p);
     const control = await readControl(deb);
+    checkControl(p, controlFacts(control)); // status.d is written from these fields: they must be the lock's
     const md5: string[] = [];
     const isCa = p.name === CA_PACKAGE;
     for (const m of await readDataTar(deb)) {
