@@ -9,6 +9,8 @@ export interface InstalledPackage {
   name: string;
   version: string;
   architecture: string;
+  /** The `Source:` field as written ("zlib", "glibc (2.36-9)"), when the stanza has one. */
+  source?: string;
 }
 
 /** Parses deb822 stanzas (Package/Version/Architecture), skipping removed packages. */
@@ -22,7 +24,7 @@ export function parseStatus(text: string): InstalledPackage[] {
     }
     if (!f.package || !f.version) continue;
     if (f.status && /\b(deinstall|purge|not-installed|config-files)\b/.test(f.status)) continue;
-    out.push({ name: f.package, version: f.version, architecture: f.architecture ?? '' });
+    out.push({ name: f.package, version: f.version, architecture: f.architecture ?? '', ...(f.source ? { source: f.source } : {}) });
   }
   return out;
 }

@@ -7,6 +7,8 @@ import { IN_TOTO_PAYLOAD_TYPE, openEnvelope, parseEnvelope } from './dsse.js';
 import { imagePackages, type InstalledPackage } from './image-packages.js';
 import { verifyBytes } from './keys.js';
 import { ROLE_ANNOTATION, SLSA_PROVENANCE_V1 } from './provenance.js';
+import { PredicateType } from './attestation.js';
+import { checkSbomPackages, sbomPackages } from './sbom-packages.js';
 import { parseDebPurl } from './purl.js';
 import { parseSimpleSigning } from './simple-signing.js';
 import { findManifest, resolveManifest } from './stored-manifest.js';
@@ -38,8 +40,15 @@ function parse(bytes: Buffer, what: string): ManifestJson {
   }
 }
 
+/** An SBOM file given to `airlock verify --sbom`, checked against the image's status.d like an attached one. */
+export interface SbomFile {
+  file: string;
+  kind: 'spdx' | 'cyclonedx';
+  doc: unknown;
+}
+
 /** Verifies the image `store` names with `key`; throws a policy error naming the first failing check. */
-export async function verifyImage(store: ImageStore, key: KeyObject, keyName: string): Promise<VerifyReport> {
+export async function verifyImage(store: ImageStore, key: KeyObject, keyName: string, sbomFiles: SbomFile[] = []): Promise<VerifyReport> {
   const m = await resolveManifest(store);
   const checks: string[] = [];
   const manifest = parse(m.bytes, `manifest of ${store.where}`);
@@ -88,12 +97,23 @@ export async function verifyImage(store: ImageStore, key: KeyObject, keyName: st
   checks.push(`attestations: ${statements.length} DSSE attestation(s) signed by ${keyName} name this image`);
 
   const prov = statements.find((s) => s.predicateType === SLSA_PROVENANCE_V1);
+  const sboms = statements.filter((s) => s.predicateType === PredicateType.spdx || s.predicateType === PredicateType.cyclonedx);
+  const installed = prov || sboms.length || sbomFiles.length ? await imagePackages(layers, store.where) : [];
   if (prov) {
-    const installed = await imagePackages(layers, store.where);
     comparePackages(prov.predicate, installed);
     checks.push(`provenance: ${installed.length} package(s) in status.d match the provenance's resolved packages`);
   } else {
     checks.push('provenance: none attached, package check skipped (sign with --evidence DIR to attach it)');
+  }
+  for (const s of sboms) {
+    const kind = s.predicateType === PredicateType.spdx ? 'spdx' : 'cyclonedx';
+    const label = kind === 'spdx' ? 'SPDX SBOM' : 'CycloneDX SBOM';
+    checkSbomPackages(`the ${label} attestation`, sbomPackages(kind, s.predicate), installed);
+    checks.push(`${label}: its ${installed.length} package version(s) match status.d`);
+  }
+  for (const f of sbomFiles) {
+    checkSbomPackages(f.file, sbomPackages(f.kind, f.doc), installed);
+    checks.push(`${f.file}: its ${installed.length} package version(s) match status.d`);
   }
   return { digest: m.digest, checks };
 }

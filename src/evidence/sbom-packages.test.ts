@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AirlockError } from '../errors.js';
+import { cyclonedxDocument } from './cyclonedx.js';
+import type { InstalledPackage } from './image-packages.js';
+import { checkSbomPackages, installedSource, sbomDifferences, sbomPackages } from './sbom-packages.js';
+import { spdxDocument } from './spdx.js';
+import { sampleInput } from '../../test/fixtures/evidence/input.js';
+
+/** status.d as runtimeEntries writes it for the sample's packages. */
+const installed: InstalledPackage[] = [
+  { name: 'libc6', version: '2.36-9+deb12u9', architecture: 'amd64', source: 'glibc' },
+  { name: 'libgcc-s1', version: '12.2.0-14', architecture: 'amd64', source: 'gcc-12' },
+  { name: 'tzdata', version: '2024a-0+deb12u1', architecture: 'all' },
+];
+const docs = () => ({ spdx: spdxDocument(sampleInput()), cyclonedx: cyclonedxDocument(sampleInput()) });
+
+test('the SBOMs airlock writes list exactly the installed packages', () => {
+  for (const [kind, doc] of Object.entries(docs()) as Array<['spdx' | 'cyclonedx', object]>) {
+    assert.equal(sbomPackages(kind, doc).length, 3, kind);
+    assert.deepEqual(sbomDifferences(sbomPackages(kind, doc), installed), [], kind);
+  }
+  assert.equal(installedSource({ name: 'libc6', version: '2.36-9+b1', architecture: 'amd64', source: 'glibc (2.36-9)' }), 'glibc 2.36-9');
+  assert.equal(installedSource(installed[2]!), 'tzdata 2024a-0+deb12u1');
+});
+
+test('an SBOM whose version, purl, source or package list differs from status.d fails verification (exit 6)', () => {
+  const { spdx, cyclonedx } = docs() as { spdx: any; cyclonedx: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const libc = spdx.packages.find((p: any) => p.name === 'libc6'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  libc.versionInfo = '9:9.9.9-9';
+  libc.sourceInfo = 'built package from: glibc 9:9.9.9-9';
+  const diffs = sbomDifferences(sbomPackages('spdx', spdx), installed);
+  assert.deepEqual(diffs, ['libc6: version 9:9.9.9-9 listed, 2.36-9+deb12u9 installed', 'libc6: source glibc 9:9.9.9-9 listed, glibc 2.36-9+deb12u9 installed']);
+  assert.throws(() => checkSbomPackages('prod.spdx.json', sbomPackages('spdx', spdx), installed), (e) =>
+    e instanceof AirlockError && e.exitCode === 6 && e.code === 'sbom-packages-mismatch' && /prod\.spdx\.json differs .*libc6: version 9:9\.9\.9-9 listed, 2\.36-9\+deb12u9 installed/.test(e.message));
+  const tz = cyclonedx.components.find((c: any) => c.name === 'tzdata'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  tz.purl = tz.purl.replace('2024a', '2099z');
+  assert.deepEqual(sbomDifferences(sbomPackages('cyclonedx', cyclonedx), installed), ['tzdata: purl version 2099z-0+deb12u1 listed, 2024a-0+deb12u1 installed']);
+  const more = [...installed, { name: 'zlib1g', version: '1', architecture: 'amd64' }];
+  assert.deepEqual(sbomDifferences(sbomPackages('spdx', docs().spdx), more), ['zlib1g 1 is installed but not listed']);
+  assert.deepEqual(sbomDifferences(sbomPackages('spdx', docs().spdx), installed.slice(1)), ['libc6 2.36-9+deb12u9 (amd64) is listed but not installed']);
+  assert.deepEqual(sbomPackages('spdx', { packages: 'nonsense' }), [], 'a malformed document lists nothing (and then differs)');
+});
