@@ -56,7 +56,10 @@ export function resolveDepends(set: Array<LockedPackage & { provides?: string; r
   const names = new Set(set.map((p) => p.name));
   const providers = providersOf(set);
   return set
-    .map(({ provides: _p, rawDepends, ...p }) => ({ ...p, depends: resolveRelations(parseRelations(rawDepends), names, providers).names }))
+    .map(({ provides: _p, rawDepends, ...p }) => {
+      const groups = parseRelations(rawDepends, `Depends of ${p.name}`);
+      return { ...p, depends: resolveRelations(groups, names, providers).names };
+    })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -25,7 +25,7 @@ export function normalizeMemberPath(name: string): string {
 export async function readControl(deb: string): Promise<Stanza> {
   const r = await exec('dpkg-deb', ['-f', deb]);
   if (r.code !== 0) throw new AirlockError('packages', 'bad-deb', `cannot read the control data of ${deb}: ${r.stderr.trim()}`);
-  return parseDeb822(r.stdout)[0] ?? {};
+  return parseDeb822(r.stdout, `control data of ${deb}`)[0] ?? {};
 }
 
 /** All members of the data tar of a .deb (`dpkg-deb --fsys-tarfile`), in archive order. */

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AirlockError } from '../errors.js';
 import { clearsignedBody, field, formatStanza, parseDeb822 } from './deb822.js';
 
 test('parses stanzas, continuation lines and comments', () => {
@@ -15,9 +16,13 @@ test('handles CRLF and several blank lines', () => {
   assert.deepEqual(parseDeb822('A: 1\r\n\r\n\r\nB: 2\r\n'), [{ A: '1' }, { B: '2' }]);
 });
 
-test('rejects a line that is not a field', () => {
-  assert.throws(() => parseDeb822('Package a\n'), /not a field/);
-  assert.throws(() => parseDeb822(' continuation first\n'), /continuation/);
+test('rejects a line that is not a field with a classified error at file:line (exit 3, not internal)', () => {
+  const at = (code: string, location: string, re: RegExp) => (e: unknown) =>
+    e instanceof AirlockError && e.exitCode === 3 && e.code === code && e.location === location && re.test(e.message) && !!e.hint;
+  assert.throws(() => parseDeb822('Package: a\nPackage a\n', 'lists/x_Packages'), at('bad-deb822', 'lists/x_Packages:2', /not a field: "Package a"/));
+  assert.throws(() => parseDeb822(' continuation first\n'), at('bad-deb822', 'deb822 text:1', /continuation/));
+  const truncated = '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nOrigin: Debian\n';
+  assert.throws(() => clearsignedBody(truncated, 'lists/x_InRelease'), at('bad-inrelease', 'lists/x_InRelease', /malformed clear-signed/));
 });
 
 test('strips an InRelease clear signature and dash-escaping', () => {

@@ -1,14 +1,28 @@
 // Pure parser for deb822 control data (Packages, InRelease bodies, .sources files, dpkg status).
+import { AirlockError } from '../errors.js';
 
 /** One stanza: field names as written (case kept), values with continuation lines joined by '\n'. */
 export type Stanza = Record<string, string>;
 
-/** Parses deb822 text into stanzas; '#' comment lines are skipped, blank lines separate stanzas. */
-export function parseDeb822(text: string): Stanza[] {
+/** A malformed line of deb822 text `where` (a file or what it came from): exit 3, with its line number. */
+function malformed(where: string, lineNo: number, what: string, line: string): AirlockError {
+  return new AirlockError('packages', 'bad-deb822', `${what}: ${JSON.stringify(line.slice(0, 80))}`, {
+    location: `${where}:${lineNo}`,
+    hint: 'deb822 text is "Field: value" lines, continuation lines start with a space, stanzas are separated by a blank line',
+  });
+}
+
+/**
+ * Parses deb822 text into stanzas; '#' comment lines are skipped, blank lines separate stanzas. A malformed line is
+ * an AirlockError (exit 3) located at `where:line`.
+ */
+export function parseDeb822(text: string, where = 'deb822 text'): Stanza[] {
   const out: Stanza[] = [];
   let cur: Stanza | undefined;
   let last: string | undefined;
+  let lineNo = 0;
   for (const raw of text.split('\n')) {
+    lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') {
       if (cur) out.push(cur);
@@ -18,13 +32,13 @@ export function parseDeb822(text: string): Stanza[] {
     }
     if (line.startsWith('#')) continue;
     if (line.startsWith(' ') || line.startsWith('\t')) {
-      if (!cur || last === undefined) throw new Error(`deb822: continuation line without a field: ${JSON.stringify(line)}`);
+      if (!cur || last === undefined) throw malformed(where, lineNo, 'a continuation line without a field', line);
       const body = line.slice(1);
       cur[last] = `${cur[last]}\n${body === '.' ? '' : body}`;
       continue;
     }
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new Error(`deb822: not a field: ${JSON.stringify(line)}`);
+    if (colon <= 0) throw malformed(where, lineNo, 'not a field', line);
     const name = line.slice(0, colon);
     cur ??= {};
     cur[name] = line.slice(colon + 1).trim();
@@ -43,12 +57,16 @@ export function field(stanza: Stanza, name: string): string | undefined {
 }
 
 /** Strips an OpenPGP clear-signature wrapper (InRelease) and returns the signed body; text without one is returned as is. */
-export function clearsignedBody(text: string): string {
+export function clearsignedBody(text: string, where = 'InRelease'): string {
   const begin = text.indexOf('-----BEGIN PGP SIGNED MESSAGE-----');
   if (begin < 0) return text;
   const afterHeader = text.indexOf('\n\n', begin);
   const sig = text.indexOf('\n-----BEGIN PGP SIGNATURE-----', afterHeader);
-  if (afterHeader < 0 || sig < 0) throw new Error('InRelease: malformed clear-signed message');
+  if (afterHeader < 0 || sig < 0) {
+    throw new AirlockError('packages', 'bad-inrelease', 'malformed clear-signed message (no header end or no signature)', {
+      location: where, hint: 'the mirror served a damaged InRelease; run `airlock lock --update` to fetch the lists again',
+    });
+  }
   return text
     .slice(afterHeader + 2, sig + 1)
     .split('\n')

@@ -47,7 +47,7 @@ export async function indexTargets(dir: AptDir): Promise<IndexTarget[]> {
 /** Reads the facts of an InRelease file already verified by apt. */
 export function readRelease(file: string): ReleaseInfo {
   const raw = readFileSync(file);
-  const st = parseDeb822(clearsignedBody(raw.toString('utf8')))[0] ?? {};
+  const st = parseDeb822(clearsignedBody(raw.toString('utf8'), file), file)[0] ?? {};
   const date = Date.parse(field(st, 'Date') ?? '');
   return {
     sha256: createHash('sha256').update(raw).digest('hex'),
@@ -95,7 +95,7 @@ export function loadPackageIndex(targets: IndexTarget[], architecture: string): 
     lookup(name, version, arch) {
       for (const c of byName.get(name) ?? []) {
         if (!`${c.text}\n`.includes(`\nVersion: ${version}\n`)) continue;
-        const st = parseDeb822(c.text)[0]!;
+        const st = parseDeb822(c.text, targets[c.target]?.file ?? 'Packages')[0]!;
         const a = field(st, 'Architecture');
         if (field(st, 'Version') === version && (a === arch || a === 'all')) return { stanza: st, target: c.target };
       }

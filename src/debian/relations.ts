@@ -1,4 +1,5 @@
 // Pure parser for Depends-style relation fields and resolution of relations against a chosen package set.
+import { AirlockError } from '../errors.js';
 
 /** One alternative of a relation: `name [:arch] [(op version)]`. */
 export interface Relation {
@@ -7,13 +8,20 @@ export interface Relation {
   version?: string;
 }
 
-/** Parses "a (>= 1) | b, c:any" into groups of alternatives; architecture qualifiers and restrictions are dropped. */
-export function parseRelations(text: string | undefined): Relation[][] {
+/**
+ * Parses "a (>= 1) | b, c:any" into groups of alternatives; architecture qualifiers and restrictions are dropped.
+ * A malformed relation is an AirlockError (exit 3) located at `where` (e.g. "Depends of libfoo").
+ */
+export function parseRelations(text: string | undefined, where = 'a relation field'): Relation[][] {
   if (!text || !text.trim()) return [];
   return text.split(',').map((group) =>
     group.split('|').map((alt) => {
       const m = /^\s*([a-z0-9][a-z0-9+.\-]*)(?::[a-z0-9-]+)?\s*(?:\(\s*(<<|<=|=|>=|>>|<|>)\s*([^)\s]+)\s*\))?/.exec(alt);
-      if (!m) throw new Error(`cannot parse relation ${JSON.stringify(alt.trim())}`);
+      if (!m) {
+        throw new AirlockError('packages', 'bad-relation', `cannot parse relation ${JSON.stringify(alt.trim())}`, {
+          location: where, hint: 'a relation is "name [(op version)]", alternatives separated by "|" and groups by ","',
+        });
+      }
       return m[2] ? { name: m[1]!, op: m[2], version: m[3] } : { name: m[1]! };
     }),
   );
@@ -23,7 +31,7 @@ export function parseRelations(text: string | undefined): Relation[][] {
 export function providersOf(set: Array<{ name: string; provides?: string }>): Map<string, string[]> {
   const m = new Map<string, string[]>();
   for (const p of set) {
-    for (const group of parseRelations(p.provides)) {
+    for (const group of parseRelations(p.provides, `Provides of ${p.name}`)) {
       for (const r of group) {
         const list = m.get(r.name) ?? [];
         list.push(p.name);

@@ -26,7 +26,7 @@ function forArch(s: AptSource, arch: string | undefined): boolean {
 /** Parses deb822 sources text: only `Types: deb` entries that are enabled and (if given) for `arch`. */
 export function parseDeb822Sources(text: string, arch?: string, origin = 'sources'): AptSource[] {
   const out: AptSource[] = [];
-  for (const st of parseDeb822(text)) {
+  for (const st of parseDeb822(text, origin)) {
     if (!words(field(st, 'Types')).includes('deb')) continue;
     if ((field(st, 'Enabled') ?? 'yes').toLowerCase() === 'no') continue;
     const uris = words(field(st, 'URIs'));

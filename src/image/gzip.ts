@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import pako from 'pako';
+import { AirlockError } from '../errors.js';
 
 /** Uncompressed bytes per independently deflated block. */
 export const GZIP_BLOCK = 1024 * 1024;
@@ -18,8 +19,15 @@ export function deflateBlock(block: Uint8Array, dict: Uint8Array | undefined, fi
   const out: Uint8Array[] = [];
   d.onData = (c) => { out.push(c as Uint8Array); };
   d.push(block, final ? 4 : 2);
-  if (d.err) throw new Error(`deflate failed: ${d.msg}`);
+  if (d.err) throw deflateFailed(d.msg);
   return out.length === 1 ? out[0]! : Buffer.concat(out);
+}
+
+/** A deflate that failed (pako's message, or a worker that died): an image error, not an internal one. */
+function deflateFailed(msg: string, cause?: unknown): AirlockError {
+  return new AirlockError('image', 'gzip-failed', `gzip compression failed: ${msg}`, {
+    cause, hint: 'this is a fault of the machine (memory?) or of airlock; try again, and report it if it persists',
+  });
 }
 
 // The worker runs the same pako call as deflateBlock (a test checks the bytes are identical).
@@ -93,10 +101,13 @@ class DeflatePool {
       w.on('message', (m: { id: number; out?: Uint8Array; error?: string }) => {
         const p = this.waiting.get(m.id);
         this.waiting.delete(m.id);
-        if (m.error !== undefined || !m.out) p?.reject(new Error(m.error ?? 'deflate worker failed'));
+        if (m.error !== undefined || !m.out) p?.reject(deflateFailed(m.error ?? 'the deflate worker sent nothing'));
         else p?.resolve(m.out);
       });
-      w.on('error', (e) => { for (const p of this.waiting.values()) p.reject(e); this.waiting.clear(); });
+      w.on('error', (e) => {
+        for (const p of this.waiting.values()) p.reject(deflateFailed(e.message, e));
+        this.waiting.clear();
+      });
       this.workers.push(w);
     }
   }

@@ -1,4 +1,5 @@
 // ustar/PAX header encoding and decoding (512-byte blocks), shared by the tar writer and reader.
+import { AirlockError } from '../errors.js';
 
 /** Size of a tar block. */
 export const BLOCK = 512;
@@ -26,7 +27,11 @@ const enc = new TextEncoder();
 
 function putString(buf: Uint8Array, off: number, len: number, s: string): void {
   const b = enc.encode(s);
-  if (b.length > len) throw new RangeError(`tar header field too long: ${s}`);
+  if (b.length > len) {
+    throw new AirlockError('image', 'tar-field-too-long', `tar header field too long (${b.length} > ${len} bytes): ${s.slice(0, 100)}`, {
+      hint: 'long names and links go in PAX records; this value does not fit the ustar field it was written to',
+    });
+  }
   buf.set(b, off);
 }
 
@@ -71,7 +76,9 @@ export function encodePax(records: [string, string][]): Uint8Array {
   return enc.encode(out);
 }
 
-/** Decodes PAX records into a map; throws on malformed input. */
+const badTar = (msg: string) => new AirlockError('image', 'bad-tar', msg, { hint: 'the archive is not a valid tar archive' });
+
+/** Decodes PAX records into a map; throws a `bad-tar` AirlockError on malformed input. */
 export function decodePax(bytes: Uint8Array): Map<string, string> {
   const out = new Map<string, string>();
   let i = 0;
@@ -81,10 +88,10 @@ export function decodePax(bytes: Uint8Array): Map<string, string> {
     let sp = i;
     while (sp < bytes.length && bytes[sp] !== 0x20) sp++;
     const len = Number.parseInt(dec.decode(bytes.subarray(i, sp)), 10);
-    if (!Number.isSafeInteger(len) || len <= 0 || i + len > bytes.length) throw new Error('malformed PAX record');
+    if (!Number.isSafeInteger(len) || len <= sp - i || i + len > bytes.length) throw badTar(`malformed PAX record at byte ${i}`);
     const rec = dec.decode(bytes.subarray(sp + 1, i + len - 1));
     const eq = rec.indexOf('=');
-    if (eq < 0) throw new Error('malformed PAX record');
+    if (eq < 0) throw badTar(`malformed PAX record at byte ${i} (no "=")`);
     out.set(rec.slice(0, eq), rec.slice(eq + 1));
     i += len;
   }
@@ -106,16 +113,16 @@ function readNumber(b: Uint8Array, off: number, len: number): number {
   }
   const s = readString(b, off, len).trim();
   if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) throw new Error(`bad octal field "${s}"`);
+  if (!/^[0-7]+$/.test(s)) throw badTar(`bad octal number ${JSON.stringify(s)} at header byte ${off}`);
   return Number.parseInt(s, 8);
 }
 
-/** Decodes a header block; returns undefined for an all-zero block; throws on a bad checksum. */
+/** Decodes a header block; returns undefined for an all-zero block; throws a `bad-tar` AirlockError on a bad checksum. */
 export function decodeHeader(b: Uint8Array): HeaderFields | undefined {
   if (b.every((x) => x === 0)) return undefined;
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : b[i]!;
-  if (readNumber(b, 148, 8) !== sum) throw new Error('tar header checksum mismatch');
+  if (readNumber(b, 148, 8) !== sum) throw badTar('tar header checksum mismatch');
   const magic = readString(b, 257, 6);
   return {
     name: readString(b, 0, 100),
