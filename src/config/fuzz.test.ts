@@ -8,6 +8,12 @@ import { ConfigError } from './problems.js';
 import { keyLocations } from './schema-walk.js';
 import { WrittenConfigSchema } from './schema.js';
 import { splitCommand } from './command.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AirlockError } from '../errors.js';
+import { loadConfig } from './load.js';
+import { textMutations } from '../../test/helpers/mutate.js';
 
 const keys = [...keyLocations(WrittenConfigSchema).keys(), 'zz', 'dev-packages', 'src:x'];
 const leaf = fc.oneof(fc.constantFrom('c', 'gcc-12', 'curl', '0755', '../x', 'src:a', '/usr/bin/a', '8080', '50MB', 'yes', ''), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
@@ -42,4 +48,36 @@ test('single-quoted words split back into the same argv', () => {
   fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), (argv) => {
     assert.deepEqual(splitCommand(argv.map((w) => `'${w}'`).join(' ')), { argv });
   }), { numRuns: 300, seed: 3 });
+});
+
+const examplesDir = join(import.meta.dirname, '..', '..', 'examples');
+/** Every airlock.yaml under examples/ (the projects and the config samples). */
+const examples = readdirSync(examplesDir, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)[^/]*\.ya?ml$/.test(f))
+  .sort().map((f) => readFileSync(join(examplesDir, f), 'utf8'));
+
+test('mutated example configs are accepted or rejected with positions (never an internal error)', () => {
+  let runs = 0;
+  for (const [i, text] of examples.entries()) {
+    fc.assert(fc.property(textMutations(text), (t) => { runs++; check(t); }), { numRuns: 80, seed: 100 + i });
+  }
+  console.log(`config fuzz: ${runs} mutated example configs`);
+});
+
+test('the loader (file read + parse) classifies every failure: mutated files, a folder, a missing file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-config-fuzz-'));
+  try {
+    let runs = 0;
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...examples).chain((t) => textMutations(t)), async (t) => {
+      runs++;
+      const file = join(dir, 'airlock.yaml');
+      writeFileSync(file, t);
+      try { await loadConfig(file, { architecture: 'amd64' }); } catch (e) {
+        assert.ok(e instanceof AirlockError && e.exitCode === 2, `not a usage error: ${(e as Error).stack}`);
+      }
+    }), { numRuns: 100, seed: 11 });
+    for (const file of [dir, join(dir, 'missing.yaml')]) {
+      await assert.rejects(loadConfig(file, { architecture: 'amd64' }), (e) => e instanceof AirlockError && e.exitCode === 2);
+    }
+    console.log(`config loader fuzz: ${runs} files`);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
