@@ -94,7 +94,14 @@ export function lockPath(configFile: string): string {
 
 /** Reads a lock file, or undefined if there is none. */
 export function readLock(file: string): Lock | undefined {
-  return existsSync(file) ? parseLock(readFileSync(file, 'utf8'), file) : undefined;
+  if (!existsSync(file)) return undefined;
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) {
+    throw new AirlockError('packages', 'bad-lock', `cannot read ${file}: ${(e as Error).message}`, {
+      hint: 'the lock must be a readable file; remove whatever is in its place and run `airlock lock`', cause: e,
+    });
+  }
+  return parseLock(text, file);
 }
 
 /** Writes the lock atomically (temp file + rename); returns whether the bytes changed. */
