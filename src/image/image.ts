@@ -83,7 +83,7 @@ export function imageFromBytes(mBytes: Uint8Array, cBytes: Uint8Array, layers: r
   if (manifest.config.digest !== configDigest || manifest.config.size !== cBytes.length) {
     throw new AirlockError('image', 'digest-mismatch', `${where}: config bytes do not match the manifest's config descriptor`, { hint: 'the image is damaged' });
   }
-  const config = parseJsonBytes(cBytes) as ConfigFile;
+  const config = parseJsonBytes(cBytes, `${where}: config`) as ConfigFile;
   const diffIds = config?.rootfs?.diff_ids;
   if (!Array.isArray(diffIds) || diffIds.length !== manifest.layers.length || layers.length !== manifest.layers.length) {
     throw new AirlockError('image', 'bad-config', `${where}: manifest has ${manifest.layers.length} layers, config lists ${diffIds?.length ?? 0} diff_ids, ${layers.length} given`, { hint: 'the image is damaged' });
@@ -102,8 +102,14 @@ export function imageFromBytes(mBytes: Uint8Array, cBytes: Uint8Array, layers: r
 
 /** Layers for a manifest's descriptors whose blobs come from `open` (diffIDs taken from the config). */
 export function layersFromManifest(manifest: Manifest, config: ConfigFile, open: (d: Descriptor) => AsyncIterable<Uint8Array>): Layer[] {
+  const diffIds: unknown = config?.rootfs?.diff_ids;
+  if (!Array.isArray(diffIds) || diffIds.length !== manifest.layers.length) {
+    throw new AirlockError('image', 'bad-config', `the config lists ${Array.isArray(diffIds) ? diffIds.length : 'no'} diff_ids for ${manifest.layers.length} layers`, {
+      hint: 'the image is damaged',
+    });
+  }
   return manifest.layers.map((d, i) => layerFromBlob({
-    mediaType: d.mediaType, digest: d.digest, size: d.size, diffId: config.rootfs.diff_ids[i]!,
+    mediaType: d.mediaType, digest: d.digest, size: d.size, diffId: diffIds[i] as Digest,
     ...(d.annotations ? { annotations: d.annotations } : {}), open: () => open(d),
   }));
 }

@@ -1,5 +1,6 @@
 // Deterministic JSON: objects built in a fixed key order and encoded once (jsonBytes), or canonical JSON with keys
 // sorted at every level (canonicalJson, stableJson) for digests and documents that are built without a fixed order.
+import { AirlockError } from '../errors.js';
 
 /** A copy of a string map with keys sorted bytewise. */
 export function sortedRecord<V>(r: Record<string, V>): Record<string, V> {
@@ -13,9 +14,15 @@ export function jsonBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value));
 }
 
-/** Parses UTF-8 JSON bytes. */
-export function parseJsonBytes(bytes: Uint8Array): unknown {
-  return JSON.parse(new TextDecoder().decode(bytes));
+/** Parses UTF-8 JSON bytes; bytes that are not JSON are a `bad-json` image error (exit 5) naming `where`. */
+export function parseJsonBytes(bytes: Uint8Array, where = 'a JSON document'): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw new AirlockError('image', 'bad-json', `${where} is not valid JSON: ${(cause as Error).message}`, {
+      cause, hint: 'the image is damaged or was not written by an OCI tool; copy it again from its source',
+    });
+  }
 }
 
 /** Bytewise (UTF-8) string comparison, the order used for tar paths, tags and keys. */

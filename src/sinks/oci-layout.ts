@@ -164,7 +164,7 @@ export async function readImageFromStore(store: BlobStore, digest: Digest, size:
   const mBytes = await readBlob(store, { mediaType: '', digest, size }, where);
   const manifest = parseManifest(mBytes, where);
   const cBytes = await readBlob(store, manifest.config, where);
-  const config = parseJsonBytes(cBytes) as ConfigFile;
+  const config = parseJsonBytes(cBytes, `${where}: config`) as ConfigFile;
   if (!Array.isArray(config?.rootfs?.diff_ids)) throw new AirlockError('image', 'bad-config', `${where}: config has no rootfs.diff_ids`);
   return imageFromBytes(mBytes, cBytes, layersFromManifest(manifest, config, (d) => store.open(d.digest)), where);
 }

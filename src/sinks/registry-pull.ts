@@ -29,7 +29,9 @@ export async function getManifest(
   if (want && want !== digest) {
     throw new AirlockError('image', 'digest-mismatch', `${t.host}/${repo}:${reference}: manifest hashes to ${digest}, expected ${want}`, { hint: 'the registry or a proxy changed the manifest' });
   }
-  const mediaType = (parseJsonBytes(bytes) as { mediaType?: string }).mediaType ?? res.headers.get('content-type') ?? MediaType.manifest;
+  const where = `${t.host}/${repo}:${reference}`;
+  const parsed = parseJsonBytes(bytes, `manifest ${where}`) as { mediaType?: unknown } | null;
+  const mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : res.headers.get('content-type') ?? MediaType.manifest;
   return { bytes, mediaType, digest };
 }
 
@@ -98,7 +100,7 @@ export async function pullImage(t: RegistryTransport, repo: string, reference: s
   }
   const manifest = parseManifest(m.bytes, where);
   const cBytes = await collect(blobStream(t, repo, manifest.config), 64 * 1024 * 1024);
-  const config = parseJsonBytes(cBytes) as ConfigFile;
+  const config = parseJsonBytes(cBytes, `${where}: config`) as ConfigFile;
   return imageFromBytes(m.bytes, cBytes, layersFromManifest(manifest, config, (d) => blobStream(t, repo, d)), where);
 }
 
