@@ -12,7 +12,10 @@ export interface TransportOptions {
   retries?: number;
   /** First backoff delay; doubles each retry (default 250 ms). */
   backoffMs?: number;
-  /** Time allowed for the response headers of a request without a body, and between chunks of a pulled body (default 60 s); a header timeout is retried. */
+  /**
+   * Time allowed for the response headers of a request without a body, and between chunks of a pulled body (default
+   * 10 s). A header timeout is retried once, so a registry that never answers fails a command in about 20 s.
+   */
   timeoutMs?: number;
   log?: Log;
 }
@@ -66,7 +69,7 @@ export class RegistryTransport {
 
   /** How long a response may go without data (headers, or the next chunk of a body). */
   get timeoutMs(): number {
-    return this.opts.timeoutMs ?? 60_000;
+    return this.opts.timeoutMs ?? 10_000;
   }
 
   /** Sends a request with auth and retries; returns the response when its status is expected. */
@@ -74,6 +77,7 @@ export class RegistryTransport {
     const url = spec.url.startsWith('http') ? spec.url : this.base + spec.url;
     const retries = this.opts.retries ?? 4;
     let authTried = false;
+    let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { ...spec.headers };
       const a = this.auth.get(spec.scope);
@@ -85,7 +89,8 @@ export class RegistryTransport {
       try {
         res = await fetch(url, { method: spec.method, headers, signal: abort.signal, ...(body ? { body: body as BodyInit, duplex: 'half' } : {}), redirect: 'follow' } as RequestInit);
       } catch (e) {
-        if (attempt < retries) { await this.backoff(attempt, `${spec.method} ${redactUrl(url)}: ${causeOf(e)}`); continue; }
+        if (abort.signal.aborted) timeouts++; // a second timeout is not retried: a command must not hang
+        if (attempt < retries && timeouts < 2) { await this.backoff(attempt, `${spec.method} ${redactUrl(url)}: ${causeOf(e)}`); continue; }
         throw new AirlockError('image', 'registry-unreachable', `${spec.method} ${redactUrl(url)} failed: ${causeOf(e)}`, { cause: e, hint: this.opts.insecure ? 'is the registry running?' : 'is the registry running? use --insecure for a plain-HTTP registry' });
       } finally {
         clearTimeout(timer);
@@ -121,16 +126,34 @@ export class RegistryTransport {
     if (ch.scheme === 'basic') return creds ? basicAuth(creds) : undefined;
     const realm = ch.params.realm;
     if (!realm) return undefined;
-    const u = new URL(realm);
+    let u: URL;
+    try { u = new URL(realm); } catch (cause) {
+      throw new AirlockError('image', 'registry-bad-challenge', `${this.host} asks for a token from "${realm}", which is not a URL`, {
+        cause, hint: 'the registry\'s WWW-Authenticate header is malformed',
+      });
+    }
     if (ch.params.service) u.searchParams.set('service', ch.params.service);
     u.searchParams.set('scope', ch.params.scope ?? scope);
-    const tr = await fetch(u, { headers: creds ? { authorization: basicAuth(creds) } : {} });
-    if (!tr.ok) {
-      const info = await errorInfo(tr);
-      throw new RegistryError(tr.status, info.code ?? 'UNAUTHORIZED', 'GET', redactUrl(`${u.origin}${u.pathname}`), `token request failed${info.detail ? `: ${info.detail}` : ''}`);
+    const where = redactUrl(`${u.origin}${u.pathname}`);
+    let tr: Response;
+    let text: string;
+    try {
+      const signal = AbortSignal.timeout(this.timeoutMs);
+      tr = await fetch(u, { headers: creds ? { authorization: basicAuth(creds) } : {}, signal });
+      if (!tr.ok) {
+        const info = await errorInfo(tr);
+        throw new RegistryError(tr.status, info.code ?? 'UNAUTHORIZED', 'GET', where, `token request failed${info.detail ? `: ${info.detail}` : ''}`);
+      }
+      text = await tr.text();
+    } catch (e) {
+      if (e instanceof AirlockError) throw e;
+      throw new AirlockError('image', 'registry-unreachable', `GET ${where} (token) failed: ${causeOf(e)}`, { cause: e, hint: 'is the token service reachable?' });
     }
-    const t = (await tr.json()) as { token?: string; access_token?: string };
-    const token = t.token ?? t.access_token;
+    let t: { token?: unknown; access_token?: unknown } | null;
+    try { t = JSON.parse(text) as typeof t; } catch (cause) {
+      throw new AirlockError('image', 'registry-bad-response', `GET ${where} (token): the answer is not JSON`, { cause, hint: 'the token service answered with something else than a token' });
+    }
+    const token = [t?.token, t?.access_token].find((x): x is string => typeof x === 'string');
     return token ? `Bearer ${token}` : undefined;
   }
 }

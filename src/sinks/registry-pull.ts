@@ -60,13 +60,23 @@ async function* readBody(res: Response, idleMs: number, what: string): AsyncGene
       const stalled = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new AirlockError('image', 'registry-stalled', `${what}: no data from the registry for ${idleMs >= 1000 ? `${Math.round(idleMs / 1000)} s` : `${idleMs} ms`}`, { hint: 'the registry or the network stalled; retry' })), idleMs);
       });
-      const r = await Promise.race([reader.read(), stalled]).finally(() => clearTimeout(timer));
+      const read = reader.read().catch((cause: unknown) => {
+        throw new AirlockError('image', 'registry-interrupted', `${what}: the registry's answer broke off: ${causeText(cause)}`, {
+          cause, hint: 'the connection closed before the whole body arrived; retry',
+        });
+      });
+      const r = await Promise.race([read, stalled]).finally(() => clearTimeout(timer));
       if (r.done) return;
       yield r.value;
     }
   } finally {
     await reader.cancel().catch(() => undefined);
   }
+}
+
+function causeText(e: unknown): string {
+  const c = (e as { cause?: { code?: string; message?: string } })?.cause;
+  return c?.code ?? c?.message ?? (e as Error)?.message ?? String(e);
 }
 
 /** Streams a blob and fails at the end if its digest or size differ from the descriptor. */
@@ -110,8 +120,14 @@ export async function listTags(t: RegistryTransport, repo: string, pageSize = 10
   let url: string | undefined = `/v2/${repo}/tags/list?n=${pageSize}`;
   for (let pages = 0; url && pages < 10_000; pages++) {
     const res = await t.request({ method: 'GET', url, scope: scopeOf(repo), expect: [200] });
-    const body = (await res.json()) as { tags?: string[] | null };
-    tags.push(...(body.tags ?? []));
+    const what = `${t.host}/${repo}: tag list`;
+    const bytes = await collect(readBody(res, t.timeoutMs, what), 64 * 1024 * 1024);
+    const body = parseJsonBytes(bytes, what) as { tags?: unknown } | null;
+    const page = body?.tags ?? [];
+    if (!Array.isArray(page) || page.some((x) => typeof x !== 'string')) {
+      throw new AirlockError('image', 'registry-bad-response', `${what}: "tags" is not a list of strings`, { hint: 'the registry answered with something else than a tag list' });
+    }
+    tags.push(...page);
     const link = res.headers.get('link');
     const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
     url = next ? (next.startsWith('http') ? next : next.startsWith('/') ? next : `/${next}`) : undefined;

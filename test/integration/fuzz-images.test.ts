@@ -151,7 +151,7 @@ test('damaged OCI layouts: audit, copy, verify and diff end in a classified erro
     for (const c of codes) outcomes.set(`exit ${c}`, (outcomes.get(`exit ${c}`) ?? 0) + 1);
     rmSync(dir, { recursive: true, force: true });
     void rel;
-  }), { numRuns: 150, seed: 1616, includeErrorInReport: true });
+  }), { numRuns: 100, seed: 1616, includeErrorInReport: true });
   console.log(`image fuzz: ${cases} damaged layouts × 5 commands; ${[...outcomes].map(([k, n]) => `${k}: ${n}`).join(', ')}`);
 });
 
@@ -200,6 +200,6 @@ test('damaged docker-archives: the tar itself, or one member (JSON or bytes)', {
     await exitOf(verify, [`docker-archive:${file}`, '--key', join(keyDir, 'k.pub')]);
     await exitOf(diff, [`oci:${base}:v1`, `docker-archive:${file}`]);
     cases++;
-  }), { numRuns: 100, seed: 1617, includeErrorInReport: true });
+  }), { numRuns: 80, seed: 1617, includeErrorInReport: true });
   console.log(`archive fuzz: ${cases} damaged docker-archives × 4 commands`);
 });
