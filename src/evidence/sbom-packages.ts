@@ -57,10 +57,21 @@ export function sbomPackages(kind: 'spdx' | 'cyclonedx', doc: unknown): SbomPack
   return kind === 'spdx' ? spdxPackages(d) : cyclonedxPackages(d);
 }
 
-/** "SOURCE VERSION" of an installed package, as the SBOMs write it (Source absent: the package itself). */
-export function installedSource(p: InstalledPackage): string {
+/**
+ * "SOURCE VERSION" of an installed package, as the SBOMs write it. Without a Source field only the version is known
+ * (Debian means the package itself, but images not written by airlock may leave the field out): `name` is undefined.
+ */
+export function installedSource(p: InstalledPackage): { name?: string; version: string; text: string } {
   const m = p.source ? /^(\S+)(?:\s+\(\s*([^)\s]+)\s*\))?/.exec(p.source.trim()) : null;
-  return m ? `${m[1]} ${m[2] ?? p.version}` : `${p.name} ${p.version}`;
+  const version = m?.[2] ?? p.version;
+  return m ? { name: m[1]!, version, text: `${m[1]} ${version}` } : { version, text: `${p.name} ${version}` };
+}
+
+/** Whether an SBOM's "SOURCE VERSION" agrees with the installed package. */
+function sameSource(listed: string, p: InstalledPackage): boolean {
+  const want = installedSource(p);
+  const [name, version] = listed.split(' ');
+  return version === want.version && (want.name === undefined || name === want.name);
 }
 
 /** Each way the SBOM's packages differ from the installed ones (empty when they agree). */
@@ -76,7 +87,9 @@ export function sbomDifferences(sbom: SbomPackage[], installed: InstalledPackage
     if (!p) { out.push(`${s.name} ${s.version} (${s.architecture}) is listed but not installed`); continue; }
     if (s.version !== p.version) out.push(`${s.name}: version ${s.version} listed, ${p.version} installed`);
     if (s.purlVersion !== p.version) out.push(`${s.name}: purl version ${s.purlVersion} listed, ${p.version} installed`);
-    if (s.source !== undefined && s.source !== installedSource(p)) out.push(`${s.name}: source ${s.source} listed, ${installedSource(p)} installed`);
+    if (s.source !== undefined && !sameSource(s.source, p)) {
+      out.push(`${s.name}: source ${s.source} listed, ${installedSource(p).text} installed`);
+    }
   }
   for (const p of installed) if (!listed.has(key(p.name, p.architecture))) out.push(`${p.name} ${p.version} is installed but not listed`);
   return out;
