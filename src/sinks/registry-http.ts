@@ -13,8 +13,9 @@ export interface TransportOptions {
   /** First backoff delay; doubles each retry (default 250 ms). */
   backoffMs?: number;
   /**
-   * Time allowed for the response headers of a request without a body, and between chunks of a pulled body (default
-   * 10 s). A header timeout is retried once, so a registry that never answers fails a command in about 20 s.
+   * Time allowed for the response headers (after the last piece of a request body), between pieces of an uploaded
+   * body, and between chunks of a pulled body (default 10 s). A timeout is retried once, so a registry that never
+   * answers fails a command in about 20 s.
    */
   timeoutMs?: number;
   log?: Log;
@@ -48,14 +49,36 @@ export function redactUrl(u: string): string {
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
-/** Parses a registry error body into code and message. */
-export async function errorInfo(res: Response): Promise<{ code?: string; detail: string }> {
-  const text = await res.text().catch(() => '');
+/** Parses a registry error body into code and message; reads at most 64 KiB, for at most `timeoutMs`. */
+export async function errorInfo(res: Response, timeoutMs = 10_000): Promise<{ code?: string; detail: string }> {
+  const text = await boundedText(res, 64 * 1024, timeoutMs);
   try {
     const e = (JSON.parse(text) as { errors?: { code?: string; message?: string }[] }).errors?.[0];
     if (e) return { ...(e.code ? { code: e.code } : {}), detail: e.message ?? '' };
   } catch { /* not JSON */ }
   return { detail: text.slice(0, 200).trim() };
+}
+
+/** The start of a body as text: up to `max` bytes, what arrived within `ms`; the rest is cancelled. */
+async function boundedText(res: Response, max: number, ms: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), ms); });
+  try {
+    while (n < max) {
+      const r = await Promise.race([reader.read().catch(() => undefined), late]);
+      if (!r || r.done) break;
+      parts.push(r.value);
+      n += r.value.length;
+    }
+  } finally {
+    clearTimeout(timer);
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(parts).subarray(0, max).toString('utf8');
 }
 
 /** Talks HTTP to one registry host. */
@@ -83,11 +106,18 @@ export class RegistryTransport {
       const a = this.auth.get(spec.scope);
       if (a) headers.authorization = a;
       let res: Response;
-      const body = spec.body?.();
       const abort = new AbortController();
-      const timer = body ? undefined : setTimeout(() => abort.abort(new Error(`no response within ${this.timeoutMs} ms`)), this.timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
+      // Armed now and again each time the body moves on: an upload that stops, or no answer after it, times out.
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => abort.abort(new Error(`no response within ${this.timeoutMs} ms`)), this.timeoutMs);
+      };
+      const raw = spec.body?.();
+      const body = raw && progressBody(raw, arm);
+      arm();
       try {
-        res = await fetch(url, { method: spec.method, headers, signal: abort.signal, ...(body ? { body: body as BodyInit, duplex: 'half' } : {}), redirect: 'follow' } as RequestInit);
+        res = await fetch(url, { method: spec.method, headers, signal: abort.signal, ...(body ? { body: body as unknown as BodyInit, duplex: 'half' } : {}), redirect: 'follow' } as RequestInit);
       } catch (e) {
         if (abort.signal.aborted) timeouts++; // a second timeout is not retried: a command must not hang
         if (attempt < retries && timeouts < 2) { await this.backoff(attempt, `${spec.method} ${redactUrl(url)}: ${causeOf(e)}`); continue; }
@@ -107,7 +137,7 @@ export class RegistryTransport {
         await this.backoff(attempt, `${spec.method} ${redactUrl(url)} → ${res.status}`, Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 10_000) : undefined);
         continue;
       }
-      const info = await errorInfo(res);
+      const info = await errorInfo(res, this.timeoutMs);
       throw new RegistryError(res.status, info.code, spec.method, redactUrl(url), info.detail);
     }
   }
@@ -141,7 +171,7 @@ export class RegistryTransport {
       const signal = AbortSignal.timeout(this.timeoutMs);
       tr = await fetch(u, { headers: creds ? { authorization: basicAuth(creds) } : {}, signal });
       if (!tr.ok) {
-        const info = await errorInfo(tr);
+        const info = await errorInfo(tr, this.timeoutMs);
         throw new RegistryError(tr.status, info.code ?? 'UNAUTHORIZED', 'GET', where, `token request failed${info.detail ? `: ${info.detail}` : ''}`);
       }
       text = await tr.text();
@@ -156,6 +186,16 @@ export class RegistryTransport {
     const token = [t?.token, t?.access_token].find((x): x is string => typeof x === 'string');
     return token ? `Bearer ${token}` : undefined;
   }
+}
+
+/** A request body handed out in pieces of at most 64 KiB, calling `moved` before each piece and after the last. */
+async function* progressBody(body: Uint8Array | AsyncIterable<Uint8Array>, moved: () => void): AsyncGenerator<Uint8Array> {
+  const PIECE = 64 * 1024;
+  const pieces = async function* () { if (body instanceof Uint8Array) yield body; else yield* body; };
+  for await (const chunk of pieces()) {
+    for (let at = 0; at < chunk.length; at += PIECE) { moved(); yield chunk.subarray(at, at + PIECE); }
+  }
+  moved();
 }
 
 function causeOf(e: unknown): string {
