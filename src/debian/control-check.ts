@@ -16,7 +16,9 @@ export interface ControlFacts {
 }
 
 /** Splits a `Source:` field ("zlib" or "glibc (2.36-9)"); absent means the package itself. */
-export function parseSourceField(value: string | undefined, pkg: string, version: string): { source: string; sourceVersion?: string } {
+export function parseSourceField(
+  value: string | undefined, pkg: string, version: string,
+): { source: string; sourceVersion?: string } {
   const m = value ? /^(\S+)(?:\s+\(\s*([^)\s]+)\s*\))?/.exec(value.trim()) : null;
   if (!m) return { source: pkg };
   return m[2] && m[2] !== version ? { source: m[1]!, sourceVersion: m[2] } : { source: m[1]! };
@@ -26,7 +28,8 @@ export function parseSourceField(value: string | undefined, pkg: string, version
 export function controlFacts(control: Stanza): ControlFacts {
   const pkg = field(control, 'Package') ?? '';
   const version = field(control, 'Version') ?? '';
-  return { package: pkg, version, architecture: field(control, 'Architecture') ?? '', ...parseSourceField(field(control, 'Source'), pkg, version) };
+  const architecture = field(control, 'Architecture') ?? '';
+  return { package: pkg, version, architecture, ...parseSourceField(field(control, 'Source'), pkg, version) };
 }
 
 /** Facts as kept in a cache record; anything else (an old or damaged record) is undefined. */
@@ -52,7 +55,9 @@ export function compareControl(p: LockedPackage, deb: ControlFacts): ControlMism
   const out: ControlMismatch[] = [];
   if (p.name !== deb.package) out.push({ field: 'Package', lock: p.name, deb: deb.package });
   if (p.version !== deb.version) out.push({ field: 'Version', lock: p.version, deb: deb.version });
-  if (p.architecture !== deb.architecture) out.push({ field: 'Architecture', lock: p.architecture, deb: deb.architecture });
+  if (p.architecture !== deb.architecture) {
+    out.push({ field: 'Architecture', lock: p.architecture, deb: deb.architecture });
+  }
   // A source version equal to the version is the same as none (the lock leaves it out then).
   const lockSv = p.sourceVersion === p.version ? undefined : p.sourceVersion;
   if (p.source !== deb.source || lockSv !== deb.sourceVersion) {
@@ -65,10 +70,12 @@ export function compareControl(p: LockedPackage, deb: ControlFacts): ControlMism
 export function checkControl(p: LockedPackage, deb: ControlFacts, lockFile = 'airlock.lock.json'): void {
   const diffs = compareControl(p, deb);
   if (diffs.length === 0) return;
-  const what = diffs.map((d) => `${d.field} is ${JSON.stringify(d.lock)} in the lock but ${JSON.stringify(d.deb)} in the .deb`);
+  const what = diffs.map((d) =>
+    `${d.field} is ${JSON.stringify(d.lock)} in the lock but ${JSON.stringify(d.deb)} in the .deb`);
   throw new AirlockError('packages', 'lock-mismatch',
     `locked package ${p.name} does not match its .deb (sha256 ${p.sha256.slice(0, 12)}…): ${what.join('; ')}`, {
       location: `${lockFile} (package ${p.name})`,
-      hint: 'the lock was edited or damaged; restore it from version control, or run `airlock lock --update` to write it again',
+      hint: 'the lock was edited or damaged; restore it from version control, '
+        + 'or run `airlock lock --update` to write it again',
     });
 }

@@ -8,7 +8,7 @@ export type Stanza = Record<string, string>;
 function malformed(where: string, lineNo: number, what: string, line: string): AirlockError {
   return new AirlockError('packages', 'bad-deb822', `${what}: ${JSON.stringify(line.slice(0, 80))}`, {
     location: `${where}:${lineNo}`,
-    hint: 'deb822 text is "Field: value" lines, continuation lines start with a space, stanzas are separated by a blank line',
+    hint: 'deb822 text is "Field: value" lines; continuation lines start with a space; a blank line ends a stanza',
   });
 }
 
@@ -63,8 +63,8 @@ export function clearsignedBody(text: string, where = 'InRelease'): string {
   const afterHeader = text.indexOf('\n\n', begin);
   const sig = text.indexOf('\n-----BEGIN PGP SIGNATURE-----', afterHeader);
   if (afterHeader < 0 || sig < 0) {
-    throw new AirlockError('packages', 'bad-inrelease', 'malformed clear-signed message (no header end or no signature)', {
-      location: where, hint: 'the mirror served a damaged InRelease; run `airlock lock --update` to fetch the lists again',
+    throw new AirlockError('packages', 'bad-inrelease', 'malformed clear-signed message (no header end or signature)', {
+      location: where, hint: 'the mirror served a damaged InRelease; `airlock lock --update` fetches the lists again',
     });
   }
   return text

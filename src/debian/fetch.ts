@@ -89,7 +89,8 @@ export async function fetchOne(lock: Lock, p: LockedPackage, opts: FetchOptions)
   const url = `${repo?.uri.replace(/\/+$/, '')}/${p.filename}`;
   if (opts.offline) {
     const what = state === 'corrupt' ? 'corrupted' : 'not';
-    throw new AirlockError('packages', 'offline-not-cached', `offline, and ${p.name} ${p.version} is ${what} in the cache (${url})`, {
+    const message = `offline, and ${p.name} ${p.version} is ${what} in the cache (${url})`;
+    throw new AirlockError('packages', 'offline-not-cached', message, {
       hint: 'run once without --offline to download it',
     });
   }
@@ -118,7 +119,8 @@ export async function fetchOne(lock: Lock, p: LockedPackage, opts: FetchOptions)
   });
   const stored = await checkCachedDeb(opts.cacheDir, p.sha256, p.size);
   if (stored.verdict !== 'ok') {
-    throw new AirlockError('packages', 'not-cached', `${p.name} ${p.version} left the cache right after it was stored`, {
+    const message = `${p.name} ${p.version} left the cache right after it was stored`;
+    throw new AirlockError('packages', 'not-cached', message, {
       hint: 'another process (airlock cache prune?) removed it; run the build again',
     });
   }

@@ -24,7 +24,8 @@ export function parseStatus(text: string): InstalledPackage[] {
     }
     if (!f.package || !f.version) continue;
     if (f.status && /\b(deinstall|purge|not-installed|config-files)\b/.test(f.status)) continue;
-    out.push({ name: f.package, version: f.version, architecture: f.architecture ?? '', ...(f.source ? { source: f.source } : {}) });
+    const source = f.source ? { source: f.source } : {};
+    out.push({ name: f.package, version: f.version, architecture: f.architecture ?? '', ...source });
   }
   return out;
 }

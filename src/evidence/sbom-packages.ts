@@ -86,12 +86,16 @@ export function sbomDifferences(sbom: SbomPackage[], installed: InstalledPackage
     const p = have.get(k);
     if (!p) { out.push(`${s.name} ${s.version} (${s.architecture}) is listed but not installed`); continue; }
     if (s.version !== p.version) out.push(`${s.name}: version ${s.version} listed, ${p.version} installed`);
-    if (s.purlVersion !== p.version) out.push(`${s.name}: purl version ${s.purlVersion} listed, ${p.version} installed`);
+    if (s.purlVersion !== p.version) {
+      out.push(`${s.name}: purl version ${s.purlVersion} listed, ${p.version} installed`);
+    }
     if (s.source !== undefined && !sameSource(s.source, p)) {
       out.push(`${s.name}: source ${s.source} listed, ${installedSource(p).text} installed`);
     }
   }
-  for (const p of installed) if (!listed.has(key(p.name, p.architecture))) out.push(`${p.name} ${p.version} is installed but not listed`);
+  for (const p of installed) {
+    if (!listed.has(key(p.name, p.architecture))) out.push(`${p.name} ${p.version} is installed but not listed`);
+  }
   return out;
 }
 

@@ -48,7 +48,9 @@ export interface SbomFile {
 }
 
 /** Verifies the image `store` names with `key`; throws a policy error naming the first failing check. */
-export async function verifyImage(store: ImageStore, key: KeyObject, keyName: string, sbomFiles: SbomFile[] = []): Promise<VerifyReport> {
+export async function verifyImage(
+  store: ImageStore, key: KeyObject, keyName: string, sbomFiles: SbomFile[] = [],
+): Promise<VerifyReport> {
   const m = await resolveManifest(store);
   const checks: string[] = [];
   const manifest = parse(m.bytes, `manifest of ${store.where}`);
@@ -97,7 +99,8 @@ export async function verifyImage(store: ImageStore, key: KeyObject, keyName: st
   checks.push(`attestations: ${statements.length} DSSE attestation(s) signed by ${keyName} name this image`);
 
   const prov = statements.find((s) => s.predicateType === SLSA_PROVENANCE_V1);
-  const sboms = statements.filter((s) => s.predicateType === PredicateType.spdx || s.predicateType === PredicateType.cyclonedx);
+  const isSbom = (t: string) => t === PredicateType.spdx || t === PredicateType.cyclonedx;
+  const sboms = statements.filter((s) => isSbom(s.predicateType));
   const installed = prov || sboms.length || sbomFiles.length ? await imagePackages(layers, store.where) : [];
   if (prov) {
     comparePackages(prov.predicate, installed);

@@ -104,7 +104,8 @@ export function imageFromBytes(mBytes: Uint8Array, cBytes: Uint8Array, layers: r
 export function layersFromManifest(manifest: Manifest, config: ConfigFile, open: (d: Descriptor) => AsyncIterable<Uint8Array>): Layer[] {
   const diffIds: unknown = config?.rootfs?.diff_ids;
   if (!Array.isArray(diffIds) || diffIds.length !== manifest.layers.length) {
-    throw new AirlockError('image', 'bad-config', `the config lists ${Array.isArray(diffIds) ? diffIds.length : 'no'} diff_ids for ${manifest.layers.length} layers`, {
+    const listed = Array.isArray(diffIds) ? diffIds.length : 'no';
+    throw new AirlockError('image', 'bad-config', `the config lists ${listed} diff_ids for ${manifest.layers.length} layers`, {
       hint: 'the image is damaged',
     });
   }

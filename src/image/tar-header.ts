@@ -28,7 +28,8 @@ const enc = new TextEncoder();
 function putString(buf: Uint8Array, off: number, len: number, s: string): void {
   const b = enc.encode(s);
   if (b.length > len) {
-    throw new AirlockError('image', 'tar-field-too-long', `tar header field too long (${b.length} > ${len} bytes): ${s.slice(0, 100)}`, {
+    const shown = s.slice(0, 100);
+    throw new AirlockError('image', 'tar-field-too-long', `tar header field too long (${b.length} > ${len} bytes): ${shown}`, {
       hint: 'long names and links go in PAX records; this value does not fit the ustar field it was written to',
     });
   }
@@ -76,7 +77,8 @@ export function encodePax(records: [string, string][]): Uint8Array {
   return enc.encode(out);
 }
 
-const badTar = (msg: string) => new AirlockError('image', 'bad-tar', msg, { hint: 'the archive is not a valid tar archive' });
+const badTar = (msg: string) =>
+  new AirlockError('image', 'bad-tar', msg, { hint: 'the archive is not a valid tar archive' });
 
 /** Decodes PAX records into a map; throws a `bad-tar` AirlockError on malformed input. */
 export function decodePax(bytes: Uint8Array): Map<string, string> {
@@ -88,7 +90,8 @@ export function decodePax(bytes: Uint8Array): Map<string, string> {
     let sp = i;
     while (sp < bytes.length && bytes[sp] !== 0x20) sp++;
     const len = Number.parseInt(dec.decode(bytes.subarray(i, sp)), 10);
-    if (!Number.isSafeInteger(len) || len <= sp - i || i + len > bytes.length) throw badTar(`malformed PAX record at byte ${i}`);
+    const fits = Number.isSafeInteger(len) && len > sp - i && i + len <= bytes.length;
+    if (!fits) throw badTar(`malformed PAX record at byte ${i}`);
     const rec = dec.decode(bytes.subarray(sp + 1, i + len - 1));
     const eq = rec.indexOf('=');
     if (eq < 0) throw badTar(`malformed PAX record at byte ${i} (no "=")`);
@@ -117,7 +120,7 @@ function readNumber(b: Uint8Array, off: number, len: number): number {
   return Number.parseInt(s, 8);
 }
 
-/** Decodes a header block; returns undefined for an all-zero block; throws a `bad-tar` AirlockError on a bad checksum. */
+/** Decodes a header block; undefined for an all-zero block; a bad checksum is a `bad-tar` AirlockError. */
 export function decodeHeader(b: Uint8Array): HeaderFields | undefined {
   if (b.every((x) => x === 0)) return undefined;
   let sum = 0;

@@ -78,12 +78,19 @@ export async function readDockerArchive(file: string): Promise<Image> {
       const mBytes = await read(blobName(d.digest));
       const manifest = parseManifest(mBytes, `${file}:${d.digest}`);
       const cBytes = await read(blobName(manifest.config.digest));
-      return imageFromBytes(mBytes, cBytes, layersFromManifest(manifest, parseJsonBytes(cBytes, `${file}: config`) as ConfigFile, (x) => openM(blobName(x.digest))), file);
+      const config = parseJsonBytes(cBytes, `${file}: config`) as ConfigFile;
+      return imageFromBytes(mBytes, cBytes, layersFromManifest(manifest, config, (x) => openM(blobName(x.digest))), file);
     }
   }
   if (!members.has('manifest.json')) throw new AirlockError('image', 'bad-archive', `${file} has no manifest.json`, { hint: 'is this a docker-archive tar (docker save output)?' });
-  const items = parseJsonBytes(await read('manifest.json'), `${file}:manifest.json`) as { Config: string; Layers: string[] }[];
-  const item = items[0];
+  type Item = { Config: string; Layers: string[] };
+  const items = parseJsonBytes(await read('manifest.json'), `${file}:manifest.json`) as Item[];
+  const item = Array.isArray(items) ? items[0] : undefined;
+  if (item && (typeof item.Config !== 'string' || !Array.isArray(item.Layers) || item.Layers.some((l) => typeof l !== 'string'))) {
+    throw new AirlockError('image', 'bad-archive', `${file}: manifest.json's entry needs a Config path and a list of Layers paths`, {
+      hint: 'is this a docker-archive tar (docker save output)?',
+    });
+  }
   if (!Array.isArray(items) || items.length !== 1 || !item) throw new AirlockError('image', 'bad-archive', `${file}: manifest.json lists ${Array.isArray(items) ? items.length : 0} images`, { hint: 'airlock reads archives holding exactly one image' });
   const cBytes = await read(item.Config);
   const config = parseJsonBytes(cBytes, `${file}: config`) as ConfigFile;

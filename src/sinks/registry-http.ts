@@ -158,7 +158,8 @@ export class RegistryTransport {
     if (!realm) return undefined;
     let u: URL;
     try { u = new URL(realm); } catch (cause) {
-      throw new AirlockError('image', 'registry-bad-challenge', `${this.host} asks for a token from "${realm}", which is not a URL`, {
+      const message = `${this.host} asks for a token from "${realm}", which is not a URL`;
+      throw new AirlockError('image', 'registry-bad-challenge', message, {
         cause, hint: 'the registry\'s WWW-Authenticate header is malformed',
       });
     }
@@ -172,16 +173,21 @@ export class RegistryTransport {
       tr = await fetch(u, { headers: creds ? { authorization: basicAuth(creds) } : {}, signal });
       if (!tr.ok) {
         const info = await errorInfo(tr, this.timeoutMs);
-        throw new RegistryError(tr.status, info.code ?? 'UNAUTHORIZED', 'GET', where, `token request failed${info.detail ? `: ${info.detail}` : ''}`);
+        const detail = `token request failed${info.detail ? `: ${info.detail}` : ''}`;
+        throw new RegistryError(tr.status, info.code ?? 'UNAUTHORIZED', 'GET', where, detail);
       }
       text = await tr.text();
     } catch (e) {
       if (e instanceof AirlockError) throw e;
-      throw new AirlockError('image', 'registry-unreachable', `GET ${where} (token) failed: ${causeOf(e)}`, { cause: e, hint: 'is the token service reachable?' });
+      throw new AirlockError('image', 'registry-unreachable', `GET ${where} (token) failed: ${causeOf(e)}`, {
+        cause: e, hint: 'is the token service reachable?',
+      });
     }
     let t: { token?: unknown; access_token?: unknown } | null;
     try { t = JSON.parse(text) as typeof t; } catch (cause) {
-      throw new AirlockError('image', 'registry-bad-response', `GET ${where} (token): the answer is not JSON`, { cause, hint: 'the token service answered with something else than a token' });
+      throw new AirlockError('image', 'registry-bad-response', `GET ${where} (token): the answer is not JSON`, {
+        cause, hint: 'the token service answered with something else than a token',
+      });
     }
     const token = [t?.token, t?.access_token].find((x): x is string => typeof x === 'string');
     return token ? `Bearer ${token}` : undefined;
@@ -189,7 +195,9 @@ export class RegistryTransport {
 }
 
 /** A request body handed out in pieces of at most 64 KiB, calling `moved` before each piece and after the last. */
-async function* progressBody(body: Uint8Array | AsyncIterable<Uint8Array>, moved: () => void): AsyncGenerator<Uint8Array> {
+async function* progressBody(
+  body: Uint8Array | AsyncIterable<Uint8Array>, moved: () => void,
+): AsyncGenerator<Uint8Array> {
   const PIECE = 64 * 1024;
   const pieces = async function* () { if (body instanceof Uint8Array) yield body; else yield* body; };
   for await (const chunk of pieces()) {

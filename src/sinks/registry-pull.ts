@@ -31,7 +31,8 @@ export async function getManifest(
   }
   const where = `${t.host}/${repo}:${reference}`;
   const parsed = parseJsonBytes(bytes, `manifest ${where}`) as { mediaType?: unknown } | null;
-  const mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : res.headers.get('content-type') ?? MediaType.manifest;
+  const announcedType = res.headers.get('content-type') ?? MediaType.manifest;
+  const mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : announcedType;
   return { bytes, mediaType, digest };
 }
 
@@ -61,7 +62,8 @@ async function* readBody(res: Response, idleMs: number, what: string): AsyncGene
         timer = setTimeout(() => reject(new AirlockError('image', 'registry-stalled', `${what}: no data from the registry for ${idleMs >= 1000 ? `${Math.round(idleMs / 1000)} s` : `${idleMs} ms`}`, { hint: 'the registry or the network stalled; retry' })), idleMs);
       });
       const read = reader.read().catch((cause: unknown) => {
-        throw new AirlockError('image', 'registry-interrupted', `${what}: the registry's answer broke off: ${causeText(cause)}`, {
+        const message = `${what}: the registry's answer broke off: ${causeText(cause)}`;
+        throw new AirlockError('image', 'registry-interrupted', message, {
           cause, hint: 'the connection closed before the whole body arrived; retry',
         });
       });
@@ -125,7 +127,9 @@ export async function listTags(t: RegistryTransport, repo: string, pageSize = 10
     const body = parseJsonBytes(bytes, what) as { tags?: unknown } | null;
     const page = body?.tags ?? [];
     if (!Array.isArray(page) || page.some((x) => typeof x !== 'string')) {
-      throw new AirlockError('image', 'registry-bad-response', `${what}: "tags" is not a list of strings`, { hint: 'the registry answered with something else than a tag list' });
+      throw new AirlockError('image', 'registry-bad-response', `${what}: "tags" is not a list of strings`, {
+        hint: 'the registry answered with something else than a tag list',
+      });
     }
     tags.push(...page);
     const link = res.headers.get('link');

@@ -179,10 +179,20 @@ async function pack(file: string, entries: Array<{ name: string; data: Buffer }>
 test('damaged docker-archives: the tar itself, or one member (JSON or bytes)', { timeout: 10 * 60_000 }, async () => {
   const parts = await members(archive);
   let cases = 0;
+  // Fixed cases first: manifest.json of the wrong shape, read because index.json is gone.
+  for (const text of ['null', '{}', '[{"Config":5,"Layers":"x"}]', '[{}]', '[null]']) {
+    const file = join(tmp('archive-fixed'), 'image.tar');
+    const kept = parts.filter((x) => x.name !== 'index.json');
+    await pack(file, kept.map((x) => (x.name === 'manifest.json' ? { name: x.name, data: Buffer.from(text) } : x)));
+    assert.equal(await exitOf(audit, [`docker-archive:${file}`, '--profile', 'any']), 5, text);
+    cases++;
+  }
   const whole = readFileSync(archive);
   const arb = fc.oneof(
     bytesMutation(whole).map((b) => ({ whole: b })),
     fc.tuple(fc.nat({ max: parts.length - 1 }), fc.boolean(), fc.integer()).map(([i, json, seed]) => ({ member: i, json, seed })),
+    // Without index.json the archive is read as docker save writes it, through manifest.json.
+    fc.tuple(fc.boolean(), fc.integer()).map(([json, seed]) => ({ member: parts.findIndex((p) => p.name === 'manifest.json'), json, seed, noIndex: true })),
   );
   await fc.assert(fc.asyncProperty(arb, async (m) => {
     const file = join(tmp('archive-case'), 'image.tar');
@@ -192,7 +202,8 @@ test('damaged docker-archives: the tar itself, or one member (JSON or bytes)', {
       const pick = <T>(a: fc.Arbitrary<T>) => fc.sample(a, { numRuns: 1, seed: m.seed })[0]!;
       const data = m.json && isJson(e.data) ? Buffer.from(JSON.stringify(pick(jsonMutation(JSON.parse(e.data.toString('utf8'))))))
         : pick(bytesMutation(e.data));
-      await pack(file, parts.map((x, i) => (i === m.member ? { name: x.name, data } : x)));
+      const kept = 'noIndex' in m ? parts.filter((x) => x.name !== 'index.json') : parts;
+      await pack(file, kept.map((x) => (x === e ? { name: x.name, data } : x)));
     }
     const out = tmp('archive-out');
     await exitOf(audit, [`docker-archive:${file}`, '--profile', 'any']);

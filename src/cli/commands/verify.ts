@@ -13,11 +13,13 @@ const usage = 'airlock verify IMAGE --key PUB [--sbom FILE]... [--insecure]'
 
 export const command: Command = {
   name: 'verify',
-  summary: 'verify an image\'s signature, attestations and package evidence (SBOMs, provenance) with a public key (exit 6 on failure)',
+  summary: 'verify an image\'s signature, attestations and package evidence (SBOMs, provenance) with a public key'
+    + ' (exit 6 on failure)',
   usage,
   async run(argv, ctx) {
     const options = {
-      key: { type: 'string' }, sbom: { type: 'string', multiple: true }, insecure: { type: 'boolean' }, quiet: { type: 'boolean' },
+      key: { type: 'string' }, sbom: { type: 'string', multiple: true },
+      insecure: { type: 'boolean' }, quiet: { type: 'boolean' },
     } as const;
     const { values, positionals } = parse('verify', usage, argv, options);
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'verify: needs one IMAGE and --key PUB', { hint: `usage: ${usage}` });
@@ -37,7 +39,8 @@ async function readSbomFile(file: string, cwd: string): Promise<SbomFile> {
   try {
     doc = JSON.parse(await readFile(resolve(cwd, file), 'utf8'));
   } catch (cause) {
-    throw new AirlockError('usage', 'bad-sbom', `--sbom ${file}: cannot read it as JSON: ${(cause as Error).message}`, { cause });
+    const why = (cause as Error).message;
+    throw new AirlockError('usage', 'bad-sbom', `--sbom ${file}: cannot read it as JSON: ${why}`, { cause });
   }
   const kind = doc?.spdxVersion ? 'spdx' : doc?.bomFormat === 'CycloneDX' ? 'cyclonedx' : undefined;
   if (!kind) {
