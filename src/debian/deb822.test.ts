@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AirlockError } from '../errors.js';
+import fc from 'fast-check';
 import { clearsignedBody, field, formatStanza, parseDeb822 } from './deb822.js';
+import { parseRelations } from './relations.js';
+import { textMutations } from '../../test/helpers/mutate.js';
 
 test('parses stanzas, continuation lines and comments', () => {
   const text = 'Package: a\nDescription: short\n long line\n .\n more\n\n# comment\nPackage: b\nversion: 1\n';
@@ -49,4 +52,24 @@ test('property: formatStanza then parseDeb822 gives the fields back', async () =
     assert.equal(parsed.length, 1);
     assert.deepEqual(parsed[0], Object.fromEntries(fields));
   }));
+});
+
+test('fuzz: damaged InRelease and Packages text parses or fails with a classified error, never an internal one', () => {
+  const inRelease = '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nOrigin: Debian\nCodename: bookworm\nDate: Sat, 01 Jun 2024 10:00:00 UTC\n'
+    + 'SHA256:\n 0123 100 main/binary-amd64/Packages\n-----BEGIN PGP SIGNATURE-----\n\nabc\n-----END PGP SIGNATURE-----\n';
+  const packages = 'Package: zlib1g\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\nDepends: libc6 (>= 2.14)\nDescription: compression\n '
+    + 'library\n .\n more\n\nPackage: libc6\nVersion: 2.36-9\n';
+  let runs = 0;
+  const check = (text: string) => {
+    runs++;
+    try {
+      for (const st of parseDeb822(clearsignedBody(text, 'x_InRelease'), 'x_InRelease')) parseRelations(field(st, 'Depends'), 'Depends');
+    } catch (e) {
+      const located = e instanceof AirlockError && (e.location === 'Depends' || !!e.location?.startsWith('x_InRelease'));
+      assert.ok(located && e.exitCode === 3, String(e));
+    }
+  };
+  fc.assert(fc.property(fc.oneof(textMutations(inRelease), textMutations(packages)), check), { numRuns: 600, seed: 822 });
+  fc.assert(fc.property(fc.string({ maxLength: 200 }), check), { numRuns: 200, seed: 823 });
+  console.log(`deb822 fuzz: ${runs} cases`);
 });

@@ -35,9 +35,12 @@ async function checkedBlob(store: ImageStore, d: Desc, what: string): Promise<Bu
 }
 
 function parse(bytes: Buffer, what: string): ManifestJson {
-  try { return JSON.parse(bytes.toString('utf8')) as ManifestJson; } catch (cause) {
+  let v: unknown;
+  try { v = JSON.parse(bytes.toString('utf8')); } catch (cause) {
     throw new AirlockError('policy', 'bad-manifest', `${what} is not valid JSON`, { cause });
   }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new AirlockError('policy', 'bad-manifest', `${what} is not a JSON object`);
+  return v as ManifestJson;
 }
 
 /** An SBOM file given to `airlock verify --sbom`, checked against the image's status.d like an attached one. */
@@ -88,8 +91,10 @@ export async function verifyImage(
     const env = parseEnvelope(await checkedBlob(store, l, `attestation ${pt}`), `attestation ${pt}`);
     const body = env.payloadType === IN_TOTO_PAYLOAD_TYPE ? openEnvelope(env, key) : undefined;
     if (!body) throw fail('attestation-signature-invalid', `attestation ${pt} is not signed by ${keyName} (DSSE signature does not verify)`);
-    const st = JSON.parse(body.toString('utf8')) as { predicateType: string; predicate: unknown; subject?: { digest?: { sha256?: string } }[] };
-    const subjects = (st.subject ?? []).map((s) => `sha256:${s.digest?.sha256}`);
+    const st = parse(body, `attestation ${pt}'s statement`) as {
+      predicateType: string; predicate: unknown; subject?: { digest?: { sha256?: string } }[];
+    };
+    const subjects = (Array.isArray(st.subject) ? st.subject : []).map((s) => `sha256:${s?.digest?.sha256}`);
     if (!subjects.includes(m.digest)) {
       throw fail('attestation-wrong-subject', `attestation ${st.predicateType} is about ${subjects.join(', ') || 'nothing'}, not this image ${m.digest}`,
         'the attestation was made for another image; re-sign with this image\'s evidence');
