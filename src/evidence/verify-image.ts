@@ -24,7 +24,10 @@ export interface VerifyReport {
 
 const fail = (code: string, message: string, hint?: string) => new AirlockError('policy', code, message, hint ? { hint } : {});
 
-async function checkedBlob(store: ImageStore, d: Desc, what: string): Promise<Buffer> {
+async function checkedBlob(store: ImageStore, d: Desc | null, what: string): Promise<Buffer> {
+  if (typeof d?.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(d.digest)) {
+    throw new AirlockError('policy', 'bad-manifest', `${what} of ${store.where} has no valid sha256 digest`);
+  }
   const b = await store.blob(d.digest);
   const got = sha256Digest(b);
   if (got !== d.digest || b.length !== d.size) {
@@ -50,6 +53,9 @@ export interface SbomFile {
   doc: unknown;
 }
 
+/** The layer descriptors of a parsed manifest (what is not a list of objects has none). */
+const layersOf = (m: ManifestJson): Desc[] => (Array.isArray(m.layers) ? m.layers.filter((l) => l && typeof l === 'object') : []);
+
 /** Verifies the image `store` names with `key`; throws a policy error naming the first failing check. */
 export async function verifyImage(
   store: ImageStore, key: KeyObject, keyName: string, sbomFiles: SbomFile[] = [],
@@ -57,7 +63,7 @@ export async function verifyImage(
   const m = await resolveManifest(store);
   const checks: string[] = [];
   const manifest = parse(m.bytes, `manifest of ${store.where}`);
-  if (!manifest.config || !manifest.layers) throw fail('unsupported-manifest', `${store.where} is an index, not an image manifest; verify one platform's image`);
+  if (!manifest.config || !Array.isArray(manifest.layers)) throw fail('unsupported-manifest', `${store.where} is an index, not an image manifest; verify one platform's image`);
   await checkedBlob(store, manifest.config, 'the config');
   const layers: Buffer[] = [];
   for (const [i, l] of manifest.layers.entries()) layers.push(await checkedBlob(store, l, `layer ${i + 1}`));
@@ -65,7 +71,7 @@ export async function verifyImage(
 
   const sigImage = await findManifest(store, cosignTag(m.digest, 'sig'));
   if (!sigImage) throw fail('no-signature', `${store.where}@${m.digest} has no signature (${cosignTag(m.digest, 'sig')} not found)`, 'sign it with airlock sign IMAGE --key KEY');
-  const sigLayers = (parse(sigImage.bytes, 'signature manifest').layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING_MEDIA_TYPE);
+  const sigLayers = layersOf(parse(sigImage.bytes, 'signature manifest')).filter((l) => l.mediaType === SIMPLE_SIGNING_MEDIA_TYPE);
   const verified: Buffer[] = [];
   for (const l of sigLayers) {
     const payload = await checkedBlob(store, l, 'a signature payload');
@@ -85,7 +91,7 @@ export async function verifyImage(
 
   const attImage = await findManifest(store, cosignTag(m.digest, 'att'));
   const statements: { predicateType: string; predicate: any }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (const l of attImage ? parse(attImage.bytes, 'attestation manifest').layers ?? [] : []) {
+  for (const l of attImage ? layersOf(parse(attImage.bytes, 'attestation manifest')) : []) {
     if (l.mediaType !== DSSE_MEDIA_TYPE) continue;
     const pt = l.annotations?.predicateType ?? '(unknown predicate)';
     const env = parseEnvelope(await checkedBlob(store, l, `attestation ${pt}`), `attestation ${pt}`);

@@ -87,6 +87,7 @@ before(async () => {
   });
   await writeLayout(base, { tag: 'v1', image });
   assert.equal(await exitOf(sign, [`oci:${base}:v1`, '--key', join(keyDir, 'k.key')]), 0);
+  baseBlobs = blobsInOrder(base);
   archive = join(tmp('archive'), 'image.tar');
   await writeDockerArchive(archive, image, { repoTags: ['demo/app:v1'] });
   // audit's gates find the tiny image unfit for prod or any (exit 6, a policy finding); everything else passes.
@@ -95,6 +96,26 @@ before(async () => {
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const blobsOf = (dir: string) => readdirSync(join(dir, 'blobs', 'sha256')).sort();
+
+/**
+ * The base layout's blobs in a fixed order whatever their digests (signatures differ on every run): as index.json
+ * lists the manifests, each followed by its config and layers. A seed then picks the same kind of target every run.
+ */
+function blobsInOrder(dir: string): string[] {
+  const out: string[] = [];
+  const add = (d: { digest?: string }) => { const hex = d.digest?.replace('sha256:', ''); if (hex && !out.includes(hex)) out.push(hex); };
+  const json = (hex: string) => JSON.parse(readFileSync(join(dir, 'blobs', 'sha256', hex), 'utf8'));
+  const tags = (d: { annotations?: Record<string, string> }) => d.annotations?.['org.opencontainers.image.ref.name'] ?? '';
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations?: Record<string, string> }> };
+  for (const m of [...index.manifests].sort((a, b) => (tags(a).startsWith('sha256-') ? 1 : 0) - (tags(b).startsWith('sha256-') ? 1 : 0))) {
+    add(m);
+    const body = json(m.digest.replace('sha256:', '')) as { config?: { digest: string }; layers?: Array<{ digest: string }> };
+    if (body.config) add(body.config);
+    for (const l of body.layers ?? []) add(l);
+  }
+  return [...out, ...blobsOf(dir).filter((n) => !out.includes(n))];
+}
+let baseBlobs: string[] = [];
 const isJson = (b: Buffer) => { try { JSON.parse(b.toString('utf8')); return true; } catch { return false; } };
 
 /** Puts `bytes` in the layout and repoints every manifest and index.json at it (the damage is then "signed off"). */
@@ -120,7 +141,7 @@ const damage = fc.record({
 }) as fc.Arbitrary<Damage>;
 
 function applyDamage(dir: string, d: Damage): string {
-  const files = ['index.json', 'oci-layout', ...blobsOf(dir).map((n) => join('blobs', 'sha256', n))];
+  const files = ['index.json', 'oci-layout', ...baseBlobs.map((n) => join('blobs', 'sha256', n))];
   const rel = files[d.target % files.length]!;
   const path = join(dir, rel);
   const bytes = readFileSync(path);
