@@ -3,7 +3,8 @@
 // same with and without the cache.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
@@ -54,6 +55,30 @@ describe('step cache: python-pip', { timeout: 45 * 60_000 }, () => {
     const { r, report } = await build();
     assert.deepEqual(ran(report), ['build.steps[0]', 'build.steps[1]', 'build.steps[2]', 'build.test[0]']);
     assert.match(r.stderr, /==> build\.fetch\[0\]: CACHED python3 -m pip install/);
+  });
+
+  test('a rebuild links the unchanged builder layer from the previous outputs, and never a damaged one', async () => {
+    const blobOf = (hex: string) => join(out, 'oci', 'blobs', 'sha256', hex);
+    const builderBlob = () => {
+      const index = JSON.parse(readFileSync(join(out, 'oci', 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+      const dev = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name']?.endsWith('-dev'))!;
+      const manifest = JSON.parse(readFileSync(blobOf(dev.digest.slice(7)), 'utf8')) as { layers: { digest: string }[] };
+      return blobOf(manifest.layers[0]!.digest.slice(7));
+    };
+    const before = builderBlob();
+    const ino = statSync(before).ino;
+    appendFileSync(join(dir, 'main.py'), `# ${EPOCH} second source change\n`);
+    await build();
+    assert.equal(builderBlob(), before, 'the builder layer is unchanged');
+    assert.equal(statSync(before).ino, ino, 'linked from the previous outputs, not written again');
+    // Damaged in place with its size and times kept: the next build must not link it.
+    const { atime, mtime, size } = statSync(before);
+    writeFileSync(before, Buffer.alloc(size, 0x41));
+    utimesSync(before, atime, mtime);
+    appendFileSync(join(dir, 'main.py'), `# ${EPOCH} third source change\n`);
+    await build();
+    assert.notEqual(statSync(before).ino, ino, 'written again');
+    assert.equal(`sha256:${createHash('sha256').update(readFileSync(before)).digest('hex')}`, `sha256:${before.split('/').pop()}`);
   });
 
   test('a dependency manifest change reruns the fetch step and everything after it', async () => {
