@@ -1,5 +1,6 @@
 // Go: Debian's golang, a static (CGO_ENABLED=0), trimmed, build-id-free binary installed into $AIRLOCK_OUT/usr/bin.
 // Prod: that binary, passwd/group and the CA bundle; no libc.
+import { AirlockError } from '../errors.js';
 import type { LanguagePack, SourceInfo } from './pack.js';
 
 /** Where Go's module and build caches live inside every step (kept under <airlock cache>/lang/go). */
@@ -21,6 +22,34 @@ export function goBinaryName(src: SourceInfo): string {
   const last = parts.pop() ?? 'app';
   const name = /^v\d+$/.test(last) && parts.length ? parts.pop()! : last;
   return name.replace(/[^A-Za-z0-9._-]/g, '-') || 'app';
+}
+
+/** Go files of a folder listing that are built into its package (not tests). */
+const goFiles = (entries: readonly string[] | undefined) => (entries ?? []).filter((n) => /^[^/]+(?<!_test)\.go$/.test(n));
+
+/** True when one of the texts is a `package main` file. */
+const isMain = (texts: (string | undefined)[]) => texts.some((t) => t !== undefined && /^\s*package\s+main\b/m.test(t));
+
+/** The folders below cmd/ holding a main package: cmd/<name>/*.go, one binary each, named after the folder. */
+export function goCommands(src: SourceInfo): string[] {
+  const cmd = (src.dirs?.get('cmd') ?? []).filter((n) => n.endsWith('/')).map((n) => n.slice(0, -1));
+  return cmd.filter((name) => isMain(goFiles(src.dirs?.get(`cmd/${name}`)).map((f) => src.texts?.get(`cmd/${name}/${f}`))));
+}
+
+/**
+ * Whether the module's root folder is a main package: its Go files say `package main`. Unknown (true) when the texts
+ * were not read, as before the cmd/ layout was known; false when the root has Go files of a library package only.
+ */
+export function goRootIsMain(src: SourceInfo): boolean {
+  const files = goFiles([...src.topFiles]);
+  if (files.length === 0) return goCommands(src).length === 0;
+  const texts = files.map((f) => src.texts?.get(f));
+  return texts.some((t) => t === undefined) || isMain(texts);
+}
+
+/** The binaries a build installs into /usr/bin: the root's (named like the module) and one per cmd/<name>. */
+export function goBinaries(src: SourceInfo): string[] {
+  return [...new Set([...(goRootIsMain(src) ? [goBinaryName(src)] : []), ...goCommands(src)])];
 }
 
 /** The host's module proxy settings that reach fetch steps. */
@@ -57,6 +86,14 @@ export const goPack: LanguagePack = {
       GOTELEMETRY: 'off',
     };
   },
+  sourceProbe(src) {
+    // cmd/ and each folder in it; the Go files of the root and of those folders, for their package clause.
+    const top = goFiles([...src.topFiles]);
+    if (!src.topDirs.has('cmd')) return { files: top };
+    const cmds = (src.dirs?.get('cmd') ?? []).filter((n) => n.endsWith('/')).map((n) => `cmd/${n.slice(0, -1)}`);
+    const files = cmds.flatMap((d) => goFiles(src.dirs?.get(d)).map((f) => `${d}/${f}`));
+    return { dirs: ['cmd', ...cmds], files: [...top, ...files] };
+  },
   defaultSteps(src) {
     const goMod = src.topText.get('go.mod');
     const vendored = src.topDirs.has('vendor');
@@ -64,15 +101,27 @@ export const goPack: LanguagePack = {
     // -mod=vendor builds from vendor/ only; otherwise the module cache filled by the fetch step (never the network).
     const mod = vendored ? '-mod=vendor' : '-mod=mod';
     const offline = `GOPROXY=off GOFLAGS=${mod}`;
-    const bin = goBinaryName(src);
+    const build = `${GO_PATH}${offline} CGO_ENABLED=0 go build -trimpath -ldflags='-buildid= -s -w' -o "$AIRLOCK_OUT/usr/bin/`;
+    const cmds = goCommands(src);
+    // The root package (also when unknown: go says what is wrong), then every command at once into the folder.
+    const root = goRootIsMain(src) || cmds.length === 0 ? [`${build}${goBinaryName(src)}" .`] : [];
+    const each = cmds.length ? [`${build}" ${cmds.map((c) => `./cmd/${c}`).join(' ')}`] : [];
     return {
       fetch: needsFetch ? [`${GO_PATH}go mod download`] : [],
-      steps: [
-        `mkdir -p "$AIRLOCK_OUT/usr/bin"`,
-        `${GO_PATH}${offline} CGO_ENABLED=0 go build -trimpath -ldflags='-buildid= -s -w' -o "$AIRLOCK_OUT/usr/bin/${bin}" .`,
-      ],
+      steps: [`mkdir -p "$AIRLOCK_OUT/usr/bin"`, ...root, ...each],
       test: [`${GO_PATH}${offline} CGO_ENABLED=0 go test -trimpath ./...`],
     };
+  },
+  defaultEntrypoint(src) {
+    // One binary: the handoff finds it. Several: the one named like the module, else the config must say.
+    const bins = goBinaries(src);
+    if (bins.length < 2) return undefined;
+    const name = goBinaryName(src);
+    if (bins.includes(name)) return [`/usr/bin/${name}`];
+    throw new AirlockError('usage', 'entrypoint-ambiguous',
+      `several Go commands (${goCommands(src).map((c) => `cmd/${c}`).join(', ')}) and none is named like the module `
+      + `(${goModule(src.topText.get('go.mod')) ?? 'no go.mod'} → ${name}): all are built, which one does prod run?`,
+      { location: 'runtime.entrypoint', hint: `set runtime.entrypoint to one of ${bins.map((b) => `/usr/bin/${b}`).join(', ')}` });
   },
   stepCaches() {
     return [{ name: 'go', path: GO_CACHE }];

@@ -10,6 +10,16 @@ export interface SourceInfo {
   topText: Map<string, string>;
   /** Names of the top-level directories. */
   topDirs: Set<string>;
+  /** Entries of the nested folders the pack's sourceProbe asked for, by relative path; sub-folders end in '/'. */
+  dirs?: Map<string, string[]>;
+  /** Text of the small nested files the pack's sourceProbe asked for, by relative path (missing ones absent). */
+  texts?: Map<string, string>;
+}
+
+/** Nested folders to list and files to read, relative to the source root (asked by a pack's sourceProbe). */
+export interface SourceQuestions {
+  dirs?: string[];
+  files?: string[];
 }
 
 /** Where a default artifact comes from: like the config's `artifacts` entries. */
@@ -44,6 +54,11 @@ export interface LanguagePack {
   toolchainName: string;
   /** Parses the config's `version` into the toolchain's version number, or undefined for the suite default. */
   parseVersion(raw: string | undefined): string | undefined;
+  /**
+   * What the pack needs to know below the top level (Go's cmd/ folders, a cargo workspace's members), asked from what
+   * is known so far: the reader answers into `dirs` and `texts` and asks again until nothing new is asked (pure).
+   */
+  sourceProbe?(src: SourceInfo): SourceQuestions;
   /** Packages of the builder set (the toolchain) for this source tree. */
   builderPackages(version: string | undefined, src: SourceInfo): string[];
   /** Packages prod always needs, besides the ELF closure of the artifacts. */
@@ -55,7 +70,9 @@ export interface LanguagePack {
   /** Default artifacts when the config declares none; undefined = everything installed under $AIRLOCK_OUT minus dev/doc files. */
   defaultArtifacts?(src: SourceInfo): DefaultArtifact[] | undefined;
   /**
-   * Default entrypoint when the config gives none; undefined = the single executable under a bin/ directory.
+   * Default entrypoint when the config gives none; undefined = the single executable under a bin/ directory. A shape
+   * the pack cannot decide (several programs, none preferred) is a usage error naming runtime.entrypoint; the lock
+   * stage asks this before any download when the config names no entrypoint.
    * `upstream` is true when the toolchain comes from the npm registry (laid out under /usr/local).
    */
   defaultEntrypoint?(src: SourceInfo, opts?: { upstream: boolean }): string[] | undefined;

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configPaths, DEPS_SITE, hostPaths, PIP_CACHE, PYTHON_EXCLUDE, pythonPack, usesPip, usesPytest } from './python.js';
+import {
+  buildBackendPackages, configPaths, DEPS_SITE, hostPaths, installsProject, PIP_CACHE, projectScripts, PYTHON_EXCLUDE, pythonPack, usesPip, usesPytest,
+} from './python.js';
 import { checkVersion, languagePack } from './index.js';
 import { readHostFacts, type HostFacts } from './host-facts.js';
 import { AirlockError } from '../errors.js';
@@ -150,4 +152,70 @@ test('pip network settings are a pure function of the host facts: the chosen con
     'the global file and the first user file pip reads, the paths they and the environment name that exist, the CA bundle');
   assert.deepEqual(pythonPack.networkEnv!(host), { PIP_CERT: '/corp.pem', PIP_CONFIG_FILE: conf });
   assert.deepEqual(pythonPack.networkFiles!({ env: {}, existing: [], configText: {} }), [], 'a bare host: nothing');
+});
+
+const PYPROJECT = `[build-system]
+requires = ["setuptools>=61", 'wheel']
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "greeter"
+version = "1.0"
+dependencies = ["PyYAML>=6"]  # from Debian's python3-yaml
+
+[project.scripts]
+greeter = "greeter.cli:main"
+"greeter-stats" = 'greeter.stats:main'
+
+[tool.setuptools.packages.find]
+where = ["src"]
+`;
+const project = (pyproject: string, dirs = ['src', 'tests'], files: string[] = []) =>
+  src(['pyproject.toml', ...files], dirs, { 'pyproject.toml': pyproject });
+
+test('a pyproject application with console scripts is installed with pip and its Debian build backend', () => {
+  const p = project(PYPROJECT);
+  assert.ok(installsProject(p));
+  assert.deepEqual(projectScripts(p), [['greeter', 'greeter.cli:main'], ['greeter-stats', 'greeter.stats:main']]);
+  assert.deepEqual(pythonPack.builderPackages('3.11', p), [
+    'ca-certificates', 'dpkg-dev', 'python3', 'python3-pip', 'python3-setuptools', 'python3-wheel', 'python3.11',
+  ], 'the same builder set as a requirements.txt project: one rootfs for both');
+  const s = pythonPack.defaultSteps(p);
+  assert.deepEqual(s.fetch, [], 'nothing to download: dependencies are Debian packages');
+  assert.equal(s.steps[0], 'python3 -m pip install --no-build-isolation --no-index --no-compile --no-warn-script-location --root "$AIRLOCK_OUT" .');
+  assert.match(s.steps[1]!, /stdlib bytecode/);
+  assert.match(s.steps[2]!, /compileall .* -p \/ "\$AIRLOCK_OUT\/usr\/local\/lib"/, 'the installed package gets hash-based bytecode');
+  assert.deepEqual(s.test, [`PYTHONPATH="\${AIRLOCK_OUT:-}${DEPS_SITE}" python3 -m unittest discover -s tests -v`], 'tests import the installed package');
+  assert.deepEqual(pythonPack.defaultArtifacts!(p), [{ from: '.', fromRoot: 'out', to: '/' }], 'no source tree at /app');
+  assert.equal(pythonPack.defaultWorkdir!(p), undefined);
+  assert.deepEqual(pythonPack.defaultEntrypoint!(p), ['/usr/local/bin/greeter'], 'the script named like the project');
+  const withReqs = pythonPack.defaultSteps(project(PYPROJECT, ['src'], ['requirements.txt']));
+  assert.match(withReqs.steps[0]!, /^PYTHONPATH="\$AIRLOCK_OUT\$\(python3 -c .*\)" python3 -m pip install --no-build-isolation --no-index/,
+    'pip sees the requirements the fetch step installed');
+});
+
+test('build backends map to Debian packages; none declared means setuptools', () => {
+  const backend = (requires: string) => buildBackendPackages(project(`[build-system]\nrequires = ${requires}\n[project]\nname = "a"\n`));
+  assert.deepEqual(backend('["flit_core >=3.2,<4"]'), ['flit'], 'Debian 12 ships flit_core in flit');
+  assert.deepEqual(backend('["hatchling"]'), ['python3-hatchling']);
+  assert.deepEqual(backend('["poetry-core>=1.0.0"]'), ['python3-poetry-core']);
+  assert.deepEqual(backend('["setuptools", "setuptools_scm[toml]>=6.2"]'), ['python3-setuptools', 'python3-setuptools-scm', 'python3-wheel']);
+  assert.deepEqual(buildBackendPackages(project('[project]\nname = "a"\n')), ['python3-setuptools', 'python3-wheel']);
+  const flit = project('[build-system]\nrequires = ["flit_core"]\n[project]\nname = "a"\n[project.scripts]\na = "a:main"\n', []);
+  assert.ok(pythonPack.builderPackages(undefined, flit).includes('flit'));
+});
+
+test('installed projects: one script, -m without scripts, and several scripts none named like the project', () => {
+  const one = project('[project]\nname = "svc"\n[project.scripts]\nserve = "svc.main:run"\n', []);
+  assert.deepEqual(pythonPack.defaultEntrypoint!(one), ['/usr/local/bin/serve']);
+  assert.deepEqual(pythonPack.defaultEntrypoint!(project('[project]\nname = "my-svc"\n')), ['/usr/bin/python3', '-m', 'my_svc'], 'a src/ layout without scripts');
+  assert.ok(!installsProject(project('[project]\nname = "app"\n', ['app'])), 'a flat layout without scripts runs from /app as before');
+  const two = project('[project]\nname = "toolbox"\n[project.scripts]\nfmt = "toolbox:fmt"\nlint = "toolbox:lint"\n');
+  assert.throws(() => pythonPack.defaultEntrypoint!(two), (e: unknown) => {
+    assert.ok(e instanceof AirlockError);
+    assert.deepEqual([e.exitCode, e.code, e.location], [2, 'entrypoint-ambiguous', 'runtime.entrypoint']);
+    assert.equal(e.message, "several console scripts in pyproject.toml's [project.scripts] (fmt, lint) and none is named like the project (toolbox): all are installed, which one does prod run?");
+    assert.equal(e.hint, 'set runtime.entrypoint to one of /usr/local/bin/fmt, /usr/local/bin/lint');
+    return true;
+  });
 });

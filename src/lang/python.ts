@@ -1,8 +1,10 @@
 // Python: Debian's python3; dependencies are Debian python3-* packages or, with a requirements.txt, installed by pip in
 // the fetch step into Debian's /usr/local site directory (handed off with hash-based bytecode); the app goes to /app.
+import { AirlockError } from '../errors.js';
 import { langAsset } from './assets.js';
 import type { HostFacts } from './host-facts.js';
 import { PROXY_ENV, type DefaultArtifact, type LanguagePack, type SourceInfo } from './pack.js';
+import { tomlString, tomlStringEntries, tomlStrings, tomlTable } from './toml.js';
 
 /** Paths of the project tree that never reach prod (tests, VCS, virtualenvs, caches, airlock's own files). */
 export const PYTHON_EXCLUDE: RegExp[] = [
@@ -29,6 +31,40 @@ export function usesPip(src: SourceInfo): boolean {
   return src.topFiles.has('requirements.txt');
 }
 
+/** The console scripts of pyproject.toml's [project.scripts]: name and "module:function", in order. */
+export function projectScripts(src: SourceInfo): [string, string][] {
+  return tomlStringEntries(tomlTable(src.topText.get('pyproject.toml'), 'project.scripts')?.body);
+}
+
+/**
+ * True when the project is installed with pip from its pyproject.toml (console scripts in /usr/local/bin, the package
+ * in the /usr/local site directory) instead of copied to /app: it declares console scripts, or keeps a src/ layout.
+ */
+export function installsProject(src: SourceInfo): boolean {
+  const project = tomlTable(src.topText.get('pyproject.toml'), 'project');
+  return project !== undefined && (projectScripts(src).length > 0 || src.topDirs.has('src'));
+}
+
+/** The Debian packages of build backends whose names do not follow python3-<name>. */
+const BACKEND_PACKAGES: Record<string, string[]> = {
+  setuptools: ['python3-setuptools', 'python3-wheel'], // setuptools before 70.1 needs wheel to build one
+  'flit-core': ['flit'], // Debian 12 ships flit_core in flit
+  flit: ['flit'],
+};
+
+/**
+ * The Debian packages of pyproject's [build-system] requires (pip builds with --no-build-isolation from them):
+ * python3-<normalized name>, except the backends above; no [build-system] means setuptools, as for pip.
+ */
+export function buildBackendPackages(src: SourceInfo): string[] {
+  const requires = tomlStrings(tomlTable(src.topText.get('pyproject.toml'), 'build-system')?.body, 'requires') ?? ['setuptools'];
+  const names = requires.map((r) => /^\s*([A-Za-z0-9._-]+)/.exec(r)?.[1]?.toLowerCase().replace(/[-_.]+/g, '-'));
+  return [...new Set(names.filter((n): n is string => !!n).flatMap((n) => BACKEND_PACKAGES[n] ?? [`python3-${n}`]))].sort();
+}
+
+/** The project's name in pyproject.toml's [project] table. */
+const projectName = (src: SourceInfo) => tomlString(tomlTable(src.topText.get('pyproject.toml'), 'project')?.body, 'name');
+
 /** Folders of vendored distributions (wheels, sdists) that pip takes with --no-index --find-links. */
 export function vendorDirs(src: SourceInfo): string[] {
   return ['wheels', 'vendor'].filter((d) => src.topDirs.has(d));
@@ -42,6 +78,16 @@ export const DEPS_SITE = `$(python3 -c 'import sysconfig; print(sysconfig.get_pa
 function pipInstall(src: SourceInfo): string {
   const links = vendorDirs(src).map((d) => ` --find-links ${d}`).join('');
   return `python3 -m pip install --no-compile --no-build-isolation --ignore-installed --no-warn-script-location --root "$AIRLOCK_OUT"${links ? ` --no-index${links}` : ''} -r requirements.txt`;
+}
+
+/** pip and what builds pure-Python sdists offline (setuptools, wheel), and the CA bundle for an index. */
+const PIP_TOOLS = ['python3-pip', 'python3-setuptools', 'python3-wheel', 'ca-certificates'];
+
+// In a build step: the project from its pyproject.toml, with the builder's backend, offline, into /usr/local like the
+// requirements (whose site directory is on the path so that pip sees them installed); dependencies must be there.
+function projectInstall(src: SourceInfo): string {
+  const deps = usesPip(src) ? `PYTHONPATH="$AIRLOCK_OUT${DEPS_SITE}" ` : '';
+  return `${deps}python3 -m pip install --no-build-isolation --no-index --no-compile --no-warn-script-location --root "$AIRLOCK_OUT" .`;
 }
 
 // The dependencies' bytecode, hash-based, with the paths they run from (/usr/local/…).
@@ -73,8 +119,10 @@ export const pythonPack: LanguagePack = {
   builderPackages(version, src) {
     const pkgs = [version ? `python${version}` : 'python3', 'python3', 'dpkg-dev'];
     if (usesPytest(src)) pkgs.push('python3-pytest');
-    // pip and what builds pure-Python sdists without a network: builder only, never in prod.
-    if (usesPip(src)) pkgs.push('python3-pip', 'python3-setuptools', 'python3-wheel', 'ca-certificates');
+    // pip and what builds pure-Python sdists without a network: builder only, never in prod. One set for requirements
+    // and for the project itself (then with its build backend), so that both share a builder rootfs.
+    if (usesPip(src) || installsProject(src)) pkgs.push(...PIP_TOOLS);
+    if (installsProject(src)) pkgs.push(...buildBackendPackages(src));
     return [...new Set(pkgs)].sort();
   },
   runtimePackages(version) {
@@ -87,27 +135,33 @@ export const pythonPack: LanguagePack = {
   defaultSteps(src) {
     const tests = src.topDirs.has('tests') ? 'tests' : src.topDirs.has('test') ? 'test' : '.';
     const pip = usesPip(src);
-    // Tests in the sandbox find the dependencies under $AIRLOCK_OUT; in the test image (no $AIRLOCK_OUT) where they run.
-    const deps = pip ? `PYTHONPATH="\${AIRLOCK_OUT:-}${DEPS_SITE}" ` : '';
+    const installed = installsProject(src);
+    // Tests in the sandbox find the dependencies (and an installed project) under $AIRLOCK_OUT; in the test image
+    // (no $AIRLOCK_OUT) where they run.
+    const deps = pip || installed ? `PYTHONPATH="\${AIRLOCK_OUT:-}${DEPS_SITE}" ` : '';
+    const app = installed ? [projectInstall(src)] : [compile(pip ? vendorDirs(src) : [])];
     return {
       fetch: pip ? [pipInstall(src)] : [],
-      steps: pip ? [compile(vendorDirs(src)), STDLIB_BYTECODE, DEPS_BYTECODE] : [compile([]), STDLIB_BYTECODE],
+      steps: [...app, STDLIB_BYTECODE, ...(pip || installed ? [DEPS_BYTECODE] : [])],
       test: [deps + (usesPytest(src) ? 'python3 -m pytest -q -p no:cacheprovider' : `python3 -m unittest discover -s ${tests} -v`)],
     };
   },
   defaultArtifacts(src): DefaultArtifact[] {
+    // An installed project: what pip installed (and the stdlib bytecode); its source never reaches prod.
+    if (installsProject(src)) return [{ from: '.', fromRoot: 'out', to: '/' }];
     // The app tree (without the vendored distributions pip installed), and whatever the steps installed (the stdlib
     // bytecode, pip's dependencies with theirs, console scripts…).
     const vendored = usesPip(src) ? vendorDirs(src).map((d) => new RegExp(`^${d}(\\/|$)`)) : [];
     return [{ from: '.', fromRoot: 'src', to: '/app', exclude: [...PYTHON_EXCLUDE, ...vendored] }, { from: '.', fromRoot: 'out', to: '/' }];
   },
   defaultEntrypoint(src) {
+    if (installsProject(src)) return projectEntrypoint(src);
     for (const f of ['main.py', 'app.py']) if (src.topFiles.has(f)) return ['/usr/bin/python3', `/app/${f}`];
     const pkg = pythonPackage(src);
     return pkg ? ['/usr/bin/python3', '-m', pkg] : undefined;
   },
-  defaultWorkdir() {
-    return '/app';
+  defaultWorkdir(src) {
+    return installsProject(src) ? undefined : '/app';
   },
   prodEnv(): Record<string, string> {
     return { PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', PYTHONPATH: '/app' };
@@ -137,6 +191,22 @@ export const pythonPack: LanguagePack = {
     return out;
   },
 };
+
+/**
+ * An installed project's entrypoint: its console script (the one named like the project when there are several),
+ * else `python3 -m` its package; several scripts and none named like the project is a usage error.
+ */
+function projectEntrypoint(src: SourceInfo): string[] | undefined {
+  const scripts = projectScripts(src).map(([name]) => name);
+  const name = projectName(src);
+  if (scripts.length === 0) return name ? ['/usr/bin/python3', '-m', name.replace(/[-.]/g, '_')] : undefined;
+  const chosen = scripts.length === 1 ? scripts[0] : scripts.find((s) => s === name);
+  if (chosen) return [`/usr/local/bin/${chosen}`];
+  throw new AirlockError('usage', 'entrypoint-ambiguous',
+    `several console scripts in pyproject.toml's [project.scripts] (${scripts.join(', ')}) and none is named like `
+    + `the project (${name ?? 'no name'}): all are installed, which one does prod run?`,
+    { location: 'runtime.entrypoint', hint: `set runtime.entrypoint to one of ${scripts.map((s) => `/usr/local/bin/${s}`).join(', ')}` });
+}
 
 /** Where pip's cache lives inside every step (kept under <airlock cache>/lang/pip). */
 export const PIP_CACHE = '/airlock/cache/pip';

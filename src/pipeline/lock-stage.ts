@@ -20,7 +20,9 @@ export type LockOptions = LockStepOptions;
  */
 export async function lockForConfig(config: Config, configDigest: string, opts: LockOptions) {
   const pack = languagePack(config.language);
-  const srcInfo = readSourceInfo(config.source);
+  const srcInfo = readSourceInfo(config.source, pack);
+  // A shape the pack cannot decide (several programs, none preferred) fails here, before any download.
+  if (!config.runtime.entrypoint) pack.defaultEntrypoint?.(srcInfo, { upstream: false });
   const debianReq = packageRequests(config, pack, srcInfo);
   const base = {
     architecture: config.debian.architecture,

@@ -1,18 +1,58 @@
 // Reads what the build needs to know about a source tree before building: top-level files, ignore rules, digest.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { compileIgnore, IGNORE_FILES } from '../config/ignore.js';
-import type { SourceInfo } from '../lang/pack.js';
+import type { LanguagePack, SourceInfo } from '../lang/pack.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 import { OUTPUT_MARKER } from './workspace.js';
 
 /** Top-level files whose text language packs may read. */
 const TEXT_FILES = ['package.json', 'package-lock.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'requirements.txt', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'CMakeLists.txt', 'Makefile', 'configure.ac', 'main.py', 'app.py'];
 
-/** Top-level files and folders of the source tree (for build-system detection). */
-export function readSourceInfo(dir: string): SourceInfo {
+/** The largest file whose text a pack may read. */
+const MAX_TEXT = 256 * 1024;
+
+/** Rounds of a pack's source probe before the reader stops asking (a cargo workspace takes three). */
+const PROBE_ROUNDS = 4;
+
+/**
+ * Top-level files and folders of the source tree (for build-system detection), and what the pack's source probe asks
+ * below the top level: folder listings and small files, real folders and regular files inside the tree only.
+ */
+export function readSourceInfo(dir: string, pack?: Pick<LanguagePack, 'sourceProbe'>): SourceInfo {
+  const info = readTop(dir);
+  if (!pack?.sourceProbe) return info;
+  const dirs = new Map<string, string[]>();
+  const texts = new Map<string, string>();
+  const asked = new Set<string>();
+  for (let round = 0; round < PROBE_ROUNDS; round++) {
+    const q = pack.sourceProbe({ ...info, dirs, texts });
+    const fresh = [...(q.dirs ?? []).map((d) => `d:${d}`), ...(q.files ?? []).map((f) => `f:${f}`)].filter((k) => !asked.has(k));
+    if (fresh.length === 0) break;
+    for (const key of fresh) {
+      asked.add(key);
+      const rel = key.slice(2);
+      if (!insideTree(rel)) continue;
+      const st = lstatSync(join(dir, rel), { throwIfNoEntry: false });
+      if (key.startsWith('d:') && st?.isDirectory()) {
+        const entries = readdirSync(join(dir, rel), { withFileTypes: true });
+        dirs.set(rel, entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort());
+      } else if (key.startsWith('f:') && st?.isFile() && st.size <= MAX_TEXT) {
+        texts.set(rel, readFileSync(join(dir, rel), 'utf8'));
+      }
+    }
+  }
+  return { ...info, dirs, texts };
+}
+
+/** A relative path that stays inside the tree: no absolute path, no `..`, no empty part. */
+function insideTree(rel: string): boolean {
+  return rel !== '' && !rel.startsWith('/') && rel.split('/').every((p) => p !== '' && p !== '.' && p !== '..');
+}
+
+function readTop(dir: string): SourceInfo {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new AirlockError('usage', 'source-missing', `source folder ${dir} does not exist`, { location: 'source', hint: 'set `source:` to the project folder (relative to the config)' });
   }
@@ -21,7 +61,7 @@ export function readSourceInfo(dir: string): SourceInfo {
   const topDirs = new Set(names.filter((f) => statSync(join(dir, f)).isDirectory()));
   const topText = new Map<string, string>();
   for (const f of TEXT_FILES) {
-    if (topFiles.has(f) && statSync(join(dir, f)).size <= 256 * 1024) topText.set(f, readFileSync(join(dir, f), 'utf8'));
+    if (topFiles.has(f) && statSync(join(dir, f)).size <= MAX_TEXT) topText.set(f, readFileSync(join(dir, f), 'utf8'));
   }
   return { topFiles, topText, topDirs };
 }

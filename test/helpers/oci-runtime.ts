@@ -17,6 +17,8 @@ export interface RunOptions {
   readOnly: boolean;
   /** Replaces the image's Cmd (the Entrypoint stays). */
   args?: string[];
+  /** Replaces the image's Entrypoint and Cmd (e.g. another binary of a multi-binary image); `args` follow it. */
+  entrypoint?: string[];
   /** Extra environment entries ("K=V"). */
   env?: string[];
   /** Kill the container after this long (default 2 minutes); a killed run says so at the end of its stderr. */
@@ -53,7 +55,8 @@ export async function runImage(layoutDir: string, tag: string, opts: RunOptions)
     const spec = JSON.parse(readFileSync(cfgPath, 'utf8'));
     spec.process.terminal = false;
     spec.root.readonly = opts.readOnly;
-    if (opts.args) {
+    if (opts.entrypoint) spec.process.args = [...opts.entrypoint, ...(opts.args ?? [])];
+    else if (opts.args) {
       const index = JSON.parse(readFileSync(join(layoutDir, 'index.json'), 'utf8'));
       const desc = index.manifests.find((d: { annotations?: Record<string, string> }) => d.annotations?.['org.opencontainers.image.ref.name'] === tag);
       const manifest = JSON.parse(readFileSync(join(layoutDir, 'blobs/sha256', desc.digest.slice(7)), 'utf8'));
