@@ -67,7 +67,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** `runtime`: the image config of the prod (and test/dev) images. */
 export const Runtime = z.strictObject({
-  entrypoint: stringOrList.optional().describe('Optional. The program run by the image, as a list or a simple command string (split like a shell, without shell features). Default: the single executable installed under bin/ or sbin/. Example: ["/usr/bin/hello", "--verbose"]'),
+  entrypoint: stringOrList.optional().describe('Optional. The program run by the image, as a list or a simple command string (split like a shell, without shell features). Default: the program the project layout names (Go: the binary named like the module; Rust: the only binary or default-run; Python: the console script), else the single executable installed under bin/ or sbin/. Example: ["/usr/bin/hello", "--verbose"]'),
   cmd: stringOrList.optional().describe('Optional. Default arguments appended to the entrypoint. Example: ["--port", "8080"]'),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)' }), scalar).optional().describe('Optional. Environment variables. Example: {LANG: C.UTF-8}'),
   workdir: z.string().optional().describe('Optional. Absolute working directory of prod. Default: /home/nonroot (dev and test use /src).'),
