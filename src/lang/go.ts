@@ -1,7 +1,6 @@
 // Go: Debian's golang, a static (CGO_ENABLED=0), trimmed, build-id-free binary installed into $AIRLOCK_OUT/usr/bin.
 // Prod: that binary, passwd/group and the CA bundle; no libc.
-import { AirlockError } from '../errors.js';
-import type { LanguagePack, SourceInfo } from './pack.js';
+import { entrypointAmbiguous, type LanguagePack, type SourceInfo } from './pack.js';
 
 /** Where Go's module and build caches live inside every step (kept under <airlock cache>/lang/go). */
 export const GO_CACHE = '/airlock/cache/go';
@@ -25,7 +24,8 @@ export function goBinaryName(src: SourceInfo): string {
 }
 
 /** Go files of a folder listing that are built into its package (not tests). */
-const goFiles = (entries: readonly string[] | undefined) => (entries ?? []).filter((n) => /^[^/]+(?<!_test)\.go$/.test(n));
+const goFiles = (entries: readonly string[] | undefined) =>
+  (entries ?? []).filter((n) => /^[^/]+(?<!_test)\.go$/.test(n));
 
 /** True when one of the texts is a `package main` file. */
 const isMain = (texts: (string | undefined)[]) => texts.some((t) => t !== undefined && /^\s*package\s+main\b/m.test(t));
@@ -33,7 +33,8 @@ const isMain = (texts: (string | undefined)[]) => texts.some((t) => t !== undefi
 /** The folders below cmd/ holding a main package: cmd/<name>/*.go, one binary each, named after the folder. */
 export function goCommands(src: SourceInfo): string[] {
   const cmd = (src.dirs?.get('cmd') ?? []).filter((n) => n.endsWith('/')).map((n) => n.slice(0, -1));
-  return cmd.filter((name) => isMain(goFiles(src.dirs?.get(`cmd/${name}`)).map((f) => src.texts?.get(`cmd/${name}/${f}`))));
+  const texts = (name: string) => goFiles(src.dirs?.get(`cmd/${name}`)).map((f) => src.texts?.get(`cmd/${name}/${f}`));
+  return cmd.filter((name) => isMain(texts(name)));
 }
 
 /**
@@ -101,7 +102,8 @@ export const goPack: LanguagePack = {
     // -mod=vendor builds from vendor/ only; otherwise the module cache filled by the fetch step (never the network).
     const mod = vendored ? '-mod=vendor' : '-mod=mod';
     const offline = `GOPROXY=off GOFLAGS=${mod}`;
-    const build = `${GO_PATH}${offline} CGO_ENABLED=0 go build -trimpath -ldflags='-buildid= -s -w' -o "$AIRLOCK_OUT/usr/bin/`;
+    const flags = "-trimpath -ldflags='-buildid= -s -w'";
+    const build = `${GO_PATH}${offline} CGO_ENABLED=0 go build ${flags} -o "$AIRLOCK_OUT/usr/bin/`;
     const cmds = goCommands(src);
     // The root package (also when unknown: go says what is wrong), then every command at once into the folder.
     const root = goRootIsMain(src) || cmds.length === 0 ? [`${build}${goBinaryName(src)}" .`] : [];
@@ -118,10 +120,10 @@ export const goPack: LanguagePack = {
     if (bins.length < 2) return undefined;
     const name = goBinaryName(src);
     if (bins.includes(name)) return [`/usr/bin/${name}`];
-    throw new AirlockError('usage', 'entrypoint-ambiguous',
-      `several Go commands (${goCommands(src).map((c) => `cmd/${c}`).join(', ')}) and none is named like the module `
-      + `(${goModule(src.topText.get('go.mod')) ?? 'no go.mod'} → ${name}): all are built, which one does prod run?`,
-      { location: 'runtime.entrypoint', hint: `set runtime.entrypoint to one of ${bins.map((b) => `/usr/bin/${b}`).join(', ')}` });
+    const cmds = goCommands(src).map((c) => `cmd/${c}`).join(', ');
+    const module = goModule(src.topText.get('go.mod')) ?? 'no go.mod';
+    throw entrypointAmbiguous(`several Go commands (${cmds}) and none is named like the module (${module} → ${name})`,
+      bins.map((b) => `/usr/bin/${b}`));
   },
   stepCaches() {
     return [{ name: 'go', path: GO_CACHE }];

@@ -1,4 +1,5 @@
 // A language pack: data plus a few hooks saying how a project of that language is built and what prod needs.
+import { AirlockError } from '../errors.js';
 import type { UpstreamRequest } from '../upstream/types.js';
 import type { HostFacts, HostProbe } from './host-facts.js';
 
@@ -104,4 +105,11 @@ export interface UpstreamPlan {
   requests: UpstreamRequest[];
   builderPackages: string[];
   runtimePackages: string[];
+}
+
+/** The usage error of a project with several programs and nothing that says which one prod runs. */
+export function entrypointAmbiguous(found: string, paths: string[]): AirlockError {
+  return new AirlockError('usage', 'entrypoint-ambiguous', `${found}: prod gets all of them, which one does it run?`, {
+    location: 'runtime.entrypoint', hint: `set runtime.entrypoint to one of ${paths.join(', ')}`,
+  });
 }

@@ -214,7 +214,7 @@ test('installed projects: one script, -m without scripts, and several scripts no
   assert.throws(() => pythonPack.defaultEntrypoint!(two), (e: unknown) => {
     assert.ok(e instanceof AirlockError);
     assert.deepEqual([e.exitCode, e.code, e.location], [2, 'entrypoint-ambiguous', 'runtime.entrypoint']);
-    assert.equal(e.message, "several console scripts in pyproject.toml's [project.scripts] (fmt, lint) and none is named like the project (toolbox): all are installed, which one does prod run?");
+    assert.equal(e.message, "several console scripts in pyproject.toml's [project.scripts] (fmt, lint) and none is named like the project (toolbox): prod gets all of them, which one does it run?");
     assert.equal(e.hint, 'set runtime.entrypoint to one of /usr/local/bin/fmt, /usr/local/bin/lint');
     return true;
   });

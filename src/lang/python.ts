@@ -1,9 +1,8 @@
 // Python: Debian's python3; dependencies are Debian python3-* packages or, with a requirements.txt, installed by pip in
 // the fetch step into Debian's /usr/local site directory (handed off with hash-based bytecode); the app goes to /app.
-import { AirlockError } from '../errors.js';
 import { langAsset } from './assets.js';
 import type { HostFacts } from './host-facts.js';
-import { PROXY_ENV, type DefaultArtifact, type LanguagePack, type SourceInfo } from './pack.js';
+import { entrypointAmbiguous, PROXY_ENV, type DefaultArtifact, type LanguagePack, type SourceInfo } from './pack.js';
 import { tomlString, tomlStringEntries, tomlStrings, tomlTable } from './toml.js';
 
 /** Paths of the project tree that never reach prod (tests, VCS, virtualenvs, caches, airlock's own files). */
@@ -57,13 +56,16 @@ const BACKEND_PACKAGES: Record<string, string[]> = {
  * python3-<normalized name>, except the backends above; no [build-system] means setuptools, as for pip.
  */
 export function buildBackendPackages(src: SourceInfo): string[] {
-  const requires = tomlStrings(tomlTable(src.topText.get('pyproject.toml'), 'build-system')?.body, 'requires') ?? ['setuptools'];
+  const buildSystem = tomlTable(src.topText.get('pyproject.toml'), 'build-system')?.body;
+  const requires = tomlStrings(buildSystem, 'requires') ?? ['setuptools'];
   const names = requires.map((r) => /^\s*([A-Za-z0-9._-]+)/.exec(r)?.[1]?.toLowerCase().replace(/[-_.]+/g, '-'));
-  return [...new Set(names.filter((n): n is string => !!n).flatMap((n) => BACKEND_PACKAGES[n] ?? [`python3-${n}`]))].sort();
+  const packages = names.filter((n): n is string => !!n).flatMap((n) => BACKEND_PACKAGES[n] ?? [`python3-${n}`]);
+  return [...new Set(packages)].sort();
 }
 
 /** The project's name in pyproject.toml's [project] table. */
-const projectName = (src: SourceInfo) => tomlString(tomlTable(src.topText.get('pyproject.toml'), 'project')?.body, 'name');
+const projectName = (src: SourceInfo) =>
+  tomlString(tomlTable(src.topText.get('pyproject.toml'), 'project')?.body, 'name');
 
 /** Folders of vendored distributions (wheels, sdists) that pip takes with --no-index --find-links. */
 export function vendorDirs(src: SourceInfo): string[] {
@@ -87,7 +89,8 @@ const PIP_TOOLS = ['python3-pip', 'python3-setuptools', 'python3-wheel', 'ca-cer
 // requirements (whose site directory is on the path so that pip sees them installed); dependencies must be there.
 function projectInstall(src: SourceInfo): string {
   const deps = usesPip(src) ? `PYTHONPATH="$AIRLOCK_OUT${DEPS_SITE}" ` : '';
-  return `${deps}python3 -m pip install --no-build-isolation --no-index --no-compile --no-warn-script-location --root "$AIRLOCK_OUT" .`;
+  const flags = '--no-build-isolation --no-index --no-compile --no-warn-script-location';
+  return `${deps}python3 -m pip install ${flags} --root "$AIRLOCK_OUT" .`;
 }
 
 // The dependencies' bytecode, hash-based, with the paths they run from (/usr/local/…).
@@ -202,10 +205,9 @@ function projectEntrypoint(src: SourceInfo): string[] | undefined {
   if (scripts.length === 0) return name ? ['/usr/bin/python3', '-m', name.replace(/[-.]/g, '_')] : undefined;
   const chosen = scripts.length === 1 ? scripts[0] : scripts.find((s) => s === name);
   if (chosen) return [`/usr/local/bin/${chosen}`];
-  throw new AirlockError('usage', 'entrypoint-ambiguous',
-    `several console scripts in pyproject.toml's [project.scripts] (${scripts.join(', ')}) and none is named like `
-    + `the project (${name ?? 'no name'}): all are installed, which one does prod run?`,
-    { location: 'runtime.entrypoint', hint: `set runtime.entrypoint to one of ${scripts.map((s) => `/usr/local/bin/${s}`).join(', ')}` });
+  const found = `several console scripts in pyproject.toml's [project.scripts] (${scripts.join(', ')})`;
+  throw entrypointAmbiguous(`${found} and none is named like the project (${name ?? 'no name'})`,
+    scripts.map((s) => `/usr/local/bin/${s}`));
 }
 
 /** Where pip's cache lives inside every step (kept under <airlock cache>/lang/pip). */

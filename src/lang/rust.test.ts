@@ -61,7 +61,7 @@ test('a workspace: members from globs (less exclude), every binary of every memb
   assert.throws(() => rustPack.defaultEntrypoint!(src), (e: unknown) => {
     assert.ok(e instanceof AirlockError);
     assert.deepEqual([e.exitCode, e.code, e.location], [2, 'entrypoint-ambiguous', 'runtime.entrypoint']);
-    assert.equal(e.message, 'several cargo binaries (shout, multi, whisper, cli) and no default-run: all are built, which one does prod run?');
+    assert.equal(e.message, 'several cargo binaries (shout, multi, whisper, cli) and no default-run: prod gets all of them, which one does it run?');
     assert.equal(e.hint, 'set runtime.entrypoint to one of /usr/bin/shout, /usr/bin/multi, /usr/bin/whisper, /usr/bin/cli');
     return true;
   });

@@ -1,6 +1,5 @@
 // Rust: Debian's rustc and cargo; an offline release build with hardening link flags, binaries into $AIRLOCK_OUT/usr/bin.
-import { AirlockError } from '../errors.js';
-import type { LanguagePack, SourceInfo } from './pack.js';
+import { entrypointAmbiguous, type LanguagePack, type SourceInfo } from './pack.js';
 import { tomlBool, tomlString, tomlStrings, tomlTable, tomlTables } from './toml.js';
 
 /** Where CARGO_HOME lives inside every step (registry index and crate downloads, kept under <airlock cache>/lang/cargo). */
@@ -18,7 +17,8 @@ const LOCAL_DEP = /^\s*"?[\w-]+"?\s*(?:\.\s*(?:path|workspace)\s*=|=\s*\{[^}]*\b
  */
 export function cargoHasDependencies(cargoToml: string | undefined): boolean {
   return tomlTables(cargoToml ?? '').some((t) => {
-    if (DEPS_TABLE.test(t.name)) return t.body.split('\n').some((l) => /^\s*"?[\w-]+"?\s*[.=]/.test(l) && !LOCAL_DEP.test(l));
+    const entries = t.body.split('\n').filter((l) => /^\s*"?[\w-]+"?\s*[.=]/.test(l));
+    if (DEPS_TABLE.test(t.name)) return entries.some((l) => !LOCAL_DEP.test(l));
     const one = /^(.+)\.[^.]+$/.exec(t.name);
     return !!one && DEPS_TABLE.test(one[1]!) && !/^\s*(?:path|workspace)\s*=/m.test(t.body);
   });
@@ -35,7 +35,7 @@ export function cargoVendored(src: SourceInfo): boolean {
   return src.topDirs.has('vendor') || src.topDirs.has('.cargo');
 }
 
-/** The member folders of a cargo workspace: `members` entries, a trailing `/*` read from the listing, less `exclude`. */
+/** A cargo workspace's member folders: `members` entries, a trailing `/*` read from the listing, less `exclude`. */
 export function cargoMembers(src: SourceInfo): string[] {
   const ws = tomlTable(src.topText.get('Cargo.toml'), 'workspace')?.body;
   const exclude = new Set(tomlStrings(ws, 'exclude') ?? []);
@@ -82,7 +82,8 @@ export function cargoPackageBins(toml: string, srcEntries: readonly string[], bi
 /** Every binary the build installs into /usr/bin: those of the root package and of each workspace member. */
 export function cargoBinaries(src: SourceInfo): string[] {
   const at = (dir: string, sub: string) => src.dirs?.get(dir ? `${dir}/${sub}` : sub) ?? [];
-  return [...new Set(cargoPackages(src).flatMap((p) => cargoPackageBins(p.toml, at(p.dir, 'src'), at(p.dir, 'src/bin'))))];
+  const bins = cargoPackages(src).flatMap((p) => cargoPackageBins(p.toml, at(p.dir, 'src'), at(p.dir, 'src/bin')));
+  return [...new Set(bins)];
 }
 
 /** True when Cargo.toml declares a workspace (then every member is built and tested). */
@@ -144,9 +145,8 @@ export const rustPack: LanguagePack = {
     if (bins.length < 2) return undefined;
     const defaultRun = tomlString(tomlTable(src.topText.get('Cargo.toml'), 'package')?.body, 'default-run');
     if (defaultRun && bins.includes(defaultRun)) return [`/usr/bin/${defaultRun}`];
-    throw new AirlockError('usage', 'entrypoint-ambiguous',
-      `several cargo binaries (${bins.join(', ')}) and no default-run: all are built, which one does prod run?`,
-      { location: 'runtime.entrypoint', hint: `set runtime.entrypoint to one of ${bins.map((b) => `/usr/bin/${b}`).join(', ')}` });
+    const paths = bins.map((b) => `/usr/bin/${b}`);
+    throw entrypointAmbiguous(`several cargo binaries (${bins.join(', ')}) and no default-run`, paths);
   },
   stepCaches() {
     return [{ name: 'cargo', path: CARGO_HOME }];

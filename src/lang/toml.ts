@@ -13,7 +13,8 @@ export function tomlTables(text: string): TomlTable[] {
   const out: TomlTable[] = [{ name: '', array: false, body: '' }];
   for (const line of text.split('\n')) {
     const header = /^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(line);
-    if (header) out.push({ name: header[2]!.replace(/\s*\.\s*/g, '.').replace(/"/g, ''), array: header[1] === '[[', body: '' });
+    const name = header?.[2]!.replace(/\s*\.\s*/g, '.').replace(/"/g, '');
+    if (header) out.push({ name: name!, array: header[1] === '[[', body: '' });
     else out[out.length - 1]!.body += `${line}\n`;
   }
   return out;
@@ -56,7 +57,8 @@ export function tomlStrings(body: string | undefined, key: string): string[] | u
 /** The keys of a table whose values are quoted strings, with those values, in order (e.g. [project.scripts]). */
 export function tomlStringEntries(body: string | undefined): [string, string][] {
   const out: [string, string][] = [];
-  for (const m of (body ?? '').matchAll(/^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_.-]+))\s*=\s*(?:"([^"]*)"|'([^']*)')/gm)) {
+  const entry = /^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_.-]+))\s*=\s*(?:"([^"]*)"|'([^']*)')/gm;
+  for (const m of (body ?? '').matchAll(entry)) {
     out.push([m[1] ?? m[2] ?? m[3]!, m[4] ?? m[5]!]);
   }
   return out;

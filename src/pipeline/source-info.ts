@@ -29,7 +29,8 @@ export function readSourceInfo(dir: string, pack?: Pick<LanguagePack, 'sourcePro
   const asked = new Set<string>();
   for (let round = 0; round < PROBE_ROUNDS; round++) {
     const q = pack.sourceProbe({ ...info, dirs, texts });
-    const fresh = [...(q.dirs ?? []).map((d) => `d:${d}`), ...(q.files ?? []).map((f) => `f:${f}`)].filter((k) => !asked.has(k));
+    const keys = [...(q.dirs ?? []).map((d) => `d:${d}`), ...(q.files ?? []).map((f) => `f:${f}`)];
+    const fresh = keys.filter((k) => !asked.has(k));
     if (fresh.length === 0) break;
     for (const key of fresh) {
       asked.add(key);
