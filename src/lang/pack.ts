@@ -10,6 +10,8 @@ export interface SourceInfo {
   topText: Map<string, string>;
   /** Names of the top-level directories. */
   topDirs: Set<string>;
+  /** The app's folder in a project of several (npm workspaces), as the config's build.workspace names it. */
+  app?: string;
 }
 
 /** Where a default artifact comes from: like the config's `artifacts` entries. */
@@ -50,6 +52,13 @@ export interface LanguagePack {
   runtimePackages(version: string | undefined): string[];
   /** Environment of every build step (compilers of the requested version, etc.). */
   buildEnv(version: string | undefined): Record<string, string>;
+  /**
+   * Files below the top level whose text the pack reads into `topText` (relative paths; a `*` segment stands for any
+   * one folder name), given what was read so far: asked again until it names nothing new (e.g. a tsconfig's extends).
+   */
+  sourceFiles?(src: SourceInfo): string[];
+  /** Whether the pack's own fetch step must see the whole source, not only the manifests (e.g. npm workspaces). */
+  fetchSeesSource?(src: SourceInfo): boolean;
   /** Conventional fetch/build/test steps for this source tree. */
   defaultSteps(src: SourceInfo): DefaultSteps;
   /** Default artifacts when the config declares none; undefined = everything installed under $AIRLOCK_OUT minus dev/doc files. */

@@ -20,7 +20,7 @@ export type LockOptions = LockStepOptions;
  */
 export async function lockForConfig(config: Config, configDigest: string, opts: LockOptions) {
   const pack = languagePack(config.language);
-  const srcInfo = readSourceInfo(config.source);
+  const srcInfo = readSourceInfo(config.source, pack, config.build.workspace);
   const debianReq = packageRequests(config, pack, srcInfo);
   const base = {
     architecture: config.debian.architecture,

@@ -1,18 +1,21 @@
 // Reads what the build needs to know about a source tree before building: top-level files, ignore rules, digest.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { compileIgnore, IGNORE_FILES } from '../config/ignore.js';
-import type { SourceInfo } from '../lang/pack.js';
+import type { LanguagePack, SourceInfo } from '../lang/pack.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 import { OUTPUT_MARKER } from './workspace.js';
 
 /** Top-level files whose text language packs may read. */
 const TEXT_FILES = ['package.json', 'package-lock.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'requirements.txt', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'CMakeLists.txt', 'Makefile', 'configure.ac', 'main.py', 'app.py'];
 
-/** Top-level files and folders of the source tree (for build-system detection). */
-export function readSourceInfo(dir: string): SourceInfo {
+/**
+ * Top-level files and folders of the source tree (for build-system detection), the text of the well-known files, the
+ * files the pack asks for (`pack.sourceFiles`), and the app folder the config names.
+ */
+export function readSourceInfo(dir: string, pack?: Pick<LanguagePack, 'sourceFiles'>, app?: string): SourceInfo {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new AirlockError('usage', 'source-missing', `source folder ${dir} does not exist`, { location: 'source', hint: 'set `source:` to the project folder (relative to the config)' });
   }
@@ -23,7 +26,27 @@ export function readSourceInfo(dir: string): SourceInfo {
   for (const f of TEXT_FILES) {
     if (topFiles.has(f) && statSync(join(dir, f)).size <= 256 * 1024) topText.set(f, readFileSync(join(dir, f), 'utf8'));
   }
-  return { topFiles, topText, topDirs };
+  const info: SourceInfo = { topFiles, topText, topDirs, ...(app ? { app } : {}) };
+  for (let round = 0; pack?.sourceFiles && round < 8; round++) {
+    const fresh = pack.sourceFiles(info).flatMap((p) => expand(dir, p)).filter((p) => !topText.has(p));
+    if (fresh.length === 0) break;
+    for (const p of fresh) topText.set(p, readFileSync(join(dir, p), 'utf8'));
+  }
+  return info;
+}
+
+/** The small regular files inside `dir` a relative pattern names ('*' = any one folder name; nothing outside `dir`). */
+function expand(dir: string, pattern: string): string[] {
+  let paths = [''];
+  const parts = pattern.split('/');
+  for (const [i, part] of parts.entries()) {
+    if (part === '' || part === '.' || part === '..') return [];
+    const names = (p: string) => (part === '*' ? readdirSync(join(dir, p)).filter((n) => !n.startsWith('.')).sort() : [part]);
+    const at = (p: string) => lstatSync(join(dir, p), { throwIfNoEntry: false });
+    paths = paths.flatMap((p) => (at(p)?.isDirectory() ? names(p) : []).map((n) => (p ? `${p}/${n}` : n)));
+    if (i === parts.length - 1) paths = paths.filter((p) => at(p)?.isFile() && at(p)!.size <= 256 * 1024);
+  }
+  return paths;
 }
 
 /**
