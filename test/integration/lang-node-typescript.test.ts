@@ -1,10 +1,12 @@
 // End to end, issue #19: the usual TypeScript + Express service (tsc into dist/, express, typescript and @types as
 // devDependencies; test/fixtures/lang/node-ts-express) builds with no config beyond name, base_language and version.
 // prod's /app holds dist/, package.json and the production node_modules, pruned; no TypeScript, tsconfig or lock file;
-// prod passes its gates and answers HTTP in runc. The prod size is printed for the bench table.
+// prod passes its gates and answers HTTP in runc. The prod size is printed for the bench table. An npm workspace
+// project (test/fixtures/lang/node-workspace) builds the app build.workspace names, with the workspace it uses; without
+// build.workspace it is a usage error before any package is downloaded.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,5 +96,47 @@ describe('airlock build: a TypeScript + Express service with zero config', { tim
     });
     assert.deepEqual(JSON.parse(health), { status: 'ok', node: '18' });
     assert.deepEqual(JSON.parse(hello), { message: 'hello, airlock' });
+  });
+});
+
+describe('airlock build: an npm workspace project names its app with build.workspace', { timeout: 40 * 60_000 }, () => {
+  let dir = '';
+  const out = mkdtempSync(join(tmpdir(), 'airlock-node-ws-out-'));
+  const bundle = mkdtempSync(join(tmpdir(), 'airlock-node-ws-prod-'));
+  const app = join(bundle, 'b', 'rootfs', 'app');
+  before(async () => { dir = await copyFixture('node-workspace'); });
+  after(() => { for (const d of [dir, out, bundle]) rmSync(d, { recursive: true, force: true }); });
+
+  test('without build.workspace: a usage error naming the workspaces and the field, before any download', async () => {
+    const yaml = join(dir, 'airlock.yaml');
+    const text = readFileSync(yaml, 'utf8');
+    writeFileSync(yaml, text.replace(/build:\n  workspace: .*\n/, ''));
+    try {
+      const r = await runCli(['build', '-c', yaml, '--out', out]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /npm workspaces \(packages\/api \(@ws\/api\), packages\/greet \(@ws\/greet\), packages\/web \(@ws\/web\)\)/);
+      assert.match(r.stderr, /build\.workspace/);
+      assert.doesNotMatch(r.stderr, /fetching packages|building the builder rootfs/);
+    } finally { writeFileSync(yaml, text); }
+  });
+
+  test('prod: the app\'s build output, the workspace it uses and production node_modules; runs in its folder', async () => {
+    const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.equal(report.variants.prod.gates.passed, true, JSON.stringify(report.variants.prod.gates.findings));
+    console.log(`ws-api prod: ${report.variants.prod.compressedSize} bytes compressed, ${report.variants.prod.files} files`);
+    spawnSync('umoci', ['unpack', '--image', `${join(out, 'oci')}:latest-prod`, join(bundle, 'b')]);
+    for (const p of ['package.json', 'packages/api/dist/index.js', 'packages/api/package.json', 'packages/greet/index.js', 'node_modules/ms']) {
+      assert.ok(existsSync(join(app, p)), `${p} is in prod`);
+    }
+    assert.ok(lstatSync(join(app, 'node_modules/@ws/greet')).isSymbolicLink(), 'the workspace link npm made');
+    for (const p of ['packages/web', 'node_modules/@ws/web', 'packages/api/src', 'packages/api/tsconfig.json', 'tsconfig.base.json',
+      'package-lock.json', 'node_modules/typescript']) {
+      assert.ok(!existsSync(join(app, p)), `${p} is not in prod`);
+    }
+    const run = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { message: 'hello from workspace', uptime: '1m', cwd: '/app/packages/api' });
   });
 });
