@@ -131,6 +131,7 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
     const l = list(w.build?.[k]);
     if (l) build[k] = l;
   }
+  if (w.build?.workspace !== undefined) build.workspace = w.build.workspace;
   const config: Config = {
     file: inputs.file,
     dir,

@@ -69,3 +69,12 @@ test('a foreign architecture and a named user are warnings', () => {
   assert.deepEqual(rules({ name: 'a', base_language: 'c', runtime: { user: 'nonroot' } }).warnings, []);
   assert.deepEqual(rules({ name: 'a', base_language: 'c', runtime: { user: '1000:1000' } }).warnings, []);
 });
+
+test('build.workspace is for Node.js: elsewhere a warning; normalized as written', () => {
+  assert.deepEqual(rules({ name: 'a', base_language: 'go', build: { workspace: 'packages/api' } }).warnings, [
+    'build.workspace: build.workspace names an npm workspace (base_language: node); it is ignored here',
+  ]);
+  assert.deepEqual(rules({ name: 'a', base_language: 'node', build: { workspace: 'packages/api' } }), { errors: [], warnings: [] });
+  const written = WrittenConfigSchema.parse({ name: 'a', base_language: 'node', build: { workspace: '@x/api' } });
+  assert.deepEqual(normalize(written, { file: '/p/airlock.yaml', architecture: 'amd64' }).build, { workspace: '@x/api' });
+});

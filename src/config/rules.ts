@@ -117,6 +117,9 @@ export function checkRules(w: WrittenConfig, c: Config, inputs: RuleInputs): Rul
     warnings.push({ path: ['debian', 'architecture'], message: `building for ${c.debian.architecture} on this ${inputs.hostArchitecture} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower` });
   }
   if (w.base_language === undefined) warnings.push({ path: [], message: 'base_language is not set; using the C toolchain (base_language: c)' });
+  if (c.build.workspace !== undefined && c.language !== 'node') {
+    warnings.push({ path: ['build', 'workspace'], message: 'build.workspace names an npm workspace (base_language: node); it is ignored here' });
+  }
   artifactRules(w, errors);
   runtimeRules(w, errors, warnings);
   packageRules(w, errors, warnings);

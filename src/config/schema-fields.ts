@@ -44,6 +44,7 @@ export const Build = z.strictObject({
   fetch: commands.optional().describe('Optional. Steps that may use the network (e.g. downloading dependencies). Default: the language default (none for C/C++). Example: ["make deps"]'),
   steps: commands.optional().describe('Optional. Offline build steps; they install into $AIRLOCK_OUT. Default for C/C++: ./configure --prefix=/usr, CMake or make, then make install DESTDIR=$AIRLOCK_OUT. Example: ["make", "make install DESTDIR=$AIRLOCK_OUT"]'),
   test: commands.optional().describe('Optional. Offline test steps; the test image runs them. Default for C/C++: make check / make test / ctest when present. Example: ["make check"]'),
+  workspace: z.string().min(1).optional().describe('Optional. Node.js with npm workspaces: the folder (or package name) of the workspace that is the app; prod gets it, the workspaces it depends on and their production dependencies. Required when package.json has workspaces and the default steps are used. Example: packages/api'),
 });
 
 const MODE = /^0?[0-7]{3,4}$/;

@@ -71,8 +71,8 @@ export interface Config {
   devPackages: PackageRequest[];
   /** Absolute build context. */
   source: string;
-  /** Each list undefined = the language default. */
-  build: { fetch?: string[]; steps?: string[]; test?: string[] };
+  /** Each list undefined = the language default; `workspace`: the app's npm workspace (folder or package name). */
+  build: { fetch?: string[]; steps?: string[]; test?: string[]; workspace?: string };
   /** undefined = the default artifact rule (everything installed except dev/doc files). */
   artifacts?: ArtifactSpec[];
   runtime: RuntimeSettings;

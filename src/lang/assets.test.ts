@@ -19,7 +19,7 @@ const check = (tool: string, args: string[], env?: NodeJS.ProcessEnv) => {
 };
 
 test('every asset is of a kind this test checks, and the packs read each one', () => {
-  assert.deepEqual(assets.filter((p) => !/\.(sh|py|java)$/.test(p)), [], 'an asset of a new kind needs a check here');
+  assert.deepEqual(assets.filter((p) => !/\.(sh|py|java|mjs)$/.test(p)), [], 'an asset of a new kind needs a check here');
   const packSources = readdirSync(import.meta.dirname).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))
     .map((n) => readFileSync(join(import.meta.dirname, n), 'utf8')).join('\n');
   for (const p of assets) {
@@ -58,6 +58,11 @@ test('Python assets compile with python3 -m py_compile', { skip: !has('python3',
     assert.ok(ofKind('py').length > 0);
     for (const p of ofKind('py')) check('python3', ['-m', 'py_compile', join(root, p)], { PYTHONPYCACHEPREFIX: cache });
   } finally { rmSync(cache, { recursive: true, force: true }); }
+});
+
+test('Node.js assets parse with node --check', () => {
+  assert.ok(ofKind('mjs').length > 0);
+  for (const p of ofKind('mjs')) check(process.execPath, ['--check', join(root, p)]);
 });
 
 test('Java assets compile with javac', { skip: !has('javac', ['-version']) && 'no JDK on this machine (javac not found): the Java assets are not compiled' }, () => {

@@ -1,4 +1,4 @@
-// The programs the packs' steps run (a Java class, shell and Python scripts), kept as files under assets/lang/<pack>/
+// The programs the packs' steps run (a Java class, shell, Python and Node.js scripts), kept as files under assets/lang/<pack>/
 // so they can be read, linted and tested as what they are. Read once, when a pack module loads: they ship with airlock.
 import { readFileSync } from 'node:fs';
 import { AirlockError } from '../errors.js';
@@ -6,7 +6,7 @@ import { AirlockError } from '../errors.js';
 /** assets/lang/ at the package root: two levels above both src/lang/ (tsx) and dist/lang/ (compiled). */
 export const LANG_ASSETS = new URL('../../assets/lang/', import.meta.url);
 
-const COMMENT: Record<string, RegExp> = { java: /^\/\//, py: /^#/, sh: /^#/ };
+const COMMENT: Record<string, RegExp> = { java: /^\/\//, mjs: /^\/\//, py: /^#/, sh: /^#/ };
 
 /** An asset's text without its leading comment lines (what it is, where it runs) and without its final newline. */
 export function langAsset(pack: string, name: string): string {

@@ -34,6 +34,21 @@ const CASES: Record<string, [string, SourceInfo]> = {
   'python pip vendored pytest': ['python', src({ 'app.py': '', 'requirements.txt': '', 'conftest.py': '' }, ['wheels', 'vendor'])],
   'node locked': ['node', src({ 'package.json': JSON.stringify({ scripts: { test: 'node --test' } }), 'package-lock.json': '' })],
   'node unlocked build': ['node', src({ 'package.json': JSON.stringify({ scripts: { build: 'tsc' } }) })],
+  'node typescript': ['node', src({
+    'package.json': JSON.stringify({ main: 'dist/index.js', scripts: { build: 'tsc -p .' } }), 'package-lock.json': '',
+    'tsconfig.json': '{ "compilerOptions": { "outDir": "dist" } }',
+  })],
+  'node workspaces': ['node', { ...src({
+    'package.json': JSON.stringify({ workspaces: ['packages/*'] }), 'package-lock.json': '',
+    'packages/api/package.json': JSON.stringify({ name: 'api', dependencies: { lib: '*' }, scripts: { build: 'tsc', test: 'node --test' } }),
+    'packages/api/tsconfig.json': '{ "extends": "./tsconfig.build", /* outDir is relative to its own file */ }',
+    'packages/api/tsconfig.build.json': '{ "extends": "../../tsconfig.base.json", "compilerOptions": { "outDir": "./dist" } }',
+    'tsconfig.base.json': '{ "compilerOptions": { "strict": true } }',
+    'packages/lib/package.json': JSON.stringify({ name: 'lib', main: 'index.js' }),
+  }), app: 'packages/api' }],
+  'node workspaces without build.workspace': ['node', src({
+    'package.json': JSON.stringify({ workspaces: ['packages/*'] }), 'packages/web/package.json': '{"name": "@x/web"}', 'packages/api/package.json': '{}',
+  })],
   'java plain': ['java', src({ 'README.md': '' }, ['src'])],
   'java maven': ['java', src({ 'pom.xml': pom(`<dependencies>${dep('org.junit.jupiter', 'junit-jupiter', 'test')}</dependencies>`) }, ['src'])],
   'java maven runtime dependencies': ['java', src({ 'pom.xml': pom(`<dependencies>${dep('com.google.code.gson', 'gson')}</dependencies>`) }, ['src'])],

@@ -1,6 +1,10 @@
 // Node.js: Debian's nodejs and npm; `npm ci` in the fetch step, a pruned production copy of the app at /app.
 import type { HostFacts } from './host-facts.js';
-import { PROXY_ENV, type DefaultArtifact, type LanguagePack, type SourceInfo } from './pack.js';
+import { AirlockError } from '../errors.js';
+import { langAsset } from './assets.js';
+import { nodeApp, nodeCommand, nodeSourceProbe, packageJsonAt, workspacePatterns, type NodeApp } from
+  './node-project.js';
+import { PROXY_ENV, type DefaultArtifact, type DefaultSteps, type LanguagePack, type SourceInfo } from './pack.js';
 import { NODE_ARCH, nodePackageFor } from '../upstream/select.js';
 
 /** Where npm's cache lives inside every step (kept under <airlock cache>/lang/npm). */
@@ -9,27 +13,34 @@ export const NPM_CACHE = '/airlock/cache/npm';
 /** Node.js major version → the ABI number in Debian's libnode package name (libnode108 is Node 18). */
 export const NODE_ABI: Record<string, string> = { '16': '93', '18': '108', '19': '111', '20': '115', '21': '120', '22': '127', '23': '131', '24': '137' };
 
-/** package.json as an object (empty when missing or not JSON). */
-export function packageJson(src: SourceInfo): { main?: string; scripts?: Record<string, string>; devDependencies?: Record<string, string> } {
-  try { return JSON.parse(src.topText.get('package.json') ?? '{}'); } catch { return {}; }
-}
-
-/** The file node runs: package.json `main`, else dist/index.js after a build script, else index.js. */
+/** The file node runs, relative to /app (see nodeCommand); the other words of a start script are not in it. */
 export function nodeMain(src: SourceInfo): string {
-  const pkg = packageJson(src);
-  const main = pkg.main ?? (pkg.scripts?.build ? 'dist/index.js' : 'index.js');
-  return main.replace(/^\.\//, '');
+  const app = nodeApp(src);
+  const command = nodeCommand(src, app);
+  return appPath(app.dir, command.find((w) => !w.startsWith('-'))!);
 }
 
-/** Paths of the project that never reach prod (relative to the app root). */
-export const NODE_EXCLUDE = ['test', 'tests', '__tests__', '.git', 'coverage', '.nyc_output', 'airlock.yaml', 'airlock.yml', 'airlock.lock.json', '.airlockignore', '.dockerignore', 'airlock-out'];
+/** A path of the app folder as it lies under /app (a workspace keeps its folder: /app/packages/api/...). */
+const appPath = (dir: string, rel: string) => (dir === '.' ? rel : `${dir}/${rel}`);
 
-// The production copy: the built tree without tests and leftovers, then devDependencies pruned — /src keeps them
-// for build.test and the test image. prune needs no network (it only removes what the lock marks dev).
-const PROD_COPY = [
-  'rm -rf "$AIRLOCK_OUT/app" && mkdir -p "$AIRLOCK_OUT/app" && cp -a . "$AIRLOCK_OUT/app/"',
-  `cd "$AIRLOCK_OUT/app" && rm -rf ${NODE_EXCLUDE.join(' ')} && npm prune --omit=dev --offline --no-audit --no-fund`,
-];
+// The production copy (assets/lang/node/prod-copy.mjs, run by node in /src): what prod gets of the app folder, the
+// production node_modules pruned of files no runtime needs; /src keeps everything for build.test and the test image.
+const PROD_COPY = langAsset('node', 'prod-copy.mjs');
+
+/** The prod-copy step for an app: the script fed to node on stdin, its plan as the one argument. */
+export function prodCopyStep(app: NodeApp): string {
+  const { dir, keep, workspaces, allWorkspaces, links } = app;
+  const plan = JSON.stringify({ app: dir, keep, workspaces, allWorkspaces, links });
+  return `node --input-type=module - '${plan.replace(/'/g, `'\\''`)}' <<'AIRLOCK_EOF'\n${PROD_COPY}\nAIRLOCK_EOF`;
+}
+
+// Defaults that cannot be given throw when read (a config declaring the field never reads them): see java.ts.
+function refusedSteps(fetch: string[], test: string[], err: AirlockError): DefaultSteps {
+  return { fetch, get steps(): string[] { throw err; }, test };
+}
+
+const testStep = (scripts: Record<string, string> | undefined, ws: string) =>
+  (scripts?.test ? `npm test${ws}` : 'echo "no tests (no test script in package.json)"');
 
 /**
  * Debian's nodejs has no version in its name, its libnode<ABI> has: this pattern reads libnode108 as Node.js 18
@@ -69,20 +80,37 @@ export const nodePack: LanguagePack = {
   buildEnv(): Record<string, string> {
     return { npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
   },
+  sourceProbe: nodeSourceProbe,
+  // npm ci of a workspace project reads every workspace's package.json, which the sealed manifests-only step lacks.
+  fetchSeesSource: (src) => workspacePatterns(packageJsonAt(src)).length > 0,
   defaultSteps(src) {
-    const pkg = packageJson(src);
     const hasLock = src.topFiles.has('package-lock.json') || src.topFiles.has('npm-shrinkwrap.json');
+    const fetch = [hasLock ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund'];
+    let app: NodeApp;
+    try { app = nodeApp(src); } catch (e) {
+      if (e instanceof AirlockError) return refusedSteps(fetch, [testStep(packageJsonAt(src).scripts, '')], e);
+      throw e;
+    }
+    // npm runs a workspace's scripts with --workspace; the build of the app builds the workspaces it uses first.
+    const ws = app.dir === '.' ? '' : ` --workspace=${app.dir}`;
+    const used = app.workspaces.filter((w) => w.keep).map((w) => `npm run build --workspace=${w.dir}`);
+    const builds = [...used, `npm run build --if-present${ws}`];
     return {
-      fetch: [hasLock ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund'],
-      steps: ['npm run build --if-present', ...PROD_COPY],
-      test: [pkg.scripts?.test ? 'npm test' : 'echo "no tests (no test script in package.json)"'],
+      fetch,
+      steps: [...builds, prodCopyStep(app)],
+      test: [testStep(app.pkg.scripts, ws)],
     };
   },
   defaultArtifacts(): DefaultArtifact[] {
     return [{ from: 'app', fromRoot: 'out', to: '/app' }];
   },
   defaultEntrypoint(src, opts) {
-    return [opts?.upstream ? '/usr/local/bin/node' : '/usr/bin/node', `/app/${nodeMain(src)}`];
+    const app = nodeApp(src);
+    const [first, ...rest] = nodeCommand(src, app);
+    const words = [first!, ...rest];
+    const file = words.findIndex((w) => !w.startsWith('-'));
+    words[file] = `/app/${appPath(app.dir, words[file]!)}`;
+    return [opts?.upstream ? '/usr/local/bin/node' : '/usr/bin/node', ...words];
   },
   upstream(major, architecture) {
     if (!NODE_ARCH[architecture]) return undefined; // no official build for this architecture: Debian's or nothing
@@ -97,8 +125,9 @@ export const nodePack: LanguagePack = {
       runtimePackages: [],
     };
   },
-  defaultWorkdir() {
-    return '/app';
+  defaultWorkdir(src) {
+    const dir = src.app ? nodeApp(src).dir : '.';
+    return dir === '.' ? '/app' : `/app/${dir}`;
   },
   prodEnv(): Record<string, string> {
     return { NODE_ENV: 'production' };

@@ -15,6 +15,8 @@ export interface SourceInfo {
   dirs?: Map<string, string[]>;
   /** Text of the small nested files the pack's sourceProbe asked for, by relative path (missing ones absent). */
   texts?: Map<string, string>;
+  /** The app's folder in a project of several (npm workspaces), as the config's build.workspace names it. */
+  app?: string;
 }
 
 /** Nested folders to list and files to read, relative to the source root (asked by a pack's sourceProbe). */
@@ -66,6 +68,8 @@ export interface LanguagePack {
   runtimePackages(version: string | undefined): string[];
   /** Environment of every build step (compilers of the requested version, etc.). */
   buildEnv(version: string | undefined): Record<string, string>;
+  /** Whether the pack's own fetch step must see the whole source, not only the manifests (e.g. npm workspaces). */
+  fetchSeesSource?(src: SourceInfo): boolean;
   /** Conventional fetch/build/test steps for this source tree. */
   defaultSteps(src: SourceInfo): DefaultSteps;
   /** Default artifacts when the config declares none; undefined = everything installed under $AIRLOCK_OUT minus dev/doc files. */

@@ -9,7 +9,7 @@ import type { BuilderRootfs } from '../debian/rootfs.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
 import { hashFile } from '../files/file-hash.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
-import type { HandoffFile } from '../variants/artifacts.js';
+import { isBuildNote, type HandoffFile } from '../variants/artifacts.js';
 import { handoffEntries } from '../variants/handoff-entries.js';
 import { assembleDev, assembleProd, assembleTest, type AssembledVariant, type AssembleInput } from '../variants/assemble.js';
 import type { Handoff } from './handoff.js';
@@ -30,7 +30,8 @@ export interface Assembled {
 
 /** Everything installed under the install root (dev and test get all of it, headers included). */
 async function allInstalled(outDir: string): Promise<HandoffFile[]> {
-  return (await entriesFromDir(outDir, { special: 'skip' })).map((e) => ({
+  const entries = (await entriesFromDir(outDir, { special: 'skip' })).filter((e) => !isBuildNote(e.path));
+  return entries.map((e) => ({
     hostPath: join(outDir, e.path), path: e.path, type: e.type === 'dir' ? 'dir' : e.type === 'symlink' ? 'symlink' : 'file',
     mode: e.mode, ...(e.linkname ? { linkname: e.linkname } : {}),
   }));

@@ -1,13 +1,13 @@
 // The airlock itself: what crosses from the builder into prod. Declared artifacts, their ELF closure (stripped for
 // prod), the entrypoint, and the runtime package set the closure needs.
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { requestName, runtimeClosure } from '../debian/closure.js';
 import { packageOwningPath } from '../debian/owner.js';
 import type { Lock, LockedPackage } from '../debian/types.js';
 import { parseElf } from '../gates/elf.js';
-import { selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
+import { BUILD_NOTES_DIR, selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
 import { elfClosure } from '../variants/elf-closure.js';
 import { defaultEntrypoint } from '../variants/handoff-entries.js';
 import type { DefaultArtifact } from '../lang/pack.js';
@@ -24,6 +24,20 @@ export interface Handoff {
   closurePackages: string[];
   /** prod's Debian packages: the runtime requests and the closure's owners, closed within the lock. */
   prodPackages: LockedPackage[];
+  /** The dependency pruning a step noted in $AIRLOCK_OUT/.airlock/pruned.json, when one did. */
+  pruned?: { files: number; bytes: number };
+}
+
+/** The pruning note a step left (files and bytes removed), when it left a valid one. */
+async function prunedNote(outDir: string): Promise<Handoff['pruned']> {
+  const text = await readFile(join(outDir, BUILD_NOTES_DIR, 'pruned.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const note = JSON.parse(text) as { files?: unknown; bytes?: unknown };
+  if (!Number.isSafeInteger(note.files) || !Number.isSafeInteger(note.bytes)) {
+    const file = `$AIRLOCK_OUT/${BUILD_NOTES_DIR}/pruned.json`;
+    throw new AirlockError('build', 'build-note-invalid', `${file} is not {"files": N, "bytes": N}: ${text.trim()}`);
+  }
+  return note.files ? { files: note.files as number, bytes: note.bytes as number } : undefined;
 }
 
 function artifactRules(plan: BuildPlan): DefaultArtifact[] | undefined {
@@ -69,7 +83,11 @@ export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opt
   const entrypoint = chooseEntrypoint(plan, artifacts);
   // Runtime set: today's rules from the requests, not the lock's runtime set (an older lock cannot keep extra packages).
   const roots = [...new Set([...plan.runtime.map(requestName), ...closure.packages])];
-  return { prodFiles, artifacts, entrypoint, closurePackages: closure.packages, prodPackages: runtimeClosure(lock.sets.builder, roots) };
+  const pruned = await prunedNote(ctx.outDir);
+  return {
+    prodFiles, artifacts, entrypoint, closurePackages: closure.packages,
+    prodPackages: runtimeClosure(lock.sets.builder, roots), ...(pruned ? { pruned } : {}),
+  };
 }
 
 function chooseEntrypoint(plan: BuildPlan, artifacts: HandoffFile[]): string[] {

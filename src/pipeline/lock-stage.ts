@@ -20,7 +20,7 @@ export type LockOptions = LockStepOptions;
  */
 export async function lockForConfig(config: Config, configDigest: string, opts: LockOptions) {
   const pack = languagePack(config.language);
-  const srcInfo = readSourceInfo(config.source, pack);
+  const srcInfo = readSourceInfo(config.source, pack, config.build.workspace);
   // A shape the pack cannot decide (several programs, none preferred) fails here, before any download.
   if (!config.runtime.entrypoint) pack.defaultEntrypoint?.(srcInfo, { upstream: false });
   const debianReq = packageRequests(config, pack, srcInfo);

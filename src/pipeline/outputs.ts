@@ -174,6 +174,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
     outputs: { oci: 'oci', archives: { dev: archiveName(config.name, 'dev'), prod: archiveName(config.name, 'prod'), test: archiveName(config.name, 'test') }, evidence: 'evidence' },
     warnings: r.warnings,
     steps: r.steps,
+    ...(r.pruned ? { pruned: r.pruned } : {}),
     stages: r.stages,
   };
   await writeFileAtomic(join(outDir, 'report.json'), reportJson(report));

@@ -111,7 +111,8 @@ function plannedSteps(inputs: PlanInputs): PlannedStep[] {
   const caches = (pack.stepCaches?.() ?? []).map((c) => ({ name: c.name, path: c.path }));
   // A pack's own fetch step sees only the manifests (so a source change reuses the fetched dependencies); a
   // declared one may read anything, so it sees, and is keyed by, the whole source.
-  const fetchInputs: StepInputs = config.build.fetch || FETCH_SEES_SOURCE.has(pack.id) ? 'source' : 'manifests';
+  const seesSource = config.build.fetch || FETCH_SEES_SOURCE.has(pack.id) || pack.fetchSeesSource?.(source);
+  const fetchInputs: StepInputs = seesSource ? 'source' : 'manifests';
   const phase = (p: PlannedStep['phase'], list: string[], name: string, inputsOf: StepInputs): PlannedStep[] =>
     list.map((command, i) => ({ id: `build.${name}[${i}]`, phase: p, command, network: p === 'fetch', inputs: inputsOf, caches }));
   const steps = config.build.steps ?? defaults.steps;

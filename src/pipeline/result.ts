@@ -28,6 +28,8 @@ export interface BuildResult {
   rootfsDigest: string;
   gates: GateRun;
   warnings: string[];
+  /** What a step's pruning of the dependencies removed (the Node pack's note), when it did. */
+  pruned?: { files: number; bytes: number };
   /** Toolchain packages from the npm registry (node in prod; node and npm in dev and test), empty when all is Debian. */
   upstream: LockedUpstream[];
 }

@@ -82,6 +82,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
     const result: BuildResult = {
       config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
+      ...(handoff.pruned ? { pruned: handoff.pruned } : {}),
       closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
       sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
       timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, stages: clock.stages,

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { goPack } from '../lang/go.js';
 import { rustPack } from '../lang/rust.js';
+import { nodePack } from '../lang/node.js';
+import { fileURLToPath } from 'node:url';
 import type { SourceInfo } from '../lang/pack.js';
 import { readSourceInfo } from './source-info.js';
 
@@ -51,4 +53,14 @@ test('the reader answers only inside the tree: no `..`, no absolute path, no sym
     assert.equal(asked.length, 2, 'asked again until nothing new is asked');
     assert.deepEqual(readSourceInfo(dir, goPack).texts!.get('cmd/a/main.go'), 'package main\n');
   } finally { for (const d of [dir, outside]) rmSync(d, { recursive: true, force: true }); }
+});
+
+test('the Node pack reads an npm workspace through the same probe: the workspaces folder listed, each package.json and tsconfig read', () => {
+  const dir = join(fileURLToPath(import.meta.url), '..', '..', '..', 'test', 'fixtures', 'lang', 'node-workspace');
+  const info = readSourceInfo(dir, nodePack, 'packages/api');
+  assert.deepEqual([...info.dirs!.keys()], ['packages']);
+  for (const f of ['packages/api/package.json', 'packages/web/package.json', 'packages/api/tsconfig.json', 'tsconfig.base.json']) {
+    assert.ok(info.texts!.has(f), f);
+  }
+  assert.equal(info.app, 'packages/api');
 });

@@ -19,10 +19,11 @@ const PROBE_ROUNDS = 4;
 
 /**
  * Top-level files and folders of the source tree (for build-system detection), and what the pack's source probe asks
- * below the top level: folder listings and small files, real folders and regular files inside the tree only.
+ * below the top level: folder listings and small files, real folders and regular files inside the tree only. `app`
+ * is the app folder the config names (build.workspace).
  */
-export function readSourceInfo(dir: string, pack?: Pick<LanguagePack, 'sourceProbe'>): SourceInfo {
-  const info = readTop(dir);
+export function readSourceInfo(dir: string, pack?: Pick<LanguagePack, 'sourceProbe'>, app?: string): SourceInfo {
+  const info: SourceInfo = { ...readTop(dir), ...(app ? { app } : {}) };
   if (!pack?.sourceProbe) return info;
   const dirs = new Map<string, string[]>();
   const texts = new Map<string, string>();

@@ -40,6 +40,8 @@ export interface BuildReport {
   warnings: string[];
   /** Each planned step and whether the step cache replayed it (CACHED) instead of running it. */
   steps?: { id: string; cached: boolean; seconds: number }[];
+  /** Files no runtime needs that the language pack pruned from the dependencies (node_modules); absent when none. */
+  pruned?: { files: number; bytes: number };
   /** Wall seconds of each stage of the build (plan, fetch, rootfs, steps, handoff, assemble, gates, outputs). */
   stages?: Record<string, number>;
 }

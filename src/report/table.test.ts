@@ -34,6 +34,8 @@ test('the table compares the three variants and states the reduction', () => {
   assert.match(t, /shells\s+3 \(bash, dash, …\)\s+none/);
   assert.match(t, /user\s+1000:1000\s+65532:65532/);
   assert.match(t, /prod is 98\.0% smaller than dev/);
+  assert.doesNotMatch(t, /pruned/, 'nothing pruned, nothing said');
+  assert.match(renderTable({ ...r, pruned: { files: 250, bytes: 1_082_756 } }), /dependencies pruned of 250 files no runtime needs \(1\.1 MB\)/);
 });
 
 test('inventory finds shells, compilers and package managers only in executable dirs', () => {

@@ -35,6 +35,9 @@ export function renderTable(r: BuildReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+  if (r.pruned) {
+    out.push('', `dependencies pruned of ${r.pruned.files} files no runtime needs (${humanSize(r.pruned.bytes)})`);
+  }
   out.push('', `prod is ${(r.reduction * 100).toFixed(1)}% smaller than dev (compressed); ${r.name}:${r.tag} = ${r.name}:${r.tag}-prod (${r.variants.prod.digest.slice(0, 19)}…)`);
   return out.join('\n') + '\n';
 }

@@ -24,6 +24,12 @@ export interface HandoffFile {
   linkname?: string;
 }
 
+/**
+ * The folder of $AIRLOCK_OUT where steps leave notes for the build report (e.g. the Node pack's pruned.json): read by
+ * the handoff, never part of an image.
+ */
+export const BUILD_NOTES_DIR = '.airlock';
+
 const DEV_DOC_PATTERNS: RegExp[] = [
   /(^|\/)include(\/|$)/, // headers
   /\.(a|la|o|h|hpp|hh|hxx)$/, // static libraries, libtool archives, objects, headers
@@ -35,6 +41,11 @@ const DEV_DOC_PATTERNS: RegExp[] = [
 /** True for files that stay in dev: headers, static libraries, libtool archives, pkg-config, man/info/doc pages. */
 export function isDevOrDocPath(rel: string): boolean {
   return DEV_DOC_PATTERNS.some((re) => re.test(rel));
+}
+
+/** True for the build notes under $AIRLOCK_OUT (BUILD_NOTES_DIR and what it holds). */
+export function isBuildNote(rel: string): boolean {
+  return rel === BUILD_NOTES_DIR || rel.startsWith(`${BUILD_NOTES_DIR}/`);
 }
 
 /** Lexically resolves a symlink target inside a root; undefined when it escapes. */
@@ -78,7 +89,7 @@ export async function selectArtifacts(outDir: string, srcDir: string, specs: Art
   const all: HandoffFile[] = [];
   if (specs === undefined) {
     await walk(outDir, '', all, '$AIRLOCK_OUT');
-    const kept = all.filter((f) => f.type !== 'dir' && !isDevOrDocPath(f.path));
+    const kept = all.filter((f) => f.type !== 'dir' && !isDevOrDocPath(f.path) && !isBuildNote(f.path));
     return kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
   const result = new Map<string, HandoffFile>();

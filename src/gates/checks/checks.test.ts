@@ -109,6 +109,19 @@ describe('gate checks', () => {
     assert.deepEqual(r.checks, []);
   });
 
+  it('no-source-leftovers: a dependency\'s files under node_modules are warnings, the project\'s own stay errors', async () => {
+    const deps = [
+      file('app/node_modules/debug/Makefile'), file('app/node_modules/side-channel/tsconfig.json', '{}'),
+      file('app/node_modules/@scope/pkg/src/index.ts'), dir('app/node_modules/git-dep/.git'),
+    ];
+    const r = await check('no-source-leftovers', [[...clean(), file('app/dist/index.js'), ...deps]]);
+    assert.equal(r.passed, true, JSON.stringify(r.findings));
+    assert.equal(r.findings.length, 4, JSON.stringify(r.findings));
+    assert.ok(r.findings.every((x) => x.severity === 'warning'));
+    const own = await trips('no-source-leftovers', [[...clean(), file('app/tsconfig.json', '{}'), file('app/src/index.ts'), ...deps]], /in \/app\/src$/);
+    assert.deepEqual(own.filter((x) => x.severity === 'error').map((x) => x.path), ['app', 'app/src']);
+  });
+
   it('elf-hardening: only with hardening maximum; packaged files are warnings', async () => {
     const soft = readFileSync('/bin/ls'); // Debian's ls lacks BIND_NOW
     const r0 = await runGates(await image([[exe('app/ls', soft)]], cfg), { profile: 'prod', config: {}, checks: only('elf-hardening') });

@@ -8,15 +8,24 @@ const BUILD_FILES = new Set(['CMakeCache.txt', 'Makefile', 'CMakeLists.txt', 'co
 const BUILD_DIRS = new Set(['CMakeFiles', '.deps', '.libs']);
 const IGNORED = /^usr\/share\/(doc|gtk-doc|man|info|lintian)\//;
 
+// A dependency's own files (under node_modules/): the Node pack prunes what no runtime needs, so what is left there is
+// the dependency's business, reported as a warning; the project's own files stay errors.
+const DEPENDENCY = /(^|\/)node_modules\//;
+
 const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 
-/** Flags VCS dirs, source files (.c, .h, .go, .rs, .ts without .d.ts, …), object files and build files, grouped per directory. */
+/**
+ * Flags VCS dirs, source files (.c, .h, .go, .rs, .ts without .d.ts, …), object files and build files, grouped per
+ * directory: errors in the project's own files, warnings inside node_modules (what the dependency pruning left).
+ */
 export const noSourceLeftovers: Check = {
   id: 'no-source-leftovers',
   severity: 'error',
   profiles: ['prod'],
-  description: 'no VCS metadata (.git, .svn, .hg), source files (.c, .h, .cc, .go, .rs, .ts, .java, …), object files (.o, .a) or build files (Makefile, CMakeCache.txt, CMakeFiles/) unless the variant allows source; docs under /usr/share/doc are ignored',
+  description: 'no VCS metadata (.git, .svn, .hg), source files (.c, .h, .cc, .go, .rs, .ts, .java, …), object files (.o, .a) or build files '
+    + '(Makefile, CMakeCache.txt, CMakeFiles/) unless the variant allows source; docs under /usr/share/doc are ignored; '
+    + 'inside node_modules (a dependency\'s own files) only warnings',
   applies: (ctx) => ctx.config.allowSource !== true,
   run(fs) {
     const out: Finding[] = [];
@@ -28,7 +37,8 @@ export const noSourceLeftovers: Check = {
       if (VCS.has(b) && (e.type === 'dir' || b === '.git')) {
         if (!vcsRoots.some((r) => e.path.startsWith(r + '/'))) {
           vcsRoots.push(e.path);
-          out.push({ id: 'no-source-leftovers', severity: 'error', path: e.path, layer: e.layer, message: `version-control metadata /${e.path}` });
+          const severity = DEPENDENCY.test(e.path) ? 'warning' : 'error';
+          out.push({ id: 'no-source-leftovers', severity, path: e.path, layer: e.layer, message: `version-control metadata /${e.path}` });
         }
         continue;
       }
@@ -49,7 +59,9 @@ export const noSourceLeftovers: Check = {
       groups.set(d, g);
     }
     for (const [d, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      out.push({ id: 'no-source-leftovers', severity: 'error', path: d, layer: g.layer, message: `${g.count} source/build file(s) (${[...g.kinds].sort().join(', ')}) in /${d}` });
+      const severity = DEPENDENCY.test(`${d}/`) ? 'warning' : 'error';
+      const kinds = [...g.kinds].sort().join(', ');
+      out.push({ id: 'no-source-leftovers', severity, path: d, layer: g.layer, message: `${g.count} source/build file(s) (${kinds}) in /${d}` });
     }
     return out;
   },
