@@ -10,6 +10,8 @@ import type { BuildPlan, PlannedStep, StepInputs } from './plan.js';
 import { isManifestPath, SANDBOX_OUT, SANDBOX_SRC, stepEnv } from './plan.js';
 import { recordStep, restoreStep, stepKey } from './step-cache.js';
 import { snapshotTree } from './tree-diff.js';
+import { NO_TESTS_FILE } from '../lang/pack.js';
+import type { TestsOutcome } from '../report/report.js';
 import { treeDigest } from './source-info.js';
 
 export { SANDBOX_OUT, SANDBOX_SRC };
@@ -148,7 +150,9 @@ async function cachedHardeningFlags(ctx: StepContext, opts: StepCacheOptions): P
  * Runs the planned steps in order, each through the step cache: a hit replays what the step changed, a miss runs it
  * (a pack's fetch step sealed in a folder holding only the manifests) and records what it changed.
  */
-export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions): Promise<{ env: Record<string, string>; outcomes: StepOutcome[] }> {
+export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions): Promise<{
+  env: Record<string, string>; outcomes: StepOutcome[]; tests: TestsOutcome;
+}> {
   for (const c of ctx.caches ?? []) await mkdir(c.host, { recursive: true });
   const env = { ...plan.env, ...ctx.userEnv, ...(await cachedHardeningFlags(ctx, opts)) };
   const digests = new Map<StepInputs, Promise<string>>();
@@ -187,7 +191,16 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
     }
     outcomes.push({ id: step.id, cached: false, seconds: (Date.now() - t0) / 1000 });
   }
-  return { env, outcomes };
+  const tests = await testsOutcome(plan, ctx.srcDir);
+  if (tests.status === 'no tests found') ctx.log.warn(`no tests found: ${tests.note}`);
+  return { env, outcomes, tests };
+}
+
+/** Whether the test steps ran tests: a default test step that found none left its reason in NO_TESTS_FILE. */
+async function testsOutcome(plan: BuildPlan, srcDir: string): Promise<TestsOutcome> {
+  if (!plan.steps.some((s) => s.phase === 'test')) return { status: 'no test steps' };
+  const note = await readFile(join(srcDir, NO_TESTS_FILE), 'utf8').then((t) => t.trim(), () => undefined);
+  return note === undefined ? { status: 'ran' } : { status: 'no tests found', note };
 }
 
 async function runRecorded(ctx: StepContext, env: Record<string, string>, step: PlannedStep, key: string, opts: StepCacheOptions): Promise<void> {
