@@ -24,6 +24,8 @@ export function detectBuildSystem(src: SourceInfo): BuildSystem {
 const JOBS = '$(nproc)';
 const MAKE_TESTS = shellTemplate('c', 'make-tests.sh')({ NO_TESTS: NO_TESTS_FILE });
 const RUN_TESTS = shellTemplate('c', 'run-tests.sh');
+// A plain Makefile learns the prefix from PREFIX (a configure script was told it with --prefix).
+const MAKE_INSTALL_PREFIX = 'make install DESTDIR="$AIRLOCK_OUT" PREFIX=/usr';
 
 const CMAKE: DefaultSteps = {
   fetch: [],
@@ -68,22 +70,23 @@ function configureSteps(regenerate: boolean): DefaultSteps {
   };
 }
 
-/** The refusal of a tree with no build files, or with two the pack cannot choose between: what it found, what settles it. */
+/** The refusal of a tree with no build files, or two the pack cannot choose between: what it found, what settles it. */
 function refusal(bs: 'none' | 'cmake-or-meson', src: SourceInfo): AirlockError {
   if (bs === 'cmake-or-meson') {
-    return new AirlockError('usage', 'build-system-ambiguous',
-      'the source has both CMakeLists.txt and meson.build (and no configure or configure.ac): it can be built either way', {
-        location: 'build.steps',
-        hint: 'set build.steps (and build.test) to the one you want, e.g. ["meson setup build --prefix=/usr --buildtype=release", '
-          + '"meson compile -C build", "meson install -C build --destdir \\"$AIRLOCK_OUT\\""]',
-      });
+    const found = 'the source has both CMakeLists.txt and meson.build (and no configure or configure.ac)';
+    return new AirlockError('usage', 'build-system-ambiguous', `${found}: it can be built either way`, {
+      location: 'build.steps',
+      hint: 'set build.steps (and build.test) to the one you want, e.g. ["meson setup build --prefix=/usr '
+        + '--buildtype=release", "meson compile -C build", "meson install -C build --destdir \\"$AIRLOCK_OUT\\""]',
+    });
   }
   const names = [...src.topFiles].sort();
-  const found = names.length === 0 ? 'no files' : `${names.slice(0, 8).join(', ')}${names.length > 8 ? `, … (${names.length} files)` : ''}`;
-  return new AirlockError('usage', 'no-build-steps',
-    `no build steps: the source has no configure, configure.ac, CMakeLists.txt, meson.build or Makefile at its top (found: ${found})`, {
-      location: 'build.steps', hint: 'add build.steps to the config, or a Makefile to the source',
-    });
+  const more = names.length > 8 ? `, … (${names.length} files)` : '';
+  const found = names.length === 0 ? 'no files' : `${names.slice(0, 8).join(', ')}${more}`;
+  const none = 'no configure, configure.ac, CMakeLists.txt, meson.build or Makefile';
+  return new AirlockError('usage', 'no-build-steps', `no build steps: the source has ${none} at its top (found: ${found})`, {
+    location: 'build.steps', hint: 'add build.steps to the config, or a Makefile to the source',
+  });
 }
 
 function stepsFor(bs: BuildSystem, src: SourceInfo): DefaultSteps {
@@ -98,7 +101,7 @@ function stepsFor(bs: BuildSystem, src: SourceInfo): DefaultSteps {
     case 'meson':
       return MESON;
     case 'make':
-      return { fetch: [], steps: [`make -j${JOBS}`, 'make install DESTDIR="$AIRLOCK_OUT" PREFIX=/usr'], test: [MAKE_TESTS] };
+      return { fetch: [], steps: [`make -j${JOBS}`, MAKE_INSTALL_PREFIX], test: [MAKE_TESTS] };
     case 'cmake-or-meson':
     case 'none':
       return refusedSteps(refusal(bs, src));

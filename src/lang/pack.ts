@@ -7,7 +7,10 @@ import type { HostFacts, HostProbe } from './host-facts.js';
 export interface SourceInfo {
   /** Relative paths of the regular files at the top of the source tree (names only). */
   topFiles: Set<string>;
-  /** Text of small well-known top-level files (package.json, go.mod, Cargo.toml, pyproject.toml, …; of configure its first 8 KiB), by name. */
+  /**
+   * Text of small well-known top-level files (package.json, go.mod, Cargo.toml, pyproject.toml, …), by name; of
+   * `configure`, its first 8 KiB.
+   */
   topText: Map<string, string>;
   /** Names of the top-level directories. */
   topDirs: Set<string>;

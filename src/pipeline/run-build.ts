@@ -84,7 +84,8 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
       closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
       sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
-      timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests, stages: clock.stages,
+      timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests,
+      stages: clock.stages,
     };
     const outputOpts = {
       gates: gates.summaries, builderVersion: plan.airlock, buildKey: key, noCache: opts.noCache,

@@ -87,11 +87,15 @@ async function dpkgBuildflags(ctx: StepContext): Promise<Record<string, string>>
 const C_FAMILY = ['CFLAGS', 'CXXFLAGS', 'OBJCFLAGS', 'OBJCXXFLAGS'];
 
 /** airlock's additions to dpkg-buildflags' answer (pure). */
-export function withAirlockFlags(dpkg: Record<string, string>, hardening: Hardening, architecture: string): Record<string, string> {
+export function withAirlockFlags(
+  dpkg: Record<string, string>, hardening: Hardening, architecture: string,
+): Record<string, string> {
   const flags = { ...dpkg };
   // Adds `flag` to each compiler's flags that do not already name `present`.
   const append = (flag: string, present = flag) => {
-    for (const k of C_FAMILY) if (flags[k] !== undefined && !flags[k]!.includes(present)) flags[k] = `${flags[k]} ${flag}`;
+    for (const k of C_FAMILY) {
+      if (flags[k] !== undefined && !flags[k]!.includes(present)) flags[k] = `${flags[k]} ${flag}`;
+    }
   };
   // CMake and other build systems ignore CPPFLAGS: carry the preprocessor flags (FORTIFY_SOURCE) in the compiler
   // flags too, as debhelper does for CMake. A repeated identical -D is harmless for autotools and make.

@@ -24,7 +24,7 @@ export function missingHardening(info: ElfInfo): { missing: string[]; unproven: 
     const lines = info.recordedSwitches;
     const without = lines.filter((l) => !lineHasStackProtector(l)).length;
     if (lines.length === 0) unproven.push('stack protector');
-    else if (without > 0) missing.push(`stack protector (${without} of ${lines.length} recorded compiler command lines have none)`);
+    else if (without > 0) missing.push(`stack protector (${without} of ${lines.length} recorded compiler command lines lack it)`);
   }
   if (info.fortify.fortified.length === 0 && info.fortify.unfortified.length > 0) missing.push('FORTIFY_SOURCE');
   const cet = info.machineName === 'x86_64' && executable && !(info.cet.ibt && info.cet.shstk);
@@ -58,7 +58,7 @@ export const elfHardening: Check = {
         });
       }
       if (unproven.length > 0) {
-        const why = 'no __stack_chk_fail import (none is needed without local arrays) and no recorded compiler switches';
+        const why = 'no __stack_chk_fail import (none is needed without local arrays), no recorded compiler switches';
         out.push({
           id: 'elf-hardening', severity: 'warning', path: e.path, layer: e.layer,
           message: `/${e.path}: ${unproven.join(', ')} not proven (${why})${from}`,
