@@ -42,8 +42,8 @@ const commands = z.union([z.string(), z.array(z.string())]);
 /** `build`: the shell steps run in the builder sandbox. */
 export const Build = z.strictObject({
   fetch: commands.optional().describe('Optional. Steps that may use the network (e.g. downloading dependencies). Default: the language default (none for C/C++). Example: ["make deps"]'),
-  steps: commands.optional().describe('Optional. Offline build steps; they install into $AIRLOCK_OUT. Default for C/C++: ./configure --prefix=/usr, CMake or make, then make install DESTDIR=$AIRLOCK_OUT. Example: ["make", "make install DESTDIR=$AIRLOCK_OUT"]'),
-  test: commands.optional().describe('Optional. Offline test steps; the test image runs them. Default for C/C++: make check / make test / ctest when present. Example: ["make check"]'),
+  steps: commands.optional().describe('Optional. Offline build steps; they install into $AIRLOCK_OUT. Default for C/C++: ./configure --prefix=/usr (autotools or hand-written), CMake, Meson (meson setup --prefix=/usr --buildtype=release) or make, then make install DESTDIR=$AIRLOCK_OUT (cmake --install, meson install --destdir). Example: ["make", "make install DESTDIR=$AIRLOCK_OUT"]'),
+  test: commands.optional().describe('Optional. Offline test steps; the test image runs them. Default for C/C++: make check or make test when the Makefile has the target, ctest or meson test when tests are defined; otherwise the report says \"no tests found\". Example: ["make check"]'),
   workspace: z.string().min(1).optional().describe('Optional. Node.js with npm workspaces: the folder (or package name) of the workspace that is the app; prod gets it, the workspaces it depends on and their production dependencies. Required when package.json has workspaces and the default steps are used. Example: packages/api'),
 });
 

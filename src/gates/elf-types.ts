@@ -34,6 +34,8 @@ export interface ElfInfo {
   nxStack: boolean;
   /** Imports __stack_chk_fail or __stack_chk_guard. */
   stackProtector: boolean;
+  /** Compiler command lines recorded in .GCC.command.line (-frecord-gcc-switches), distinct, in file order. */
+  recordedSwitches: string[];
   fortify: {
     /** Base names of imported __<name>_chk functions, sorted ('memcpy' for __memcpy_chk). */
     fortified: string[];

@@ -4,6 +4,7 @@ import { readDynamic, type DynamicInfo } from './elf-dynamic.js';
 import { readNoteInfo, type NoteInfo } from './elf-notes.js';
 import { ElfBytes, type ProgramHeader, type SectionHeader, readFileHeader, readProgramHeaders, readSectionHeaders } from './elf-reader.js';
 import { readSymbols, type SymbolInfo } from './elf-symbols.js';
+import { readRecordedSwitches } from './elf-switches.js';
 import type { ElfInfo, ElfType, Relro } from './elf-types.js';
 
 export type { ElfInfo, ElfType, Relro } from './elf-types.js';
@@ -43,6 +44,7 @@ export function parseElf(bytes: Uint8Array): ElfInfo | undefined {
   const noSyms: SymbolInfo = { imports: new Set(), exports: new Set(), hasSymtab: sections.some((s) => s.type === 2) };
   const syms = part(problems, 'symbols', noSyms, () => readSymbols(r, sections, dyn));
   const notes = part<NoteInfo>(problems, 'notes', { ibt: false, shstk: false }, () => readNoteInfo(r, phdrs, sections));
+  const switches = part<string[]>(problems, 'recorded switches', [], () => readRecordedSwitches(r, sections));
   const interpSeg = phdrs.find((p) => p.type === PT.INTERP);
   const interpreter = interpSeg ? part(problems, 'interpreter', undefined, () => r.cstr(interpSeg.offset, Math.min(interpSeg.filesz, 4096))) : undefined;
   const type = TYPES[h.type] ?? 'unknown';
@@ -70,6 +72,7 @@ export function parseElf(bytes: Uint8Array): ElfInfo | undefined {
     bindNow: dyn.bindNow,
     nxStack,
     stackProtector: syms.imports.has('__stack_chk_fail') || syms.imports.has('__stack_chk_guard'),
+    recordedSwitches: switches,
     fortify: classifyFortify(syms.imports),
     cet: { ibt: notes.ibt, shstk: notes.shstk },
     stripped: !syms.hasSymtab,

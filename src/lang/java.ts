@@ -4,7 +4,7 @@
 // Over 150 lines: the three build systems share the trust-store and java-link steps and the pom reading.
 import { AirlockError } from '../errors.js';
 import { langAsset, shellTemplate } from './assets.js';
-import type { DefaultSteps, LanguagePack, SourceInfo } from './pack.js';
+import { refusedSteps, type DefaultSteps, type LanguagePack, type SourceInfo } from './pack.js';
 
 // The trust-store writer (a Java class run from source), written to a file in the build step and run there.
 const CACERTS_JAVA = langAsset('java', 'Cacerts.java');
@@ -122,7 +122,7 @@ export const MAVEN_TEST = `${MVN} test && if [ -n "\${AIRLOCK_OUT:-}" ]; then rm
 /** Maven steps: `package` offline (tests run in build.test), dated at the epoch; the jar; the java link, cacerts. */
 export function mavenSteps(pom: Pom): DefaultSteps {
   if (pom.modules || pom.packaging !== 'jar') {
-    return refused(new AirlockError('usage', 'maven-layout-unsupported', `pom.xml: the Maven defaults build one jar project; this pom has ${pom.modules ? '<modules>' : `<packaging>${pom.packaging}</packaging>`}`, {
+    return refusedSteps(new AirlockError('usage', 'maven-layout-unsupported', `pom.xml: the Maven defaults build one jar project; this pom has ${pom.modules ? '<modules>' : `<packaging>${pom.packaging}</packaging>`}`, {
       location: 'build.steps', hint: `declare build.steps and build.test (Maven is in the builder: ${MVN} package, then copy the jar to $AIRLOCK_OUT/app/app.jar) and runtime.entrypoint if needed`,
     }));
   }
@@ -148,17 +148,11 @@ export function gradleRefusal(file: string): AirlockError {
     });
 }
 
-// Defaults that cannot be given: the pipeline reads a default only for a field the config leaves out, so the error
-// reaches exactly the configs that rely on it (one declaring build.steps and build.test never sees it).
-function refused(err: AirlockError): DefaultSteps {
-  return { fetch: [], get steps(): string[] { throw err; }, get test(): string[] { throw err; } };
-}
-
 /** Which build the defaults use: Maven for a pom.xml, a refusal for Gradle alone, else plain javac/jar. */
 export function javaSteps(src: SourceInfo): DefaultSteps {
   if (src.topFiles.has('pom.xml')) return mavenSteps(readPom(src.topText.get('pom.xml') ?? ''));
   const gradle = GRADLE_FILES.find((f) => src.topFiles.has(f));
-  if (gradle) return refused(gradleRefusal(gradle));
+  if (gradle) return refusedSteps(gradleRefusal(gradle));
   return { fetch: [], steps: JAVA_STEPS, test: [JAVA_TEST] };
 }
 

@@ -7,7 +7,10 @@ import type { HostFacts, HostProbe } from './host-facts.js';
 export interface SourceInfo {
   /** Relative paths of the regular files at the top of the source tree (names only). */
   topFiles: Set<string>;
-  /** Text of small well-known top-level files (package.json, go.mod, Cargo.toml, pyproject.toml, …), by name. */
+  /**
+   * Text of small well-known top-level files (package.json, go.mod, Cargo.toml, pyproject.toml, …), by name; of
+   * `configure`, its first 8 KiB.
+   */
   topText: Map<string, string>;
   /** Names of the top-level directories. */
   topDirs: Set<string>;
@@ -48,6 +51,20 @@ export interface DefaultSteps {
   steps: string[];
   test: string[];
 }
+
+/**
+ * Defaults that cannot be given: the pipeline reads a default only for a field the config leaves out, so the error
+ * reaches exactly the configs that rely on it (one declaring build.steps and build.test never sees it).
+ */
+export function refusedSteps(err: Error): DefaultSteps {
+  return { fetch: [], get steps(): string[] { throw err; }, get test(): string[] { throw err; } };
+}
+
+/**
+ * A default test step that finds no tests to run (no test target, no test defined) writes why into this file at the
+ * top of the work tree; the build then reports "no tests found" instead of tests that ran.
+ */
+export const NO_TESTS_FILE = '.airlock-no-tests';
 
 export interface LanguagePack {
   id: string;

@@ -9,6 +9,7 @@ import { lockedFor } from '../upstream/select.js';
 import type { UpstreamRequest } from '../upstream/types.js';
 import { packageRequests } from './requests.js';
 import { readSourceInfo } from './source-info.js';
+import { phaseCommands } from './plan.js';
 
 /** How to lock: the cache, a log and the lock switches of the command line. */
 export type LockOptions = LockStepOptions;
@@ -23,6 +24,8 @@ export async function lockForConfig(config: Config, configDigest: string, opts: 
   const srcInfo = readSourceInfo(config.source, pack, config.build.workspace);
   // A shape the pack cannot decide (several programs, none preferred) fails here, before any download.
   if (!config.runtime.entrypoint) pack.defaultEntrypoint?.(srcInfo, { upstream: false });
+  // Nor can one with no build steps, or whose build system the pack cannot choose.
+  phaseCommands(config, pack, srcInfo);
   const debianReq = packageRequests(config, pack, srcInfo);
   const base = {
     architecture: config.debian.architecture,

@@ -173,6 +173,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
     ...(r.upstream.length ? { upstream: r.upstream.map((u) => ({ role: u.role, name: u.name, version: u.version, integrity: u.integrity })) } : {}),
     outputs: { oci: 'oci', archives: { dev: archiveName(config.name, 'dev'), prod: archiveName(config.name, 'prod'), test: archiveName(config.name, 'test') }, evidence: 'evidence' },
     warnings: r.warnings,
+    tests: r.tests,
     steps: r.steps,
     ...(r.pruned ? { pruned: r.pruned } : {}),
     stages: r.stages,

@@ -4,7 +4,7 @@ import type { ArtifactSpec, Config, VariantName } from '../config/types.js';
 import type { Lock } from '../debian/types.js';
 import { builderSetKey } from '../debian/rootfs.js';
 import { AirlockError } from '../errors.js';
-import type { DefaultArtifact, LanguagePack, SourceInfo } from '../lang/pack.js';
+import type { DefaultArtifact, DefaultSteps, LanguagePack, SourceInfo } from '../lang/pack.js';
 import { stableJson } from '../image/json.js';
 
 export const PLAN_FORMAT = 1;
@@ -105,9 +105,24 @@ export function stepEnv(epoch: number, langEnv: Record<string, string>): Record<
   };
 }
 
+/**
+ * The commands of each phase: the config's, else the pack's defaults. A shape the pack cannot decide, or nothing to
+ * build, is refused here; the lock stage calls this first, so the refusal comes before any download.
+ */
+export function phaseCommands(config: Config, pack: LanguagePack, source: SourceInfo): DefaultSteps {
+  const defaults = pack.defaultSteps(source);
+  const steps = config.build.steps ?? defaults.steps;
+  if (steps.length === 0) {
+    throw new AirlockError('usage', 'no-build-steps', 'no build steps: the source has no configure, CMakeLists.txt or Makefile', {
+      location: 'build.steps', hint: 'add build.steps to the config',
+    });
+  }
+  return { fetch: config.build.fetch ?? defaults.fetch, steps, test: config.build.test ?? defaults.test };
+}
+
 function plannedSteps(inputs: PlanInputs): PlannedStep[] {
   const { config, pack, source } = inputs;
-  const defaults = pack.defaultSteps(source);
+  const commands = phaseCommands(config, pack, source);
   const caches = (pack.stepCaches?.() ?? []).map((c) => ({ name: c.name, path: c.path }));
   // A pack's own fetch step sees only the manifests (so a source change reuses the fetched dependencies); a
   // declared one may read anything, so it sees, and is keyed by, the whole source.
@@ -115,16 +130,10 @@ function plannedSteps(inputs: PlanInputs): PlannedStep[] {
   const fetchInputs: StepInputs = seesSource ? 'source' : 'manifests';
   const phase = (p: PlannedStep['phase'], list: string[], name: string, inputsOf: StepInputs): PlannedStep[] =>
     list.map((command, i) => ({ id: `build.${name}[${i}]`, phase: p, command, network: p === 'fetch', inputs: inputsOf, caches }));
-  const steps = config.build.steps ?? defaults.steps;
-  if (steps.length === 0) {
-    throw new AirlockError('usage', 'no-build-steps', 'no build steps: the source has no configure, CMakeLists.txt or Makefile', {
-      location: 'build.steps', hint: 'add build.steps to the config',
-    });
-  }
   return [
-    ...phase('fetch', config.build.fetch ?? defaults.fetch, 'fetch', fetchInputs),
-    ...phase('build', steps, 'steps', 'source'),
-    ...phase('test', config.build.test ?? defaults.test, 'test', 'source'),
+    ...phase('fetch', commands.fetch, 'fetch', fetchInputs),
+    ...phase('build', commands.steps, 'steps', 'source'),
+    ...phase('test', commands.test, 'test', 'source'),
   ];
 }
 

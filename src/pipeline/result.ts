@@ -5,6 +5,7 @@ import type { LockedUpstream } from '../upstream/types.js';
 import type { AssembledVariant } from '../variants/assemble.js';
 import type { GateRun } from './gates.js';
 import type { StepOutcome } from './run-steps.js';
+import type { TestsOutcome } from '../report/report.js';
 
 export type Variants = Record<'dev' | 'prod' | 'test', AssembledVariant>;
 
@@ -16,6 +17,8 @@ export interface BuildResult {
   timings: Record<'dev' | 'prod' | 'test' | 'prepare', number>;
   /** Each planned step, and whether the step cache replayed it. */
   steps: StepOutcome[];
+  /** Whether the test steps ran tests or found none. */
+  tests: TestsOutcome;
   /** Wall seconds of each stage, in the order they ran. */
   stages: Record<string, number>;
   prodPackages: LockedPackage[];

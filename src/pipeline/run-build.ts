@@ -85,7 +85,8 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       ...(handoff.pruned ? { pruned: handoff.pruned } : {}),
       closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
       sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
-      timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, stages: clock.stages,
+      timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests,
+      stages: clock.stages,
     };
     const outputOpts = {
       gates: gates.summaries, builderVersion: plan.airlock, buildKey: key, noCache: opts.noCache,

@@ -10,6 +10,8 @@ import type { BuildPlan, PlannedStep, StepInputs } from './plan.js';
 import { isManifestPath, SANDBOX_OUT, SANDBOX_SRC, stepEnv } from './plan.js';
 import { recordStep, restoreStep, stepKey } from './step-cache.js';
 import { snapshotTree } from './tree-diff.js';
+import { NO_TESTS_FILE } from '../lang/pack.js';
+import type { TestsOutcome } from '../report/report.js';
 import { treeDigest } from './source-info.js';
 
 export { SANDBOX_OUT, SANDBOX_SRC };
@@ -61,7 +63,11 @@ function sandbox(ctx: StepContext, env: Record<string, string>, network: boolean
 
 /** Compiler flags from the builder's own dpkg-buildflags: standard = Debian defaults, maximum = hardening=+all, none = none. */
 export async function hardeningFlags(ctx: StepContext): Promise<Record<string, string>> {
-  if (ctx.hardening === 'none') return {};
+  return ctx.hardening === 'none' ? {} : withAirlockFlags(await dpkgBuildflags(ctx), ctx.hardening, ctx.architecture);
+}
+
+/** What the builder's dpkg-buildflags exports for the hardening level (not 'none'). */
+async function dpkgBuildflags(ctx: StepContext): Promise<Record<string, string>> {
   const env = baseEnv(ctx);
   if (ctx.hardening === 'maximum') env.DEB_BUILD_MAINT_OPTIONS = 'hardening=+all';
   const captured = memoryLog();
@@ -75,19 +81,35 @@ export async function hardeningFlags(ctx: StepContext): Promise<Record<string, s
     const m = /^export (\w+)="(.*)"$/.exec(line.trim());
     if (m && m[1] && m[2] !== undefined) flags[m[1]] = m[2];
   }
+  return flags;
+}
+
+const C_FAMILY = ['CFLAGS', 'CXXFLAGS', 'OBJCFLAGS', 'OBJCXXFLAGS'];
+
+/** airlock's additions to dpkg-buildflags' answer (pure). */
+export function withAirlockFlags(
+  dpkg: Record<string, string>, hardening: Hardening, architecture: string,
+): Record<string, string> {
+  const flags = { ...dpkg };
+  // Adds `flag` to each compiler's flags that do not already name `present`.
+  const append = (flag: string, present = flag) => {
+    for (const k of C_FAMILY) {
+      if (flags[k] !== undefined && !flags[k]!.includes(present)) flags[k] = `${flags[k]} ${flag}`;
+    }
+  };
   // CMake and other build systems ignore CPPFLAGS: carry the preprocessor flags (FORTIFY_SOURCE) in the compiler
   // flags too, as debhelper does for CMake. A repeated identical -D is harmless for autotools and make.
   if (flags.CPPFLAGS) {
     for (const k of ['CFLAGS', 'CXXFLAGS']) if (flags[k] !== undefined) flags[k] = `${flags.CPPFLAGS} ${flags[k]}`;
   }
-  if (ctx.hardening === 'maximum') {
+  // The switches each compilation unit was built with, kept in the binary's .GCC.command.line section (strip keeps
+  // it): the elf-hardening gate's proof of a stack protector in a program that needs no canary. The recorded line
+  // holds code-generation switches only, no paths, so it is the same in every build folder.
+  append('-frecord-gcc-switches');
+  if (hardening === 'maximum') {
     flags.DEB_BUILD_MAINT_OPTIONS = 'hardening=+all';
     // bookworm's dpkg-buildflags has no `branch` feature yet: add control-flow protection (CET) on x86 ourselves.
-    if (['amd64', 'i386'].includes(ctx.architecture)) {
-      for (const k of ['CFLAGS', 'CXXFLAGS', 'OBJCFLAGS', 'OBJCXXFLAGS']) {
-        if (flags[k] !== undefined && !flags[k]!.includes('-fcf-protection')) flags[k] = `${flags[k]} -fcf-protection=full`;
-      }
-    }
+    if (['amd64', 'i386'].includes(architecture)) append('-fcf-protection=full', '-fcf-protection');
   }
   return flags;
 }
@@ -111,22 +133,30 @@ export interface StepOutcome {
   seconds: number;
 }
 
-/** Flags of dpkg-buildflags are a function of the builder and the hardening level: asked once, then kept in the cache. */
+/**
+ * Flags of dpkg-buildflags are a function of the builder and the hardening level: asked once, kept in the cache as
+ * dpkg-buildflags said them, and airlock's additions applied on every use.
+ */
 async function cachedHardeningFlags(ctx: StepContext, opts: StepCacheOptions): Promise<Record<string, string>> {
-  const file = join(opts.cache, 'flags', `${opts.rootfsKey}-${ctx.hardening}-${ctx.architecture}.json`);
+  if (ctx.hardening === 'none') return {};
+  const file = join(opts.cache, 'flags', `${opts.rootfsKey}-${ctx.hardening}-${ctx.architecture}.dpkg.json`);
   const known = await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => undefined);
-  if (known && !opts.noCache) return known;
-  const flags = await hardeningFlags(ctx);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify(flags)}\n`);
-  return flags;
+  let dpkg = known && !opts.noCache ? known : undefined;
+  if (!dpkg) {
+    dpkg = await dpkgBuildflags(ctx);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFileAtomic(file, `${JSON.stringify(dpkg)}\n`);
+  }
+  return withAirlockFlags(dpkg, ctx.hardening, ctx.architecture);
 }
 
 /**
  * Runs the planned steps in order, each through the step cache: a hit replays what the step changed, a miss runs it
  * (a pack's fetch step sealed in a folder holding only the manifests) and records what it changed.
  */
-export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions): Promise<{ env: Record<string, string>; outcomes: StepOutcome[] }> {
+export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions): Promise<{
+  env: Record<string, string>; outcomes: StepOutcome[]; tests: TestsOutcome;
+}> {
   for (const c of ctx.caches ?? []) await mkdir(c.host, { recursive: true });
   const env = { ...plan.env, ...ctx.userEnv, ...(await cachedHardeningFlags(ctx, opts)) };
   const digests = new Map<StepInputs, Promise<string>>();
@@ -165,7 +195,16 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
     }
     outcomes.push({ id: step.id, cached: false, seconds: (Date.now() - t0) / 1000 });
   }
-  return { env, outcomes };
+  const tests = await testsOutcome(plan, ctx.srcDir);
+  if (tests.status === 'no tests found') ctx.log.warn(`no tests found: ${tests.note}`);
+  return { env, outcomes, tests };
+}
+
+/** Whether the test steps ran tests: a default test step that found none left its reason in NO_TESTS_FILE. */
+async function testsOutcome(plan: BuildPlan, srcDir: string): Promise<TestsOutcome> {
+  if (!plan.steps.some((s) => s.phase === 'test')) return { status: 'no test steps' };
+  const note = await readFile(join(srcDir, NO_TESTS_FILE), 'utf8').then((t) => t.trim(), () => undefined);
+  return note === undefined ? { status: 'ran' } : { status: 'no tests found', note };
 }
 
 async function runRecorded(ctx: StepContext, env: Record<string, string>, step: PlannedStep, key: string, opts: StepCacheOptions): Promise<void> {

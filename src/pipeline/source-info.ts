@@ -1,6 +1,6 @@
 // Reads what the build needs to know about a source tree before building: top-level files, ignore rules, digest.
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { compileIgnore, IGNORE_FILES } from '../config/ignore.js';
@@ -10,6 +10,19 @@ import { OUTPUT_MARKER } from './workspace.js';
 
 /** Top-level files whose text language packs may read. */
 const TEXT_FILES = ['package.json', 'package-lock.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'requirements.txt', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'CMakeLists.txt', 'Makefile', 'configure.ac', 'main.py', 'app.py'];
+
+/** Top-level files whose first bytes only packs may read (a generated configure says so near its top). */
+const HEAD_FILES = ['configure'];
+const HEAD_BYTES = 8 * 1024;
+
+/** The first `max` bytes of a file as text. */
+function head(file: string, max: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(max);
+    return b.subarray(0, readSync(fd, b, 0, max, 0)).toString('utf8');
+  } finally { closeSync(fd); }
+}
 
 /** The largest file whose text a pack may read. */
 const MAX_TEXT = 256 * 1024;
@@ -65,6 +78,7 @@ function readTop(dir: string): SourceInfo {
   for (const f of TEXT_FILES) {
     if (topFiles.has(f) && statSync(join(dir, f)).size <= MAX_TEXT) topText.set(f, readFileSync(join(dir, f), 'utf8'));
   }
+  for (const f of HEAD_FILES) if (topFiles.has(f)) topText.set(f, head(join(dir, f), HEAD_BYTES));
   return { topFiles, topText, topDirs };
 }
 

@@ -23,6 +23,12 @@ export interface VariantReport {
   gates?: GateSummary;
 }
 
+/** What the build's test steps did. */
+export interface TestsOutcome {
+  status: 'ran' | 'no tests found' | 'no test steps';
+  note?: string;
+}
+
 export interface BuildReport {
   name: string;
   tag: string;
@@ -38,6 +44,11 @@ export interface BuildReport {
   upstream?: { role: string; name: string; version: string; integrity: string }[];
   outputs: { oci: string; archives: Record<VariantName, string>; evidence?: string };
   warnings: string[];
+  /**
+   * Whether the test steps ran tests: 'no tests found' when a default test step found no test target or no defined
+   * test (`note` says which), 'no test steps' when there were none to run.
+   */
+  tests?: TestsOutcome;
   /** Each planned step and whether the step cache replayed it (CACHED) instead of running it. */
   steps?: { id: string; cached: boolean; seconds: number }[];
   /** Files no runtime needs that the language pack pruned from the dependencies (node_modules); absent when none. */

@@ -47,6 +47,20 @@ async function exists(p: string): Promise<boolean> {
 /** Resolves the DT_NEEDED closure of every ELF artifact against the artifacts themselves, then the builder rootfs. */
 export async function elfClosure(files: HandoffFile[], rootfs: string, architecture: string, deps: ClosureDeps): Promise<ClosureResult> {
   const byPath = new Map(files.filter((f) => f.type === 'file').map((f) => [`/${f.path}`, f]));
+  const symlinks = new Map(files.filter((f) => f.type === 'symlink').map((f) => [`/${f.path}`, f.linkname ?? '']));
+  // An artifact by the path the loader opens: a file, or a symlink among the artifacts to one (a library's soname
+  // link, libfoo.so.1 → libfoo.so.1.2.3), followed lexically.
+  const artifactAt = (path: string): HandoffFile | undefined => {
+    let p = path;
+    for (let hops = 0; hops < 16; hops++) {
+      const file = byPath.get(p);
+      if (file) return file;
+      const target = symlinks.get(p);
+      if (target === undefined) return undefined;
+      p = posix.resolve(posix.dirname(p), target);
+    }
+    return undefined;
+  };
   const packages = new Set<string>();
   const links: ClosureResult['links'] = [];
   const elfArtifacts: string[] = [];
@@ -71,8 +85,8 @@ export async function elfClosure(files: HandoffFile[], rootfs: string, architect
       const candidates = lib.includes('/') ? [lib] : searchDirs.map((d) => posix.join(d, lib));
       let found: { image: string; host: string; inArtifacts: boolean } | undefined;
       for (const c of candidates) {
-        const a = byPath.get(c);
-        if (a) { found = { image: c, host: a.hostPath, inArtifacts: true }; break; }
+        const a = artifactAt(c);
+        if (a) { found = { image: `/${a.path}`, host: a.hostPath, inArtifacts: true }; break; }
         if (await exists(join(rootfs, c))) { found = { image: c, host: join(rootfs, c), inArtifacts: false }; break; }
       }
       if (!found) {

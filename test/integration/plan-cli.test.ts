@@ -2,7 +2,7 @@
 // fails before any download.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyExample, runCli } from '../helpers/cli.js';
 
@@ -49,5 +49,17 @@ describe('airlock plan', { timeout: 15 * 60_000 }, () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /no build steps/);
     assert.doesNotMatch(r.stderr, /fetching packages|building the builder rootfs/);
+  });
+
+  test('a C source the pack cannot decide (CMake and Meson) is refused before anything is locked', async () => {
+    const dir = await hello();
+    unlinkSync(join(dir, 'Makefile'));
+    writeFileSync(join(dir, 'CMakeLists.txt'), 'project(hello C)\nadd_executable(hello hello.c)\n');
+    writeFileSync(join(dir, 'meson.build'), "project('hello', 'c')\nexecutable('hello', 'hello.c')\n");
+    const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', join(dir, 'out')], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error\[build-system-ambiguous\]: build\.steps: the source has both CMakeLists\.txt and meson\.build/);
+    assert.match(r.stderr, /set build\.steps/);
+    assert.ok(!existsSync(join(dir, 'airlock.lock.json')), 'nothing was resolved or locked');
   });
 });

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runGates } from '../run-gates.js';
 import { dir, file, hardlink, image, link } from '../test-kit.js';
 import type { FileEntry } from '../../image/entry.js';
@@ -133,6 +136,31 @@ describe('gate checks', () => {
     const hard = await check('elf-hardening', [[exe('app/bash', readFileSync('/bin/bash'))]], { config: { hardening: 'maximum' } });
     assert.equal(hard.passed, true, JSON.stringify(hard.findings)); // bash is PIE, full RELRO, SSP, FORTIFY; only CET is a warning
     assert.ok(hard.findings.every((x) => x.severity === 'warning' && /CET/.test(x.message)));
+  });
+
+  it('elf-hardening: a stack protector is proven by an import or the recorded switches, else only a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-ssp-'));
+    try {
+      writeFileSync(join(dir, 'hi.c'), '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n');
+      const build = (name: string, flags: string[]) => {
+        const hard = ['-O2', '-fPIE', '-pie', '-Wl,-z,relro,-z,now'];
+        execFileSync('gcc', [...hard, ...flags, '-o', join(dir, name), join(dir, 'hi.c')]);
+        return exe(`app/${name}`, readFileSync(join(dir, name)));
+      };
+      const maximum = { config: { hardening: 'maximum' as const } };
+      // The host's crt objects may lack CET marks: those warnings are not what this test is about.
+      const notCet = (r: { findings: { severity: string; message: string }[] }) =>
+        r.findings.filter((f) => !/CET/.test(f.message)).map((f) => [f.severity, f.message]);
+      const recorded = await check('elf-hardening', [[build('recorded', ['-fstack-protector-strong', '-frecord-gcc-switches'])]], maximum);
+      assert.deepEqual([recorded.passed, notCet(recorded)], [true, []]);
+      const plain = await check('elf-hardening', [[build('plain', ['-fstack-protector-strong'])]], maximum);
+      assert.equal(plain.passed, true, 'an unproven verdict never fails a build');
+      assert.deepEqual(notCet(plain), [
+        ['warning', '/app/plain: stack protector not proven (no __stack_chk_fail import (none is needed without local arrays), no recorded compiler switches)'],
+      ]);
+      const off = build('off', ['-fno-stack-protector', '-frecord-gcc-switches']);
+      await trips('elf-hardening', [[off]], /\/app\/off lacks stack protector \(1 of 1 recorded compiler command lines lack it\)/, maximum);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
   it('reproducible-metadata: mtimes and created against the epoch', async () => {
