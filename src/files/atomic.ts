@@ -33,6 +33,8 @@ export async function streamToFileAtomic(target: string, src: AsyncIterable<Uint
   const tmp = tempPathFor(target);
   try {
     await pipeline(Readable.from(src, { objectMode: false }), createWriteStream(tmp, { mode: 0o644 }));
+    const fh = await open(tmp, 'r+');
+    try { await fh.sync(); } finally { await fh.close(); }
     await beforeRename?.();
     await rename(tmp, target);
   } catch (e) {
