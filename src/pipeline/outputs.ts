@@ -8,6 +8,7 @@ import { writeLayout } from '../sinks/oci-layout.js';
 import { writeDockerArchive } from '../sinks/docker-archive.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { recoverOutputs } from './output-folder.js';
+import { testKillPoint } from '../files/kill-point.js';
 import { writeEvidence } from '../evidence/write-evidence.js';
 import { vexJson } from '../evidence/vex.js';
 import { signWithEvidence } from '../evidence/sign-image.js';
@@ -53,9 +54,12 @@ export async function writeOutputsAtomically(
     // Blobs and archives the previous outputs hold unchanged are linked into the new folder, not written again
     // (--no-cache writes every one).
     const report = await writeOutputs(r, tmp, { ...opts, ...(opts.noCache ? {} : { prior: await priorOutputs(outDir) }) });
+    testKillPoint('outputs-written');
     await rename(outDir, old).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+    testKillPoint('outputs-between-renames');
     await rename(tmp, outDir);
     await rm(old, { recursive: true, force: true });
+    testKillPoint('outputs-swapped');
     // Last: the record that lets a no-change rebuild keep these outputs (stamps of every file as it now is; taken
     // after the old folder is gone, since unlinking a file's other name changes its ctime). Killed before this, the
     // outputs are complete but not reusable: the next build makes them again.

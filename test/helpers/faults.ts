@@ -1,0 +1,107 @@
+// Shared by the fault tests (kills, concurrency, full disk): a private cache seeded from the warm one, a CLI run
+// that can be killed when its log shows a marker, and checks that an output folder is whole.
+import { spawn } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultCacheDir } from '../../src/debian/cache.js';
+import { BUILD_RECORD, reusableOutputs } from '../../src/pipeline/build-record.js';
+import { repoRoot } from './cli.js';
+
+/** A seeded random number generator (mulberry32): the same seed, the same kill moments. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The sha256 of every package a lock names. */
+export function lockedShas(lockFile: string): string[] {
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { sets: Record<string, { sha256: string }[]> };
+  return [...new Set(Object.values(lock.sets).flat().map((p) => p.sha256))].sort();
+}
+
+/**
+ * Seeds a private cache with hard links to the warm cache's .debs of a lock (read-only files, replaced only by
+ * rename, so the warm cache is never written through them): the package downloads are skipped, every later stage
+ * runs in the private cache.
+ */
+export function seedDebs(cache: string, lockFile: string, env: NodeJS.ProcessEnv = process.env): number {
+  const from = join(defaultCacheDir(env), 'debs', 'sha256');
+  const to = join(cache, 'debs', 'sha256');
+  mkdirSync(to, { recursive: true });
+  let n = 0;
+  for (const hex of lockedShas(lockFile)) {
+    if (!existsSync(join(from, hex)) || existsSync(join(to, hex))) continue;
+    linkSync(join(from, hex), join(to, hex));
+    n++;
+  }
+  return n;
+}
+
+export interface KillableRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The kill was sent before the process ended. */
+  killed: boolean;
+  pid: number;
+}
+
+/**
+ * `airlock ...args` from source; when `kill` is given, SIGKILLs the process `delayMs` after its output first
+ * matches `marker` (or after `delayMs` from the start when there is no marker).
+ */
+export function runKillable(
+  args: string[], env: NodeJS.ProcessEnv, kill?: { marker?: RegExp; delayMs: number }, cwd = repoRoot,
+): Promise<KillableRun> {
+  const main = join(repoRoot, 'src', 'cli', 'main.ts');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+      cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let armed = false;
+    let killed = false;
+    let exited = false;
+    const arm = () => {
+      if (armed || !kill) return;
+      armed = true;
+      setTimeout(() => { if (!exited) { killed = true; child.kill('SIGKILL'); } }, kill.delayMs);
+    };
+    if (kill && !kill.marker) arm();
+    const watch = () => { if (kill?.marker && kill.marker.test(stderr + stdout)) arm(); };
+    child.stdout.on('data', (d) => { stdout += d; watch(); });
+    child.stderr.on('data', (d) => { stderr += d; watch(); });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      exited = true;
+      resolve({ code, signal, stdout, stderr, killed: killed && signal === 'SIGKILL', pid: child.pid ?? 0 });
+    });
+  });
+}
+
+/** The image digests of a report, by variant. */
+export type Digests = Record<'dev' | 'prod' | 'test', string>;
+
+/**
+ * The digests of the outputs in `out` when the folder is whole: its build record is there and every file it lists
+ * is as the build wrote it, with nothing added or missing; otherwise a description of what is wrong.
+ */
+export async function wholeOutputs(out: string): Promise<Digests | string> {
+  if (!existsSync(out)) return 'the output folder is missing';
+  let key: string;
+  try { key = JSON.parse(readFileSync(join(out, BUILD_RECORD), 'utf8')).key; } catch {
+    return `no readable ${BUILD_RECORD} (files: ${readdirSync(out).join(', ')})`;
+  }
+  const report = await reusableOutputs(out, key);
+  if (!report) return 'files differ from the build record (a mix or a partial write)';
+  const v = report.variants;
+  return { dev: v.dev.digest, prod: v.prod.digest, test: v.test.digest };
+}
