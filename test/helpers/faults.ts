@@ -1,7 +1,7 @@
 // Shared by the fault tests (kills, concurrency, full disk): a private cache seeded from the warm one, a CLI run
 // that can be killed when its log shows a marker, and checks that an output folder is whole.
 import { spawn } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCacheDir } from '../../src/debian/cache.js';
 import { BUILD_RECORD, reusableOutputs } from '../../src/pipeline/build-record.js';
@@ -104,4 +104,45 @@ export async function wholeOutputs(out: string): Promise<Digests | string> {
   if (!report) return 'files differ from the build record (a mix or a partial write)';
   const v = report.variants;
   return { dev: v.dev.digest, prod: v.prod.digest, test: v.test.digest };
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try { linkSync(from, to); } catch { copyFileSync(from, to); }
+}
+
+/**
+ * Hard-links (or copies, across file systems) into a private cache the layer records the warm cache used since `since` (a build touches what it
+ * uses) and the blobs they name: the private cache's first build then reuses the big builder layer.
+ */
+export function seedLayers(cache: string, since: number, env: NodeJS.ProcessEnv = process.env): number {
+  const warm = defaultCacheDir(env);
+  const blobs = (root: string) => join(root, 'blobs', 'blobs', 'sha256');
+  mkdirSync(join(cache, 'layers'), { recursive: true });
+  mkdirSync(blobs(cache), { recursive: true });
+  let n = 0;
+  for (const name of readdirSync(join(warm, 'layers')).filter((f) => f.endsWith('.json') && !f.startsWith('.'))) {
+    const record = join(warm, 'layers', name);
+    if (statSync(record).mtimeMs < since - 2000) continue;
+    const hex = /"digest":"sha256:([0-9a-f]{64})"/.exec(readFileSync(record, 'utf8'))?.[1];
+    if (!hex || !existsSync(join(blobs(warm), hex))) continue;
+    if (!existsSync(join(blobs(cache), hex))) linkOrCopy(join(blobs(warm), hex), join(blobs(cache), hex));
+    if (!existsSync(join(cache, 'layers', name))) linkOrCopy(record, join(cache, 'layers', name));
+    n++;
+  }
+  return n;
+}
+
+/** Removes the layer records (and their blobs) of layers smaller than `maxBytes`: the next build writes them again. */
+export function dropSmallLayers(cache: string, maxBytes: number): number {
+  let n = 0;
+  for (const name of readdirSync(join(cache, 'layers')).filter((f) => f.endsWith('.json'))) {
+    const text = readFileSync(join(cache, 'layers', name), 'utf8');
+    const size = Number(/"size":(\d+)/.exec(text)?.[1] ?? Infinity);
+    const hex = /"digest":"sha256:([0-9a-f]{64})"/.exec(text)?.[1];
+    if (!(size < maxBytes)) continue;
+    rmSync(join(cache, 'layers', name), { force: true });
+    if (hex) rmSync(join(cache, 'blobs', 'blobs', 'sha256', hex), { force: true });
+    n++;
+  }
+  return n;
 }
