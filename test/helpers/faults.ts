@@ -1,9 +1,10 @@
 // Shared by the fault tests (kills, concurrency, full disk): a private cache seeded from the warm one, a CLI run
 // that can be killed when its log shows a marker, and checks that an output folder is whole.
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCacheDir } from '../../src/debian/cache.js';
+import { hashFile } from '../../src/files/file-hash.js';
 import { BUILD_RECORD, reusableOutputs } from '../../src/pipeline/build-record.js';
 import { repoRoot } from './cli.js';
 
@@ -91,19 +92,38 @@ export function runKillable(
 export type Digests = Record<'dev' | 'prod' | 'test', string>;
 
 /**
- * The digests of the outputs in `out` when the folder is whole: its build record is there and every file it lists
- * is as the build wrote it, with nothing added or missing; otherwise a description of what is wrong.
+ * The digests of the outputs in `out` when the folder is whole, else a description of what is wrong. With a build
+ * record, every file it lists must be as the build wrote it, nothing added or missing. Without one (a build killed
+ * after its swap, before it recorded the stamps: the outputs are whole but not reusable) the folder is checked
+ * itself: report.json, every blob the layout's images name (sha256), and each docker-archive read to its end by tar.
  */
 export async function wholeOutputs(out: string): Promise<Digests | string> {
   if (!existsSync(out)) return 'the output folder is missing';
-  let key: string;
-  try { key = JSON.parse(readFileSync(join(out, BUILD_RECORD), 'utf8')).key; } catch {
-    return `no readable ${BUILD_RECORD} (files: ${readdirSync(out).join(', ')})`;
-  }
-  const report = await reusableOutputs(out, key);
-  if (!report) return 'files differ from the build record (a mix or a partial write)';
+  let key: string | undefined;
+  try { key = JSON.parse(readFileSync(join(out, BUILD_RECORD), 'utf8')).key; } catch { key = undefined; }
+  const report = key !== undefined ? await reusableOutputs(out, key) : await checkedReport(out);
+  if (!report) return key !== undefined ? 'files differ from the build record (a mix or a partial write)'
+    : `no build record and not whole (files: ${readdirSync(out).join(', ')})`;
   const v = report.variants;
   return { dev: v.dev.digest, prod: v.prod.digest, test: v.test.digest };
+}
+
+type Report = { variants: Record<'dev' | 'prod' | 'test', { digest: string }>; outputs: { archives: Record<string, string> } };
+
+async function checkedReport(out: string): Promise<Report | undefined> {
+  let report: Report;
+  try { report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report; } catch { return undefined; }
+  const blob = (d: string) => join(out, 'oci', 'blobs', 'sha256', d.replace(/^sha256:/, ''));
+  const intact = async (d: string) => existsSync(blob(d)) && `sha256:${await hashFile(blob(d))}` === d;
+  for (const { digest } of Object.values(report.variants)) {
+    if (!(await intact(digest))) return undefined;
+    const m = JSON.parse(readFileSync(blob(digest), 'utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+    for (const d of [m.config.digest, ...m.layers.map((l) => l.digest)]) if (!(await intact(d))) return undefined;
+  }
+  for (const a of Object.values(report.outputs.archives)) {
+    if (spawnSync('tar', ['-tf', join(out, a)], { stdio: 'ignore' }).status !== 0) return undefined;
+  }
+  return report;
 }
 
 function linkOrCopy(from: string, to: string): void {
@@ -111,20 +131,20 @@ function linkOrCopy(from: string, to: string): void {
 }
 
 /**
- * Hard-links (or copies, across file systems) into a private cache the layer records the warm cache used since `since` (a build touches what it
- * uses) and the blobs they name: the private cache's first build then reuses the big builder layer.
+ * Hard-links (or copies, across file systems) into a private cache the warm cache's layer records of the images in
+ * an OCI layout (an earlier build's outputs) and their blobs: the private cache's builds reuse the big builder layer.
  */
-export function seedLayers(cache: string, since: number, env: NodeJS.ProcessEnv = process.env): number {
+export function seedLayers(cache: string, ociDir: string, env: NodeJS.ProcessEnv = process.env): number {
   const warm = defaultCacheDir(env);
   const blobs = (root: string) => join(root, 'blobs', 'blobs', 'sha256');
+  const wanted = new Set(readdirSync(join(ociDir, 'blobs', 'sha256')));
   mkdirSync(join(cache, 'layers'), { recursive: true });
   mkdirSync(blobs(cache), { recursive: true });
   let n = 0;
   for (const name of readdirSync(join(warm, 'layers')).filter((f) => f.endsWith('.json') && !f.startsWith('.'))) {
     const record = join(warm, 'layers', name);
-    if (statSync(record).mtimeMs < since - 2000) continue;
     const hex = /"digest":"sha256:([0-9a-f]{64})"/.exec(readFileSync(record, 'utf8'))?.[1];
-    if (!hex || !existsSync(join(blobs(warm), hex))) continue;
+    if (!hex || !wanted.has(hex) || !existsSync(join(blobs(warm), hex))) continue;
     if (!existsSync(join(blobs(cache), hex))) linkOrCopy(join(blobs(warm), hex), join(blobs(cache), hex));
     if (!existsSync(join(cache, 'layers', name))) linkOrCopy(record, join(cache, 'layers', name));
     n++;

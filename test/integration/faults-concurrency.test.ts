@@ -7,7 +7,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli } from '../helpers/cli.js';
-import { runKillable, seedDebs, wholeOutputs, type Digests } from '../helpers/faults.js';
+import { runKillable, seedDebs, seedLayers, wholeOutputs, type Digests } from '../helpers/faults.js';
 import { defaultCacheDir } from '../../src/debian/cache.js';
 import { builderSetKey } from '../../src/debian/rootfs.js';
 import { verifyCache } from '../../src/cache/verify.js';
@@ -24,17 +24,20 @@ describe('concurrency: four configs share a cache, two builds share an output fo
   const temps: string[] = [];
   const projects: Record<string, string> = {};
   const alone: Record<string, Digests> = {};
+  const aloneOuts: string[] = [];
 
   before(async () => {
     for (const [name, extra] of Object.entries(VARIATIONS)) {
       const dir = await copyExample('hello-c');
       temps.push(dir);
-      const yaml = readFileSync(join(dir, 'airlock.yaml'), 'utf8').replace('build_flags:\n  hardening: maximum\n', name === 'four' ? 'build_flags:\n  hardening: standard\n' : 'build_flags:\n  hardening: maximum\n');
+      const hardening = name === 'four' ? 'standard' : 'maximum';
+      const yaml = readFileSync(join(dir, 'airlock.yaml'), 'utf8').replace('hardening: maximum', `hardening: ${hardening}`);
       writeFileSync(join(dir, 'airlock.yaml'), `${yaml}${extra}`);
       projects[name] = dir;
       // Alone, in the warm cache: the digests the concurrent builds must reproduce.
       const out = mkdtempSync(join(tmpdir(), 'airlock-conc-alone-'));
       temps.push(out);
+      aloneOuts.push(out);
       const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
       assert.equal(r.code, 0, `${name} alone: ${r.stderr.slice(-3000)}`);
       alone[name] = (await wholeOutputs(out)) as Digests;
@@ -42,7 +45,7 @@ describe('concurrency: four configs share a cache, two builds share an output fo
   });
   after(() => { for (const d of temps) rmSync(d, { recursive: true, force: true }); });
 
-  test('all at once: each build gets its alone digests; the second writer of a folder fails at once naming the first', async () => {
+  test('all at once: alone digests for each; the second writer of a folder fails at once naming the first', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'airlock-conc-cache-'));
     const outs = mkdtempSync(join(tmpdir(), 'airlock-conc-out-'));
     temps.push(cache, outs);
@@ -55,10 +58,14 @@ describe('concurrency: four configs share a cache, two builds share an output fo
       const warm = join(defaultCacheDir(process.env), 'rootfs', f);
       if (existsSync(warm)) linkSync(warm, join(cache, 'rootfs', f));
     }
+    // The big builder layer too (the same for all four); each build still writes its own small layers.
+    for (const o of aloneOuts) seedLayers(cache, join(o, 'oci'));
     const env = { AIRLOCK_CACHE: cache };
-    const build = (name: string, out: string) => runKillable(['build', '-c', join(projects[name]!, 'airlock.yaml'), '--out', out], env);
+    const build = (name: string, out: string) =>
+      runKillable(['build', '-c', join(projects[name]!, 'airlock.yaml'), '--out', out], env);
     const started = Date.now();
-    const timed = (name: string, out: string) => build(name, out).then((r) => ({ ...r, seconds: (Date.now() - started) / 1000 }));
+    const timed = (name: string, out: string) =>
+      build(name, out).then((r) => ({ ...r, seconds: (Date.now() - started) / 1000 }));
     const shared = join(outs, 'shared');
     const runs = await Promise.all([
       ...Object.keys(VARIATIONS).map((n) => timed(n, join(outs, n))),
@@ -67,16 +74,20 @@ describe('concurrency: four configs share a cache, two builds share an output fo
     const four = runs.slice(0, 4);
     for (const [i, name] of Object.keys(VARIATIONS).entries()) {
       assert.equal(four[i]!.code, 0, `${name}: ${four[i]!.stderr.slice(-3000)}`);
-      assert.deepEqual(await wholeOutputs(join(outs, name)), alone[name], `${name}: digests differ from the build alone`);
+      const whole = await wholeOutputs(join(outs, name));
+      assert.deepEqual(whole, alone[name], `${name}: digests differ from the build alone`);
     }
     const [a, b] = runs.slice(4) as [typeof runs[0], typeof runs[0]];
     const [winner, loser, winnerName] = a.code === 0 ? [a, b, 'one'] : [b, a, 'two'];
     assert.equal(winner.code, 0, winner.stderr.slice(-3000));
     assert.deepEqual(await wholeOutputs(shared), alone[winnerName], 'the shared folder holds the winner\'s outputs');
     assert.equal(loser.code, 5, loser.stderr.slice(-2000));
-    assert.match(loser.stderr, new RegExp(`error\\[output-locked\\]: the output folder ${shared} is being written by another airlock build \\(pid ${winner.pid}\\)`));
-    assert.ok(loser.seconds < winner.seconds / 2, `the loser failed at once (${loser.seconds} s; the winner took ${winner.seconds} s)`);
+    const named = `the output folder ${shared} is being written by another airlock build \\(pid ${winner.pid}\\)`;
+    assert.match(loser.stderr, new RegExp(`error\\[output-locked\\]: ${named}`));
+    const times = `${loser.seconds} s; the winner took ${winner.seconds} s`;
+    assert.ok(loser.seconds < winner.seconds / 2, `the loser failed at once (${times})`);
     assert.deepEqual((await verifyCache(cache, { dryRun: true })).bad, []);
-    console.log(`concurrent builds run: ${runs.length} (${runs.filter((r) => r.code === 0).length} built, 1 refused at once)`);
+    const built = runs.filter((r) => r.code === 0).length;
+    console.log(`concurrent builds run: ${runs.length} (${built} built, 1 refused at once)`);
   });
 });

@@ -43,12 +43,10 @@ describe('full disk: cache and outputs on small tmpfs mounts', { timeout: 30 * 6
 
   before(async () => {
     project = await copyExample('hello-c');
-    const started = Date.now();
     const warmOut = mkdtempSync(join(tmpdir(), 'airlock-diskfull-warm-'));
     const r = await runCli(['build', '-c', join(project, 'airlock.yaml'), '--out', warmOut]);
     assert.equal(r.code, 0, r.stderr.slice(-3000));
     baseline = (await wholeOutputs(warmOut)) as Digests;
-    rmSync(warmOut, { recursive: true, force: true });
     base = mkdtempSync(join(tmpdir(), 'airlock-diskfull-'));
     // The .debs and the builder rootfs stay on disk (linked in); blobs, layers, steps and temp files go to the tmpfs.
     const disk = join(base, 'disk');
@@ -59,7 +57,8 @@ describe('full disk: cache and outputs on small tmpfs mounts', { timeout: 30 * 6
     cache = join(base, 'cachefs', 'cache');
     mkdirSync(cache);
     for (const d of ['debs', 'rootfs']) symlinkSync(join(disk, d), join(cache, d));
-    seedLayers(cache, started);
+    seedLayers(cache, join(warmOut, 'oci'));
+    rmSync(warmOut, { recursive: true, force: true });
     out = join(base, 'outfs', 'out');
   });
   after(() => {

@@ -50,10 +50,11 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
     projects.b = await copyExample('hello-c');
     temps.push(projects.a, projects.b);
     writeFileSync(join(projects.b, 'airlock.yaml'), `${readFileSync(join(projects.b, 'airlock.yaml'), 'utf8')}tag: b\n`);
-    const started = Date.now();
     // Uninterrupted builds in the warm cache: the digests every run after a kill must reproduce.
+    const layouts: string[] = [];
     for (const p of ['a', 'b'] as const) {
       const o = mkdtempSync(join(tmpdir(), 'airlock-kill-base-'));
+      layouts.push(join(o, 'oci'));
       temps.push(o);
       const r = await runCli(['build', '-c', join(projects[p], 'airlock.yaml'), '--out', o]);
       assert.equal(r.code, 0, r.stderr.slice(-3000));
@@ -65,7 +66,7 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
     out = join(mkdtempSync(join(tmpdir(), 'airlock-kill-out-')), 'out');
     temps.push(cache, join(out, '..'));
     seedDebs(cache, join(projects.a, 'airlock.lock.json'));
-    seedLayers(cache, started);
+    for (const l of layouts) seedLayers(cache, l);
     // The package indexes, copied (apt may rewrite them): lock rounds resolve without downloading them.
     cpSync(join(defaultCacheDir(process.env), 'apt'), join(cache, 'apt'), { recursive: true });
     registry = await startRegistry();
@@ -135,7 +136,11 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
       { phase: 'output swap (checkpoint: between renames)', windowMs: 0, env: { AIRLOCK_TEST_KILL_POINT: 'outputs-between-renames' } },
       ...times(5, { phase: 'registry push', push: true, marker: /copying /, windowMs: 2500 }),
     ];
-    let current: 'a' | 'b' = 'a';
+    // A first, whole build in the private cache: the output folder holds b's outputs when the kills begin.
+    const first = await build('b');
+    assert.equal(first.code, 0, first.stderr.slice(-3000));
+    assert.deepEqual(await wholeOutputs(out), baseline.b);
+    let current: 'a' | 'b' = 'b';
     for (const [i, round] of rounds.entries()) {
       const what = `kill ${i + 1} (${round.phase})`;
       if (round.push) {
