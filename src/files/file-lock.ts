@@ -1,6 +1,8 @@
 // A cross-process lock on a file (O_EXCL create; the owner's pid and start time inside; locks of dead owners broken).
 import { randomBytes } from 'node:crypto';
-import { openSync, closeSync, writeSync, readFileSync, unlinkSync, mkdirSync, rmSync, renameSync, linkSync, lstatSync } from 'node:fs';
+import {
+  closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AirlockError } from '../errors.js';
@@ -69,9 +71,9 @@ export async function withFileLock<T>(
       if (!ownerAlive(path)) { breakStale(path); continue; }
       if (Date.now() - start >= timeoutMs) {
         const holder = lockHolder(path);
-        throw held?.(holder) ?? new AirlockError('packages', 'cache-locked', `the lock ${path} is held by another process${holder ? ` (pid ${holder})` : ''}`, {
-          hint: 'wait for the other airlock run to finish, or delete the lock file if that process is not airlock',
-        });
+        const by = `another process${holder ? ` (pid ${holder})` : ''}`;
+        const hint = 'wait for the other airlock run to finish, or delete the lock file if that process is not airlock';
+        throw held?.(holder) ?? new AirlockError('packages', 'cache-locked', `the lock ${path} is held by ${by}`, { hint });
       }
       await sleep(100 + Math.floor(Math.random() * 150));
     }

@@ -11,7 +11,8 @@ export function withOutputLock<T>(outDir: string, fn: () => Promise<T>): Promise
   const held = (pid: string) => {
     const by = `another airlock build${pid ? ` (pid ${pid})` : ''}`;
     const hint = 'wait for that build to finish, or give this one another --out';
-    return new AirlockError('image', 'output-locked', `the output folder ${outDir} is being written by ${by}`, { hint });
+    const message = `the output folder ${outDir} is being written by ${by}`;
+    return new AirlockError('image', 'output-locked', message, { hint });
   };
   return withFileLock(join(dirname(outDir), `.${basename(outDir)}.lock`), fn, 0, held);
 }

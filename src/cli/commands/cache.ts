@@ -73,7 +73,8 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const cacheDir = defaultCacheDir(ctx.env);
   if (action === 'verify') {
     if (values['keep-days'] !== undefined || values['max-size'] !== undefined) {
-      throw new AirlockError('usage', 'bad-arguments', 'cache verify takes only --dry-run and --json', { hint: `usage: ${usage}` });
+      const hint = `usage: ${usage}`;
+      throw new AirlockError('usage', 'bad-arguments', 'cache verify takes only --dry-run and --json', { hint });
     }
     return verify(cacheDir, values, ctx);
   }
@@ -96,7 +97,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
 
 export const command: Command = {
   name: 'cache',
-  summary: 'show the size of the airlock cache (du), remove what was least recently used (prune), check every entry (verify)',
+  summary: 'the airlock cache: its size (du), removing the least recently used (prune), checking every entry (verify)',
   usage,
   run,
 };
