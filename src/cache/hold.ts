@@ -2,10 +2,10 @@
 // removes an entry used since the oldest live hold began (builds touch what they use: touch.ts). Holds of processes
 // that are gone (or whose pid now names another process) are ignored and removed.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic.js';
+import { processAlive, processStart } from '../files/process.js';
 
 /** What a hold file says. */
 export interface HoldRecord {
@@ -26,26 +26,7 @@ export function holdsDir(cacheDir: string): string {
   return join(cacheDir, 'holds');
 }
 
-/** Start time of a process in clock ticks after boot, from /proc (undefined where there is no /proc). */
-export function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the process of a hold (or a temp file named by pid) still runs: the pid is alive and started then. */
-export function processAlive(pid: number, procStart?: string): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try { process.kill(pid, 0); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (procStart === undefined) return true;
-  const now = processStart(pid);
-  return now === undefined || now === procStart;
-}
+export { processAlive, processStart };
 
 /** Registers a running build; call `release()` when it ends. Take it before the build reads anything cached. */
 export async function holdCache(cacheDir: string, now: number = Date.now()): Promise<CacheHold> {

@@ -1,6 +1,10 @@
 // Runs a tool (apt-get, dpkg-deb, mmdebstrap, tar) and collects its output; the only process spawning in src/debian.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { AirlockError } from '../errors.js';
+
+/** util-linux's setpriv: sets the parent-death signal of a child (PR_SET_PDEATHSIG), which node cannot. */
+const SETPRIV = '/usr/bin/setpriv';
 
 /** Result of a finished process. */
 export interface ExecResult {
@@ -13,10 +17,16 @@ export interface ExecResult {
 export function exec(
   cmd: string,
   args: string[],
-  opts: { env?: Record<string, string>; cwd?: string; onStderr?: (s: string) => void; stdoutFile?: number } = {},
+  opts: {
+    env?: Record<string, string>; cwd?: string; onStderr?: (s: string) => void; stdoutFile?: number; dieWithParent?: boolean;
+  } = {},
 ): Promise<ExecResult> {
+  // A long job writing into the cache (mmdebstrap, tar -x) is killed with airlock: left running after a crash, it
+  // would go on writing into a folder the next run is removing.
+  const bound = opts.dieWithParent && existsSync(SETPRIV);
+  const [file, argv] = bound ? [SETPRIV, ['--pdeathsig', 'KILL', '--', cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
+    const child = spawn(file, argv, {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', opts.stdoutFile ?? 'pipe', 'pipe'],

@@ -33,7 +33,7 @@ function linkOrCopy(from: string, to: string): void {
 }
 
 async function run(cmd: string, args: string[], what: string, env?: Record<string, string>, log?: Log): Promise<void> {
-  const r = await exec(cmd, args, { env, onStderr: log ? (s) => log.output(s) : undefined });
+  const r = await exec(cmd, args, { env, onStderr: log ? (s) => log.output(s) : undefined, dieWithParent: true });
   if (r.code !== 0) {
     throw new AirlockError('packages', 'rootfs-failed', `${what} failed (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`, {
       hint: 'the builder set could not be installed; check the package list, or re-lock with `airlock lock --update`',
@@ -54,7 +54,10 @@ export async function ensureBuilderRootfs(lock: Lock, opts: { cache: string; log
   const debs = existsSync(tar) ? new Map<string, string>() : await fetchPackages(lock, lock.sets.builder, { cacheDir: opts.cache, log: opts.log, offline: opts.offline });
   return withFileLock(join(base, `${key}.lock`), async () => {
     // Leftovers of killed runs for this key (we hold its lock, so nobody is using them).
-    for (const f of readdirSync(base)) if (f.startsWith(`${key}.work-`) || f.startsWith(`${key}.extract-`)) rmSync(join(base, f), { recursive: true, force: true });
+    for (const f of readdirSync(base)) {
+      const left = f.startsWith(`${key}.work-`) || f.startsWith(`${key}.extract-`);
+      if (left) rmSync(join(base, f), { recursive: true, force: true, maxRetries: 5 });
+    }
     if (!existsSync(tar)) {
       const work = join(base, `${key}.work-${process.pid}`);
       rmSync(work, { recursive: true, force: true });

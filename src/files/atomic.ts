@@ -7,6 +7,18 @@ import { dirname, join, basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
+/**
+ * A full disk (ENOSPC) or an exhausted quota (EDQUOT) as a classified `disk-full` error naming the path being
+ * written; any other error is returned unchanged. Writers call it where they know the path (stream errors do not).
+ */
+export function diskFullError(e: unknown, path: string): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return e;
+  const what = code === 'ENOSPC' ? 'no space left on the device' : 'the disk quota is exhausted';
+  const hint = `free space in ${dirname(path)} (for the airlock cache: \`airlock cache prune\`) and run again`;
+  return new AirlockError('image', 'disk-full', `${what} while writing ${path}`, { cause: e, hint });
+}
+
 /** A temp path beside `target` that no other writer uses. */
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -22,6 +34,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
     await rename(tmp, target);
   } catch (cause) {
     await rm(tmp, { force: true }).catch(() => undefined);
+    if (diskFullError(cause, target) !== cause) throw diskFullError(cause, target);
     const hint = `check that ${dirname(target)} is writable`;
     throw new AirlockError('image', 'write-failed', `cannot write ${target}`, { cause, hint });
   }
@@ -29,15 +42,17 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
 
 /** Streams into `target` atomically; `beforeRename` may throw to abort (e.g. a digest check). */
 export async function streamToFileAtomic(target: string, src: AsyncIterable<Uint8Array>, beforeRename?: () => void | Promise<void>): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
+  await mkdir(dirname(target), { recursive: true }).catch((e) => { throw diskFullError(e, target); });
   const tmp = tempPathFor(target);
   try {
     await pipeline(Readable.from(src, { objectMode: false }), createWriteStream(tmp, { mode: 0o644 }));
+    const fh = await open(tmp, 'r+');
+    try { await fh.sync(); } finally { await fh.close(); }
     await beforeRename?.();
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw diskFullError(e, target);
   }
 }
 

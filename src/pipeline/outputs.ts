@@ -7,6 +7,8 @@ import type { KeyObject } from 'node:crypto';
 import { writeLayout } from '../sinks/oci-layout.js';
 import { writeDockerArchive } from '../sinks/docker-archive.js';
 import { writeFileAtomic } from '../files/atomic.js';
+import { recoverOutputs } from './output-folder.js';
+import { testKillPoint } from '../files/kill-point.js';
 import { writeEvidence } from '../evidence/write-evidence.js';
 import { vexJson } from '../evidence/vex.js';
 import { signWithEvidence } from '../evidence/sign-image.js';
@@ -37,24 +39,27 @@ function countFiles(layers: { path: string; type: string }[][]): { files: number
 }
 
 /**
- * Writes every output into a fresh folder beside `outDir`, then swaps it in: a failure part-way leaves the
- * previous outputs untouched and no half-written folder behind.
+ * Writes every output into a fresh folder beside `outDir`, then swaps it in: a failure or a kill part-way leaves the
+ * previous outputs untouched (a kill between the two renames: `recoverOutputs` puts them back) and no half-written
+ * folder in `outDir`. Call under `withOutputLock`.
  */
 export async function writeOutputsAtomically(
   r: BuildResult, outDir: string, opts: Parameters<typeof writeOutputs>[2] & { buildKey: string; noCache?: boolean },
 ): Promise<BuildReport> {
   await mkdir(dirname(outDir), { recursive: true });
+  await recoverOutputs(outDir);
   const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
   const old = join(dirname(outDir), `.${basename(outDir)}.old-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
   try {
     // Blobs and archives the previous outputs hold unchanged are linked into the new folder, not written again
     // (--no-cache writes every one).
     const report = await writeOutputs(r, tmp, { ...opts, ...(opts.noCache ? {} : { prior: await priorOutputs(outDir) }) });
-    await rm(old, { recursive: true, force: true });
+    testKillPoint('outputs-written');
     await rename(outDir, old).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+    testKillPoint('outputs-between-renames');
     await rename(tmp, outDir);
     await rm(old, { recursive: true, force: true });
+    testKillPoint('outputs-swapped');
     // Last: the record that lets a no-change rebuild keep these outputs (stamps of every file as it now is; taken
     // after the old folder is gone, since unlinking a file's other name changes its ctime). Killed before this, the
     // outputs are complete but not reusable: the next build makes them again.

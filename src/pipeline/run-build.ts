@@ -18,6 +18,7 @@ import { contextDigest, readIgnore } from './source-info.js';
 import { lockPath } from '../debian/lock.js';
 import { UPSTREAM_PREFIX } from './upstream-step.js';
 import { createWorkspace, type Workspace } from './workspace.js';
+import { outputSiblings, recoverOutputs } from './output-folder.js';
 import type { BuildResult } from './result.js';
 
 export interface BuildOptions {
@@ -47,11 +48,13 @@ export interface BuildOutcome {
 export async function runBuild(config: Config, configDigest: string, opts: BuildOptions): Promise<BuildOutcome> {
   const clock = stageClock();
   const { log, cache, offline } = opts;
+  await recoverOutputs(opts.outDir); // what a killed build left beside the outputs (we hold their lock)
   const planned = await clock.time('plan', () => planBuild(config, configDigest, opts));
   // The config and its lock are the plan's inputs, not the build's: a step never sees them (so editing the config
   // reruns only the steps whose plan changed).
   const inside = (p: string) => insideSource(config.source, p);
-  const ignore = readIgnore(config.source, inside(opts.outDir), inside(config.file), inside(lockPath(config.file)));
+  const outRel = inside(opts.outDir);
+  const ignore = readIgnore(config.source, outRel, outputSiblings(outRel), inside(config.file), inside(lockPath(config.file)));
   const context = await contextDigest(config.source, ignore);
   const key = buildKey({ plan: planned.json, context, lock: lockDigest(planned.lock), options: outputOptions(opts) });
   const reused = opts.noCache ? undefined : await reusableOutputs(opts.outDir, key);

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, link, mkdir, readFile, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { canonicalJson } from '../image/json.js';
-import { writeFileAtomic } from '../files/atomic.js';
+import { diskFullError, writeFileAtomic } from '../files/atomic.js';
 import { diffTrees, type StatEntry } from './tree-diff.js';
 
 export const STEP_CACHE_FORMAT = 1;
@@ -65,9 +65,14 @@ async function storeFile(cache: string, path: string): Promise<string> {
   if (!existsSync(dest)) {
     await mkdir(dirname(dest), { recursive: true });
     const tmp = `${dest}.tmp-${process.pid}`;
-    await copyFile(path, tmp);
-    await chmod(tmp, 0o444);
-    await rename(tmp, dest);
+    try {
+      await copyFile(path, tmp);
+      await chmod(tmp, 0o444);
+      await rename(tmp, dest);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw diskFullError(e, tmp);
+    }
   }
   return sha;
 }

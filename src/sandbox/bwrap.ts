@@ -52,9 +52,13 @@ function mountTree(args: string[], hostDir: string, at: string, extra: readonly 
   }
 }
 
+/** Where bwrap itself is looked up: the airlock's environment is not passed to it (see runInSandbox). */
+const BWRAP_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** The bwrap argument list for a sandbox (exported for tests). */
 export function bwrapArgs(opts: Omit<SandboxOptions, 'log'>, command: string): string[] {
-  const args = ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'];
+  // No capabilities (even as uid 0: no mount, no raw devices, no setuid gains), no environment of ours.
+  const args = ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv', '--cap-drop', 'ALL'];
   if (opts.network) args.push('--share-net');
   const netFiles = opts.network ? opts.networkFiles ?? ['/etc/resolv.conf', '/etc/hosts'] : [];
   // A tmpfs root with each top-level entry of the builder bound read-only: mount points for /src and the
@@ -64,6 +68,8 @@ export function bwrapArgs(opts: Omit<SandboxOptions, 'log'>, command: string): s
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run', '--dir', '/tmp/home');
   for (const f of netFiles) args.push('--ro-bind-try', f, f);
   for (const b of opts.binds) args.push(b.writable ? '--bind' : '--ro-bind', b.host, b.path);
+  // The tmpfs root read-only once everything is mounted: only /src, the output, /tmp and /run take writes.
+  args.push('--remount-ro', '/');
   for (const [k, v] of Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1))) args.push('--setenv', k, v);
   args.push('--chdir', opts.cwd, '/bin/sh', '-ec', command);
   return args;
@@ -73,7 +79,8 @@ export function bwrapArgs(opts: Omit<SandboxOptions, 'log'>, command: string): s
 export function runInSandbox(opts: SandboxOptions, command: string): Promise<StepResult> {
   const args = bwrapArgs(opts, command);
   return new Promise((resolve, reject) => {
-    const child = spawn('bwrap', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // bwrap's own environment stays readable inside (its pid-1 helper's /proc/1/environ): give it nothing of ours.
+    const child = spawn('bwrap', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: BWRAP_PATH } });
     const tail: string[] = [];
     let partial = '';
     const onData = (buf: Buffer) => {

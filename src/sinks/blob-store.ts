@@ -8,7 +8,7 @@ import { AirlockError } from '../errors.js';
 import { digestMismatch, type BlobStore } from '../image/blob-store.js';
 import { Hasher, hexOf, tee, type Digest } from '../image/digest.js';
 import { touchCacheEntry } from '../cache/touch.js';
-import { tempPathFor } from '../files/atomic.js';
+import { diskFullError, tempPathFor } from '../files/atomic.js';
 
 /** Path of a blob inside a layout-shaped directory. */
 export function blobPath(dir: string, digest: Digest): string {
@@ -44,7 +44,7 @@ export function fsBlobStore(dir: string): BlobStore {
         return { digest, size: h.size };
       } catch (e) {
         await rm(tmp, { force: true });
-        throw e;
+        throw diskFullError(e, tmp);
       }
     },
     open(digest) {

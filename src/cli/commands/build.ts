@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { holdCache } from '../../cache/hold.js';
 import { defaultCacheDir } from '../../debian/cache.js';
 import { runBuild } from '../../pipeline/run-build.js';
+import { withOutputLock } from '../../pipeline/output-folder.js';
 import { renderTable } from '../../report/table.js';
 import { hostArchitecture } from '../../pipeline/host.js';
 import { parse } from '../args.js';
@@ -52,11 +53,12 @@ export const command: Command = {
     const cache = defaultCacheDir(ctx.env);
     // Held while the build runs: `airlock cache prune` keeps every entry the build uses (src/cache/hold.ts).
     const hold = await holdCache(cache);
-    const { report, prodFailed } = await runBuild(config, loaded.digest, {
+    // One build writes an output folder at a time: a second one fails at once, naming the first (pipeline/outputs.ts).
+    const { report, prodFailed } = await withOutputLock(outDir, () => runBuild(config, loaded.digest, {
       cache, log: ctx.log, env: ctx.env, outDir, offline: values.offline ?? false, locked: values.locked ?? false,
       update: values.update ?? false, noGates: values['no-gates'] ?? false, noCache: values['no-cache'] ?? false,
       ...(key ? { key } : {}), ...(vexScan ? { vexFindings: vexScan.findings } : {}),
-    }).finally(() => hold.release());
+    })).finally(() => hold.release());
     if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
     else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json\n`);
     if (prodFailed) {

@@ -4,12 +4,14 @@ import { AirlockError, ExitCode } from '../../errors.js';
 import { cacheUsage, type CacheUsage } from '../../cache/du.js';
 import { USAGE_KINDS } from '../../cache/layout.js';
 import { pruneCache, type PruneReport } from '../../cache/prune.js';
+import { verifyCache, type VerifyReport } from '../../cache/verify.js';
 import { keepDaysArgument, maxSizeArgument } from '../../cache/size.js';
 import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { humanSize } from './inspect.js';
 
 const usage = 'airlock cache du [--json] | airlock cache prune [--keep-days N] [--max-size SIZE] [--dry-run] [--json]'
+  + ' | airlock cache verify [--dry-run] [--json]'
   + '   (SIZE: bytes, 500M, 2G (powers of 1024), 800MB (1000), 1.5GiB; prune without either: --keep-days 30)';
 
 /** Default age limit when prune is given neither limit. */
@@ -38,18 +40,44 @@ export function formatPrune(r: PruneReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What verify found, in a few lines. */
+export function formatVerify(r: VerifyReport): string {
+  const lines = [`checked ${r.checked} entries, ${humanSize(r.bytes)} hashed: ${r.bad.length} bad`];
+  const verb = r.removed ? 'removed' : 'would remove';
+  for (const b of r.bad) lines.push(`  ${verb} ${b.path} (${b.kind}): ${b.problem}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function verify(cacheDir: string, values: { json?: boolean; 'dry-run'?: boolean }, ctx: CommandContext) {
+  const report = await verifyCache(cacheDir, { dryRun: values['dry-run'] ?? false });
+  ctx.stdout(values.json ? `${JSON.stringify({ cache: cacheDir, ...report }, null, 2)}\n` : formatVerify(report));
+  if (report.bad.length === 0) return ExitCode.ok;
+  const what = `${report.bad.length} cache entr${report.bad.length === 1 ? 'y' : 'ies'}`;
+  const done = report.removed ? 'were removed (builds fetch or rebuild them)' : 'are damaged (--dry-run: kept)';
+  throw new AirlockError('packages', 'cache-corrupt', `${what} in ${cacheDir} failed verification and ${done}`, {
+    hint: report.removed ? 'run `airlock cache verify` again to confirm the cache is sound' : 'rerun without --dry-run',
+  });
+}
+
 async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('cache', usage, argv, {
     json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
     'keep-days': { type: 'string' }, 'max-size': { type: 'string' },
   });
   const [action, ...extra] = positionals;
-  if ((action !== 'du' && action !== 'prune') || extra.length) {
+  if (!['du', 'prune', 'verify'].includes(action ?? '') || extra.length) {
     const got = positionals.length ? `'${positionals.join(' ')}'` : 'nothing';
     const hint = `usage: ${usage}`;
-    throw new AirlockError('usage', 'bad-arguments', `cache: expected 'du' or 'prune', got ${got}`, { hint });
+    throw new AirlockError('usage', 'bad-arguments', `cache: expected 'du', 'prune' or 'verify', got ${got}`, { hint });
   }
   const cacheDir = defaultCacheDir(ctx.env);
+  if (action === 'verify') {
+    if (values['keep-days'] !== undefined || values['max-size'] !== undefined) {
+      const hint = `usage: ${usage}`;
+      throw new AirlockError('usage', 'bad-arguments', 'cache verify takes only --dry-run and --json', { hint });
+    }
+    return verify(cacheDir, values, ctx);
+  }
   if (action === 'du') {
     if (values['keep-days'] !== undefined || values['max-size'] !== undefined || values['dry-run']) {
       throw new AirlockError('usage', 'bad-arguments', 'cache du takes only --json', { hint: `usage: ${usage}` });
@@ -69,7 +97,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
 
 export const command: Command = {
   name: 'cache',
-  summary: 'show the size of the airlock cache (du) or remove what was least recently used (prune)',
+  summary: 'the airlock cache: its size (du), removing the least recently used (prune), checking every entry (verify)',
   usage,
   run,
 };
