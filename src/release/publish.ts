@@ -101,7 +101,7 @@ async function moveConvenienceTags(input: PublishInput, existing: string[]): Pro
       continue;
     }
     const digest = await tagDigest(c, repo, move.tag);
-    const note = version === move.highest ? 'a prerelease moves no tag' : `${move.highest} is higher`;
+    const note = move.reason === 'prerelease' ? 'a prerelease moves no tag' : `${move.highest} is higher`;
     out.push({ ref: `${c.host}/${repo}:${move.tag}`, ...(digest ? { digest } : {}), action: 'kept', note });
   }
   return out;

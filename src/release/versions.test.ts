@@ -24,6 +24,7 @@ test('a fix of an older series moves only its own X.Y (and X when that series is
 
 test('a prerelease moves nothing, and existing prereleases do not hold tags back', () => {
   assert.deepEqual(moved('2.0.0-rc.1', ['1.0.0']), []);
+  assert.deepEqual(planConvenienceTags('2.0.0-rc.1', ['3.0.0']).map((m) => m.reason), ['prerelease', 'prerelease', 'prerelease']);
   assert.deepEqual(moved('1.0.0', ['1.0.1-rc.1']), ['1.0', '1', 'latest']);
 });
 

@@ -31,6 +31,8 @@ export interface TagMove {
   moves: boolean;
   /** The highest release in the tag's series, counting the new one. */
   highest: string;
+  /** Why it moves or stays: the version is the highest of the series, a lower one, or a prerelease. */
+  reason: 'highest' | 'lower' | 'prerelease';
 }
 
 /**
@@ -48,7 +50,9 @@ export function planConvenienceTags(version: string, existing: readonly string[]
   return series.map(([tag, inSeries]) => {
     const members = releases.map((r) => semver.parse(r)!).filter(inSeries);
     const highest = members.length ? semver.rsort(members.map((m) => m.version))[0]! : version;
-    return { tag, moves: semver.prerelease(version) === null && semver.eq(highest, version), highest };
+    let reason: TagMove['reason'] = semver.eq(highest, version) ? 'highest' : 'lower';
+    if (semver.prerelease(version) !== null) reason = 'prerelease';
+    return { tag, moves: reason === 'highest', highest, reason };
   });
 }
 
