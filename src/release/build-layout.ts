@@ -26,7 +26,8 @@ export async function readBuildImages(dir: string): Promise<BuildImages> {
   const bases = [...new Set(tags.filter((t) => t.endsWith('-prod')).map((t) => t.slice(0, -'-prod'.length)))]
     .filter((b) => VARIANTS.every((v) => tags.includes(`${b}-${v}`)));
   if (bases.length !== 1) {
-    throw new AirlockError('usage', 'no-build-output', `${dir} does not hold exactly one build (tags: ${tags.join(', ') || 'none'})`, {
+    const found = tags.join(', ') || 'none';
+    throw new AirlockError('usage', 'no-build-output', `${dir} does not hold exactly one build (tags: ${found})`, {
       hint: 'a build writes TAG-dev, TAG-prod and TAG-test; build again into a fresh --out folder',
     });
   }

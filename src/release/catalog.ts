@@ -21,7 +21,9 @@ export interface Catalog {
 }
 
 /** The dates of the images behind `digests`, each read once. */
-async function datesOf(c: RegistryClient, repo: string, digests: Iterable<string>): Promise<Map<string, Date | undefined>> {
+async function datesOf(
+  c: RegistryClient, repo: string, digests: Iterable<string>,
+): Promise<Map<string, Date | undefined>> {
   const out = new Map<string, Date | undefined>();
   for (const d of new Set(digests)) out.set(d, await imageCreated(c, repo, d));
   return out;
@@ -52,7 +54,8 @@ export async function readCatalog(c: RegistryClient, repo: string, now: Date): P
   const devDates = await datesOf(c, devRepo, devDigests.values());
   const dev = [...devDigests].map(([tag, digest]): DevTag => {
     const date = devDates.get(digest);
-    const age = date ? { created: date.toISOString(), ageSeconds: Math.floor((now.getTime() - date.getTime()) / 1000) } : {};
+    const ageSeconds = date && Math.floor((now.getTime() - date.getTime()) / 1000);
+    const age = date ? { created: date.toISOString(), ageSeconds } : {};
     return { tag, digest, ...age };
   });
   return { repository: `${c.host}/${repo}`, releases, convenience, dev, other };

@@ -40,7 +40,9 @@ export async function collectGarbage(c: RegistryClient, repo: string, opts: GcOp
   const tags = await repoTags(c, repo);
   const releases = tags.filter(isReleaseTag);
   if (releases.length) {
-    throw new AirlockError('policy', 'gc-release-repository', `${c.host}/${repo} holds release tags (${releases.slice(0, 5).join(', ')}); gc deletes only from dev repositories`, {
+    const some = releases.slice(0, 5).join(', ');
+    const message = `${c.host}/${repo} holds release tags (${some}); gc deletes only from dev repositories`;
+    throw new AirlockError('policy', 'gc-release-repository', message, {
       hint: 'released versions are kept for good: point gc at REPO/dev',
     });
   }
@@ -58,5 +60,6 @@ export async function collectGarbage(c: RegistryClient, repo: string, opts: GcOp
     }
     out.push({ digest, tags: names.sort(), ...when, action });
   }
-  return { repository: `${c.host}/${repo}`, olderThanSeconds: Math.floor(opts.olderThanMs / 1000), dryRun: opts.dryRun, images: out };
+  const olderThanSeconds = Math.floor(opts.olderThanMs / 1000);
+  return { repository: `${c.host}/${repo}`, olderThanSeconds, dryRun: opts.dryRun, images: out };
 }

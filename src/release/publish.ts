@@ -122,12 +122,14 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
   const existing = await repoTags(c, repo);
   const released = existing.includes(version) ? await tagDigest(c, repo, version) : undefined;
   if (released && released !== prod.digest) {
-    throw new AirlockError('policy', 'release-exists', `${c.host}/${repo}:${version} is already ${released}; refusing to publish ${prod.digest} under it`, {
+    const message = `${c.host}/${repo}:${version} is already ${released}; refusing to publish ${prod.digest} under it`;
+    throw new AirlockError('policy', 'release-exists', message, {
       hint: 'released versions are immutable: publish this build under a new version',
     });
   }
   if (released) {
-    return result([{ ref: `${c.host}/${repo}:${version}`, digest: released, action: 'unchanged', note: 'already published' }]);
+    const ref = `${c.host}/${repo}:${version}`;
+    return result([{ ref, digest: released, action: 'unchanged', note: 'already published' }]);
   }
   await c.push(repo, undefined, prod);
   const tags = await attachEvidence(input, prod.digest);

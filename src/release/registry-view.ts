@@ -23,7 +23,9 @@ export async function tagDigest(client: RegistryClient, repo: string, tag: strin
 }
 
 /** The digest behind each tag (one manifest request per tag). */
-export async function digestsOf(client: RegistryClient, repo: string, tags: readonly string[]): Promise<Map<string, Digest>> {
+export async function digestsOf(
+  client: RegistryClient, repo: string, tags: readonly string[],
+): Promise<Map<string, Digest>> {
   const out = new Map<string, Digest>();
   for (const t of tags) {
     const d = await tagDigest(client, repo, t);

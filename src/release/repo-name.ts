@@ -24,6 +24,8 @@ export function parseRepoName(text: string, location: string): RepoName {
   if (!host.includes('.') && !host.includes(':') && host !== 'localhost') {
     bad(`"${text}": "${host}" is not a registry host (a host has a dot or a port, or is localhost)`);
   }
-  if (ref!.tag !== undefined || ref!.digest) bad(`"${text}" names an image; give the repository alone, without :TAG or @DIGEST`);
+  if (ref!.tag !== undefined || ref!.digest) {
+    bad(`"${text}" names an image; give the repository alone, without :TAG or @DIGEST`);
+  }
   return { host, repo: ref!.repo };
 }

@@ -24,7 +24,8 @@ test('a fix of an older series moves only its own X.Y (and X when that series is
 
 test('a prerelease moves nothing, and existing prereleases do not hold tags back', () => {
   assert.deepEqual(moved('2.0.0-rc.1', ['1.0.0']), []);
-  assert.deepEqual(planConvenienceTags('2.0.0-rc.1', ['3.0.0']).map((m) => m.reason), ['prerelease', 'prerelease', 'prerelease']);
+  const reasons = planConvenienceTags('2.0.0-rc.1', ['3.0.0']).map((m) => m.reason);
+  assert.deepEqual(reasons, ['prerelease', 'prerelease', 'prerelease']);
   assert.deepEqual(moved('1.0.0', ['1.0.1-rc.1']), ['1.0', '1', 'latest']);
 });
 
@@ -34,8 +35,11 @@ test('the same version again moves its tags again (they already point there); ot
 
 test('release tags are exact semantic versions', () => {
   for (const t of ['1.2.3', '0.0.1', '2.0.0-rc.1']) assert.ok(isReleaseTag(t), t);
-  for (const t of ['v1.2.3', '1.2', '1', 'latest', '01.2.3', '1.2.3+b1', 'sha256-ab.sig']) assert.ok(!isReleaseTag(t), t);
-  assert.deepEqual(sortReleases(['1.2.3', 'latest', '1.10.0', '1.9.9', '2.0.0-rc.1']), ['2.0.0-rc.1', '1.10.0', '1.9.9', '1.2.3']);
+  for (const t of ['v1.2.3', '1.2', '1', 'latest', '01.2.3', '1.2.3+b1', 'sha256-ab.sig']) {
+    assert.ok(!isReleaseTag(t), t);
+  }
+  const sorted = sortReleases(['1.2.3', 'latest', '1.10.0', '1.9.9', '2.0.0-rc.1']);
+  assert.deepEqual(sorted, ['2.0.0-rc.1', '1.10.0', '1.9.9', '1.2.3']);
 });
 
 test('bad versions are usage errors located at --version, with a hint', () => {

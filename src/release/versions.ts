@@ -9,7 +9,10 @@ export function parseReleaseVersion(text: string, location = '--version'): strin
   };
   if (/^[vV]\d/.test(text)) fail('starts with "v"', `write it without the v: ${text.slice(1)}`);
   if (text === 'latest') fail('is a convenience tag, not a version', 'publish moves latest itself; give X.Y.Z');
-  if (/^\d+(\.\d+)?$/.test(text)) fail('is not a full version', `give all three numbers, e.g. ${text}${'.0'.repeat(3 - text.split('.').length)}`);
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const full = text + '.0'.repeat(3 - text.split('.').length);
+    fail('is not a full version', `give all three numbers, e.g. ${full}`);
+  }
   if (!isReleaseTag(text)) fail('is not a semantic version', 'use X.Y.Z or X.Y.Z-PRERELEASE, e.g. 1.4.2 or 2.0.0-rc.1');
   return text;
 }

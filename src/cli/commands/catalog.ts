@@ -16,7 +16,8 @@ function formatCatalog(c: Catalog): string {
   const lines = [`${c.repository}`, '', 'releases:'];
   if (!c.releases.length) lines.push('  (none)');
   for (const r of c.releases) {
-    lines.push(`  ${r.version.padEnd(14)} ${short(r.digest)}  ${r.created ?? 'no date'}  ${r.signed ? 'signed' : 'unsigned'}`);
+    const signed = r.signed ? 'signed' : 'unsigned';
+    lines.push(`  ${r.version.padEnd(14)} ${short(r.digest)}  ${r.created ?? 'no date'}  ${signed}`);
   }
   lines.push('', 'tags:');
   if (!c.convenience.length) lines.push('  (none)');
@@ -36,7 +37,8 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     json: { type: 'boolean' }, insecure: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length !== 1) {
-    throw new AirlockError('usage', 'bad-arguments', `catalog takes one repository, got ${positionals.length}`, { hint: `usage: ${usage}` });
+    const message = `catalog takes one repository, got ${positionals.length}`;
+    throw new AirlockError('usage', 'bad-arguments', message, { hint: `usage: ${usage}` });
   }
   const { host, repo } = parseRepoName(positionals[0]!, 'REPO');
   const client = clientFor(host, { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log });

@@ -7,10 +7,12 @@ import { parseRepoName } from '../../release/repo-name.js';
 import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 
-const usage = 'airlock gc REGISTRY/NAME/dev --older-than DURATION [--dry-run] [--insecure] [--json]   (DURATION: 7d, 36h, 1w2d)';
+const usage = 'airlock gc REGISTRY/NAME/dev --older-than DURATION [--dry-run] [--insecure] [--json]'
+  + '   (DURATION: 7d, 36h, 1w2d)';
 
 function formatGc(r: GcResult): string {
-  const lines = [`${r.repository}: images older than ${formatAge(r.olderThanSeconds * 1000)}${r.dryRun ? ' (dry run)' : ''}`];
+  const dry = r.dryRun ? ' (dry run)' : '';
+  const lines = [`${r.repository}: images older than ${formatAge(r.olderThanSeconds * 1000)}${dry}`];
   for (const i of r.images) {
     const age = i.ageSeconds === undefined ? 'no date' : `${formatAge(i.ageSeconds * 1000)} old`;
     lines.push(`  ${i.action.padEnd(12)} ${i.digest.slice(0, 19)}…  ${age.padEnd(8)} ${i.tags.join(', ')}`);
@@ -26,12 +28,14 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length !== 1 || values['older-than'] === undefined) {
-    throw new AirlockError('usage', 'bad-arguments', 'gc takes one repository and --older-than DURATION', { hint: `usage: ${usage}` });
+    const message = 'gc takes one repository and --older-than DURATION';
+    throw new AirlockError('usage', 'bad-arguments', message, { hint: `usage: ${usage}` });
   }
   const { host, repo } = parseRepoName(positionals[0]!, 'REPO');
   const olderThanMs = parseDuration(values['older-than'], '--older-than');
   const client = clientFor(host, { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log });
-  const result = await collectGarbage(client, repo, { olderThanMs, now: new Date(), dryRun: values['dry-run'] ?? false });
+  const dryRun = values['dry-run'] ?? false;
+  const result = await collectGarbage(client, repo, { olderThanMs, now: new Date(), dryRun });
   ctx.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatGc(result));
   return ExitCode.ok;
 }

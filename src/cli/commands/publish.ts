@@ -12,7 +12,8 @@ import { parseReleaseVersion } from '../../release/versions.js';
 import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 
-const usage = 'airlock publish [-c FILE] [--out DIR] --repo REGISTRY/NAME --version X.Y.Z [--sign KEY] [--insecure] [--json]';
+const usage = 'airlock publish [-c FILE] [--out DIR] --repo REGISTRY/NAME --version X.Y.Z [--sign KEY] '
+  + '[--insecure] [--json]';
 
 /** The result as lines: one per tag with what happened to it. */
 function formatResult(r: PublishResult): string {
@@ -34,11 +35,13 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     quiet: { type: 'boolean', short: 'q' },
   }, false);
   if (values.repo === undefined || values.version === undefined) {
-    throw new AirlockError('usage', 'bad-arguments', 'publish needs --repo REGISTRY/NAME and --version X.Y.Z', { hint: `usage: ${usage}` });
+    const message = 'publish needs --repo REGISTRY/NAME and --version X.Y.Z';
+    throw new AirlockError('usage', 'bad-arguments', message, { hint: `usage: ${usage}` });
   }
   const { host, repo } = parseRepoName(values.repo, '--repo');
   const version = parseReleaseVersion(values.version, '--version');
-  const key = values.sign ? await readPrivateKeyFile(resolve(ctx.cwd, values.sign), ctx.env.AIRLOCK_KEY_PASSWORD) : undefined;
+  const password = ctx.env.AIRLOCK_KEY_PASSWORD;
+  const key = values.sign ? await readPrivateKeyFile(resolve(ctx.cwd, values.sign), password) : undefined;
   // The project folder is the config's: the build's outputs default to airlock-out beside it, git is read there.
   const projectDir = dirname(resolve(ctx.cwd, values.config ?? 'airlock.yaml'));
   const outDir = values.out ? resolve(ctx.cwd, values.out) : join(projectDir, 'airlock-out');
