@@ -51,12 +51,17 @@ export interface PublishInput {
   log: Log;
 }
 
-/** Pushes `img` under `tag` unless the tag already points to it; reports which. */
-async function putTag(c: RegistryClient, repo: string, tag: string, img: Image): Promise<TagOutcome> {
+/**
+ * Pushes `img` under `tag` unless the tag already points to it; reports which. Blobs the prod repository holds
+ * (`mountFrom`) are mounted, not uploaded again.
+ */
+async function putTag(
+  c: RegistryClient, repo: string, tag: string, img: Image, mountFrom?: string,
+): Promise<TagOutcome> {
   const ref = `${c.host}/${repo}:${tag}`;
   const before = await tagDigest(c, repo, tag);
   if (before === img.digest) return { ref, digest: img.digest, action: 'unchanged' };
-  await c.push(repo, tag, img);
+  await c.push(repo, tag, img, mountFrom ? { mountFrom } : {});
   return { ref, digest: img.digest, action: before ? 'moved' : 'created', ...(before ? { from: before } : {}) };
 }
 
@@ -135,9 +140,9 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
   const tags = await attachEvidence(input, prod.digest);
   tags.push(...(await moveConvenienceTags(input, existing)));
   const devTags = ['latest', ...(git.branch ? [branchTag(git.branch)] : []), git.commit];
-  for (const t of devTags) tags.push(await putTag(c, `${repo}/dev`, t, images.dev.image));
+  for (const t of devTags) tags.push(await putTag(c, `${repo}/dev`, t, images.dev.image, repo));
   if (!git.branch) input.log.warn('HEAD is detached: dev gets no branch tag');
-  tags.push(await putTag(c, `${repo}/test`, git.commit, images.test.image));
+  tags.push(await putTag(c, `${repo}/test`, git.commit, images.test.image, repo));
   tags.unshift(await putTag(c, repo, version, prod));
   return result(tags);
 }
