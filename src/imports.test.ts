@@ -24,8 +24,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   gates: ['image', 'debian'],
   evidence: ['image', 'files', 'debian', 'upstream'],
   variants: ['image', 'files', 'cache', 'sinks', 'config', 'debian'],
+  release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
-  cli: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'pipeline', 'lint'],
+  cli: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'pipeline', 'lint', 'release'],
 };
 
 /** Folders that do no I/O at all: values in, values out (sinks and loaders do the reading and writing). */

@@ -8,7 +8,7 @@ import { findManifest, resolveManifest } from './stored-manifest.js';
 interface Desc { digest: string; size: number }
 
 /** The blobs a manifest references, each read from `from` when the target store takes it. */
-function blobsOf(from: ImageStore, m: StoredManifest): BlobSource[] {
+export function blobsOf(from: ImageStore, m: StoredManifest): BlobSource[] {
   const parsed = JSON.parse(m.bytes.toString('utf8')) as { config?: Desc; layers?: Desc[] };
   if (!parsed.config || !parsed.layers) {
     throw new AirlockError('usage', 'unsupported-manifest', `${from.where}: only single-platform images can be saved`);

@@ -31,7 +31,8 @@ export interface ImageIO {
   repository?: string;
 }
 
-function clientFor(host: string, io: ImageIO): RegistryClient {
+/** A client for `host` with the user's credentials (default: the docker config of `env`/home). */
+export function clientFor(host: string, io: ImageIO): RegistryClient {
   const credentials = io.credentials ?? dockerConfigCredentials(io.env ?? {}, io.env?.HOME ?? homedir());
   return registryClient(host, { insecure: io.insecure ?? false, credentials, ...(io.log ? { log: io.log } : {}) });
 }

@@ -103,6 +103,22 @@ export async function pushBlob(t: RegistryTransport, repo: string, blob: PushBlo
   }
 }
 
+/**
+ * Deletes a manifest by digest (the registry drops every tag that points to it; its blobs go at the registry's own
+ * garbage collection). A registry with deletes turned off answers 405 UNSUPPORTED.
+ */
+export async function deleteManifest(t: RegistryTransport, repo: string, digest: Digest): Promise<void> {
+  const url = `/v2/${repo}/manifests/${digest}`;
+  try {
+    await t.request({ method: 'DELETE', url, scope: `repository:${repo}:delete`, expect: [202] });
+  } catch (e) {
+    if (!(e instanceof RegistryError) || e.status !== 405) throw e;
+    throw new AirlockError('image', 'registry-delete-disabled', `${t.host}/${repo}: the registry does not allow deletes`, {
+      cause: e, hint: 'enable deletes in the registry (distribution: storage.delete.enabled, REGISTRY_STORAGE_DELETE_ENABLED=true)',
+    });
+  }
+}
+
 /** PUTs manifest bytes as they are; checks the registry's digest; returns whether it answered with OCI-Subject. */
 export async function pushManifest(t: RegistryTransport, repo: string, reference: string, bytes: Uint8Array, mediaType: string): Promise<{ digest: Digest; ociSubject: boolean }> {
   const digest = sha256(bytes);

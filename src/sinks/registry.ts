@@ -6,7 +6,7 @@ import type { Log } from '../log.js';
 import { noCredentials, type CredentialSource } from './registry-auth.js';
 import { RegistryTransport } from './registry-http.js';
 import { blobBytes, findManifest, getManifest, listTags, pullImage, type Manifested } from './registry-pull.js';
-import { pushBlob, pushImage, pushManifest, pushReferrer, type PushBlob, type PushOptions } from './registry-push.js';
+import { deleteManifest, pushBlob, pushImage, pushManifest, pushReferrer, type PushBlob, type PushOptions } from './registry-push.js';
 
 /** Options for `registryClient`. */
 export interface RegistryClientOptions {
@@ -35,6 +35,8 @@ export interface RegistryClient {
   pushManifest(repo: string, reference: string, bytes: Uint8Array, mediaType: string): Promise<Digest>;
   /** A whole blob, not checked against its digest (verification reports tampering itself). */
   blobBytes(repo: string, digest: string): Promise<Uint8Array>;
+  /** DELETEs a manifest by digest (and with it every tag that points to it). */
+  deleteManifest(repo: string, digest: Digest): Promise<void>;
 }
 
 /** Creates a client for `host` (e.g. "127.0.0.1:5000"). */
@@ -58,5 +60,6 @@ export function registryClient(host: string, opts: RegistryClientOptions = {}): 
     findManifest: (repo, ref) => findManifest(t, repo, ref),
     pushManifest: async (repo, ref, bytes, mediaType) => (await pushManifest(t, repo, ref, bytes, mediaType)).digest,
     blobBytes: (repo, digest) => blobBytes(t, repo, digest),
+    deleteManifest: (repo, digest) => deleteManifest(t, repo, digest),
   };
 }

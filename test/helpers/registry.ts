@@ -11,6 +11,11 @@ export interface TestRegistry {
   host: string;
   /** Storage root (to inspect or corrupt in tests). */
   storage: string;
+  /** The registry's config file (for `docker-registry garbage-collect`). */
+  config: string;
+  /** Stops the registry process and keeps its files (e.g. to garbage-collect its storage offline). */
+  halt(): Promise<void>;
+  /** Stops the registry and removes its files. */
   stop(): Promise<void>;
 }
 
@@ -57,12 +62,15 @@ export async function startRegistry(): Promise<TestRegistry> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const halt = async () => {
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
   return {
-    host, storage,
+    host, storage, config: cfg, halt,
     async stop() {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };
