@@ -93,17 +93,19 @@ export type Digests = Record<'dev' | 'prod' | 'test', string>;
 
 /**
  * The digests of the outputs in `out` when the folder is whole, else a description of what is wrong. With a build
- * record, every file it lists must be as the build wrote it, nothing added or missing. Without one (a build killed
- * after its swap, before it recorded the stamps: the outputs are whole but not reusable) the folder is checked
- * itself: report.json, every blob the layout's images name (sha256), and each docker-archive read to its end by tar.
+ * record whose stamps still match, every file it lists is as the build wrote it, nothing added or missing. Else (a
+ * build killed after its swap, before it recorded the stamps, or a killed build that hard-linked these files) the
+ * folder is checked itself: report.json, every blob the layout's images name (sha256), and each docker-archive read
+ * to its end by tar.
  */
 export async function wholeOutputs(out: string): Promise<Digests | string> {
   if (!existsSync(out)) return 'the output folder is missing';
   let key: string | undefined;
   try { key = JSON.parse(readFileSync(join(out, BUILD_RECORD), 'utf8')).key; } catch { key = undefined; }
-  const report = key !== undefined ? await reusableOutputs(out, key) : await checkedReport(out);
-  if (!report) return key !== undefined ? 'files differ from the build record (a mix or a partial write)'
-    : `no build record and not whole (files: ${readdirSync(out).join(', ')})`;
+  // A record whose stamps no longer match (a later build hard-linked these files into its own outputs, which
+  // changes their ctime, and was killed before its swap) only makes the folder not reusable: check the files.
+  const report = (key !== undefined ? await reusableOutputs(out, key) : undefined) ?? await checkedReport(out);
+  if (!report) return `not whole: a mix or a partial write (files: ${readdirSync(out).join(', ')})`;
   const v = report.variants;
   return { dev: v.dev.digest, prod: v.prod.digest, test: v.test.digest };
 }
