@@ -52,7 +52,7 @@ const SEMVER = '(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*)){0,2}(-[0-9A-Za-z.-]+)?';
 /** The regular expression of a tag pattern: `*` any run of characters, `{semver}` a version. */
 export function patternRegex(pattern: string): RegExp {
   const body = pattern.split('{semver}')
-    .map((part) => part.split('*').map((s) => s.replace(/[.+?^$()[\]{}|\\/]/g, '\\$&')).join('.*'))
+    .map((part) => part.split('*').map((s) => s.replace(/[.+?^$()[\]{}|\\]/g, '\\$&')).join('.*'))
     .join(SEMVER);
   return new RegExp(`^${body}$`);
 }
