@@ -47,7 +47,8 @@ export function environmentRules(policy: WrittenDeploymentPolicy | undefined, en
 }
 
 /** A version tag as `airlock publish` writes them: X, X.Y, X.Y.Z, X.Y.Z-prerelease. */
-const SEMVER = '(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*)){0,2}(-[0-9A-Za-z.-]+)?';
+const NUMBER = '(0|[1-9][0-9]*)';
+const SEMVER = `${NUMBER}(\\.${NUMBER}(\\.${NUMBER}(-[0-9A-Za-z.-]+)?)?)?`;
 
 /** The regular expression of a tag pattern: `*` any run of characters, `{semver}` a version. */
 export function patternRegex(pattern: string): RegExp {
