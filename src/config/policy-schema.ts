@@ -17,15 +17,36 @@ const patterns = z.array(z.string().regex(TAG_PATTERN, {
     + 'e.g. "my-service:*-prod" or "*-dev"',
 }));
 
-const environment = (name: string, d: string) => z.strictObject({
-  allowed_tags: patterns.optional().describe(`Optional. The image must match one of these tag patterns. Default: ${d === 'development' ? '["*"]' : '["*-prod", "{semver}", "latest"]'}. Example: ["my-service:*-prod", "my-service:latest"]`),
-  forbidden_tags: patterns.optional().describe(`Optional. The image must match none of these tag patterns. Default: ${d === 'development' ? '[]' : '["*-dev", "*-test", "*/dev:*", "*/test:*"]'}.`),
-  variants: z.array(z.enum(['dev', 'prod', 'test'], { error: 'expected dev, prod or test' })).optional().describe(`Optional. Variants allowed, as recorded in the image's dev.airlock.variant label (so a dev image is recognised however it is tagged). Default: ${d === 'development' ? '[dev, prod, test]' : '[prod]'}.`),
-  require_signature: z.boolean().optional().describe(`Optional. The image must carry a signature that verifies with the policy key. Default: ${d !== 'development'}.`),
-  required_attestations: z.array(z.enum(ATTESTATIONS, { error: 'expected sbom, provenance or vex' })).optional().describe(`Optional. Signed attestations the image must carry (sbom = SPDX or CycloneDX, provenance = SLSA v1, vex = OpenVEX). Default: ${d === 'development' ? '[]' : '[sbom, provenance]'}.`),
-  require_gates_passed: z.boolean().optional().describe(`Optional. The signed provenance must record that the quality gates passed (not failed, not skipped). Default: ${d !== 'development'}.`),
-  min_coverage: z.number().min(0).max(100).optional().describe('Optional. Minimum test coverage in percent. Not measured yet: `policy check` reports it as not measured and does not fail on it. Default: none.'),
-}).describe(`Optional. Rules for ${name}; every field left out takes the ${d} default.`);
+/** The defaults as the docs state them, by the environment whose defaults apply. */
+const DOC_DEFAULTS = {
+  production: {
+    allowed: '["*-prod", "{semver}", "latest"]', forbidden: '["*-dev", "*-test", "*/dev:*", "*/test:*"]',
+    variants: '[prod]', required: 'true', attestations: '[sbom, provenance]',
+  },
+  development: { allowed: '["*"]', forbidden: '[]', variants: '[dev, prod, test]', required: 'false', attestations: '[]' },
+};
+
+const environment = (name: string, defaultsOf: keyof typeof DOC_DEFAULTS) => {
+  const d = DOC_DEFAULTS[defaultsOf];
+  return z.strictObject({
+    allowed_tags: patterns.optional().describe(
+      `Optional. The image must match one of these tag patterns. Default: ${d.allowed}. Example: ["my-service:*-prod", "my-service:latest"]`),
+    forbidden_tags: patterns.optional().describe(`Optional. The image must match none of these tag patterns. Default: ${d.forbidden}.`),
+    variants: z.array(z.enum(['dev', 'prod', 'test'], { error: 'expected dev, prod or test' })).optional().describe(
+      'Optional. Variants allowed, as recorded in the image\'s dev.airlock.variant label (so a dev image is recognised '
+      + `however it is tagged). Default: ${d.variants}.`),
+    require_signature: z.boolean().optional().describe(
+      `Optional. The image must carry a signature that verifies with the policy key. Default: ${d.required}.`),
+    required_attestations: z.array(z.enum(ATTESTATIONS)).optional().describe(
+      'Optional. Signed attestations the image must carry (sbom = SPDX or CycloneDX, provenance = SLSA v1, '
+      + `vex = OpenVEX). Default: ${d.attestations}.`),
+    require_gates_passed: z.boolean().optional().describe(
+      `Optional. The signed provenance must record that the quality gates passed (not failed, not skipped). Default: ${d.required}.`),
+    min_coverage: z.number().min(0).max(100).optional().describe(
+      'Optional. Minimum test coverage in percent. Not measured yet: `policy check` reports it as not measured '
+      + 'and does not fail on it. Default: none.'),
+  }).describe(`Optional. Rules for ${name}; every field left out takes the ${defaultsOf} default.`);
+};
 
 /** `deployment_policy`: per environment; a missing environment or field takes its default. */
 export const DeploymentPolicy = z.strictObject({

@@ -12,32 +12,36 @@ const seed = {
   development: { allowed_tags: ['my-service:*-dev', 'my-service:*-prod'] },
 };
 // the documents as a user gets them: through the YAML text
-const viaYaml = (doc: unknown) => parse(stringify(doc, { aliasDuplicateObjects: false })) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const viaYaml = (doc: unknown) => parse(stringify(doc, { aliasDuplicateObjects: false })) as Doc;
+type Env = 'production' | 'staging' | 'development';
+const input = (env: Env, policy?: typeof seed) => ({ name: 'my-service', env, rules: environmentRules(policy, env), publicKeyPem: PEM });
+const kyverno = (env: Env, policy?: typeof seed) => viaYaml(kyvernoPolicy(input(env, policy)));
+const cip = (env: Env, policy?: typeof seed) => viaYaml(policyControllerPolicy(input(env, policy)));
 
 test('kyverno ClusterPolicy for each environment, defaults and the seed policy, validates against the CRD schema', () => {
   for (const policy of [undefined, seed]) {
     for (const env of ['production', 'staging', 'development'] as const) {
-      const doc = viaYaml(kyvernoPolicy({ name: 'my-service', env, rules: environmentRules(policy, env), publicKeyPem: PEM }));
-      assert.deepEqual(admissionPolicyErrors('kyverno', doc), [], `${env}`);
+      assert.deepEqual(admissionPolicyErrors('kyverno', kyverno(env, policy)), [], `${env}`);
     }
   }
-  const prod = viaYaml(kyvernoPolicy({ name: 'my-service', env: 'production', rules: environmentRules(undefined, 'production'), publicKeyPem: PEM }));
-  const verify = prod.spec.rules.find((r: any) => r.verifyImages).verifyImages[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const prod = kyverno('production');
+  const verify = prod.spec.rules.find((r: Doc) => r.verifyImages).verifyImages[0];
   assert.equal(verify.attestors[0].entries[0].keys.publicKeys, PEM);
   assert.deepEqual(verify.attestations.map((a: { type: string }) => a.type), ['https://spdx.dev/Document', 'https://slsa.dev/provenance/v1']);
   const conditions = JSON.stringify(verify.attestations[1].conditions);
   assert.match(conditions, /externalParameters\.variant.*AnyIn.*\["prod"\]/);
   assert.match(conditions, /airlock-gates.*dev\.airlock\.gates.*passed/);
-  assert.deepEqual(prod.spec.rules.map((r: { name: string }) => r.name), ['production-allowed-tags', 'production-forbidden-tags', 'production-signed-and-attested']);
+  const names = ['production-allowed-tags', 'production-forbidden-tags', 'production-signed-and-attested'];
+  assert.deepEqual(prod.spec.rules.map((r: { name: string }) => r.name), names);
   assert.equal(prod.spec.rules[0].match.any[0].resources.namespaceSelector.matchLabels['airlock.dev/environment'], 'production');
 });
 
 test('policy-controller ClusterImagePolicy validates against the CRD schema', () => {
   for (const env of ['production', 'development'] as const) {
-    const doc = viaYaml(policyControllerPolicy({ name: 'my-service', env, rules: environmentRules(seed, env), publicKeyPem: PEM }));
-    assert.deepEqual(admissionPolicyErrors('policy-controller', doc), [], env);
+    assert.deepEqual(admissionPolicyErrors('policy-controller', cip(env, seed)), [], env);
   }
-  const prod = viaYaml(policyControllerPolicy({ name: 'my-service', env: 'production', rules: environmentRules(undefined, 'production'), publicKeyPem: PEM }));
+  const prod = cip('production');
   const auth = prod.spec.authorities[0];
   assert.equal(auth.key.data, PEM);
   assert.deepEqual(auth.attestations.map((a: { predicateType: string }) => a.predicateType), ['spdxjson', 'slsaprovenance1']);
@@ -45,22 +49,23 @@ test('policy-controller ClusterImagePolicy validates against the CRD schema', ()
 });
 
 test('the schema check can fail: broken documents are rejected', () => {
-  const doc = viaYaml(kyvernoPolicy({ name: 'x', env: 'production', rules: environmentRules(undefined, 'production'), publicKeyPem: PEM }));
+  const doc = kyverno('production');
   doc.spec.rules[0].validate.foreach[0].deny.conditions = 'not an object';
   doc.spec.rules[2].verifyImages[0].failureAction = 'Block';
   delete doc.spec.rules[1].match;
   const errors = admissionPolicyErrors('kyverno', doc).join('\n');
   assert.match(errors, /failureAction/);
   assert.match(errors, /required.*match/);
-  const cip = viaYaml(policyControllerPolicy({ name: 'x', env: 'production', rules: environmentRules(undefined, 'production'), publicKeyPem: PEM }));
-  cip.spec.authorities[0].key.pem = cip.spec.authorities[0].key.data;
-  cip.kind = 'ImagePolicy';
-  assert.equal(admissionPolicyErrors('policy-controller', cip).length >= 2, true);
+  const image = cip('production');
+  image.spec.authorities[0].key.pem = image.spec.authorities[0].key.data;
+  image.kind = 'ImagePolicy';
+  assert.equal(admissionPolicyErrors('policy-controller', image).length >= 2, true);
 });
 
 test('the reference regex the Kyverno rules use agrees with the check\'s matching', () => {
   const allowed = new RegExp(referenceRegex(['*-prod', '{semver}', 'latest']));
-  for (const ok of ['registry.example:5000/team/app:1.0-prod', 'app:1.2.3', 'app:1.2', 'app:1', 'app:latest']) assert.match(ok, allowed);
+  const yes = ['registry.example:5000/team/app:1.0-prod', 'app:1.2.3', 'app:1.2', 'app:1', 'app:latest'];
+  for (const ok of yes) assert.match(ok, allowed);
   for (const no of ['app:1.0-dev', 'app:v1.2.3', 'registry.example:5000/app-prod', 'app:01.2']) assert.doesNotMatch(no, allowed);
   const forbidden = new RegExp(referenceRegex(['my-service:*-dev', '*/dev:*']));
   assert.match('host/team/my-service:x-dev', forbidden);

@@ -27,6 +27,8 @@ export function referenceRegex(patterns: string[]): string {
 
 const gatesPath = `runDetails.byproducts[?name=='${GATES_BYPRODUCT}'] | [0].annotations."${GATES_ANNOTATION}"`;
 const CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers, containers][]';
+/** A Kyverno condition key: whether the container's image matches `regex` (Kyverno's regex_match is RE2). */
+const imageMatches = (regex: string) => `{{ regex_match('${regex}', '{{ element.image }}') }}`;
 
 /** A Kyverno ClusterPolicy: deny by tag patterns, verify the key's signature and the required attestations. */
 export function kyvernoPolicy(input: ExportInput): Record<string, unknown> {
@@ -36,19 +38,23 @@ export function kyvernoPolicy(input: ExportInput): Record<string, unknown> {
     name, match,
     validate: {
       message,
-      foreach: [{ list: CONTAINERS, deny: { conditions: { any: [{ key: `{{ regex_match('${regex}', '{{ element.image }}') }}`, operator: 'Equals', value: matches }] } } }],
+      foreach: [{ list: CONTAINERS, deny: { conditions: { any: [{ key: imageMatches(regex), operator: 'Equals', value: matches }] } } }],
     },
   });
   const out: Record<string, unknown>[] = [];
   if (!rules.allowedTags.includes('*')) {
-    out.push(denyImages(`${env}-allowed-tags`, `${env} runs only images tagged ${rules.allowedTags.join(', ')}`, referenceRegex(rules.allowedTags), false));
+    const message = `${env} runs only images tagged ${rules.allowedTags.join(', ')}`;
+    out.push(denyImages(`${env}-allowed-tags`, message, referenceRegex(rules.allowedTags), false));
   }
   if (rules.forbiddenTags.length) {
-    out.push(denyImages(`${env}-forbidden-tags`, `${env} never runs images tagged ${rules.forbiddenTags.join(', ')}`, referenceRegex(rules.forbiddenTags), true));
+    const message = `${env} never runs images tagged ${rules.forbiddenTags.join(', ')}`;
+    out.push(denyImages(`${env}-forbidden-tags`, message, referenceRegex(rules.forbiddenTags), true));
   }
   const attestations = kyvernoAttestations(rules);
   if (rules.requireSignature || attestations.length) {
-    const attestors = [{ entries: [{ keys: { publicKeys: input.publicKeyPem!, rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } } }] }];
+    // airlock signs offline with the user's key: no transparency log entry, no certificate timestamp
+    const keys = { publicKeys: input.publicKeyPem!, rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } };
+    const attestors = [{ entries: [{ keys }] }];
     out.push({
       name: `${env}-signed-and-attested`, match,
       verifyImages: [{
@@ -60,7 +66,10 @@ export function kyvernoPolicy(input: ExportInput): Record<string, unknown> {
   }
   return {
     apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy',
-    metadata: { name: `${input.name}-${env}`, annotations: { 'policies.kyverno.io/description': `airlock deployment policy for ${env} (namespaces labelled ${ENV_LABEL}=${env})` } },
+    metadata: {
+      name: `${input.name}-${env}`,
+      annotations: { 'policies.kyverno.io/description': `airlock deployment policy for ${env} (namespaces labelled ${ENV_LABEL}=${env})` },
+    },
     spec: { validationFailureAction: 'Enforce', background: false, webhookTimeoutSeconds: 30, rules: out },
   };
 }
@@ -101,6 +110,7 @@ function provenanceRego(rules: EnvironmentRules): string {
 /** A policy-controller ClusterImagePolicy: the key's signature and the attestations (tag patterns are Kyverno's). */
 export function policyControllerPolicy(input: ExportInput): Record<string, unknown> {
   const { rules } = input;
+  const key = { data: input.publicKeyPem!, hashAlgorithm: 'sha256' };
   const attestations: Record<string, unknown>[] = [];
   if (rules.requiredAttestations.includes('sbom')) attestations.push({ name: 'sbom', predicateType: 'spdxjson' });
   if (rules.requiredAttestations.includes('provenance') || rules.requireGatesPassed) {
@@ -117,7 +127,7 @@ export function policyControllerPolicy(input: ExportInput): Record<string, unkno
       mode: 'enforce',
       images: [{ glob: '**' }],
       authorities: [rules.requireSignature || attestations.length
-        ? { name: 'airlock-key', key: { data: input.publicKeyPem!, hashAlgorithm: 'sha256' }, ...(attestations.length ? { attestations } : {}) }
+        ? { name: 'airlock-key', key, ...(attestations.length ? { attestations } : {}) }
         : { name: 'no-signature-required', static: { action: 'pass' } }],
     },
   };

@@ -40,9 +40,11 @@ export async function imageFacts(input: FactsInput): Promise<ImageFacts & { dige
   const m = await resolveManifest(store);
   const manifest = JSON.parse(m.bytes.toString('utf8')) as { config?: { digest: string } };
   if (!manifest.config) {
-    throw new AirlockError('usage', 'unsupported-manifest', `${store.where} is an index, not an image manifest`, { hint: 'check one platform\'s image' });
+    const hint = 'check one platform\'s image';
+    throw new AirlockError('usage', 'unsupported-manifest', `${store.where} is an index, not an image manifest`, { hint });
   }
-  const config = JSON.parse((await store.blob(manifest.config.digest)).toString('utf8')) as { config?: { Labels?: Record<string, string> } };
+  const configBytes = await store.blob(manifest.config.digest);
+  const config = JSON.parse(configBytes.toString('utf8')) as { config?: { Labels?: Record<string, string> } };
   const labels = config.config?.Labels ?? {};
   const repository = input.repository ?? labels['org.opencontainers.image.title'] ?? store.repository;
   const facts: ImageFacts & { digest: string } = {

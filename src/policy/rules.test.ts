@@ -13,9 +13,11 @@ const failed = (env: 'production' | 'staging' | 'development', facts: ImageFacts
 
 test('defaults: a signed, attested, gated prod image passes production; every missing piece is its own failure', () => {
   assert.deepEqual(failed('production', signedProd), []);
-  assert.deepEqual(failed('production', { ...signedProd, reference: 'my-service:main-dev', variant: 'dev' }), ['allowed-tags', 'forbidden-tags', 'variant']);
+  const dev = { ...signedProd, reference: 'my-service:main-dev', variant: 'dev' };
+  assert.deepEqual(failed('production', dev), ['allowed-tags', 'forbidden-tags', 'variant']);
   assert.deepEqual(failed('production', { ...signedProd, reference: 'my-service:1.4.2-dev' }), ['forbidden-tags'], 'a -dev prerelease');
-  assert.deepEqual(failed('production', { ...signedProd, reference: 'my-service:1.0-prod', variant: 'dev' }), ['variant'], 'a dev image however tagged');
+  const disguised = { ...signedProd, reference: 'my-service:1.0-prod', variant: 'dev' };
+  assert.deepEqual(failed('production', disguised), ['variant'], 'a dev image however tagged');
   assert.deepEqual(failed('production', { ...signedProd, gates: 'skipped' }), ['gates']);
   assert.deepEqual(failed('production', { ...signedProd, attestations: ['provenance'] }), ['attestation-sbom']);
   const unsigned: ImageFacts = { ...signedProd, signature: { status: 'missing', detail: 'no signature' }, attestations: [] };

@@ -101,38 +101,57 @@ function trusted(facts: ImageFacts): string | undefined {
   return facts.signature.status === 'verified' ? undefined : `cannot be trusted: ${facts.signature.detail}`;
 }
 
-/** Every rule of `rules` applied to `facts`; a rule the environment does not ask for is left out. */
-export function evaluate(rules: EnvironmentRules, facts: ImageFacts): RuleResult[] {
+const quoted = (ps: string[]) => ps.map((p) => `"${p}"`).join(', ');
+const NO_TAG = 'the image has no tag to check (give oci:DIR:TAG or docker://HOST/REPO:TAG)';
+const NO_GATES = 'no signed provenance records a gate result (sign the build with its evidence: build --sign KEY)';
+
+function tagRules(rules: EnvironmentRules, ref: string | undefined): RuleResult[] {
   const out: RuleResult[] = [];
-  const add = (rule: RuleId, ok: boolean, pass: string, fail: string) => out.push({ rule, status: ok ? 'pass' : 'fail', message: ok ? pass : fail });
-  const ref = facts.reference;
-  const list = (ps: string[]) => ps.map((p) => `"${p}"`).join(', ');
+  const hit = (ps: string[]) => (ref === undefined ? undefined : ps.find((p) => matchesPattern(p, ref)));
   if (!rules.allowedTags.includes('*')) {
-    const hit = ref === undefined ? undefined : rules.allowedTags.find((p) => matchesPattern(p, ref));
-    add('allowed-tags', hit !== undefined, `${ref} matches allowed pattern "${hit}"`,
-      ref === undefined ? 'the image has no tag to check (give oci:DIR:TAG or docker://HOST/REPO:TAG)' : `${ref} matches none of the allowed patterns ${list(rules.allowedTags)}`);
+    const allowed = hit(rules.allowedTags);
+    const fail = ref === undefined ? NO_TAG : `${ref} matches none of the allowed patterns ${quoted(rules.allowedTags)}`;
+    out.push(result('allowed-tags', allowed !== undefined, `${ref} matches allowed pattern "${allowed}"`, fail));
   }
   if (rules.forbiddenTags.length) {
-    const hit = ref === undefined ? undefined : rules.forbiddenTags.find((p) => matchesPattern(p, ref));
-    add('forbidden-tags', hit === undefined, `${ref ?? 'the image'} matches none of the forbidden patterns ${list(rules.forbiddenTags)}`, `${ref} matches forbidden pattern "${hit}"`);
+    const forbidden = hit(rules.forbiddenTags);
+    const pass = `${ref ?? 'the image'} matches none of the forbidden patterns ${quoted(rules.forbiddenTags)}`;
+    out.push(result('forbidden-tags', forbidden === undefined, pass, `${ref} matches forbidden pattern "${forbidden}"`));
   }
+  return out;
+}
+
+function result(rule: RuleId, ok: boolean, pass: string, fail: string): RuleResult {
+  return { rule, status: ok ? 'pass' : 'fail', message: ok ? pass : fail };
+}
+
+/** Every rule of `rules` applied to `facts`; a rule the environment does not ask for is left out. */
+export function evaluate(rules: EnvironmentRules, facts: ImageFacts): RuleResult[] {
+  const out = tagRules(rules, facts.reference);
   const v = facts.variant;
-  add('variant', v !== undefined && rules.variants.includes(v), `the image is a ${v} image`,
-    v === undefined ? `the image has no dev.airlock.variant label (allowed: ${rules.variants.join(', ')})` : `the image is a ${v} image (label dev.airlock.variant), allowed here: ${rules.variants.join(', ')}`);
-  if (rules.requireSignature) add('signature', facts.signature.status === 'verified', facts.signature.detail, `not signed with the policy key: ${facts.signature.detail}`);
+  const allowed = rules.variants.join(', ');
+  const badVariant = v === undefined
+    ? `the image has no dev.airlock.variant label (allowed: ${allowed})`
+    : `the image is a ${v} image (label dev.airlock.variant), allowed here: ${allowed}`;
+  out.push(result('variant', v !== undefined && rules.variants.includes(v), `the image is a ${v} image`, badVariant));
+  const sig = facts.signature;
+  if (rules.requireSignature) {
+    out.push(result('signature', sig.status === 'verified', sig.detail, `not signed with the policy key: ${sig.detail}`));
+  }
+  const why = trusted(facts);
   for (const kind of rules.requiredAttestations) {
-    const why = trusted(facts);
-    add(`attestation-${kind}`, !why && facts.attestations.includes(kind), `a signed ${kind} attestation names this image`,
-      why ? `the ${kind} attestation ${why}` : `no ${kind} attestation signed with the policy key names this image`);
+    const fail = why ? `the ${kind} attestation ${why}` : `no ${kind} attestation signed with the policy key names this image`;
+    const ok = !why && facts.attestations.includes(kind);
+    out.push(result(`attestation-${kind}`, ok, `a signed ${kind} attestation names this image`, fail));
   }
   if (rules.requireGatesPassed) {
-    const why = trusted(facts);
     const g = facts.gates;
-    add('gates', !why && g === 'passed', 'the signed provenance records that the gates passed',
-      why ? `the gate result ${why}` : g ? `the signed provenance records that the gates ${g}` : 'no signed provenance records a gate result (sign the build with its evidence: build --sign KEY)');
+    const fail = why ? `the gate result ${why}` : g ? `the signed provenance records that the gates ${g}` : NO_GATES;
+    out.push(result('gates', !why && g === 'passed', 'the signed provenance records that the gates passed', fail));
   }
   if (rules.minCoverage !== undefined) {
-    out.push({ rule: 'coverage', status: 'not-measured', message: `min_coverage ${rules.minCoverage}% is not measured yet (coverage comes with the "Deploy it" issue)` });
+    const message = `min_coverage ${rules.minCoverage}% is not measured yet (coverage comes with the "Deploy it" issue)`;
+    out.push({ rule: 'coverage', status: 'not-measured', message });
   }
   return out;
 }

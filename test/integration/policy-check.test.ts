@@ -27,7 +27,8 @@ describe('airlock policy check on a signed hello-c build', { timeout: 40 * 60_00
     dir = await copyExample('hello-c');
     assert.equal((await runCli(['keygen', '--out', join(outs, 'signer')])).code, 0);
     assert.equal((await runCli(['keygen', '--out', join(outs, 'other')])).code, 0);
-    const b = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', join(outs, 'out'), '--sign', join(outs, 'signer.key'), '--quiet']);
+    const args = ['-c', join(dir, 'airlock.yaml'), '--out', join(outs, 'out'), '--sign', join(outs, 'signer.key'), '--quiet'];
+    const b = await runCli(['build', ...args]);
     assert.equal(b.code, 0, b.stderr.slice(-3000));
   });
   after(() => {

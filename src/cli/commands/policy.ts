@@ -84,7 +84,9 @@ async function exportPolicy(argv: string[], ctx: CommandContext): Promise<number
   const { policy, name } = await policyOf(values.config, ctx);
   const rules = environmentRules(policy, env);
   const needsKey = rules.requireSignature || rules.requiredAttestations.length > 0 || rules.requireGatesPassed;
-  if (needsKey && !values.key) throw bad(`policy export: ${env} requires signed images or attestations, so the policy needs the public key: --key PUB`);
+  if (needsKey && !values.key) {
+    throw bad(`policy export: ${env} requires signed images or attestations, so the policy needs the public key: --key PUB`);
+  }
   if (values.key) await readPublicKeyFile(resolve(ctx.cwd, values.key)); // a clear error for a missing or bad key
   const publicKeyPem = values.key ? await readFile(resolve(ctx.cwd, values.key), 'utf8') : undefined;
   const input = { name, env, rules, ...(publicKeyPem ? { publicKeyPem } : {}) };
@@ -99,7 +101,7 @@ async function exportPolicy(argv: string[], ctx: CommandContext): Promise<number
 
 export const command: Command = {
   name: 'policy',
-  summary: 'check an image against the deployment policy (exit 6 listing every failed rule), or export it for Kyverno or policy-controller',
+  summary: 'check an image against the deployment policy (exit 6 listing every failed rule), or export it as an admission policy',
   usage,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
