@@ -26,7 +26,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   variants: ['image', 'files', 'cache', 'sinks', 'config', 'debian'],
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
-  cli: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'pipeline', 'lint', 'release'],
+  policy: ['image', 'config', 'evidence'],
+  cli: [
+    'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
+    'pipeline', 'lint', 'release', 'policy',
+  ],
 };
 
 /** Folders that do no I/O at all: values in, values out (sinks and loaders do the reading and writing). */

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from './parse.js';
+import { ConfigError, formatProblem } from './problems.js';
 
 const samples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'config-samples');
 const load = (text: string, file = '/project/airlock.yaml') => parseConfig(text, { file, displayName: 'airlock.yaml', architecture: 'amd64' });
@@ -109,4 +110,17 @@ test('the complete example (shown in docs/config.md) loads without warnings and 
   assert.equal(config.variants.prod.maxSize, 20_000_000);
   assert.deepEqual(config.variants.dev.debugTools, ['gdb', 'strace', 'valgrind']);
   assert.equal(config.debian.suite, 'bookworm');
+});
+
+test('deployment_policy: unknown environments, bad tag patterns and unknown attestations are positioned errors', () => {
+  const text = [
+    'name: a', 'deployment_policy:', '  producton:', '    allowed_tags: ["*"]', '  production:',
+    '    allowed_tags: ["my service:*"]', '    required_attestations: [sbom, coverage]',
+  ].join('\n');
+  const err = (() => { try { load(text); } catch (e) { return e as ConfigError; } return undefined; })();
+  assert.ok(err instanceof ConfigError, 'the config is rejected');
+  const lines = err.problems.map(formatProblem).join('\n');
+  assert.match(lines, /:3:3: deployment_policy\.producton: .*did you mean `production`/);
+  assert.match(lines, /:6:\d+: deployment_policy\.production\.allowed_tags\[0\]: expected a tag pattern/);
+  assert.match(lines, /:7:\d+: deployment_policy\.production\.required_attestations\[1\]: expected one of sbom, provenance, vex/);
 });

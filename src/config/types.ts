@@ -1,5 +1,6 @@
 // The normalized config: what every other part of airlock reads (never the written YAML).
 import type { Language } from './schema.js';
+import type { WrittenDeploymentPolicy } from './policy-schema.js';
 
 export type { Language } from './schema.js';
 
@@ -78,8 +79,8 @@ export interface Config {
   runtime: RuntimeSettings;
   buildFlags: { hardening: Hardening };
   variants: Record<VariantName, VariantSettings>;
-  /** `deployment_policy` exactly as written. */
-  deploymentPolicy?: Record<string, unknown>;
+  /** `deployment_policy` exactly as written (src/policy resolves the defaults). */
+  deploymentPolicy?: WrittenDeploymentPolicy;
   debian: {
     suite?: string;
     architecture: string;

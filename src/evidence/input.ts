@@ -64,7 +64,12 @@ export interface EvidenceInput {
   sourceDigest: string;
   /** `sha256:<hex>` of the builder root file system. */
   builderRootfsDigest: string;
+  /** What the quality gates said about this image (recorded in the provenance for `policy check`). */
+  gates?: GateRecord;
 }
+
+/** The gate result a provenance records: passed, failed (an error finding) or skipped (--no-gates). */
+export interface GateRecord { result: 'passed' | 'failed' | 'skipped'; errors: number; warnings: number }
 
 /** The SLSA build type airlock builds are described with. */
 export const AIRLOCK_BUILD_TYPE = 'https://airlock.dev/build/v1';

@@ -9,6 +9,9 @@ import { stableJson } from '../image/json.js';
 export const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 /** SLSA provenance v1 predicate type. */
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
+/** The byproduct that records the gate result, and its annotation (passed | failed | skipped). */
+export const GATES_BYPRODUCT = 'airlock-gates';
+export const GATES_ANNOTATION = 'dev.airlock.gates';
 /** Annotation on resolved dependencies naming their role ("image" packages are what the image contains). */
 export const ROLE_ANNOTATION = 'dev.airlock.role';
 
@@ -39,11 +42,18 @@ export function provenanceStatement(input: EvidenceInput): Json {
     { name: 'source', digest: { sha256: digestHex(input.sourceDigest, 'source digest') }, annotations: { [ROLE_ANNOTATION]: 'source' } },
   ];
   const time = isoSeconds(input.epoch);
-  const byproducts = [...input.artifacts].sort((a, b) => cmp(a.path, b.path)).map((a) => ({
+  const byproducts: Json[] = [...input.artifacts].sort((a, b) => cmp(a.path, b.path)).map((a) => ({
     name: `/${a.path}`,
     digest: { sha256: a.sha256 },
     ...(a.step ? { annotations: { 'dev.airlock.step': a.step } } : {}),
   }));
+  // The gate result is a byproduct: its content is the record, its annotation the verdict policies match on.
+  if (input.gates) {
+    byproducts.push({
+      name: GATES_BYPRODUCT, mediaType: 'application/json', content: Buffer.from(stableJson(input.gates)).toString('base64'),
+      annotations: { [GATES_ANNOTATION]: input.gates.result },
+    });
+  }
   return {
     _type: STATEMENT_V1,
     subject: [{ name: input.name, digest: { sha256: hex } }],

@@ -20,7 +20,12 @@ interface ManifestJson { mediaType?: string; config?: Desc; layers?: Desc[]; man
 export interface VerifyReport {
   digest: string;
   checks: string[];
+  /** The attestations signed by the key that name this image (what `policy check` reads). */
+  statements: VerifiedStatement[];
 }
+
+/** One verified in-toto statement's predicate. */
+export interface VerifiedStatement { predicateType: string; predicate: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const fail = (code: string, message: string, hint?: string) => new AirlockError('policy', code, message, hint ? { hint } : {});
 
@@ -90,7 +95,7 @@ export async function verifyImage(
   checks.push(`payload: names manifest ${m.digest}`);
 
   const attImage = await findManifest(store, cosignTag(m.digest, 'att'));
-  const statements: { predicateType: string; predicate: any }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const statements: VerifiedStatement[] = [];
   for (const l of attImage ? layersOf(parse(attImage.bytes, 'attestation manifest')) : []) {
     if (l.mediaType !== DSSE_MEDIA_TYPE) continue;
     const pt = l.annotations?.predicateType ?? '(unknown predicate)';
@@ -129,7 +134,7 @@ export async function verifyImage(
     checkSbomPackages(f.file, sbomPackages(f.kind, f.doc), installed);
     checks.push(`${f.file}: its ${installed.length} package version(s) match status.d`);
   }
-  return { digest: m.digest, checks };
+  return { digest: m.digest, checks, statements };
 }
 
 /** Throws unless the provenance's image packages equal the installed packages (name, version, architecture). */

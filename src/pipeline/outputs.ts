@@ -14,7 +14,7 @@ import { vexJson } from '../evidence/vex.js';
 import { signWithEvidence } from '../evidence/sign-image.js';
 import { layoutImageStore } from '../sinks/layout-store.js';
 import type { Finding } from '../evidence/scan-report.js';
-import type { EvidencePackage, UpstreamComponent } from '../evidence/input.js';
+import type { EvidencePackage, GateRecord, UpstreamComponent } from '../evidence/input.js';
 import type { LockedUpstream } from '../upstream/types.js';
 import { inventory } from '../report/inventory.js';
 import { reduction, reportJson, type BuildReport, type GateSummary, type VariantName } from '../report/report.js';
@@ -95,6 +95,13 @@ async function linkPrior(prior: PriorOutputs | undefined, outDir: string, rel: s
   return link(from, join(outDir, rel)).then(() => true, () => false);
 }
 
+/** The gate verdict the provenance records (what `airlock policy check` reads back). */
+function gateRecord(g: GateSummary): GateRecord {
+  const count = (severity: string) => g.findings.filter((f) => f.severity === severity).length;
+  const verdict = g.passed ? 'passed' : 'failed';
+  return { result: g.skipped ? 'skipped' : verdict, errors: count('error'), warnings: count('warning') };
+}
+
 /** Writes every output into `outDir` and returns the report (also written as report.json). */
 export async function writeOutputs(r: BuildResult, outDir: string, opts: {
   gates?: Record<VariantName, GateSummary>; key?: KeyObject; builderVersion: string; vexFindings?: Finding[]; prior?: PriorOutputs;
@@ -139,6 +146,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
       epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
       artifacts: v === 'prod' ? r.artifacts : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
       config, sourceDigest: r.sourceDigest, builderRootfsDigest: r.rootfsDigest,
+      ...(opts.gates ? { gates: gateRecord(opts.gates[v]) } : {}),
     }, opts.key ? { key: opts.key } : {});
   }
 
