@@ -24,7 +24,7 @@ const SEED = Number(process.env.AIRLOCK_FAULT_SEED ?? 16);
 interface Round {
   phase: string;
   /** Makes the phase run again in the next build (removes what the cache holds for it). */
-  prepare?: () => void;
+  prepare?: (project: 'a' | 'b') => void;
   marker?: RegExp;
   /** The kill comes a random time in [0, windowMs) after the marker. */
   windowMs: number;
@@ -116,10 +116,11 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
     };
     const clear = (...parts: string[]) => rmSync(join(cache, ...parts), { recursive: true, force: true });
     // A stale lock (same packages, another request digest, other formatting): the build re-resolves and rewrites it.
-    const staleLock = () => {
-      const old = `${JSON.stringify({ ...JSON.parse(newLock.a), configDigest: '0'.repeat(64) })}\n`;
-      writeFileSync(lockA, old);
-      lockTexts.a = [newLock.a, old];
+    // The build then also rewrites the other project's outputs: a kill after the lock phase is not a fast no-change.
+    const staleLock = (p: 'a' | 'b') => {
+      const old = `${JSON.stringify({ ...JSON.parse(newLock[p]), configDigest: '0'.repeat(64) })}\n`;
+      writeFileSync(join(projects[p], 'airlock.lock.json'), old);
+      lockTexts[p] = [newLock[p], old];
     };
     const times = (n: number, r: Round) => Array.from({ length: n }, () => r);
     const rounds: Round[] = [
@@ -162,8 +163,7 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
       }
       // Each build writes over the other project's outputs.
       current = current === 'a' ? 'b' : 'a';
-      if (round.phase.startsWith('lock')) current = 'a';
-      round.prepare?.();
+      round.prepare?.(current);
       const delayMs = Math.floor(rand() * round.windowMs);
       const kill = round.marker ? { marker: round.marker, delayMs } : undefined;
       const r = await build(current, kill, round.env ?? {});
