@@ -1,9 +1,10 @@
 // The lock file: stable serialization (byte-identical when unchanged), validated parsing, atomic write, staleness checks.
-import { existsSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { AirlockError } from '../errors.js';
 import type { Lock, LockedPackage, LockedRepository } from './types.js';
+import { writeFileAtomicSync } from '../files/atomic.js';
 import { requestName } from './closure.js';
 
 const pkgSchema = z.object({
@@ -108,13 +109,7 @@ export function readLock(file: string): Lock | undefined {
 export function writeLock(file: string, lock: Lock): boolean {
   const text = serializeLock(lock);
   if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  writeFileAtomicSync(file, text); // fsynced before the rename: a crash leaves the old lock or the new one
   return true;
 }
 

@@ -1,6 +1,6 @@
 // Atomic file writes: write to a unique temp file beside the target, fsync, then rename.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { AirlockError } from '../errors.js';
 import { dirname, join, basename } from 'node:path';
@@ -34,6 +34,22 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
     await rename(tmp, target);
   } catch (cause) {
     await rm(tmp, { force: true }).catch(() => undefined);
+    if (diskFullError(cause, target) !== cause) throw diskFullError(cause, target);
+    const hint = `check that ${dirname(target)} is writable`;
+    throw new AirlockError('image', 'write-failed', `cannot write ${target}`, { cause, hint });
+  }
+}
+
+/** writeFileAtomic for synchronous callers (the lock file): the same temp path, fsync, rename and errors. */
+export function writeFileAtomicSync(target: string, data: string): void {
+  const tmp = tempPathFor(target);
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    const fd = openSync(tmp, 'w', 0o644);
+    try { writeSync(fd, data); fsyncSync(fd); } finally { closeSync(fd); }
+    renameSync(tmp, target);
+  } catch (cause) {
+    rmSync(tmp, { force: true });
     if (diskFullError(cause, target) !== cause) throw diskFullError(cause, target);
     const hint = `check that ${dirname(target)} is writable`;
     throw new AirlockError('image', 'write-failed', `cannot write ${target}`, { cause, hint });
