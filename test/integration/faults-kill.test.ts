@@ -9,12 +9,16 @@
 // phase run again (a few .debs removed, the extracted rootfs, the step records, the small layers' records and blobs).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli } from '../helpers/cli.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { dropSmallLayers, lockedShas, runKillable, seedDebs, seededRandom, seedLayers, wholeOutputs, type Digests } from '../helpers/faults.js';
+import {
+  dropSmallLayers, lockedShas, runKillable, seedDebs, seededRandom, seedLayers, wholeOutputs, type Digests,
+} from '../helpers/faults.js';
 import { defaultCacheDir } from '../../src/debian/cache.js';
 import { builderSetKey } from '../../src/debian/rootfs.js';
 import { verifyCache } from '../../src/cache/verify.js';
@@ -111,7 +115,8 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
     const seedRootfsTar = () => {
       mkdirSync(rootfsDir, { recursive: true });
       for (const f of [`${rootfsKey}.tar`, `${rootfsKey}.tar.sha256`]) {
-        if (!existsSync(join(rootfsDir, f)) && existsSync(join(warmRootfs, '..', f))) linkSync(join(warmRootfs, '..', f), join(rootfsDir, f));
+        const warm = join(warmRootfs, '..', f);
+        if (!existsSync(join(rootfsDir, f)) && existsSync(warm)) linkSync(warm, join(rootfsDir, f));
       }
     };
     const clear = (...parts: string[]) => rmSync(join(cache, ...parts), { recursive: true, force: true });
@@ -123,19 +128,25 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
       lockTexts[p] = [newLock[p], old];
     };
     const times = (n: number, r: Round) => Array.from({ length: n }, () => r);
+    const extractAgain = () => { clear('rootfs', rootfsKey); seedRootfsTar(); };
+    const dropLayers = () => dropSmallLayers(cache, 32 << 20);
+    const killPoint = (at: string) => ({ AIRLOCK_TEST_KILL_POINT: at });
     const rounds: Round[] = [
       ...times(4, { phase: 'fetch', prepare: dropDebs, marker: /fetching packages/, windowMs: 1500 }),
       // mmdebstrap itself, once: the tarball is then put back from the warm cache, so the next build only extracts.
-      { phase: 'rootfs (mmdebstrap)', prepare: () => clear('rootfs'), marker: /building the builder rootfs/, windowMs: 20_000 },
-      ...times(3, { phase: 'rootfs (extract)', prepare: () => { clear('rootfs', rootfsKey); seedRootfsTar(); }, marker: /epoch \d+/, windowMs: 6000 }),
+      {
+        phase: 'rootfs (mmdebstrap)', prepare: () => clear('rootfs'), marker: /building the builder rootfs/,
+        windowMs: 20_000,
+      },
+      ...times(3, { phase: 'rootfs (extract)', prepare: extractAgain, marker: /epoch \d+/, windowMs: 6000 }),
       ...times(4, { phase: 'lock', prepare: staleLock, marker: /resolving \d+ requested packages/, windowMs: 5000 }),
       ...times(5, { phase: 'step', prepare: () => clear('steps'), marker: /==> build\.steps\[0\]: make/, windowMs: 1500 }),
       // The small layers (prod's, the test layer): the builder layer (hundreds of MB) stays cached.
-      ...times(5, { phase: 'layers', prepare: () => dropSmallLayers(cache, 32 << 20), marker: /assembling /, windowMs: 3000 }),
+      ...times(5, { phase: 'layers', prepare: dropLayers, marker: /assembling /, windowMs: 3000 }),
       ...times(4, { phase: 'output swap', marker: /gates test:/, windowMs: 5000 }),
-      { phase: 'output swap (checkpoint: all written)', windowMs: 0, env: { AIRLOCK_TEST_KILL_POINT: 'outputs-written' } },
-      { phase: 'output swap (checkpoint: between renames)', windowMs: 0, env: { AIRLOCK_TEST_KILL_POINT: 'outputs-between-renames' } },
-      { phase: 'output swap (checkpoint: swapped, not recorded)', windowMs: 0, env: { AIRLOCK_TEST_KILL_POINT: 'outputs-swapped' } },
+      { phase: 'output swap (checkpoint: all written)', windowMs: 0, env: killPoint('outputs-written') },
+      { phase: 'output swap (checkpoint: between renames)', windowMs: 0, env: killPoint('outputs-between-renames') },
+      { phase: 'output swap (checkpoint: swapped, not recorded)', windowMs: 0, env: killPoint('outputs-swapped') },
       ...times(5, { phase: 'registry push', push: true, marker: /copying /, windowMs: 2500 }),
     ];
     // A first, whole build in the private cache: the output folder holds b's outputs when the kills begin.
@@ -149,7 +160,8 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
         const ref = `docker://${registry!.host}/kill/hello:r${i}`;
         const args = ['copy', '--insecure', `oci:${join(out, 'oci')}:latest-dev`, ref];
         // A push that ends before its kill is tried again with half the delay (timings vary with the load).
-        const push = (w: number) => runKillable(args, { AIRLOCK_CACHE: cache }, { marker: round.marker!, delayMs: Math.floor(rand() * w) });
+        const push = (w: number) =>
+          runKillable(args, { AIRLOCK_CACHE: cache }, { marker: round.marker!, delayMs: Math.floor(rand() * w) });
         let killed = await push(round.windowMs);
         for (let w = round.windowMs / 2; !killed.killed && killed.code === 0 && w >= 50; w /= 2) killed = await push(w);
         assert.ok(killed.killed, `${what}: the push ended before the kill (${killed.code}) ${killed.stderr.slice(-500)}`);
@@ -175,7 +187,8 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
         if (r.killed || r.signal === 'SIGKILL' || r.code !== 0 || !round.marker || w < 100) break;
         assert.deepEqual(await wholeOutputs(out), baseline[current], `${what}: a build that was not killed`);
       }
-      assert.ok(r.killed || r.signal === 'SIGKILL', `${what}: the build ended before the kill (exit ${r.code}): ${r.stderr.slice(-1500)}`);
+      const ended = `${what}: the build ended before the kill (exit ${r.code}): ${r.stderr.slice(-1500)}`;
+      assert.ok(r.killed || r.signal === 'SIGKILL', ended);
       await checkAfterKill(what, lockTexts);
       if (round.phase === 'rootfs (mmdebstrap)') seedRootfsTar();
       const next = await build(current);
