@@ -158,7 +158,8 @@ describe(`crash safety: SIGKILL at seeded moments (seed ${SEED})`, { timeout: 60
       const what = `kill ${i + 1} (${round.phase})`;
       if (round.push) {
         const ref = `docker://${registry!.host}/kill/hello:r${i}`;
-        const args = ['copy', '--insecure', `oci:${join(out, 'oci')}:latest-dev`, ref];
+        const tag = current === 'b' ? 'b-dev' : 'latest-dev'; // the outputs in the folder are current's
+        const args = ['copy', '--insecure', `oci:${join(out, 'oci')}:${tag}`, ref];
         // A push that ends before its kill is tried again with half the delay (timings vary with the load).
         const push = (w: number) =>
           runKillable(args, { AIRLOCK_CACHE: cache }, { marker: round.marker!, delayMs: Math.floor(rand() * w) });
