@@ -15,12 +15,13 @@ export function renderBasesGuide(services: GuideService[], prefix: string, pushe
     "packages, and a registry toolchain when there is one) and prod's runtime base (the runtime packages, passwd/group,",
     'the CA bundle). Nothing is pulled from anywhere else.', '',
     '| repository | digest |', '|---|---|', ...rows, '',
-    pushed
-      ? `They were pushed to \`${prefix}\`, the default of the \`AIRLOCK_BASES\` build argument.`
-      : `They are in \`bases/\`, an OCI layout (one tag per repository). The \`AIRLOCK_BASES\` build argument defaults to \`${prefix}\`.`,
-    '',
-    'To push them to a registry your builders reach (the copy keeps each digest):', '',
-    '```sh', ...copies, '```', '',
+    ...(pushed
+      ? [`They were pushed to \`${prefix}\`, the default of the \`AIRLOCK_BASES\` build argument.`, '']
+      : [
+        `They are in \`bases/\`, an OCI layout (one tag per repository). The \`AIRLOCK_BASES\` build argument defaults to \`${prefix}\`.`,
+        '', 'To push them to a registry your builders reach (the copy keeps each digest):', '',
+        '```sh', ...copies, '```', '',
+      ]),
     '(`skopeo copy oci:bases:REPO docker://REGISTRY/REPO:TAG` keeps them too.) Then build, for example:', '',
     '```sh',
     ...services.map((s) => `docker buildx build -f ${dockerfile(s)} --target prod --build-arg AIRLOCK_BASES=REGISTRY CONTEXT`),

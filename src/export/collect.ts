@@ -49,9 +49,12 @@ const inside = (source: string, p: string) => {
 };
 
 /** Plans the build, runs its stages up to assembly (every step a cache hit after a build) and gathers the facts. */
-export async function collectFacts(config: Config, configDigest: string, opts: CollectOptions): Promise<ExportFacts> {
+export async function collectFacts(
+  config: Config, configDigest: string, opts: CollectOptions, check: (plan: BuildPlan) => void,
+): Promise<ExportFacts> {
   const planned = await planBuild(config, configDigest, { ...opts, update: false });
   const { plan, lock } = planned;
+  check(plan); // what the plan alone shows to be unexportable fails before any step runs
   const [engine, rootfsMod, steps, handoffMod, assemble, upstreamMod] = await Promise.all([
     import('../debian/engine.js'), import('../debian/rootfs.js'), import('../pipeline/run-steps.js'),
     import('../pipeline/handoff.js'), import('../pipeline/assemble-stage.js'), import('../pipeline/upstream-step.js'),

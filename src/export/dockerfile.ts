@@ -1,7 +1,7 @@
 // Renders a BuildPlan as a multi-stage Dockerfile: builder → fetch → build → tested → handoff, dev and test from the
 // builder stages, prod last, FROM the runtime base with only the artifacts copied in. Pure: values in, text out.
 import { AirlockError } from '../errors.js';
-import { SANDBOX_OUT, SANDBOX_SRC, type PlannedStep } from '../pipeline/plan.js';
+import { SANDBOX_OUT, SANDBOX_SRC, type BuildPlan, type PlannedStep } from '../pipeline/plan.js';
 import type { ExportFacts } from './collect.js';
 import { handoffCopies, stagingCommand, STAGING_DIR } from './staging.js';
 
@@ -34,20 +34,26 @@ function mounts(step: RenderedStep): string[] {
 
 function run(step: RenderedStep, opts: RenderOptions): string[] {
   const network = step.network || opts.frontend === 'docker-20.10' ? [] : ['--network=none'];
-  return [`# ${step.id}`, `RUN ${[...network, ...mounts(step), step.command].join(' ')}`];
+  // Exec form: the step runs as airlock runs it (`sh -ec`), whatever lines and quotes its command holds.
+  return [`# ${step.id}`, `RUN ${[...network, ...mounts(step), json(['/bin/sh', '-ec', step.command])].join(' ')}`];
 }
 
-function refuseFor(facts: ExportFacts, opts: RenderOptions): void {
+/** Refuses what the plan alone shows the frontend cannot build (checked before any step runs). */
+export function checkPlanExportable(plan: BuildPlan, frontend: Frontend): void {
+  const fetch = plan.steps.find((s) => s.network);
+  if (frontend === 'docker-20.10' && fetch) {
+    throw new AirlockError('usage', 'export-unsupported', `${fetch.id} needs the network, and Docker 20.10's built-in Dockerfile frontend cannot give one step the network while the others run without it`, {
+      location: fetch.id, hint: 'export with --frontend current and build with BuildKit 0.9 or later (buildx, docker 23+)',
+    });
+  }
+}
+
+/** Refuses what the build showed cannot be copied by COPY. */
+function checkHandoffExportable(facts: ExportFacts): void {
   const rootLink = facts.handoff.files.find((f) => f.type === 'symlink' && !f.path.includes('/'));
   if (rootLink) {
     throw new AirlockError('usage', 'export-unsupported', `artifact /${rootLink.path} is a symlink at the image root, which COPY would follow instead of copying`, {
       location: 'artifacts', hint: 'put the link in a folder (COPY copies folders with their links)',
-    });
-  }
-  const fetch = facts.plan.steps.find((s) => s.network);
-  if (opts.frontend === 'docker-20.10' && fetch) {
-    throw new AirlockError('usage', 'export-unsupported', `${fetch.id} needs the network, and Docker 20.10's built-in Dockerfile frontend cannot give one step the network while the others run without it`, {
-      location: fetch.id, hint: 'export with --frontend current and build with BuildKit 0.9 or later (buildx, docker 23+)',
     });
   }
 }
@@ -143,7 +149,8 @@ function prodStage(facts: ExportFacts, opts: RenderOptions): string[] {
 
 /** The Dockerfile of one config. */
 export function renderDockerfile(facts: ExportFacts, opts: RenderOptions): string {
-  refuseFor(facts, opts);
+  checkPlanExportable(facts.plan, opts.frontend);
+  checkHandoffExportable(facts);
   const lines = [
     ...header(facts, opts), '', ...builderStage(facts, opts), ...fetchStage(facts, opts), ...buildStages(facts, opts),
     ...devAndTest(facts, opts), ...prodStage(facts, opts),

@@ -12,14 +12,14 @@ import { parseRegistryRef } from '../sinks/ref.js';
 import { renderBake, type BakeService } from './bake.js';
 import { renderBasesGuide } from './bases-guide.js';
 import { collectFacts, type CollectOptions, type ExportFacts } from './collect.js';
-import { renderDockerfile, renderDockerignore, type Frontend, type RenderOptions } from './dockerfile.js';
+import { checkPlanExportable, renderDockerfile, renderDockerignore, type Frontend, type RenderOptions } from './dockerfile.js';
 
 export interface ExportRequest extends CollectOptions {
   configs: { config: Config; digest: string }[];
   format: 'dockerfile' | 'bake';
   outDir: string;
   frontend: Frontend;
-  /** Where the bases are pushed (`HOST[:PORT][/PATH]`); without it they are only written to OUT/bases. */
+  /** Where the bases are pushed (`HOST[:PORT][/PATH]`); without it they are written to OUT/bases, an OCI layout. */
   registry?: string;
   insecure: boolean;
 }
@@ -46,7 +46,7 @@ export async function runExport(req: ExportRequest): Promise<ExportedService[]> 
   const rendered: Rendered[] = [];
   for (const { config, digest } of req.configs) {
     req.log.info(`export ${config.name}: running the plan's stages (steps replayed from the step cache)`);
-    const facts = await collectFacts(config, digest, req);
+    const facts = await collectFacts(config, digest, req, (plan) => checkPlanExportable(plan, req.frontend));
     const repos = baseRepos(config.name);
     const opts: RenderOptions = {
       frontend: req.frontend, basesPrefix: prefix,
@@ -69,9 +69,11 @@ export async function runExport(req: ExportRequest): Promise<ExportedService[]> 
     }
     if (req.format === 'bake') await writeFile(join(tmp, 'docker-bake.hcl'), renderBake(rendered.map((r) => bakeService(r, req.outDir))));
     await writeFile(join(tmp, 'BASES.md'), renderBasesGuide(rendered.map((r) => ({ name: r.facts.config.name, dir: r.dir, bases: r.opts.bases })), prefix, !!req.registry));
-    req.log.info(`writing ${bases.length} base images to ${join(req.outDir, 'bases')}`);
-    await writeLayout(join(tmp, 'bases'), bases);
     if (req.registry) await pushBases(bases, prefix, req);
+    else {
+      req.log.info(`writing ${bases.length} base images to ${join(req.outDir, 'bases')}`);
+      await writeLayout(join(tmp, 'bases'), bases);
+    }
     await swapIn(tmp, req.outDir);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
