@@ -12,7 +12,7 @@ export interface BakeService {
 }
 
 const VARIANTS = ['dev', 'prod', 'test'] as const;
-const str = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$${');
+const str = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$$$${'); // HCL: $${ is a literal ${
 
 function target(id: string, s: BakeService, variant: (typeof VARIANTS)[number]): string[] {
   return [
