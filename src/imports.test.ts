@@ -28,7 +28,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
   policy: ['image', 'config', 'evidence'],
   export: ['image', 'sinks', 'config', 'debian', 'variants', 'pipeline'],
-  ci: ['config'],
+  ci: [],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
     'pipeline', 'lint', 'release', 'policy', 'export', 'ci',
@@ -36,7 +36,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 
 /** Folders that do no I/O at all: values in, values out (sinks and loaders do the reading and writing). */
-const PURE = new Set(['image', 'report']);
+const PURE = new Set(['image', 'report', 'ci']);
 const IO_MODULES = /^node:(fs|fs\/promises|net|http|https|child_process|dgram|dns|tls)$/;
 
 function sources(): string[] {
