@@ -14,7 +14,11 @@ export function githubWorkflow(p: CiProject): { comment: string; doc: Record<str
     AIRLOCK_REPO: p.repo ?? '${{ vars.AIRLOCK_REPO }}',
     AIRLOCK_CACHE: '${{ github.workspace }}/.airlock-cache',
   };
-  const registry = { AIRLOCK_REGISTRY_USER: '${{ secrets.AIRLOCK_REGISTRY_USER }}', AIRLOCK_REGISTRY_PASSWORD: '${{ secrets.AIRLOCK_REGISTRY_PASSWORD }}' };
+  const secret = (name: string) => `\${{ secrets.${name} }}`;
+  const fromSecrets = (...names: string[]) => Object.fromEntries(names.map((n) => [n, secret(n)]));
+  const registry = fromSecrets('AIRLOCK_REGISTRY_USER', 'AIRLOCK_REGISTRY_PASSWORD');
+  const signing = fromSecrets('AIRLOCK_SIGNING_KEY', 'AIRLOCK_KEY_PASSWORD');
+  const cache = { path: '.airlock-cache', key: `airlock-\${{ hashFiles('${p.lock}') }}`, 'restore-keys': 'airlock-' };
   const doc = {
     name: `airlock ${p.name}`,
     on: {
@@ -34,10 +38,10 @@ export function githubWorkflow(p: CiProject): { comment: string; doc: Record<str
         steps: [
           { uses: 'actions/checkout@v4' },
           install,
-          { name: 'Cache airlock', uses: 'actions/cache@v4', with: { path: '.airlock-cache', key: `airlock-\${{ hashFiles('${p.lock}') }}`, 'restore-keys': 'airlock-' } },
+          { name: 'Cache airlock', uses: 'actions/cache@v4', with: cache },
           { name: 'Build dev, prod and test', run: run(c.build) },
           { name: 'Run the test image', run: run(c.test) },
-          { name: 'Sign prod', if: "github.event_name != 'pull_request'", env: { AIRLOCK_SIGNING_KEY: '${{ secrets.AIRLOCK_SIGNING_KEY }}', AIRLOCK_KEY_PASSWORD: '${{ secrets.AIRLOCK_KEY_PASSWORD }}' }, run: run(c.sign) },
+          { name: 'Sign prod', if: "github.event_name != 'pull_request'", env: signing, run: run(c.sign) },
           {
             name: 'Publish the release', if: "startsWith(github.ref, 'refs/tags/v')",
             env: { ...registry, RELEASE_TAG: '${{ github.ref_name }}' }, run: run([...c.login, ...c.publish]),

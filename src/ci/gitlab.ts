@@ -41,7 +41,9 @@ export function gitlabPipeline(p: CiProject): { comment: string; doc: Record<str
       script: [...c.login, ...c.gc],
     },
   };
-  const secrets = 'CI/CD variables AIRLOCK_SIGNING_KEY, AIRLOCK_KEY_PASSWORD, AIRLOCK_REGISTRY_USER, AIRLOCK_REGISTRY_PASSWORD'
-    + `${p.repo ? '' : ', AIRLOCK_REPO (REGISTRY/NAME)'}, a pipeline schedule for the gc and a runner that allows privileged jobs`;
+  const secrets = 'CI/CD variables AIRLOCK_SIGNING_KEY, AIRLOCK_KEY_PASSWORD, AIRLOCK_REGISTRY_USER,'
+    + ' AIRLOCK_REGISTRY_PASSWORD'
+    + `${p.repo ? '' : ', AIRLOCK_REPO (REGISTRY/NAME)'}, a pipeline schedule for the gc`
+    + ' and a runner that allows privileged jobs';
   return { comment: headerComment(p, secrets), doc };
 }

@@ -20,8 +20,8 @@ export interface CiProject {
 
 /** Debian packages airlock runs (mmdebstrap, bubblewrap, …) and the ones the workflow itself uses (podman, git). */
 export const DEBIAN_PACKAGES = [
-  'ca-certificates', 'git', 'nodejs', 'npm', 'mmdebstrap', 'bubblewrap', 'uidmap', 'arch-test', 'debian-archive-keyring',
-  'dpkg-dev', 'binutils', 'gpgv', 'xz-utils', 'zstd', 'openssl', 'devscripts', 'podman',
+  'ca-certificates', 'git', 'nodejs', 'npm', 'mmdebstrap', 'bubblewrap', 'uidmap', 'arch-test',
+  'debian-archive-keyring', 'dpkg-dev', 'binutils', 'gpgv', 'xz-utils', 'zstd', 'openssl', 'devscripts', 'podman',
 ];
 
 /** The shell lines of each stage of the workflow (the same on GitHub and GitLab). */
@@ -69,7 +69,10 @@ function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
   return line ? [...lines, line] : lines;
 }

@@ -7,7 +7,9 @@ import type { CiProject } from './project.js';
 export type CiSystem = 'github' | 'gitlab';
 
 /** Where each system looks for its file, relative to the repository root. */
-export const DEFAULT_PATHS: Record<CiSystem, string> = { github: '.github/workflows/airlock.yml', gitlab: '.gitlab-ci.yml' };
+export const DEFAULT_PATHS: Record<CiSystem, string> = {
+  github: '.github/workflows/airlock.yml', gitlab: '.gitlab-ci.yml',
+};
 
 /** The workflow (GitHub) or pipeline (GitLab) file for a project. */
 export function renderCi(system: CiSystem, p: CiProject): string {

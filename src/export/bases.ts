@@ -6,7 +6,9 @@ import type { Variants } from '../pipeline/result.js';
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The builder and runtime base images of one build (deterministic: same variants, same digests). */
-export function baseImages(variants: Variants, opts: { upstream: boolean; epoch: number; architecture: string }): { builder: Image; runtime: Image } {
+export function baseImages(
+  variants: Variants, opts: { upstream: boolean; epoch: number; architecture: string },
+): { builder: Image; runtime: Image } {
   const dev = variants.dev.image;
   const prod = variants.prod.image;
   const builder = newImage({
@@ -17,7 +19,9 @@ export function baseImages(variants: Variants, opts: { upstream: boolean; epoch:
   const runtime = newImage({
     layers: prod.layers.slice(0, -1), architecture: opts.architecture, os: 'linux', epoch: opts.epoch,
     config: {
-      ...(c.User ? { User: c.User } : {}), ...(c.Env ? { Env: [...c.Env] } : {}), ...(c.WorkingDir ? { WorkingDir: c.WorkingDir } : {}),
+      ...(c.User ? { User: c.User } : {}),
+      ...(c.Env ? { Env: [...c.Env] } : {}),
+      ...(c.WorkingDir ? { WorkingDir: c.WorkingDir } : {}),
     },
   });
   return { builder, runtime };

@@ -22,7 +22,7 @@ export interface ExportFacts {
   plan: BuildPlan;
   /** What every step sees: the plan's environment plus the builder's hardening flags. */
   stepEnv: Record<string, string>;
-  /** Dependency manifests present in the source (what a sealed fetch step sees), source-relative; folders end in '/'. */
+  /** Dependency manifests in the source (what a sealed fetch step sees), source-relative; folders end in '/'. */
   manifests: string[];
   handoff: HandoffRecipe;
   /** prod's runtime settings, exactly as airlock's prod image has them. */
@@ -61,21 +61,28 @@ export async function collectFacts(
   ]);
   const io = { cache: opts.cache, log: opts.log, offline: opts.offline };
   await engine.fetchLocked(lock, io);
-  const upstream = lock.upstream?.length ? await upstreamMod.prepareUpstream(lock.upstream, { ...io, env: opts.env }) : undefined;
+  const upstream = lock.upstream?.length
+    ? await upstreamMod.prepareUpstream(lock.upstream, { ...io, env: opts.env })
+    : undefined;
   const rootfs = await rootfsMod.ensureBuilderRootfs(lock, io);
   const defaultOut = join(config.dir, 'airlock-out');
-  const leftOut = [inside(config.source, config.file), inside(config.source, lockPath(config.file)), inside(config.source, defaultOut)]
+  const leftOut = [config.file, lockPath(config.file), defaultOut]
+    .map((p) => inside(config.source, p))
     .filter((p): p is string => !!p);
   const ignore = readIgnore(config.source, ...leftOut, outputSiblings(inside(config.source, defaultOut)));
   const ws = await createWorkspace(config.source, ignore);
   try {
     const buildOpts = { ...opts, outDir: defaultOut, update: false, noGates: true, noCache: false };
     const ctx = stepContext(planned, ws, rootfs.dir, upstream?.tree, buildOpts);
-    const stepCache = { cache: opts.cache, noCache: false, airlockVersion: plan.airlock, rootfsKey: rootfs.key, pristine: ws.pristine, scratch: ws.root };
+    const stepCache = {
+      cache: opts.cache, noCache: false, airlockVersion: plan.airlock, rootfsKey: rootfs.key,
+      pristine: ws.pristine, scratch: ws.root,
+    };
     const ran = await steps.runPlannedSteps(ctx, plan, stepCache);
     const dirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
     const handoff = await handoffMod.handOff(plan, lock, ctx, dirs);
-    const assembled = await assemble.assembleVariants(planned, handoff, { ws, rootfs, upstream, cache: opts.cache, log: opts.log, noCache: false });
+    const assembleOpts = { ws, rootfs, upstream, cache: opts.cache, log: opts.log, noCache: false };
+    const assembled = await assemble.assembleVariants(planned, handoff, assembleOpts);
     const prod = assembled.variants.prod.image;
     const tests = plan.steps.filter((s) => s.phase === 'test').map((s) => s.command);
     return {
@@ -83,7 +90,9 @@ export async function collectFacts(
       handoff: await handoffRecipe(plan, handoff, ws),
       prodConfig: { ...prod.config.config },
       testCommand: tests.length ? tests.join(' && ') : 'echo "no tests configured"',
-      bases: baseImages(assembled.variants, { upstream: !!upstream, epoch: plan.epoch.seconds, architecture: config.debian.architecture }),
+      bases: baseImages(assembled.variants, {
+        upstream: !!upstream, epoch: plan.epoch.seconds, architecture: config.debian.architecture,
+      }),
       dockerignore: await dockerignoreLines(config.source, leftOut),
     };
   } finally {
@@ -94,7 +103,9 @@ export async function collectFacts(
 /** The ignore file's lines (Docker's syntax already), then what airlock always leaves out of a context. */
 async function dockerignoreLines(source: string, leftOut: string[]): Promise<string[]> {
   const texts = await Promise.all(IGNORE_FILES.map((f) => readFile(join(source, f), 'utf8').catch(() => undefined)));
-  const own = (texts.find((t) => t !== undefined) ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const own = (texts.find((t) => t !== undefined) ?? '').split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   return [...new Set([...own, ...ALWAYS_IGNORED, ...leftOut])];
 }
 

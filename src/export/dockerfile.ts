@@ -1,5 +1,5 @@
-// Renders a BuildPlan as a multi-stage Dockerfile: builder → fetch → build → tested → handoff, dev and test from the
-// builder stages, prod last, FROM the runtime base with only the artifacts copied in. Pure: values in, text out.
+// Renders a BuildPlan as a multi-stage Dockerfile: builder → fetch → build → tested → handoff, dev and test
+// from the builder stages, prod last, FROM the runtime base with only the artifacts copied in. Pure.
 import { AirlockError } from '../errors.js';
 import { SANDBOX_OUT, SANDBOX_SRC, type BuildPlan, type PlannedStep } from '../pipeline/plan.js';
 import type { ExportFacts } from './collect.js';
@@ -26,9 +26,13 @@ type RenderedStep = PlannedStep & { secrets?: StepSecret[] };
 const envValue = (v: string) => JSON.stringify(v).replace(/\$/g, '\\$');
 const json = (v: unknown) => JSON.stringify(v);
 
+/** The flag of RUNs without network, where the frontend has it (Docker 20.10 builds with --network=none instead). */
+const noNetwork = (opts: RenderOptions) => (opts.frontend === 'current' ? '--network=none ' : '');
+
 function mounts(step: RenderedStep): string[] {
   const caches = step.caches.map((c) => `--mount=type=cache,id=${c.name},target=${c.path}`);
-  const secrets = (step.secrets ?? []).map((s) => `--mount=type=secret,id=${s.id}${s.target ? `,target=${s.target}` : ''}`);
+  const secrets = (step.secrets ?? [])
+    .map((s) => `--mount=type=secret,id=${s.id}${s.target ? `,target=${s.target}` : ''}`);
   return [...caches, ...secrets];
 }
 
@@ -42,8 +46,11 @@ function run(step: RenderedStep, opts: RenderOptions): string[] {
 export function checkPlanExportable(plan: BuildPlan, frontend: Frontend): void {
   const fetch = plan.steps.find((s) => s.network);
   if (frontend === 'docker-20.10' && fetch) {
-    throw new AirlockError('usage', 'export-unsupported', `${fetch.id} needs the network, and Docker 20.10's built-in Dockerfile frontend cannot give one step the network while the others run without it`, {
-      location: fetch.id, hint: 'export with --frontend current and build with BuildKit 0.9 or later (buildx, docker 23+)',
+    const why = "Docker 20.10's built-in Dockerfile frontend cannot give one step the network "
+      + 'while the others run without it';
+    throw new AirlockError('usage', 'export-unsupported', `${fetch.id} needs the network, and ${why}`, {
+      location: fetch.id,
+      hint: 'export with --frontend current and build with BuildKit 0.9 or later (buildx, docker 23+)',
     });
   }
 }
@@ -52,7 +59,8 @@ export function checkPlanExportable(plan: BuildPlan, frontend: Frontend): void {
 function checkHandoffExportable(facts: ExportFacts): void {
   const rootLink = facts.handoff.files.find((f) => f.type === 'symlink' && !f.path.includes('/'));
   if (rootLink) {
-    throw new AirlockError('usage', 'export-unsupported', `artifact /${rootLink.path} is a symlink at the image root, which COPY would follow instead of copying`, {
+    const what = `artifact /${rootLink.path} is a symlink at the image root`;
+    throw new AirlockError('usage', 'export-unsupported', `${what}, which COPY would follow instead of copying`, {
       location: 'artifacts', hint: 'put the link in a folder (COPY copies folders with their links)',
     });
   }
@@ -61,10 +69,14 @@ function checkHandoffExportable(facts: ExportFacts): void {
 function header(facts: ExportFacts, opts: RenderOptions): string[] {
   const { plan } = facts;
   const how = opts.frontend === 'docker-20.10'
-    ? ['# For the Dockerfile frontend built into Docker 20.10: build with `docker build --network=none`, which gives every', '# RUN no network (this frontend has no RUN --network).']
+    ? [
+      '# For the Dockerfile frontend built into Docker 20.10: build with `docker build --network=none`, which gives',
+      '# every RUN no network (this frontend has no RUN --network).',
+    ]
     : ['# Build and test steps run with --network=none; fetch steps are the only ones with the network.'];
   return [
-    `# ${plan.image.name}:${plan.image.tag}, exported by airlock ${plan.airlock} from its build plan; re-run airlock export to change it.`,
+    `# ${plan.image.name}:${plan.image.tag}, exported by airlock ${plan.airlock} from its build plan.`,
+    '# Re-run airlock export to change it.',
     ...how,
     `# Targets: dev, test, prod (the last stage). The bases are images airlock made, pinned by digest (see BASES.md).`,
     `ARG AIRLOCK_BASES=${opts.basesPrefix}`,
@@ -73,14 +85,15 @@ function header(facts: ExportFacts, opts: RenderOptions): string[] {
 }
 
 function builderStage(facts: ExportFacts, opts: RenderOptions): string[] {
-  const env = Object.entries({ ...facts.stepEnv, SOURCE_DATE_EPOCH: '${SOURCE_DATE_EPOCH}' }).sort(([a], [b]) => (a < b ? -1 : 1));
+  const env = Object.entries({ ...facts.stepEnv, SOURCE_DATE_EPOCH: '${SOURCE_DATE_EPOCH}' })
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   const b = opts.bases.builder;
   return [
     `FROM \${AIRLOCK_BASES}/${b.repo}@${b.digest} AS builder`,
     'ARG SOURCE_DATE_EPOCH',
     ...env.map(([k, v]) => `ENV ${k}=${k === 'SOURCE_DATE_EPOCH' ? v : envValue(v)}`),
     `WORKDIR ${SANDBOX_SRC}`,
-    `RUN ${opts.frontend === 'current' ? '--network=none ' : ''}mkdir -p ${SANDBOX_OUT} ${facts.stepEnv.HOME ?? '/tmp/home'}`,
+    `RUN ${noNetwork(opts)}mkdir -p ${SANDBOX_OUT} ${facts.stepEnv.HOME ?? '/tmp/home'}`,
   ];
 }
 
@@ -95,19 +108,20 @@ function fetchStage(facts: ExportFacts, opts: RenderOptions): string[] {
 }
 
 function buildStages(facts: ExportFacts, opts: RenderOptions): string[] {
-  const steps = (phase: PlannedStep['phase']) => facts.plan.steps.filter((s) => s.phase === phase).flatMap((s) => run(s, opts));
+  const steps = (phase: PlannedStep['phase']) =>
+    facts.plan.steps.filter((s) => s.phase === phase).flatMap((s) => run(s, opts));
   const hasFetch = facts.plan.steps.some((s) => s.phase === 'fetch');
   const tests = steps('test');
   return [
     '', `FROM ${hasFetch ? 'fetch' : 'builder'} AS build`, 'COPY . ./', ...steps('build'),
     '', 'FROM build AS tested', ...(tests.length ? tests : ['# no test steps']),
     '', '# The handoff: exactly the artifact list staged (and stripped) for prod.',
-    'FROM tested AS handoff', `RUN ${opts.frontend === 'current' ? '--network=none ' : ''}${stagingCommand(facts.handoff)}`,
+    'FROM tested AS handoff', `RUN ${noNetwork(opts)}${stagingCommand(facts.handoff)}`,
   ];
 }
 
 function devAndTest(facts: ExportFacts, opts: RenderOptions): string[] {
-  const noNet = opts.frontend === 'current' ? '--network=none ' : '';
+  const noNet = noNetwork(opts);
   const devUser = [
     `{ grep -q '^dev:' /etc/passwd || echo 'dev:x:1000:1000:airlock dev user:/home/dev:/bin/bash' >> /etc/passwd; }`,
     `{ grep -q '^dev:' /etc/group || echo 'dev:x:1000:' >> /etc/group; }`,
@@ -133,9 +147,11 @@ function prodStage(facts: ExportFacts, opts: RenderOptions): string[] {
     const i = e.indexOf('=');
     return `ENV ${e.slice(0, i)}=${envValue(e.slice(i + 1))}`;
   });
-  const labels = Object.entries(c.Labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `LABEL ${json(k)}=${envValue(v)}`);
+  const labels = Object.entries(c.Labels ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `LABEL ${json(k)}=${envValue(v)}`);
   return [
-    '', `# prod: the runtime base (runtime packages, passwd/group, CA bundle) and the ${facts.handoff.files.length} artifact(s), nothing else.`,
+    '', `# prod: the runtime base (packages, passwd/group, CA bundle) and ${facts.handoff.files.length} artifact(s).`,
     `FROM \${AIRLOCK_BASES}/${r.repo}@${r.digest} AS prod`,
     ...handoffCopies(facts.handoff).map(([from, to]) => `COPY --from=handoff ${STAGING_DIR}/${from} /${to}`),
     ...env, ...labels,

@@ -12,7 +12,9 @@ import { parseRegistryRef } from '../sinks/ref.js';
 import { renderBake, type BakeService } from './bake.js';
 import { renderBasesGuide } from './bases-guide.js';
 import { collectFacts, type CollectOptions, type ExportFacts } from './collect.js';
-import { checkPlanExportable, renderDockerfile, renderDockerignore, type Frontend, type RenderOptions } from './dockerfile.js';
+import {
+  checkPlanExportable, renderDockerfile, renderDockerignore, type Frontend, type RenderOptions,
+} from './dockerfile.js';
 
 export interface ExportRequest extends CollectOptions {
   configs: { config: Config; digest: string }[];
@@ -41,7 +43,11 @@ const baseRepos = (name: string) => ({ builder: `${name}-builder`, runtime: `${n
 export async function runExport(req: ExportRequest): Promise<ExportedService[]> {
   const names = req.configs.map((c) => c.config.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice) throw new AirlockError('usage', 'export-duplicate-service', `two configs are both named ${twice}`, { location: 'name', hint: 'give each service its own name' });
+  if (twice) {
+    throw new AirlockError('usage', 'export-duplicate-service', `two configs are both named ${twice}`, {
+      location: 'name', hint: 'give each service its own name',
+    });
+  }
   const prefix = req.registry ? registryPrefix(req.registry) : LOCAL_BASES;
   const rendered: Rendered[] = [];
   for (const { config, digest } of req.configs) {
@@ -50,13 +56,17 @@ export async function runExport(req: ExportRequest): Promise<ExportedService[]> 
     const repos = baseRepos(config.name);
     const opts: RenderOptions = {
       frontend: req.frontend, basesPrefix: prefix,
-      bases: { builder: { repo: repos.builder, digest: facts.bases.builder.digest }, runtime: { repo: repos.runtime, digest: facts.bases.runtime.digest } },
+      bases: {
+        builder: { repo: repos.builder, digest: facts.bases.builder.digest },
+        runtime: { repo: repos.runtime, digest: facts.bases.runtime.digest },
+      },
     };
     const dir = req.configs.length === 1 ? '' : config.name;
     rendered.push({ facts, dir, opts, dockerfile: renderDockerfile(facts, opts), ignore: renderDockerignore(facts) });
   }
   const bases: TaggedImage[] = rendered.flatMap((r) => [
-    { tag: r.opts.bases.builder.repo, image: r.facts.bases.builder }, { tag: r.opts.bases.runtime.repo, image: r.facts.bases.runtime },
+    { tag: r.opts.bases.builder.repo, image: r.facts.bases.builder },
+    { tag: r.opts.bases.runtime.repo, image: r.facts.bases.runtime },
   ]);
   const tmp = join(dirname(req.outDir), `.${basename(req.outDir)}.export-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
@@ -67,8 +77,11 @@ export async function runExport(req: ExportRequest): Promise<ExportedService[]> 
       await writeFile(join(tmp, r.dir, 'Dockerfile'), r.dockerfile);
       await writeFile(join(tmp, r.dir, 'Dockerfile.dockerignore'), r.ignore);
     }
-    if (req.format === 'bake') await writeFile(join(tmp, 'docker-bake.hcl'), renderBake(rendered.map((r) => bakeService(r, req.outDir))));
-    await writeFile(join(tmp, 'BASES.md'), renderBasesGuide(rendered.map((r) => ({ name: r.facts.config.name, dir: r.dir, bases: r.opts.bases })), prefix, !!req.registry));
+    if (req.format === 'bake') {
+      await writeFile(join(tmp, 'docker-bake.hcl'), renderBake(rendered.map((r) => bakeService(r, req.outDir))));
+    }
+    const guide = rendered.map((r) => ({ name: r.facts.config.name, dir: r.dir, bases: r.opts.bases }));
+    await writeFile(join(tmp, 'BASES.md'), renderBasesGuide(guide, prefix, !!req.registry));
     if (req.registry) await pushBases(bases, prefix, req);
     else {
       req.log.info(`writing ${bases.length} base images to ${join(req.outDir, 'bases')}`);

@@ -46,25 +46,32 @@ function spec(a: PlannedArtifact, withExcludes: boolean): ArtifactSpec {
 }
 
 /** Works out the staged copy of the handoff from the plan's rules and what this build selected. */
-export async function handoffRecipe(plan: BuildPlan, handoff: Handoff, ws: Pick<Workspace, 'out' | 'src' | 'stripped'>): Promise<HandoffRecipe> {
+export async function handoffRecipe(
+  plan: BuildPlan, handoff: Handoff, ws: Pick<Workspace, 'out' | 'src' | 'stripped'>,
+): Promise<HandoffRecipe> {
   const declared = plan.handoff.artifacts;
   const rules: StagedRule[] = [];
   const everythingOf: string[][] = [];
   for (const a of declared ?? [INSTALLED]) {
     const root = a.fromRoot === 'src' ? ws.src : ws.out;
     const everything = await selectArtifacts(ws.out, ws.src, [spec(a, false)]);
-    const kept = new Set((declared ? await selectArtifacts(ws.out, ws.src, [spec(a, true)]) : handoff.artifacts).map((f) => f.path));
+    const selected = declared ? await selectArtifacts(ws.out, ws.src, [spec(a, true)]) : handoff.artifacts;
+    const kept = new Set(selected.map((f) => f.path));
     const from = clean(a.from);
     const st = await lstat(join(root, from));
     everythingOf.push(everything.map((f) => f.path));
     const files = everything.filter((f) => f.type === 'file' && kept.has(f.path)).map((f) => f.path);
     rules.push({
-      from: `${a.fromRoot === 'src' ? SANDBOX_SRC : SANDBOX_OUT}${from ? `/${from}` : ''}`, fromIsDir: st.isDirectory(), to: clean(a.to),
+      from: `${a.fromRoot === 'src' ? SANDBOX_SRC : SANDBOX_OUT}${from ? `/${from}` : ''}`,
+      fromIsDir: st.isDirectory(), to: clean(a.to),
       drop: everything.map((f) => f.path).filter((p) => !kept.has(p)).sort(byteOrder),
       ...(a.mode !== undefined && files.length ? { chmod: { mode: a.mode, paths: files } } : {}),
     });
   }
-  const strip = handoff.prodFiles.filter((f) => f.hostPath.startsWith(`${ws.stripped}/`)).map((f) => f.path).sort(byteOrder);
+  const strip = handoff.prodFiles
+    .filter((f) => f.hostPath.startsWith(`${ws.stripped}/`))
+    .map((f) => f.path)
+    .sort(byteOrder);
   const files = handoff.prodFiles
     .filter((f): f is typeof f & { type: 'file' | 'symlink' } => f.type !== 'dir')
     .map((f) => ({ path: f.path, type: f.type }))
@@ -87,7 +94,9 @@ function checkStaging(rules: StagedRule[], everythingOf: string[][], expected: s
   const lost = expected.filter((p) => !staged.has(p));
   const extra = [...staged].filter((p) => !want.has(p));
   if (!lost.length && !extra.length) return;
-  throw new AirlockError('usage', 'export-handoff', `the handoff cannot be staged by copying the artifact rules in order: ${[...lost, ...extra].slice(0, 3).join(', ')}`, {
+  const some = [...lost, ...extra].slice(0, 3).join(', ');
+  const message = `the handoff cannot be staged by copying the artifact rules in order: ${some}`;
+  throw new AirlockError('usage', 'export-handoff', message, {
     location: declared ? 'artifacts' : 'build.steps',
     hint: 'make the artifact rules disjoint (no later rule excluding a path an earlier one keeps)',
   });

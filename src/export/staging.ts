@@ -22,9 +22,11 @@ export function stagingCommand(r: HandoffRecipe): string {
     if (parent) parts.push(`mkdir -p ${q(parent)}`);
     parts.push(rule.fromIsDir ? `cp -a ${q(`${rule.from}/.`)} ${q(`${dest}/`)}` : `cp -a ${q(rule.from)} ${q(dest)}`);
     if (rule.drop.length) parts.push(`rm -f ${rule.drop.map(q).join(' ')}`);
-    if (rule.chmod) parts.push(`chmod ${rule.chmod.mode.toString(8).padStart(4, '0')} ${rule.chmod.paths.map(q).join(' ')}`);
+    if (rule.chmod) {
+      parts.push(`chmod ${rule.chmod.mode.toString(8).padStart(4, '0')} ${rule.chmod.paths.map(q).join(' ')}`);
+    }
   }
-  // Only files cross the airlock: folders left empty go, and the folders that stay are made as an image layer makes them.
+  // Only files cross the airlock: folders left empty go, and the folders that stay get the mode a layer gives them.
   parts.push('find . -mindepth 1 -depth -type d -empty -delete', 'find . -mindepth 1 -type d -exec chmod 0755 {} +');
   if (r.strip.length) parts.push(`${STRIP} ${r.strip.map(q).join(' ')}`);
   parts.push(`test "$(find . ! -type d | LC_ALL=C sort | sha256sum)" = ${q(`${r.listDigest}  -`)}`);

@@ -15,11 +15,12 @@ import { parseRepoName } from '../../release/repo-name.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 
-const usage = 'airlock ci --github|--gitlab [-c FILE] [--repo REGISTRY/NAME] [--dev-max-age 14d] [--out FILE|-] [--force]';
+const usage = 'airlock ci --github|--gitlab [-c FILE] [--repo REGISTRY/NAME] [--dev-max-age 14d] [--out FILE|-]'
+  + ' [--force]';
 
 export const command: Command = {
   name: 'ci',
-  summary: 'write a GitHub Actions or GitLab CI workflow: build, run the test image, sign, publish, gc dev tags on a schedule',
+  summary: 'write a GitHub Actions or GitLab CI workflow: build, test image, sign, publish, scheduled gc of dev tags',
   usage,
   async run(argv, ctx) {
     const { values } = parse('ci', usage, argv, {
@@ -28,13 +29,15 @@ export const command: Command = {
       force: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
     }, false);
     if (values.github === values.gitlab) {
-      throw new AirlockError('usage', 'bad-arguments', 'ci needs exactly one of --github and --gitlab', { hint: `usage: ${usage}` });
+      const message = 'ci needs exactly one of --github and --gitlab';
+      throw new AirlockError('usage', 'bad-arguments', message, { hint: `usage: ${usage}` });
     }
     const system: CiSystem = values.github ? 'github' : 'gitlab';
     const maxAge = values['dev-max-age'] ?? '14d';
     parseDuration(maxAge, '--dev-max-age');
     if (values.repo) parseRepoName(values.repo, '--repo');
-    const loaded = await loadConfig(resolve(ctx.cwd, values.config ?? 'airlock.yaml'), { architecture: hostArchitecture() });
+    const configFile = resolve(ctx.cwd, values.config ?? 'airlock.yaml');
+    const loaded = await loadConfig(configFile, { architecture: hostArchitecture() });
     const rel = (p: string) => relative(ctx.cwd, p).split(sep).join('/');
     const { config } = loaded;
     const text = renderCi(system, {
@@ -45,7 +48,9 @@ export const command: Command = {
     if (values.out === '-') { ctx.stdout(text); return ExitCode.ok; }
     const file = resolve(ctx.cwd, values.out ?? DEFAULT_PATHS[system]);
     if (existsSync(file) && !values.force) {
-      throw new AirlockError('usage', 'ci-file-exists', `${rel(file)} exists`, { hint: 'pass --force to replace it, or --out - to print the workflow' });
+      throw new AirlockError('usage', 'ci-file-exists', `${rel(file)} exists`, {
+        hint: 'pass --force to replace it, or --out - to print the workflow',
+      });
     }
     await mkdir(dirname(file), { recursive: true });
     await writeFileAtomic(file, text);

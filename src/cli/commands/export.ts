@@ -10,13 +10,16 @@ import { hostArchitecture } from '../../pipeline/host.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 
-const usage = 'airlock export [-c FILE ...] --format dockerfile|bake [--out DIR] [--bases HOST[:PORT][/PATH]] [--insecure]'
-  + ' [--frontend current|docker-20.10] [--offline] [--locked]';
+const usage = 'airlock export [-c FILE ...] --format dockerfile|bake [--out DIR] [--bases HOST[:PORT][/PATH]]'
+  + ' [--insecure] [--frontend current|docker-20.10] [--offline] [--locked]';
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback?: T): T {
   if (value === undefined && fallback) return fallback;
   if (value !== undefined && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new AirlockError('usage', 'bad-arguments', `export: --${flag} must be ${allowed.join(' or ')}${value === undefined ? '' : `, not "${value}"`}`, { hint: `usage: ${usage}` });
+  const given = value === undefined ? '' : `, not "${value}"`;
+  throw new AirlockError('usage', 'bad-arguments', `export: --${flag} must be ${allowed.join(' or ')}${given}`, {
+    hint: `usage: ${usage}`,
+  });
 }
 
 export const command: Command = {
@@ -49,9 +52,12 @@ export const command: Command = {
     const hold = await holdCache(cache);
     const services = await runExport({
       configs, format, outDir, frontend, insecure: values.insecure ?? false, cache, log: ctx.log, env: ctx.env,
-      offline: values.offline ?? false, locked: values.locked ?? false, ...(values.bases ? { registry: values.bases } : {}),
+      offline: values.offline ?? false, locked: values.locked ?? false,
+      ...(values.bases ? { registry: values.bases } : {}),
     }).finally(() => hold.release());
-    for (const s of services) ctx.stdout(`${s.name}: ${s.dockerfile} (builder ${s.bases.builder}, runtime ${s.bases.runtime})\n`);
+    for (const s of services) {
+      ctx.stdout(`${s.name}: ${s.dockerfile} (builder ${s.bases.builder}, runtime ${s.bases.runtime})\n`);
+    }
     ctx.stdout(`export in ${outDir}: ${format === 'bake' ? 'docker-bake.hcl, ' : ''}bases/, BASES.md\n`);
     return ExitCode.ok;
   },
