@@ -41,6 +41,8 @@ export interface CollectOptions {
   env: NodeJS.ProcessEnv;
   offline: boolean;
   locked: boolean;
+  /** The export's own folder: left out of the build context when it lies inside the source. */
+  exportDir: string;
 }
 
 const inside = (source: string, p: string) => {
@@ -66,7 +68,7 @@ export async function collectFacts(
     : undefined;
   const rootfs = await rootfsMod.ensureBuilderRootfs(lock, io);
   const defaultOut = join(config.dir, 'airlock-out');
-  const leftOut = [config.file, lockPath(config.file), defaultOut]
+  const leftOut = [config.file, lockPath(config.file), defaultOut, opts.exportDir]
     .map((p) => inside(config.source, p))
     .filter((p): p is string => !!p);
   const ignore = readIgnore(config.source, ...leftOut, outputSiblings(inside(config.source, defaultOut)));

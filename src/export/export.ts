@@ -11,12 +11,14 @@ import { writeImage } from '../sinks/open-image.js';
 import { parseRegistryRef } from '../sinks/ref.js';
 import { renderBake, type BakeService } from './bake.js';
 import { renderBasesGuide } from './bases-guide.js';
+import type { BuildPlan } from '../pipeline/plan.js';
+import { OUTPUT_MARKER } from '../pipeline/workspace.js';
 import { collectFacts, type CollectOptions, type ExportFacts } from './collect.js';
 import {
   checkPlanExportable, renderDockerfile, renderDockerignore, type Frontend, type RenderOptions,
 } from './dockerfile.js';
 
-export interface ExportRequest extends CollectOptions {
+export interface ExportRequest extends Omit<CollectOptions, 'exportDir'> {
   configs: { config: Config; digest: string }[];
   format: 'dockerfile' | 'bake';
   outDir: string;
@@ -52,7 +54,8 @@ export async function runExport(req: ExportRequest): Promise<ExportedService[]> 
   const rendered: Rendered[] = [];
   for (const { config, digest } of req.configs) {
     req.log.info(`export ${config.name}: running the plan's stages (steps replayed from the step cache)`);
-    const facts = await collectFacts(config, digest, req, (plan) => checkPlanExportable(plan, req.frontend));
+    const check = (plan: BuildPlan) => checkPlanExportable(plan, req.frontend);
+    const facts = await collectFacts(config, digest, { ...req, exportDir: req.outDir }, check);
     const repos = baseRepos(config.name);
     const opts: RenderOptions = {
       frontend: req.frontend, basesPrefix: prefix,
@@ -72,6 +75,8 @@ export async function runExport(req: ExportRequest): Promise<ExportedService[]> 
   await rm(tmp, { recursive: true, force: true });
   try {
     await mkdir(tmp, { recursive: true });
+    // Marked as airlock output: a build whose source holds the export leaves it out of the context.
+    await writeFile(join(tmp, OUTPUT_MARKER), 'This folder holds airlock outputs; builds leave it out of their source context.\n');
     for (const r of rendered) {
       await mkdir(join(tmp, r.dir), { recursive: true });
       await writeFile(join(tmp, r.dir, 'Dockerfile'), r.dockerfile);

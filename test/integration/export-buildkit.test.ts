@@ -113,24 +113,30 @@ describe('airlock export builds on real BuildKit', { timeout: 30 * 60_000 }, () 
     });
   }
 
-  test('without a registry the bases are an OCI layout, named by the digests the Dockerfile pins', async () => {
-    // Reuses hello-c's lock and step cache from the build above: only the plan, replays and the layout write run.
-    const dir = await withHelloLock();
-    try {
-      const out = join(work, 'layout-export');
-      const r = await runCli(['export', '-c', join(dir, 'airlock.yaml'), '--format', 'dockerfile', '--out', out]);
-      assert.equal(r.code, 0, r.stderr.slice(-3000));
-      const dockerfile = readFileSync(join(out, 'Dockerfile'), 'utf8');
-      assert.match(dockerfile, /^RUN --network=none \["\/bin\/sh","-ec","make/m);
-      const lint = await runCli(['lint', '--json', join(out, 'Dockerfile')]);
+  test('several configs: one bake file with a group per service, the bases an OCI layout pinned by digest', async () => {
+    // The examples' folders from above hold their locks, and the step cache their steps: no step runs again. The
+    // export lands inside hello-c's source, so hello-c's build context must leave it out.
+    const out = join(copies.get('hello-c')!, 'airlock-export');
+    const configs = EXAMPLES.flatMap((e) => ['-c', join(copies.get(e.name)!, 'airlock.yaml')]);
+    const r = await runCli(['export', ...configs, '--format', 'bake', '--out', out]);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.ok(existsSync(join(out, '.airlock-output')), 'marked as airlock output');
+    assert.match(readFileSync(join(out, 'hello-c', 'Dockerfile.dockerignore'), 'utf8'), /^airlock-export$/m);
+    assert.doesNotMatch(readFileSync(join(out, 'python-web', 'Dockerfile.dockerignore'), 'utf8'), /airlock-export/);
+    const bake = readFileSync(join(out, 'docker-bake.hcl'), 'utf8');
+    assert.match(bake, /^group "default" \{\n {2}targets = \["hello-c", "python-web"\]\n\}$/m);
+    for (const e of EXAMPLES) {
+      assert.match(bake, new RegExp(`^group "${e.name}" \\{\\n {2}targets = \\["${e.name}-dev", "${e.name}-prod", "${e.name}-test"\\]`, 'm'));
+      assert.match(bake, new RegExp(`target "${e.name}-prod" \\{[^}]*dockerfile = "[^"]*/${e.name}/Dockerfile"`));
+      const dockerfile = readFileSync(join(out, e.name, 'Dockerfile'), 'utf8');
+      assert.match(dockerfile, /^RUN --network=none (?:--mount=\S+ )*\["\/bin\/sh","-ec",/m);
+      const lint = await runCli(['lint', '--json', join(out, e.name, 'Dockerfile')]);
       assert.deepEqual(JSON.parse(lint.stdout), []);
-      for (const base of ['hello-c-builder', 'hello-c-runtime']) {
+      for (const base of [`${e.name}-builder`, `${e.name}-runtime`]) {
         await validateLayout(join(out, 'bases'), base);
         const img = await readLayout(join(out, 'bases'), base);
         assert.ok(dockerfile.includes(`/${base}@${img.digest} AS `), `${base} pinned at ${img.digest}`);
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
