@@ -74,10 +74,16 @@ test('prod is the last stage: the runtime base, the artifacts copied by folder, 
   assert.match(prod, /^EXPOSE 8080\/tcp$/m);
 });
 
-test('secrets a step carries are mounted with their ids', () => {
-  const secret = { ...step('build.fetch[0]', 'fetch', 'npm ci'), secrets: [{ id: 'npmrc', target: '/tmp/home/.npmrc' }] };
+test('secrets are mounted with their ids, per step or for every step; env secrets are read from their file', () => {
+  const secret = { ...step('build.fetch[0]', 'fetch', 'npm ci'), secrets: [{ id: 'npmrc' }, { id: 'token', env: 'NPM_TOKEN' }] };
   const text = renderDockerfile(facts([secret, withFetch[1]!]), opts());
-  assert.match(text, /^RUN --mount=type=secret,id=npmrc,target=\/tmp\/home\/\.npmrc \["\/bin\/sh","-ec","npm ci"\]$/m);
+  const reads = String.raw`export NPM_TOKEN=\"$(cat '/run/secrets/token')\"\nnpm ci`;
+  assert.ok(text.includes(`RUN --mount=type=secret,id=npmrc --mount=type=secret,id=token ["/bin/sh","-ec","${reads}"]`), text);
+  assert.match(text, /^RUN --network=none --mount=type=cache,id=npm,target=\/tmp\/home\/\.npm \["\/bin\/sh","-ec","npm run build/m);
+  const f = facts(withFetch.slice(1));
+  const everyStep = renderDockerfile({ ...f, plan: { ...f.plan, secrets: [{ id: 'ca' }] } as typeof f.plan }, opts());
+  assert.equal(everyStep.match(/--mount=type=secret,id=ca /g)?.length, 2);
+  assert.deepEqual(lintDockerfile(text, 'Dockerfile'), []);
 });
 
 test('the export passes airlock lint with zero findings, for both frontends', () => {

@@ -18,28 +18,35 @@ export interface RenderOptions {
 
 export interface BaseRef { repo: string; digest: string }
 
-/** A secret a step mounts (a plan that carries secrets names them per step). */
-export interface StepSecret { id: string; target?: string }
+/**
+ * A build secret a step gets: a file at /run/secrets/ID (BuildKit's default target too), and an environment variable
+ * when `env` names one. A plan that carries secrets names them per step, or once for every step.
+ */
+export interface StepSecret { id: string; env?: string }
 
 type RenderedStep = PlannedStep & { secrets?: StepSecret[] };
+type PlanWithSecrets = BuildPlan & { secrets?: StepSecret[] };
 
 const envValue = (v: string) => JSON.stringify(v).replace(/\$/g, '\\$');
 const json = (v: unknown) => JSON.stringify(v);
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The flag of RUNs without network, where the frontend has it (Docker 20.10 builds with --network=none instead). */
 const noNetwork = (opts: RenderOptions) => (opts.frontend === 'current' ? '--network=none ' : '');
 
-function mounts(step: RenderedStep): string[] {
+function mounts(step: RenderedStep, secrets: StepSecret[]): string[] {
   const caches = step.caches.map((c) => `--mount=type=cache,id=${c.name},target=${c.path}`);
-  const secrets = (step.secrets ?? [])
-    .map((s) => `--mount=type=secret,id=${s.id}${s.target ? `,target=${s.target}` : ''}`);
-  return [...caches, ...secrets];
+  return [...caches, ...secrets.map((s) => `--mount=type=secret,id=${s.id}`)];
 }
 
-function run(step: RenderedStep, opts: RenderOptions): string[] {
+function run(step: RenderedStep, plan: PlanWithSecrets, opts: RenderOptions): string[] {
   const network = step.network || opts.frontend === 'docker-20.10' ? [] : ['--network=none'];
+  const secrets = step.secrets ?? plan.secrets ?? [];
+  // A secret asked for as a variable is read from its file (every frontend mounts files; env= is dockerfile 1.10+).
+  const exports = secrets.filter((s) => s.env).map((s) => `export ${s.env}="$(cat ${q(`/run/secrets/${s.id}`)})"\n`);
   // Exec form: the step runs as airlock runs it (`sh -ec`), whatever lines and quotes its command holds.
-  return [`# ${step.id}`, `RUN ${[...network, ...mounts(step), json(['/bin/sh', '-ec', step.command])].join(' ')}`];
+  const exec = json(['/bin/sh', '-ec', `${exports.join('')}${step.command}`]);
+  return [`# ${step.id}`, `RUN ${[...network, ...mounts(step, secrets), exec].join(' ')}`];
 }
 
 /** Refuses what the plan alone shows the frontend cannot build (checked before any step runs). */
@@ -104,12 +111,12 @@ function fetchStage(facts: ExportFacts, opts: RenderOptions): string[] {
   const copies = sealed
     ? facts.manifests.map((m) => `COPY ${m} ./${m}`)
     : ['COPY . ./'];
-  return ['', 'FROM builder AS fetch', ...copies, ...fetch.flatMap((s) => run(s, opts))];
+  return ['', 'FROM builder AS fetch', ...copies, ...fetch.flatMap((s) => run(s, facts.plan, opts))];
 }
 
 function buildStages(facts: ExportFacts, opts: RenderOptions): string[] {
   const steps = (phase: PlannedStep['phase']) =>
-    facts.plan.steps.filter((s) => s.phase === phase).flatMap((s) => run(s, opts));
+    facts.plan.steps.filter((s) => s.phase === phase).flatMap((s) => run(s, facts.plan, opts));
   const hasFetch = facts.plan.steps.some((s) => s.phase === 'fetch');
   const tests = steps('test');
   return [
