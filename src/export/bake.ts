@@ -1,4 +1,5 @@
-// Renders docker-bake.hcl: targets dev, prod and test per service, a group per service and a default group. Pure.
+// docker-bake.hcl: targets dev, prod and test per service, a group per service and a default group. The file is made
+// as bake's JSON form (a value the tests check against the bake schema), then written in HCL. Pure.
 
 /** One exported service as the bake file names it. */
 export interface BakeService {
@@ -11,35 +12,54 @@ export interface BakeService {
   epoch: number;
 }
 
-const VARIANTS = ['dev', 'prod', 'test'] as const;
-const str = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$$$${'); // HCL: $${ is a literal ${
+export interface BakeTarget { context: string; dockerfile: string; target: string; tags: string[]; args: Record<string, string> }
 
-function target(id: string, s: BakeService, variant: (typeof VARIANTS)[number]): string[] {
-  return [
-    `target ${str(id)} {`,
-    `  context    = ${str(s.context)}`,
-    `  dockerfile = ${str(s.dockerfile)}`,
-    `  target     = ${str(variant)}`,
-    `  tags       = [${str(`${s.name}:${s.tag}-${variant}`)}]`,
-    `  args       = { SOURCE_DATE_EPOCH = ${str(String(s.epoch))} }`,
-    '}',
-  ];
-}
+/** Bake's JSON form: groups (default first) and targets, in the order they are written. */
+export interface BakeDocument { group: Record<string, { targets: string[] }>; target: Record<string, BakeTarget> }
+
+const VARIANTS = ['dev', 'prod', 'test'] as const;
 
 /** One service: targets dev, prod, test and the default group. Several: `<service>-<variant>`, a group each. */
-export function renderBake(services: BakeService[]): string {
+export function bakeDocument(services: BakeService[]): BakeDocument {
   const one = services.length === 1;
-  const blocks: string[][] = [];
-  const groups: string[] = [];
+  const doc: BakeDocument = { group: { default: { targets: [] } }, target: {} };
   for (const s of services) {
     const ids = VARIANTS.map((v) => (one ? v : `${s.name}-${v}`));
-    if (!one) blocks.push([`group ${str(s.name)} {`, `  targets = [${ids.map(str).join(', ')}]`, '}']);
-    VARIANTS.forEach((v, i) => blocks.push(target(ids[i]!, s, v)));
-    groups.push(...(one ? ids : [s.name]));
+    if (!one) doc.group[s.name] = { targets: ids };
+    doc.group.default!.targets.push(...(one ? ids : [s.name]));
+    VARIANTS.forEach((v, i) => {
+      doc.target[ids[i]!] = {
+        context: s.context, dockerfile: s.dockerfile, target: v, tags: [`${s.name}:${s.tag}-${v}`],
+        args: { SOURCE_DATE_EPOCH: String(s.epoch) },
+      };
+    });
   }
-  const head = [
-    '# Exported by airlock: `docker buildx bake` builds every target of the default group.',
-    `group "default" {`, `  targets = [${groups.map(str).join(', ')}]`, '}',
-  ];
-  return `${[head, ...blocks].map((b) => b.join('\n')).join('\n\n')}\n`;
+  return doc;
+}
+
+const str = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$$$${'); // HCL: $${ is a literal ${
+
+function value(v: string | string[] | Record<string, string>): string {
+  if (typeof v === 'string') return str(v);
+  if (Array.isArray(v)) return `[${v.map(str).join(', ')}]`;
+  return `{ ${Object.entries(v).map(([k, x]) => `${k} = ${str(x)}`).join(', ')} }`;
+}
+
+function block(kind: string, name: string, attrs: Record<string, string | string[] | Record<string, string>>): string {
+  const width = Math.max(...Object.keys(attrs).map((k) => k.length));
+  const lines = Object.entries(attrs).map(([k, v]) => `  ${k.padEnd(width)} = ${value(v)}`);
+  return [`${kind} ${str(name)} {`, ...lines, '}'].join('\n');
+}
+
+/** The bake document in HCL. */
+export function renderBakeHcl(doc: BakeDocument): string {
+  const head = '# Exported by airlock: `docker buildx bake` builds every target of the default group.';
+  const groups = Object.entries(doc.group).map(([name, g]) => block('group', name, { ...g }));
+  const targets = Object.entries(doc.target).map(([name, t]) => block('target', name, { ...t }));
+  return `${head}\n${[...groups, ...targets].join('\n\n')}\n`;
+}
+
+/** docker-bake.hcl for these services. */
+export function renderBake(services: BakeService[]): string {
+  return renderBakeHcl(bakeDocument(services));
 }
