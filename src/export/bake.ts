@@ -12,7 +12,13 @@ export interface BakeService {
   epoch: number;
 }
 
-export interface BakeTarget { context: string; dockerfile: string; target: string; tags: string[]; args: Record<string, string> }
+export interface BakeTarget {
+  context: string;
+  dockerfile: string;
+  target: string;
+  tags: string[];
+  args: Record<string, string>;
+}
 
 /** Bake's JSON form: groups (default first) and targets, in the order they are written. */
 export interface BakeDocument { group: Record<string, { targets: string[] }>; target: Record<string, BakeTarget> }
