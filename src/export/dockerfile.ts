@@ -1,6 +1,7 @@
 // Renders a BuildPlan as a multi-stage Dockerfile: builder → fetch → build → tested → handoff, dev and test
 // from the builder stages, prod last, FROM the runtime base with only the artifacts copied in. Pure.
 import { AirlockError } from '../errors.js';
+import { BUILD_NOTES_DIR } from '../variants/artifacts.js';
 import { SANDBOX_OUT, SANDBOX_SRC, type BuildPlan, type PlannedStep } from '../pipeline/plan.js';
 import type { ExportFacts } from './collect.js';
 import { handoffCopies, stagingCommand, STAGING_DIR } from './staging.js';
@@ -132,14 +133,14 @@ function devAndTest(facts: ExportFacts, opts: RenderOptions): string[] {
   const devUser = [
     `{ grep -q '^dev:' /etc/passwd || echo 'dev:x:1000:1000:airlock dev user:/home/dev:/bin/bash' >> /etc/passwd; }`,
     `{ grep -q '^dev:' /etc/group || echo 'dev:x:1000:' >> /etc/group; }`,
-    'mkdir -p /home/dev', 'chown 1000:1000 /home/dev /src',
+    'mkdir -p /home/dev', 'chown 1000:1000 /home/dev /src', `rm -rf /${BUILD_NOTES_DIR}`,
   ].join(' && ');
   return [
     '', '# dev: the builder, the source at /src, the installed tree, the dev user.',
     'FROM builder AS dev', 'COPY . ./', `COPY --from=build ${SANDBOX_OUT}/ /`, `RUN ${noNet}${devUser}`,
     'ENV HOME=/home/dev', 'USER 1000:1000', 'CMD ["/bin/bash"]',
     '', '# test: the built and tested work tree at /src and the installed tree; it runs the test steps again.',
-    'FROM tested AS test', `RUN ${noNet}cp -a ${SANDBOX_OUT}/. /`, 'ENV HOME=/root', 'USER 0:0',
+    'FROM tested AS test', `RUN ${noNet}cp -a ${SANDBOX_OUT}/. / && rm -rf /${BUILD_NOTES_DIR}`, 'ENV HOME=/root', 'USER 0:0',
     `ENTRYPOINT ${json(['/bin/sh', '-ec', `cd ${SANDBOX_SRC} && ${facts.testCommand}`])}`,
   ];
 }
