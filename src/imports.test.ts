@@ -27,14 +27,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
   policy: ['image', 'config', 'evidence'],
+  export: ['image', 'sinks', 'config', 'debian', 'variants', 'pipeline'],
+  ci: [],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy',
+    'pipeline', 'lint', 'release', 'policy', 'export', 'ci',
   ],
 };
 
 /** Folders that do no I/O at all: values in, values out (sinks and loaders do the reading and writing). */
-const PURE = new Set(['image', 'report']);
+const PURE = new Set(['image', 'report', 'ci']);
 const IO_MODULES = /^node:(fs|fs\/promises|net|http|https|child_process|dgram|dns|tls)$/;
 
 function sources(): string[] {

@@ -149,7 +149,7 @@ async function loadStages() {
 }
 
 /** What every sandboxed step of this build sees. */
-function stepContext(planned: PlannedBuild, ws: Workspace, rootfs: string, toolTree: string | undefined, opts: BuildOptions): StepContext {
+export function stepContext(planned: PlannedBuild, ws: Workspace, rootfs: string, toolTree: string | undefined, opts: BuildOptions): StepContext {
   const { pack, plan } = planned;
   const caches = (pack.stepCaches?.() ?? []).map((c) => ({ host: join(opts.cache, 'lang', c.name), path: c.path }));
   return {
