@@ -25,11 +25,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   evidence: ['image', 'files', 'debian', 'upstream'],
   variants: ['image', 'files', 'cache', 'sinks', 'config', 'debian'],
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
-  pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
+  why: ['image', 'report'],
+  pipeline: [
+    'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'why',
+  ],
   policy: ['image', 'config', 'evidence'],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy',
+    'pipeline', 'lint', 'release', 'policy', 'why',
   ],
 };
 
