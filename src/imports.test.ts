@@ -26,13 +26,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   variants: ['image', 'files', 'cache', 'sinks', 'config', 'debian'],
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   why: ['image', 'report'],
+  init: ['files', 'config', 'lang', 'pipeline'],
   pipeline: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'why',
   ],
   policy: ['image', 'config', 'evidence'],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy', 'why',
+    'pipeline', 'lint', 'release', 'policy', 'why', 'init',
   ],
 };
 
