@@ -27,13 +27,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   why: ['image', 'report'],
   init: ['files', 'config', 'lang', 'pipeline'],
+  run: ['image', 'sinks'],
   pipeline: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'why',
   ],
   policy: ['image', 'config', 'evidence'],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy', 'why', 'init',
+    'pipeline', 'lint', 'release', 'policy', 'why', 'init', 'run',
   ],
 };
 
