@@ -4,11 +4,18 @@ import { parse } from 'yaml';
 import { initConfigText, type InitFacts } from './config-text.js';
 
 const facts = (over: Partial<InitFacts> = {}): InitFacts => ({
-  name: 'svc', schema: 'file:///opt/airlock/schema/airlock.schema.json', hardening: 'standard',
+  name: 'svc',
+  schema: 'file:///opt/airlock/schema/airlock.schema.json',
+  hardening: 'standard',
   detection: { language: 'go', because: 'go.mod', also: ['c'], version: { value: '1.21', from: 'go.mod' } },
   defaults: {
-    fetch: ['go mod download'], steps: ['go build -o "$AIRLOCK_OUT/usr/bin/svc" .'], test: { error: 'no tests\nsecond line' },
-    entrypoint: ['/usr/bin/svc'], workdir: undefined, runtimePackages: [], builderPackages: ['golang-1.21-go'],
+    fetch: ['go mod download'],
+    steps: ['go build -o "$AIRLOCK_OUT/usr/bin/svc" .'],
+    test: { error: 'no tests\nsecond line' },
+    entrypoint: ['/usr/bin/svc'],
+    workdir: undefined,
+    runtimePackages: [],
+    builderPackages: ['golang-1.21-go'],
   },
   ...over,
 });
@@ -24,6 +31,8 @@ test('the schema comment first; only detected fields are set; the defaults are c
 });
 
 test('C and C++ get maximum hardening set; no stated version leaves version a comment', () => {
-  const text = initConfigText(facts({ hardening: 'maximum', detection: { language: 'c', because: 'make build', also: [] } }));
+  const text = initConfigText(
+    facts({ hardening: 'maximum', detection: { language: 'c', because: 'make build', also: [] } }),
+  );
   assert.deepEqual(parse(text), { name: 'svc', base_language: 'c', build_flags: { hardening: 'maximum' } });
 });

@@ -20,7 +20,7 @@ export interface InitFacts {
   /** Where editors find airlock's JSON Schema (a file: URL). */
   schema: string;
   defaults: PackDefaults;
-  /** C and C++: airlock proposes maximum hardening (PIE, full RELRO, stack protector, FORTIFY, checked by the gates). */
+  /** C and C++: airlock proposes maximum hardening (PIE, full RELRO, stack protector, FORTIFY; the gates check). */
   hardening: 'maximum' | 'standard';
 }
 
@@ -37,7 +37,9 @@ function stepsBlock(key: string, v: string[] | { error: string }): string[] {
 export function initConfigText(f: InitFacts): string {
   const d = f.detection;
   const ep = f.defaults.entrypoint;
-  const also = d.also.length ? ` (markers of ${d.also.join(', ')} too: \`airlock init --language L\` picks another)` : '';
+  const also = d.also.length
+    ? ` (markers of ${d.also.join(', ')} too: \`airlock init --language L\` picks another)`
+    : '';
   const lines = [
     `# yaml-language-server: $schema=${f.schema}`,
     `# airlock.yaml written by \`airlock init\`: one file, three images (${f.name}:latest-dev, -prod and -test).`,
@@ -50,7 +52,7 @@ export function initConfigText(f: InitFacts): string {
     `base_language: ${d.language}`,
     ...(d.version
       ? [`# stated in ${d.version.from}`, `version: ${q(d.version.value)}`]
-      : ['# version: the Debian suite\'s default toolchain (set e.g. a major version to pin it)']),
+      : ["# version: the Debian suite's default toolchain (set e.g. a major version to pin it)"]),
     '',
     '# Debian packages: dev_packages go into the builder (dev and test); packages also into prod.',
     '# The language pack adds its toolchain to the builder and its runtime to prod:',
@@ -67,16 +69,25 @@ export function initConfigText(f: InitFacts): string {
     '',
     '# What prod runs and how:',
     '# runtime:',
-    ep === undefined ? '#   entrypoint: the single executable installed under a bin/ directory'
-      : Array.isArray(ep) ? `#   entrypoint: ${JSON.stringify(ep)}` : `#   entrypoint: none found: ${ep.error.split('\n')[0]}`,
+    ep === undefined
+      ? '#   entrypoint: the single executable installed under a bin/ directory'
+      : Array.isArray(ep)
+        ? `#   entrypoint: ${JSON.stringify(ep)}`
+        : `#   entrypoint: none found: ${ep.error.split('\n')[0]}`,
     `#   workdir: ${f.defaults.workdir ?? '/home/nonroot'}`,
     '#   user: "65532:65532"',
     '#   ports: []            # e.g. ["8080"]',
     '',
     ...(f.hardening === 'maximum'
-      ? ['# Compiled code: every built binary gets PIE, full RELRO, stack protector and FORTIFY (the gates check it).',
-        'build_flags:', '  hardening: maximum']
-      : ['# build_flags:', '#   hardening: standard   # maximum: PIE, full RELRO, stack protector, FORTIFY, checked by the gates']),
+      ? [
+          '# Compiled code: every built binary gets PIE, full RELRO, stack protector and FORTIFY (the gates check it).',
+          'build_flags:',
+          '  hardening: maximum',
+        ]
+      : [
+          '# build_flags:',
+          '#   hardening: standard   # maximum: PIE, full RELRO, stack protector, FORTIFY, checked by the gates',
+        ]),
     '',
     '# variants:',
     '#   dev:',

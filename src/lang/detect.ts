@@ -19,13 +19,21 @@ export interface Detection {
 
 /** What detection looks for, in order (the message of a tree it cannot place lists them). */
 export const LOOKED_FOR = [
-  'package.json (node)', 'go.mod (go)', 'Cargo.toml (rust)', 'pyproject.toml, requirements.txt, setup.py, main.py or app.py (python)',
-  'pom.xml or src/main/java (java)', 'CMakeLists.txt, meson.build, configure, configure.ac or Makefile (c, or cpp with C++ sources)',
+  'package.json (node)',
+  'go.mod (go)',
+  'Cargo.toml (rust)',
+  'pyproject.toml, requirements.txt, setup.py, main.py or app.py (python)',
+  'pom.xml or src/main/java (java)',
+  'CMakeLists.txt, meson.build, configure, configure.ac or Makefile (c, or cpp with C++ sources)',
 ];
 
 /** package.json as an object ({} when absent or not JSON: the build reports that, not detection). */
 function packageJson(src: SourceInfo): { name?: string; engines?: { node?: string } } {
-  try { return JSON.parse(src.topText.get('package.json') ?? '{}') as { name?: string }; } catch { return {}; }
+  try {
+    return JSON.parse(src.topText.get('package.json') ?? '{}') as { name?: string };
+  } catch {
+    return {};
+  }
 }
 
 const CPP_SOURCE = /\.(cc|cpp|cxx|c\+\+|hpp|hh|hxx)$/;
@@ -42,7 +50,8 @@ const rules: { language: (s: SourceInfo) => string | undefined; because: (s: Sou
   { language: (s) => (s.topFiles.has('go.mod') ? 'go' : undefined), because: () => 'go.mod' },
   { language: (s) => (s.topFiles.has('Cargo.toml') ? 'rust' : undefined), because: () => 'Cargo.toml' },
   {
-    language: (s) => (['pyproject.toml', 'requirements.txt', 'setup.py'].some((f) => s.topFiles.has(f)) ? 'python' : undefined),
+    language: (s) =>
+      ['pyproject.toml', 'requirements.txt', 'setup.py'].some((f) => s.topFiles.has(f)) ? 'python' : undefined,
     because: (s) => ['pyproject.toml', 'requirements.txt', 'setup.py'].filter((f) => s.topFiles.has(f)).join(', '),
   },
   {
@@ -53,7 +62,10 @@ const rules: { language: (s: SourceInfo) => string | undefined; because: (s: Sou
     language: (s) => (detectBuildSystem(s) === 'none' ? undefined : isCpp(s) ? 'cpp' : 'c'),
     because: (s) => `${detectBuildSystem(s)} build${isCpp(s) ? ' with C++ sources' : ''}`,
   },
-  { language: (s) => (s.topFiles.has('main.py') || s.topFiles.has('app.py') ? 'python' : undefined), because: (s) => (s.topFiles.has('main.py') ? 'main.py' : 'app.py') },
+  {
+    language: (s) => (s.topFiles.has('main.py') || s.topFiles.has('app.py') ? 'python' : undefined),
+    because: (s) => (s.topFiles.has('main.py') ? 'main.py' : 'app.py'),
+  },
 ];
 
 /** The version a project file pins, per language. */
@@ -81,7 +93,8 @@ function statedName(language: string, src: SourceInfo): string | undefined {
   let name: string | undefined;
   if (language === 'node') name = packageJson(src).name?.replace(/^@[^/]+\//, '');
   if (language === 'rust') name = /^\[package\][^[]*?^name\s*=\s*"([^"]+)"/ms.exec(text('Cargo.toml'))?.[1];
-  if (language === 'java') name = /<artifactId>([^<]+)<\/artifactId>/.exec(text('pom.xml').replace(/<parent>[\s\S]*?<\/parent>/, ''))?.[1];
+  if (language === 'java')
+    name = /<artifactId>([^<]+)<\/artifactId>/.exec(text('pom.xml').replace(/<parent>[\s\S]*?<\/parent>/, ''))?.[1];
   if (language === 'go') name = /^module\s+(\S+)/m.exec(text('go.mod'))?.[1]?.split('/').pop();
   return name && /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/.test(name) ? name : undefined;
 }
@@ -94,5 +107,11 @@ export function detectProject(src: SourceInfo, language?: string): Detection | u
   const also = [...new Set(matches.map((m) => m.language!))].filter((l) => l !== chosen.language);
   const version = statedVersion(chosen.language, src);
   const name = statedName(chosen.language, src);
-  return { language: chosen.language, because: chosen.because, also, ...(version ? { version } : {}), ...(name ? { name } : {}) };
+  return {
+    language: chosen.language,
+    because: chosen.because,
+    also,
+    ...(version ? { version } : {}),
+    ...(name ? { name } : {}),
+  };
 }

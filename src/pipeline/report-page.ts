@@ -20,12 +20,17 @@ const readJson = async <T>(path: string): Promise<T | undefined> => {
   return text === undefined ? undefined : (JSON.parse(text) as T);
 };
 
-interface Spdx { spdxVersion?: string; packages?: { SPDXID?: string; licenseDeclared?: string }[] }
+interface Spdx {
+  spdxVersion?: string;
+  packages?: { SPDXID?: string; licenseDeclared?: string }[];
+}
 interface Provenance {
   subject?: { digest?: { sha256?: string } }[];
   predicate?: { buildDefinition?: { buildType?: string }; runDetails?: { builder?: { id?: string } } };
 }
-interface SigPayload { critical?: { image?: { 'docker-manifest-digest'?: string } } }
+interface SigPayload {
+  critical?: { image?: { 'docker-manifest-digest'?: string } };
+}
 
 async function evidenceOf(dir: string, v: VariantName, digest: string): Promise<EvidenceStatus | undefined> {
   const spdx = await readJson<Spdx>(join(dir, `${v}.spdx.json`));
@@ -36,12 +41,15 @@ async function evidenceOf(dir: string, v: VariantName, digest: string): Promise<
   if (spdx) {
     const pkgs = (spdx.packages ?? []).filter((p) => p.SPDXID !== 'SPDXRef-Image');
     const counts = new Map<string, number>();
-    for (const p of pkgs) counts.set(p.licenseDeclared ?? 'NOASSERTION', (counts.get(p.licenseDeclared ?? 'NOASSERTION') ?? 0) + 1);
-    const licenses = [...counts].map(([name, count]) => ({ name, count }))
+    for (const p of pkgs)
+      counts.set(p.licenseDeclared ?? 'NOASSERTION', (counts.get(p.licenseDeclared ?? 'NOASSERTION') ?? 0) + 1);
+    const licenses = [...counts]
+      .map(([name, count]) => ({ name, count }))
       .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
     status.sbom = { format: spdx.spdxVersion ?? 'SPDX', packages: pkgs.length, licenses };
   }
-  if (payload) status.signature = payload.critical?.image?.['docker-manifest-digest'] === digest ? 'matches' : 'mismatch';
+  if (payload)
+    status.signature = payload.critical?.image?.['docker-manifest-digest'] === digest ? 'matches' : 'mismatch';
   if (prov) {
     status.provenance = {
       subjectMatches: prov.subject?.some((s) => `sha256:${s.digest?.sha256}` === digest) ?? false,
@@ -70,7 +78,10 @@ export async function loadReportPage(outDir: string): Promise<ReportPage> {
 }
 
 /** Renders OUT/report.html (or `target`); leaves a file that already holds these bytes untouched. */
-export async function writeReportHtml(outDir: string, target = join(outDir, REPORT_HTML)): Promise<{ path: string; changed: boolean }> {
+export async function writeReportHtml(
+  outDir: string,
+  target = join(outDir, REPORT_HTML),
+): Promise<{ path: string; changed: boolean }> {
   const html = renderReportHtml(await loadReportPage(outDir));
   const old = await readFile(target, 'utf8').catch(() => undefined);
   if (old === html) return { path: target, changed: false };

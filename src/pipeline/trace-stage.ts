@@ -23,13 +23,26 @@ export function hardeningOf(bytes: Uint8Array): ArtifactHardening | undefined {
   if (!info || (info.type !== 'exec' && info.type !== 'dyn')) return undefined;
   const { missing, unproven, cet } = missingHardening(info);
   const guardNeeded = info.imports.length > 0;
-  const stackProtector = info.stackProtector ? 'yes' : unproven.includes('stack protector') ? 'unproven'
-    : !guardNeeded ? 'not needed' : missing.some((m) => m.startsWith('stack protector')) ? 'no' : 'yes';
+  const stackProtector = info.stackProtector
+    ? 'yes'
+    : unproven.includes('stack protector')
+      ? 'unproven'
+      : !guardNeeded
+        ? 'not needed'
+        : missing.some((m) => m.startsWith('stack protector'))
+          ? 'no'
+          : 'yes';
   const fortifiable = info.fortify.fortified.length + info.fortify.unfortified.length > 0;
   return {
-    pie: info.pie, relro: info.relro, bindNow: info.bindNow, nxStack: info.nxStack, stackProtector,
+    pie: info.pie,
+    relro: info.relro,
+    bindNow: info.bindNow,
+    nxStack: info.nxStack,
+    stackProtector,
     fortify: info.fortify.fortified.length > 0 ? 'yes' : fortifiable ? 'no' : 'not needed',
-    cet: !cet && info.cet.ibt && info.cet.shstk, stripped: info.stripped, missing,
+    cet: !cet && info.cet.ibt && info.cet.shstk,
+    stripped: info.stripped,
+    missing,
   };
 }
 
@@ -49,9 +62,15 @@ export async function resolvedIn(rootfs: string, path: string): Promise<string> 
   for (let hops = 0; todo.length && hops < 64; hops++) {
     const part = todo.shift()!;
     if (part === '.') continue;
-    if (part === '..') { done.pop(); continue; }
+    if (part === '..') {
+      done.pop();
+      continue;
+    }
     const target = await readlink(join(rootfs, ...done, part)).catch(() => undefined);
-    if (target === undefined) { done.push(part); continue; }
+    if (target === undefined) {
+      done.push(part);
+      continue;
+    }
     if (target.startsWith('/')) done.length = 0;
     todo.unshift(...target.split('/').filter(Boolean));
   }
@@ -59,38 +78,63 @@ export async function resolvedIn(rootfs: string, path: string): Promise<string> 
 }
 
 /** The why record of a build (written as why.json beside report.json). */
-export async function traceStage(planned: PlannedBuild, handoff: Handoff, variants: Variants, opts: {
-  ws: Workspace; rootfsDir: string; upstream: UpstreamToolchain | undefined;
-}): Promise<WhyRecord> {
+export async function traceStage(
+  planned: PlannedBuild,
+  handoff: Handoff,
+  variants: Variants,
+  opts: {
+    ws: Workspace;
+    rootfsDir: string;
+    upstream: UpstreamToolchain | undefined;
+  },
+): Promise<WhyRecord> {
   const { ws, rootfsDir, upstream } = opts;
   const { config, lock, requests } = planned;
   const needed: NeededLink[] = [];
   for (const l of handoff.links) {
     const file = l.package ? await resolvedIn(rootfsDir, l.foundAt) : canonicalPath(l.foundAt);
     const by = canonicalPath(l.by);
-    needed.push({ by, library: l.library, foundAt: canonicalPath(l.foundAt), file, ...(l.package ? { package: l.package } : {}) });
+    needed.push({
+      by,
+      library: l.library,
+      foundAt: canonicalPath(l.foundAt),
+      file,
+      ...(l.package ? { package: l.package } : {}),
+    });
   }
   const unstripped = new Map(handoff.artifacts.map((f) => [f.path, f]));
   const artifacts: WhyRecord['artifacts'] = [];
   for (const f of handoff.prodFiles.filter((x) => x.type === 'file')) {
     const hardening = hardeningOf(new Uint8Array(await readFile(f.hostPath)));
-    artifacts.push({ path: f.path, from: fromOf(unstripped.get(f.path) ?? f, ws), ...(hardening ? { hardening } : {}) });
+    artifacts.push({
+      path: f.path,
+      from: fromOf(unstripped.get(f.path) ?? f, ws),
+      ...(hardening ? { hardening } : {}),
+    });
   }
   const installed = (await entriesFromDir(ws.out, { special: 'skip' })).filter((e) => !isBuildNote(e.path));
   const made = new Set([...prodBaseEntries().map((e) => e.path), CA_BUNDLE_PATH]);
   const devMade = new Set(['etc/passwd', 'etc/group', 'home/dev']);
   return traceBuild({
-    name: config.name, tag: config.tag,
+    name: config.name,
+    tag: config.tag,
     layers: { dev: variants.dev.layers, prod: variants.prod.layers, test: variants.test.layers },
     owner: (p) => packageOwningPath(rootfsDir, p),
-    prodPackages: handoff.prodPackages, builderPackages: lock.sets.builder,
-    runtimeRequests: requests.runtime, builderRequests: requests.builder,
-    needed, artifacts,
+    prodPackages: handoff.prodPackages,
+    builderPackages: lock.sets.builder,
+    runtimeRequests: requests.runtime,
+    builderRequests: requests.builder,
+    needed,
+    artifacts,
     installed: new Set(installed.map((e) => e.path)),
-    toolchain: new Set([...(upstream?.fullEntries ?? []).map((e) => e.path), ...(upstream?.prodFiles ?? []).map((f) => f.path)]),
+    toolchain: new Set([
+      ...(upstream?.fullEntries ?? []).map((e) => e.path),
+      ...(upstream?.prodFiles ?? []).map((f) => f.path),
+    ]),
     made: { prod: made, dev: devMade, test: new Set() },
     source: {
-      prod: config.variants.prod.includeSource, dev: config.variants.dev.includeSource,
+      prod: config.variants.prod.includeSource,
+      dev: config.variants.dev.includeSource,
       test: config.variants.test.includeSource || config.variants.test.includeTests,
     },
     prodHasBuildTools: config.variants.prod.includeBuildTools,

@@ -2,9 +2,17 @@
 import type { BuildReport, VariantName } from './report.js';
 
 /** A share of an image: a package, a directory or an origin, with its bytes and file count. */
-export interface Slice { name: string; bytes: number; files: number }
+export interface Slice {
+  name: string;
+  bytes: number;
+  files: number;
+}
 
-export interface Makeup { total: Slice; packages: Slice[]; dirs: Slice[] }
+export interface Makeup {
+  total: Slice;
+  packages: Slice[];
+  dirs: Slice[];
+}
 
 export interface HardeningRow {
   path: string;

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { parseRef, type ImageRef } from '../sinks/ref.js';
 
-interface ReportRefs { tag: string; variants: Record<string, { ref: string }>; aliases?: Record<string, string> }
+interface ReportRefs {
+  tag: string;
+  variants: Record<string, { ref: string }>;
+  aliases?: Record<string, string>;
+}
 
 const SCHEMES = /^(oci|docker-archive|docker):/;
 
@@ -14,9 +18,14 @@ export async function imageRefOf(spec: string, outDir: string, cwd: string): Pro
   if (SCHEMES.test(spec)) return parseRef(spec, cwd);
   const text = await readFile(join(outDir, 'report.json'), 'utf8').catch(() => undefined);
   if (!text) {
-    throw new AirlockError('usage', 'unknown-image', `'${spec}' is not an image reference and ${outDir} holds no build outputs`, {
-      hint: 'give oci:DIR[:TAG], docker-archive:FILE or docker://HOST/REPO[:TAG], or build first (airlock build)',
-    });
+    throw new AirlockError(
+      'usage',
+      'unknown-image',
+      `'${spec}' is not an image reference and ${outDir} holds no build outputs`,
+      {
+        hint: 'give oci:DIR[:TAG], docker-archive:FILE or docker://HOST/REPO[:TAG], or build first (airlock build)',
+      },
+    );
   }
   const report = JSON.parse(text) as ReportRefs;
   const oci = join(outDir, 'oci');
@@ -25,5 +34,7 @@ export async function imageRefOf(spec: string, outDir: string, cwd: string): Pro
   }
   if (report.aliases && spec in report.aliases) return { kind: 'oci', dir: oci, tag: report.tag };
   const known = [...Object.values(report.variants).map((r) => r.ref), ...Object.keys(report.aliases ?? {})];
-  throw new AirlockError('usage', 'unknown-image', `no image '${spec}' in ${outDir}`, { hint: `the outputs hold: ${known.join(', ')} (or say prod, dev, test)` });
+  throw new AirlockError('usage', 'unknown-image', `no image '${spec}' in ${outDir}`, {
+    hint: `the outputs hold: ${known.join(', ')} (or say prod, dev, test)`,
+  });
 }

@@ -25,15 +25,21 @@ export interface Published {
 
 /** Fails with what to install when runc (or nsenter, for ports) is missing, or when not root. */
 export function checkRuntime(needNsenter: boolean, uid = process.getuid?.()): void {
-  const missing = (tool: string, pkg: string) => new AirlockError('usage', 'runtime-missing', `${tool} is not installed: airlock runs images with it`, {
-    hint: `install it: apt-get install ${pkg} (Debian/Ubuntu), dnf install ${pkg} (Fedora)`,
-  });
+  const missing = (tool: string, pkg: string) =>
+    new AirlockError('usage', 'runtime-missing', `${tool} is not installed: airlock runs images with it`, {
+      hint: `install it: apt-get install ${pkg} (Debian/Ubuntu), dnf install ${pkg} (Fedora)`,
+    });
   if (spawnSync('runc', ['--version']).error) throw missing('runc', 'runc');
   if (needNsenter && spawnSync('nsenter', ['--version']).error) throw missing('nsenter', 'util-linux');
   if (uid !== 0) {
-    throw new AirlockError('usage', 'runtime-needs-root', 'airlock runs containers with runc as root; this process is not root', {
-      hint: 'run it as root (sudo airlock …); rootless runc needs a user-namespace setup airlock does not make',
-    });
+    throw new AirlockError(
+      'usage',
+      'runtime-needs-root',
+      'airlock runs containers with runc as root; this process is not root',
+      {
+        hint: 'run it as root (sudo airlock …); rootless runc needs a user-namespace setup airlock does not make',
+      },
+    );
   }
 }
 
@@ -58,7 +64,11 @@ async function publish(ports: Published[], pid: number, log: Log): Promise<Serve
   const servers: Server[] = [];
   for (const p of ports) {
     const server = createServer((socket) => {
-      const bridge = spawn('nsenter', ['--target', String(pid), '--net', '--', process.execPath, BRIDGE, String(p.container)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const bridge = spawn(
+        'nsenter',
+        ['--target', String(pid), '--net', '--', process.execPath, BRIDGE, String(p.container)],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
       socket.pipe(bridge.stdin);
       bridge.stdout.pipe(socket);
       socket.on('error', () => bridge.kill());
@@ -66,14 +76,22 @@ async function publish(ports: Published[], pid: number, log: Log): Promise<Serve
     });
     const listening = await new Promise<boolean>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => {
-        if (p.optional) { resolve(false); return; }
-        reject(new AirlockError('usage', 'port-busy', `cannot listen on 127.0.0.1:${p.host}: ${e.code ?? e.message}`, {
-          hint: 'publish it on another host port: -p OTHER:PORT',
-        }));
+        if (p.optional) {
+          resolve(false);
+          return;
+        }
+        reject(
+          new AirlockError('usage', 'port-busy', `cannot listen on 127.0.0.1:${p.host}: ${e.code ?? e.message}`, {
+            hint: 'publish it on another host port: -p OTHER:PORT',
+          }),
+        );
       });
       server.listen(p.host, '127.0.0.1', () => resolve(true));
     });
-    if (!listening) { log.warn(`127.0.0.1:${p.host} is taken: port ${p.container} is not published`); continue; }
+    if (!listening) {
+      log.warn(`127.0.0.1:${p.host} is taken: port ${p.container} is not published`);
+      continue;
+    }
     log.info(`port ${p.container} of the container on 127.0.0.1:${p.host}`);
     servers.push(server);
   }
@@ -81,16 +99,24 @@ async function publish(ports: Published[], pid: number, log: Log): Promise<Serve
 }
 
 /** Runs `spec` with runc in the foreground (standard streams passed through) and returns the container's exit code. */
-export async function runWithRunc(spec: Record<string, unknown>, opts: { ports: Published[]; log: Log }): Promise<number> {
+export async function runWithRunc(
+  spec: Record<string, unknown>,
+  opts: { ports: Published[]; log: Log },
+): Promise<number> {
   const bundle = await mkdtemp(join(tmpdir(), 'airlock-bundle-'));
   const id = `airlock-${process.pid}-${randomBytes(4).toString('hex')}`;
   let servers: Server[] = [];
   // The container's first process ignores signals it has no handler for (it is pid 1): forward the signal, and kill
   // it when it is still running a grace period later (or at a second signal).
   let grace: NodeJS.Timeout | undefined;
-  const kill = () => { spawnSync('runc', ['kill', id, 'KILL']); };
+  const kill = () => {
+    spawnSync('runc', ['kill', id, 'KILL']);
+  };
   const forward = (sig: NodeJS.Signals) => () => {
-    if (grace) { kill(); return; }
+    if (grace) {
+      kill();
+      return;
+    }
     spawnSync('runc', ['kill', id, sig === 'SIGINT' ? 'INT' : 'TERM']);
     grace = setTimeout(kill, STOP_GRACE_MS);
   };
@@ -107,7 +133,11 @@ export async function runWithRunc(spec: Record<string, unknown>, opts: { ports: 
     });
     if (opts.ports.length) {
       const pid = await waitForPid(id, child);
-      if (pid) servers = await publish(opts.ports, pid, opts.log).catch((e: unknown) => { spawnSync('runc', ['kill', id, 'KILL']); throw e; });
+      if (pid)
+        servers = await publish(opts.ports, pid, opts.log).catch((e: unknown) => {
+          spawnSync('runc', ['kill', id, 'KILL']);
+          throw e;
+        });
     }
     return await exited;
   } finally {

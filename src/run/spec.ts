@@ -2,7 +2,11 @@
 // settings and the run's options. Read-only root, no capabilities, no new privileges, tmpfs /tmp, own namespaces.
 import type { RunUser } from './user.js';
 
-export interface BindMount { source: string; destination: string; readOnly: boolean }
+export interface BindMount {
+  source: string;
+  destination: string;
+  readOnly: boolean;
+}
 
 export interface SpecInput {
   /** Absolute path of the unpacked root file system. */
@@ -22,8 +26,16 @@ export interface SpecInput {
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const tmpfs = (destination: string, mode = '1777', owner?: RunUser) => ({
-  destination, type: 'tmpfs', source: 'tmpfs',
-  options: ['nosuid', 'nodev', `mode=${mode}`, 'size=268435456', ...(owner ? [`uid=${owner.uid}`, `gid=${owner.gid}`] : [])],
+  destination,
+  type: 'tmpfs',
+  source: 'tmpfs',
+  options: [
+    'nosuid',
+    'nodev',
+    `mode=${mode}`,
+    'size=268435456',
+    ...(owner ? [`uid=${owner.uid}`, `gid=${owner.gid}`] : []),
+  ],
 });
 
 /** config.json for runc. */
@@ -45,19 +57,48 @@ export function runtimeSpec(i: SpecInput): Record<string, unknown> {
     hostname: i.hostname,
     mounts: [
       { destination: '/proc', type: 'proc', source: 'proc' },
-      { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
-      { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'] },
-      { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+      {
+        destination: '/dev',
+        type: 'tmpfs',
+        source: 'tmpfs',
+        options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'],
+      },
+      {
+        destination: '/dev/pts',
+        type: 'devpts',
+        source: 'devpts',
+        options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'],
+      },
+      {
+        destination: '/dev/shm',
+        type: 'tmpfs',
+        source: 'shm',
+        options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'],
+      },
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
       tmpfs('/tmp'),
       ...i.tmpfs.map((t) => tmpfs(t.path, '0755', t.owner)),
-      ...i.binds.map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', b.readOnly ? 'ro' : 'rw'] })),
+      ...i.binds.map((b) => ({
+        destination: b.destination,
+        type: 'bind',
+        source: b.source,
+        options: ['rbind', b.readOnly ? 'ro' : 'rw'],
+      })),
     ],
     linux: {
       namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'cgroup'].map((type) => ({ type })),
-      maskedPaths: ['/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats',
-        '/proc/sched_debug', '/proc/scsi', '/sys/firmware'],
+      maskedPaths: [
+        '/proc/acpi',
+        '/proc/kcore',
+        '/proc/keys',
+        '/proc/latency_stats',
+        '/proc/timer_list',
+        '/proc/timer_stats',
+        '/proc/sched_debug',
+        '/proc/scsi',
+        '/sys/firmware',
+      ],
       readonlyPaths: ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
     },
   };

@@ -19,9 +19,14 @@ async function checkParents(root: string, rel: string): Promise<void> {
   for (let i = 1; i <= parts.length; i++) {
     const st = await lstat(join(root, ...parts.slice(0, i))).catch(() => undefined);
     if (st?.isSymbolicLink()) {
-      throw new AirlockError('image', 'unsafe-layer', `a layer writes /${rel} through the symlink /${parts.slice(0, i).join('/')}`, {
-        hint: 'airlock run unpacks only layers that write real paths',
-      });
+      throw new AirlockError(
+        'image',
+        'unsafe-layer',
+        `a layer writes /${rel} through the symlink /${parts.slice(0, i).join('/')}`,
+        {
+          hint: 'airlock run unpacks only layers that write real paths',
+        },
+      );
     }
     if (!st) return;
   }

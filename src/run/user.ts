@@ -1,7 +1,10 @@
 // The uid and gid an image's User names, read against the image's own /etc/passwd and /etc/group (pure).
 import { AirlockError } from '../errors.js';
 
-export interface RunUser { uid: number; gid: number }
+export interface RunUser {
+  uid: number;
+  gid: number;
+}
 
 function lookup(text: string, name: string, field: number): number | undefined {
   for (const line of text.split('\n')) {
@@ -15,9 +18,14 @@ function lookup(text: string, name: string, field: number): number | undefined {
 export function resolveUser(spec: string | undefined, passwd: string, group: string): RunUser {
   const [user = '', grp] = (spec ?? '').split(':');
   const unknown = (what: string, name: string) =>
-    new AirlockError('usage', 'unknown-user', `the image's User names ${what} '${name}', which its /etc/${what === 'user' ? 'passwd' : 'group'} lacks`, {
-      hint: 'use numeric ids in runtime.user ("65532:65532")',
-    });
+    new AirlockError(
+      'usage',
+      'unknown-user',
+      `the image's User names ${what} '${name}', which its /etc/${what === 'user' ? 'passwd' : 'group'} lacks`,
+      {
+        hint: 'use numeric ids in runtime.user ("65532:65532")',
+      },
+    );
   let uid = 0;
   let gid: number | undefined;
   if (/^\d+$/.test(user)) uid = Number(user);
@@ -36,7 +44,10 @@ export function resolveUser(spec: string | undefined, passwd: string, group: str
     }
   }
   if (gid === undefined) {
-    const line = passwd.split('\n').map((l) => l.split(':')).find((p) => p[2] === String(uid) && /^\d+$/.test(p[3] ?? ''));
+    const line = passwd
+      .split('\n')
+      .map((l) => l.split(':'))
+      .find((p) => p[2] === String(uid) && /^\d+$/.test(p[3] ?? ''));
     gid = line ? Number(line[3]) : uid;
   }
   return { uid, gid };

@@ -49,7 +49,9 @@ function packageChain(r: WhyRecord, name: string, set: 'prod' | 'builder', seen 
   if (reason.kind === 'dependency') return [step, ...packageChain(r, reason.of, set, seen)];
   if (reason.kind === 'closure') {
     const artifact = r.artifacts.find((a) => a.path === reason.by);
-    const up = artifact ? [{ kind: 'artifact' as const, path: artifact.path, from: artifact.from }] : neededChain(r, reason.by, new Set());
+    const up = artifact
+      ? [{ kind: 'artifact' as const, path: artifact.path, from: artifact.from }]
+      : neededChain(r, reason.by, new Set());
     return [step, ...up];
   }
   return [step];

@@ -18,20 +18,29 @@ function originText(o: Origin): string {
 function reasonText(name: string, r: PackageReason, set: 'prod' | 'builder'): string {
   const where = set === 'prod' ? 'prod' : 'the builder (dev and test)';
   switch (r.kind) {
-    case 'request': return `${name} is in ${where} because it is requested (${r.request})`;
-    case 'closure': return `${name} is in ${where} because it provides ${r.library}, NEEDED by /${r.by}`;
-    case 'dependency': return `${name} is in ${where} as a dependency of ${r.of}`;
-    case 'base': return `${name} is in ${where} as part of the Debian base system (essential and required packages)`;
+    case 'request':
+      return `${name} is in ${where} because it is requested (${r.request})`;
+    case 'closure':
+      return `${name} is in ${where} because it provides ${r.library}, NEEDED by /${r.by}`;
+    case 'dependency':
+      return `${name} is in ${where} as a dependency of ${r.of}`;
+    case 'base':
+      return `${name} is in ${where} as part of the Debian base system (essential and required packages)`;
   }
 }
 
 function stepText(s: WhyStep): string {
   switch (s.kind) {
-    case 'file': return `/${s.path}${s.size ? ` (${s.size} bytes)` : ''} is ${originText(s.origin)}`;
-    case 'artifact': return `/${s.path} is a declared artifact (from ${s.from})`;
-    case 'needed': return `/${s.path} is where the loader finds ${s.library}, NEEDED by /${s.by}`;
-    case 'package': return reasonText(s.name, s.reason, s.set);
-    case 'cycle': return `(${s.name} again: a dependency cycle)`;
+    case 'file':
+      return `/${s.path}${s.size ? ` (${s.size} bytes)` : ''} is ${originText(s.origin)}`;
+    case 'artifact':
+      return `/${s.path} is a declared artifact (from ${s.from})`;
+    case 'needed':
+      return `/${s.path} is where the loader finds ${s.library}, NEEDED by /${s.by}`;
+    case 'package':
+      return reasonText(s.name, s.reason, s.set);
+    case 'cycle':
+      return `(${s.name} again: a dependency cycle)`;
   }
 }
 
@@ -42,7 +51,9 @@ export function formatWhy(a: WhyAnswer, image: string): string {
   const lines: string[] = [];
   if (a.directory) {
     const origins = Object.entries(a.directory.origins).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
-    lines.push(`/${a.path} is a directory of ${image} holding ${a.directory.files} files (${a.directory.bytes} bytes):`);
+    lines.push(
+      `/${a.path} is a directory of ${image} holding ${a.directory.files} files (${a.directory.bytes} bytes):`,
+    );
     for (const [o, n] of origins) lines.push(`  ${String(n).padStart(6)}  ${originText(o as Origin)}`);
   } else if (a.found) {
     lines.push(`in ${image}:`, ...chain(a.chain).map((l) => `  ${l}`));

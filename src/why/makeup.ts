@@ -2,7 +2,8 @@
 import type { Makeup, ReportPage, Slice } from '../report/html-model.js';
 import type { Origin, WhyRecord } from './record.js';
 
-const bySize = (a: Slice, b: Slice) => b.bytes - a.bytes || b.files - a.files || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const bySize = (a: Slice, b: Slice) =>
+  b.bytes - a.bytes || b.files - a.files || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** An origin as the report names it: the package name, or the origin in brackets. */
 export function originLabel(o: Origin): string {

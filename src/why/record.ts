@@ -61,12 +61,16 @@ export interface WhyRecord {
 export function whyJson(r: WhyRecord): string {
   const j = (v: unknown) => JSON.stringify(v);
   const fileMap = (m: Record<string, [number, Origin]>) => {
-    const lines = Object.keys(m).sort().map((p) => `      ${j(p)}: ${j(m[p])}`);
+    const lines = Object.keys(m)
+      .sort()
+      .map((p) => `      ${j(p)}: ${j(m[p])}`);
     return lines.length ? `{\n${lines.join(',\n')}\n    }` : '{}';
   };
   const variants = (['dev', 'prod', 'test'] as const).map((v) => `    ${j(v)}: ${fileMap(r.files[v])}`);
   const reasons = (m: Record<string, PackageReason>) => {
-    const lines = Object.keys(m).sort().map((p) => `      ${j(p)}: ${j(m[p])}`);
+    const lines = Object.keys(m)
+      .sort()
+      .map((p) => `      ${j(p)}: ${j(m[p])}`);
     return lines.length ? `{\n${lines.join(',\n')}\n    }` : '{}';
   };
   return [

@@ -3,7 +3,10 @@ import type { FileEntry } from '../image/entry.js';
 import type { NeededLink, Origin, PackageReason, WhyRecord, WhyVariant } from './record.js';
 
 /** The parts of a locked package the reasons need. */
-export interface PackageNode { name: string; depends: string[] }
+export interface PackageNode {
+  name: string;
+  depends: string[];
+}
 
 export interface TraceInput {
   name: string;
@@ -41,7 +44,9 @@ export function visibleFiles(layers: FileEntry[][]): Map<string, FileEntry> {
 
 /** Why each package of `set` is there: a request, an ELF-closure need, a dependency (breadth first), or the base. */
 export function packageReasons(
-  set: PackageNode[], requests: string[], closure: NeededLink[] = [],
+  set: PackageNode[],
+  requests: string[],
+  closure: NeededLink[] = [],
 ): Record<string, PackageReason> {
   const byName = new Map(set.map((p) => [p.name, p]));
   const out: Record<string, PackageReason> = {};
@@ -86,8 +91,12 @@ export function traceBuild(input: TraceInput): WhyRecord {
     files[v] = map;
   }
   return {
-    format: 1, name: input.name, tag: input.tag, prodHasBuildTools: input.prodHasBuildTools,
-    artifacts: input.artifacts, needed: input.needed,
+    format: 1,
+    name: input.name,
+    tag: input.tag,
+    prodHasBuildTools: input.prodHasBuildTools,
+    artifacts: input.artifacts,
+    needed: input.needed,
     packages: {
       prod: packageReasons(input.prodPackages, input.runtimeRequests, input.needed),
       builder: packageReasons(input.builderPackages, input.builderRequests),

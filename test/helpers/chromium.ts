@@ -7,11 +7,24 @@ import { join } from 'node:path';
 
 /** Flags that keep the browser's own background traffic down; the page's requests are told apart in the net log. */
 const QUIET = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync',
-  '--disable-component-update', '--disable-default-apps', '--disable-extensions', '--hide-scrollbars',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-sync',
+  '--disable-component-update',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--hide-scrollbars',
 ];
 
-export interface PageLoad { dom: string; console: string[]; pageRequests: string[]; stderr: string }
+export interface PageLoad {
+  dom: string;
+  console: string[];
+  pageRequests: string[];
+  stderr: string;
+}
 
 function chromium(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -22,11 +35,17 @@ function chromium(args: string[]): Promise<{ code: number; stdout: string; stder
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, stdout, stderr }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
   });
 }
 
-interface NetLog { constants: { logEventTypes: Record<string, number> }; events: { type: number; params?: { url?: string; network_isolation_key?: string } }[] }
+interface NetLog {
+  constants: { logEventTypes: Record<string, number> };
+  events: { type: number; params?: { url?: string; network_isolation_key?: string } }[];
+}
 
 /**
  * URLs a file:// page asked for: URL_REQUEST_START_JOB events whose network isolation key is the page's site
@@ -44,19 +63,41 @@ export async function loadPage(url: string): Promise<PageLoad> {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-chromium-'));
   try {
     const netLog = join(dir, 'net.json');
-    const r = await chromium([...QUIET, `--user-data-dir=${join(dir, 'profile')}`, '--enable-logging=stderr', '--v=0',
-      `--log-net-log=${netLog}`, '--dump-dom', url]);
+    const r = await chromium([
+      ...QUIET,
+      `--user-data-dir=${join(dir, 'profile')}`,
+      '--enable-logging=stderr',
+      '--v=0',
+      `--log-net-log=${netLog}`,
+      '--dump-dom',
+      url,
+    ]);
     if (r.code !== 0) throw new Error(`chromium exited ${r.code}: ${r.stderr.slice(-2000)}`);
     const consoleLines = r.stderr.split('\n').filter((l) => /:CONSOLE[:(]|Refused to|Content Security Policy/.test(l));
-    return { dom: r.stdout, console: consoleLines, pageRequests: pageRequestsOf(JSON.parse(readFileSync(netLog, 'utf8'))), stderr: r.stderr };
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+    return {
+      dom: r.stdout,
+      console: consoleLines,
+      pageRequests: pageRequestsOf(JSON.parse(readFileSync(netLog, 'utf8'))),
+      stderr: r.stderr,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Saves a PNG of the page at `width` × `height`. */
-export async function screenshot(url: string, png: string, width = 1200, height = 3000): Promise<void> {
+export async function screenshot(url: string, png: string, width = 1200, height = 5200): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-chromium-'));
   try {
-    const r = await chromium([...QUIET, `--user-data-dir=${join(dir, 'profile')}`, `--window-size=${width},${height}`, `--screenshot=${png}`, url]);
+    const r = await chromium([
+      ...QUIET,
+      `--user-data-dir=${join(dir, 'profile')}`,
+      `--window-size=${width},${height}`,
+      `--screenshot=${png}`,
+      url,
+    ]);
     if (r.code !== 0) throw new Error(`chromium exited ${r.code}: ${r.stderr.slice(-2000)}`);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

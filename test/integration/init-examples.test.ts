@@ -13,7 +13,9 @@ import { repoRoot, runCli } from '../helpers/cli.js';
 import { runImage } from '../helpers/oci-runtime.js';
 
 const EXAMPLES = readdirSync(join(repoRoot, 'examples'), { withFileTypes: true })
-  .filter((d) => d.isDirectory() && d.name !== 'config-samples').map((d) => d.name).sort();
+  .filter((d) => d.isDirectory() && d.name !== 'config-samples')
+  .map((d) => d.name)
+  .sort();
 
 /** What no project file states: a pinned toolchain, extra Debian packages, published ports. */
 const NOT_DETECTABLE = ['version', 'packages', 'devPackages', 'runtime.ports'];
@@ -23,7 +25,10 @@ const root = mkdtempSync(join(tmpdir(), 'airlock-init-'));
 /** The example in ROOT/<name> (named like the example: init names the image after the folder) without its config. */
 function exampleWithoutConfig(name: string): { dir: string; own: string } {
   const dir = join(root, name);
-  cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (p) => !p.includes('airlock-out') && !p.endsWith('airlock.lock.json') });
+  cpSync(join(repoRoot, 'examples', name), dir, {
+    recursive: true,
+    filter: (p) => !p.includes('airlock-out') && !p.endsWith('airlock.lock.json'),
+  });
   const own = readFileSync(join(dir, 'airlock.yaml'), 'utf8');
   rmSync(join(dir, 'airlock.yaml'));
   return { dir, own };
@@ -40,9 +45,13 @@ function overlay(to: Record<string, any>, from: Record<string, any>, paths: stri
     const keys = p.split('.');
     let a = to;
     let b = from;
-    for (const k of keys.slice(0, -1)) { a = a[k]; b = b[k]; }
+    for (const k of keys.slice(0, -1)) {
+      a = a[k];
+      b = b[k];
+    }
     const last = keys.at(-1)!;
-    if (b[last] === undefined) delete a[last]; else a[last] = b[last];
+    if (b[last] === undefined) delete a[last];
+    else a[last] = b[last];
   }
 }
 
@@ -55,7 +64,10 @@ describe('airlock init', { timeout: 20 * 60_000 }, () => {
       const r = await runCli(['init', dir]);
       assert.equal(r.code, 0, r.stderr);
       const text = readFileSync(join(dir, 'airlock.yaml'), 'utf8');
-      assert.match(text.split('\n')[0]!, /^# yaml-language-server: \$schema=file:\/\/\/.*\/schema\/airlock\.schema\.json$/);
+      assert.match(
+        text.split('\n')[0]!,
+        /^# yaml-language-server: \$schema=file:\/\/\/.*\/schema\/airlock\.schema\.json$/,
+      );
       const again = await runCli(['init', dir]);
       assert.equal(again.code, 2);
       assert.match(again.stderr, /config-exists/);
@@ -70,7 +82,10 @@ describe('airlock init', { timeout: 20 * 60_000 }, () => {
       overlay(mine, theirs, NOT_DETECTABLE);
       assert.deepEqual(mine, theirs);
       // And the written text sets nothing beyond name, language, a stated version and (C/C++) hardening.
-      assert.deepEqual(Object.keys(parse(text)).filter((k) => !['name', 'base_language', 'version', 'build_flags'].includes(k)), []);
+      assert.deepEqual(
+        Object.keys(parse(text)).filter((k) => !['name', 'base_language', 'version', 'build_flags'].includes(k)),
+        [],
+      );
     });
   }
 
@@ -88,11 +103,17 @@ describe('airlock init', { timeout: 20 * 60_000 }, () => {
     assert.match(readFileSync(join(empty, 'airlock.yaml'), 'utf8'), /detected from --language\nbase_language: python/);
   });
 
-  for (const [name, expect] of [['hello-c', /Hello, world, from airlock! \(uid 65532\)/], ['python-pip', /"service": "python-pip", "tinylib": "1.0.0", "uid": 65532/]] as const) {
+  for (const [name, expect] of [
+    ['hello-c', /Hello, world, from airlock! \(uid 65532\)/],
+    ['python-pip', /"service": "python-pip", "tinylib": "1.0.0", "uid": 65532/],
+  ] as const) {
     test(`${name}: built from init's config alone, prod runs`, async () => {
       const dir = join(root, `${name}-build`, name);
       mkdirSync(join(root, `${name}-build`));
-      cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (p) => !p.includes('airlock-out') && !p.endsWith('airlock.lock.json') });
+      cpSync(join(repoRoot, 'examples', name), dir, {
+        recursive: true,
+        filter: (p) => !p.includes('airlock-out') && !p.endsWith('airlock.lock.json'),
+      });
       rmSync(join(dir, 'airlock.yaml'));
       assert.equal((await runCli(['init', dir])).code, 0);
       const out = join(root, `${name}-out`);

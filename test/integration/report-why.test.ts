@@ -18,7 +18,13 @@ function lookup(obj: unknown, path: string): unknown {
   return cur;
 }
 
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_000 }, () => {
   let dir = '';
@@ -32,7 +38,10 @@ describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_0
     build = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
     if (build.code === 0) report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); rmSync(outs, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(outs, { recursive: true, force: true });
+  });
 
   test('the figures on the page equal report.json, in chromium', async () => {
     assert.equal(build.code, 0, build.stderr.slice(-3000));
@@ -40,12 +49,23 @@ describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_0
     const figures = [...page.dom.matchAll(/data-figure="([^"]+)" data-value="([^"]*)">([^<]*)</g)];
     const seen = new Set<string>();
     for (const [, path, value] of figures) {
-      const want = path!.endsWith('.length') ? (lookup(report, path!.slice(0, -7)) as unknown[]).length : lookup(report, path!);
+      const want = path!.endsWith('.length')
+        ? (lookup(report, path!.slice(0, -7)) as unknown[]).length
+        : lookup(report, path!);
       assert.equal(unescape(value!), String(want), `${path} on the page`);
       seen.add(path!);
     }
     for (const v of ['dev', 'prod', 'test']) {
-      for (const k of ['digest', 'compressedSize', 'uncompressedSize', 'files', 'packages', 'user', 'buildSeconds', 'gates.findings.length']) {
+      for (const k of [
+        'digest',
+        'compressedSize',
+        'uncompressedSize',
+        'files',
+        'packages',
+        'user',
+        'buildSeconds',
+        'gates.findings.length',
+      ]) {
         assert.ok(seen.has(`variants.${v}.${k}`), `the page shows variants.${v}.${k}`);
       }
     }
@@ -64,20 +84,32 @@ describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_0
     assert.deepEqual(page.console, []);
     assert.deepEqual(page.pageRequests, []);
     // Nothing in the page could fetch a local file either (those are not in chromium's net log).
-    assert.doesNotMatch(page.dom, /<(script|link|iframe|object|embed|img|audio|video|source)\b|\s(src|href|srcset|poster|action)=|url\(/i);
+    assert.doesNotMatch(
+      page.dom,
+      /<(script|link|iframe|object|embed|img|audio|video|source)\b|\s(src|href|srcset|poster|action)=|url\(/i,
+    );
     // The control: the same page with an image from 127.0.0.1 and a console.error, with and without our CSP.
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     const hostile = '<img src="http://127.0.0.1:9/leak.png"><script>console.error("boom")</script>';
     const withCsp = join(outs, 'hostile-csp.html');
     const withoutCsp = join(outs, 'hostile.html');
     writeFileSync(withCsp, html.replace('</body>', `${hostile}</body>`));
-    writeFileSync(withoutCsp, html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</body>', `${hostile}</body>`));
+    writeFileSync(
+      withoutCsp,
+      html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</body>', `${hostile}</body>`),
+    );
     const blocked = await loadPage(pathToFileURL(withCsp).href);
     assert.deepEqual(blocked.pageRequests, [], 'the CSP blocks the request');
-    assert.ok(blocked.console.some((l) => /Content Security Policy|Refused/.test(l)), blocked.console.join('\n'));
+    assert.ok(
+      blocked.console.some((l) => /Content Security Policy|Refused/.test(l)),
+      blocked.console.join('\n'),
+    );
     const open = await loadPage(pathToFileURL(withoutCsp).href);
     assert.deepEqual(open.pageRequests, ['http://127.0.0.1:9/leak.png']);
-    assert.ok(open.console.some((l) => l.includes('boom')), open.console.join('\n'));
+    assert.ok(
+      open.console.some((l) => l.includes('boom')),
+      open.console.join('\n'),
+    );
   });
 
   test('a screenshot is kept among the test outputs', async () => {
@@ -100,6 +132,12 @@ describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_0
     const none = await runCli(['report', join(outs, 'nothing')]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no-report/);
+  });
+
+  test('why.json is the same bytes on a rebuild into another folder', async () => {
+    const again = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', join(outs, 'out2')]);
+    assert.equal(again.code, 0, again.stderr.slice(-3000));
+    assert.deepEqual(readFileSync(join(outs, 'out2', 'why.json')), readFileSync(join(out, 'why.json')));
   });
 
   test('airlock why: artifact, NEEDED chain, dependency, stayed in dev, not anywhere, bad variant', async () => {
@@ -133,7 +171,14 @@ describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_0
     const lone = join(outs, 'lone');
     mkdirSync(lone);
     copyFileSync(join(out, 'hello-c-prod.tar'), join(lone, 'p.tar'));
-    const orphan = await runCli(['why', '/usr/bin/hello', '--image', `docker-archive:${join(lone, 'p.tar')}`, '-c', join(lone, 'airlock.yaml')]);
+    const orphan = await runCli([
+      'why',
+      '/usr/bin/hello',
+      '--image',
+      `docker-archive:${join(lone, 'p.tar')}`,
+      '-c',
+      join(lone, 'airlock.yaml'),
+    ]);
     assert.equal(orphan.code, 2);
     assert.match(orphan.stderr, /no-trace/);
   });

@@ -17,14 +17,21 @@ const TSX = import.meta.resolve('tsx');
 function onTerminal(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const cmd = [process.execPath, '--import', TSX, MAIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
     child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, stdout, stderr }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
     child.stdin.end(input);
   });
 }
@@ -32,9 +39,15 @@ function onTerminal(args: string[], input: string, env: NodeJS.ProcessEnv = {}):
 /** Whether something accepts TCP connections on host:port. */
 function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host, port, timeout: 2000 }, () => { s.destroy(); resolve(true); });
+    const s = connect({ host, port, timeout: 2000 }, () => {
+      s.destroy();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
-    s.on('timeout', () => { s.destroy(); resolve(false); });
+    s.on('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -48,9 +61,12 @@ describe('airlock run and airlock dev (runc)', { timeout: 20 * 60_000 }, () => {
     dir = await copyExample('hello-c');
     build = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
   });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); rmSync(outs, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(outs, { recursive: true, force: true });
+  });
 
-  test('prod runs as 65532 with its arguments; the exit code is the container\'s', async () => {
+  test("prod runs as 65532 with its arguments; the exit code is the container's", async () => {
     assert.equal(build.code, 0, build.stderr.slice(-3000));
     const r = await runCli(['run', 'prod', '--out', out, '--', 'tester']);
     assert.equal(r.code, 0, r.stderr);
@@ -61,8 +77,10 @@ describe('airlock run and airlock dev (runc)', { timeout: 20 * 60_000 }, () => {
     assert.equal(seven.code, 7, seven.stderr);
   });
 
-  test('read-only root, tmpfs /tmp, no capabilities, no new privileges, the image\'s user', async () => {
-    const probe = 'id -u; touch /probe 2>&1 || true; touch /tmp/probe && echo tmp-writable; grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status; grep " /tmp " /proc/mounts';
+  test("read-only root, tmpfs /tmp, no capabilities, no new privileges, the image's user", async () => {
+    const probe =
+      'id -u; touch /probe 2>&1 || true; touch /tmp/probe && echo tmp-writable; '
+      + 'grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status; grep " /tmp " /proc/mounts';
     const r = await runCli(['run', 'dev', '--out', out, '--', 'sh', '-c', probe]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
@@ -76,8 +94,25 @@ describe('airlock run and airlock dev (runc)', { timeout: 20 * 60_000 }, () => {
   test('a published port answers on 127.0.0.1 and on no other address of the host', async () => {
     const port = 18000 + (process.pid % 1000);
     copyFileSync(join(repoRoot, 'test', 'fixtures', 'run', 'serve.pl'), join(dir, 'serve.pl'));
-    const server = spawn(process.execPath, ['--import', TSX, MAIN, 'dev', '-c', join(dir, 'airlock.yaml'), '--out', out,
-      '-p', `${port}:8000`, '--', 'perl', '/src/serve.pl'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX,
+        MAIN,
+        'dev',
+        '-c',
+        join(dir, 'airlock.yaml'),
+        '--out',
+        out,
+        '-p',
+        `${port}:8000`,
+        '--',
+        'perl',
+        '/src/serve.pl',
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let log = '';
     server.stderr.on('data', (d) => (log += d));
     server.stdout.on('data', (d) => (log += d));
@@ -86,10 +121,16 @@ describe('airlock run and airlock dev (runc)', { timeout: 20 * 60_000 }, () => {
       let body = '';
       for (let i = 0; i < 100 && !body && server.exitCode === null; i++) {
         await new Promise((r) => setTimeout(r, 300));
-        if (log.includes('serving on 8000')) body = await fetch(`http://127.0.0.1:${port}/`).then((res) => res.text(), () => '');
+        if (log.includes('serving on 8000'))
+          body = await fetch(`http://127.0.0.1:${port}/`).then(
+            (res) => res.text(),
+            () => '',
+          );
       }
       assert.equal(body, 'hello from the container\n', log);
-      const other = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+      const other = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
       if (other) assert.equal(await accepts(other, port), false, `nothing listens on ${other}:${port}`);
     } finally {
       server.kill('SIGINT');
@@ -97,11 +138,14 @@ describe('airlock run and airlock dev (runc)', { timeout: 20 * 60_000 }, () => {
     }
   });
 
-  test('dev: a shell on a terminal, the working copy at /src as the invoking user, changes visible outside', async () => {
+  test('dev: a terminal shell, the working copy at /src as the invoking user, changes seen outside', async () => {
     // The working copy is the invoking user's, as it is when they run sudo airlock dev.
     chownSync(dir, 4321, 4321);
     const script = 'tty; id -u; echo made-inside > /src/made-inside.txt; pwd; exit 5\n';
-    const r = await onTerminal(['dev', '-c', join(dir, 'airlock.yaml'), '--out', out], script, { SUDO_UID: '4321', SUDO_GID: '4321' });
+    const r = await onTerminal(['dev', '-c', join(dir, 'airlock.yaml'), '--out', out], script, {
+      SUDO_UID: '4321',
+      SUDO_GID: '4321',
+    });
     assert.equal(r.code, 5, r.stdout + r.stderr);
     assert.match(r.stdout, /[\r\n]\/dev\/pts\/\d+\r?\n4321\r?\n/);
     assert.match(r.stdout, /\n\/src\r?\n/);
@@ -123,6 +167,8 @@ describe('airlock run and airlock dev (runc)', { timeout: 20 * 60_000 }, () => {
       assert.equal(noBuild.code, 2);
       assert.match(noBuild.stderr, /no-build[\s\S]*airlock build -c/);
       assert.ok(!existsSync(join(fresh, 'airlock-out')));
-    } finally { rmSync(fresh, { recursive: true, force: true }); }
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 });

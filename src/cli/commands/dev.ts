@@ -25,15 +25,28 @@ export function invokingUser(env: NodeJS.ProcessEnv): { uid: number; gid: number
 async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { own, rest } = splitArgs(argv);
   const { values, positionals } = parse('dev', usage, own, {
-    config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' }, publish: { type: 'string', short: 'p', multiple: true },
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    publish: { type: 'string', short: 'p', multiple: true },
     quiet: { type: 'boolean', short: 'q' },
   });
-  if (positionals.length) throw new AirlockError('usage', 'bad-arguments', `dev takes no image (${positionals[0]}): it opens the config's dev image`, { hint: `usage: ${usage}` });
+  if (positionals.length)
+    throw new AirlockError(
+      'usage',
+      'bad-arguments',
+      `dev takes no image (${positionals[0]}): it opens the config's dev image`,
+      { hint: `usage: ${usage}` },
+    );
   checkRuntime(true);
-  const { config } = await loadConfig(resolve(ctx.cwd, values.config ?? 'airlock.yaml'), { architecture: hostArchitecture() });
+  const { config } = await loadConfig(resolve(ctx.cwd, values.config ?? 'airlock.yaml'), {
+    architecture: hostArchitecture(),
+  });
   const outDir = values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out');
   const ref = await imageRefOf('dev', outDir, ctx.cwd).catch((cause: unknown) => {
-    throw new AirlockError('usage', 'no-build', `no dev image in ${outDir}`, { cause, hint: `build it first: airlock build -c ${config.file}` });
+    throw new AirlockError('usage', 'no-build', `no dev image in ${outDir}`, {
+      cause,
+      hint: `build it first: airlock build -c ${config.file}`,
+    });
   });
   const image = await openImage(ref, { env: ctx.env, log: ctx.log });
   const user = invokingUser(ctx.env);
@@ -41,10 +54,19 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const port = debugPort(config.language);
   const home = '/home/dev';
   const prepared = await prepareRun({
-    image, cacheDir: join(defaultCacheDir(ctx.env), 'run'), args: [], ...(rest.length ? { command: rest } : {}), user, terminal,
-    publish: [...(values.publish ?? []), ...config.runtime.ports], ...(port ? { optionalPorts: [port] } : {}),
-    binds: [{ source: config.source, destination: '/src', readOnly: false }], tmpfs: [{ path: home, owner: user }],
-    env: [`HOME=${home}`], cwd: '/src', hostname: `${config.name.replace(/[^a-z0-9-]/g, '-')}-dev`,
+    image,
+    cacheDir: join(defaultCacheDir(ctx.env), 'run'),
+    args: [],
+    ...(rest.length ? { command: rest } : {}),
+    user,
+    terminal,
+    publish: [...(values.publish ?? []), ...config.runtime.ports],
+    ...(port ? { optionalPorts: [port] } : {}),
+    binds: [{ source: config.source, destination: '/src', readOnly: false }],
+    tmpfs: [{ path: home, owner: user }],
+    env: [`HOME=${home}`],
+    cwd: '/src',
+    hostname: `${config.name.replace(/[^a-z0-9-]/g, '-')}-dev`,
   });
   ctx.log.info(`dev shell in ${config.name}:${config.tag}-dev as uid ${user.uid}, ${config.source} at /src`);
   return runWithRunc(prepared.spec, { ports: prepared.ports, log: ctx.log });

@@ -12,10 +12,19 @@ const usage = 'airlock init [DIR] [--language c|cpp|go|java|node|python|rust]';
 const SCHEMA = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schema', 'airlock.schema.json');
 
 async function run(argv: string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parse('init', usage, argv, { language: { type: 'string', short: 'l' }, quiet: { type: 'boolean', short: 'q' } });
-  if (positionals.length > 1) throw new AirlockError('usage', 'bad-arguments', `init takes one folder, got ${positionals.length}`, { hint: `usage: ${usage}` });
+  const { values, positionals } = parse('init', usage, argv, {
+    language: { type: 'string', short: 'l' },
+    quiet: { type: 'boolean', short: 'q' },
+  });
+  if (positionals.length > 1)
+    throw new AirlockError('usage', 'bad-arguments', `init takes one folder, got ${positionals.length}`, {
+      hint: `usage: ${usage}`,
+    });
   const dir = resolve(ctx.cwd, positionals[0] ?? '.');
-  const { file } = await initProject(dir, { schemaFile: SCHEMA, ...(values.language ? { language: values.language } : {}) });
+  const { file } = await initProject(dir, {
+    schemaFile: SCHEMA,
+    ...(values.language ? { language: values.language } : {}),
+  });
   ctx.stdout(`wrote ${file}\nnext: airlock build -c ${file}\n`);
   return ExitCode.ok;
 }

@@ -1,4 +1,5 @@
-// `airlock why PATH`: why a file is in an image (declared artifact, NEEDED chain, package and why the package is there).
+// `airlock why PATH`: why a file is in an image (declared artifact, NEEDED chain, package and why the package is
+// there).
 import { dirname, join, resolve } from 'node:path';
 import { AirlockError, ExitCode } from '../../errors.js';
 import { openImage } from '../../sinks/open-image.js';
@@ -16,7 +17,9 @@ const VARIANTS: WhyVariant[] = ['dev', 'prod', 'test'];
 function variantOf(s: string | undefined): WhyVariant | undefined {
   if (s === undefined) return undefined;
   if ((VARIANTS as string[]).includes(s)) return s as WhyVariant;
-  throw new AirlockError('usage', 'unknown-variant', `unknown variant '${s}'`, { hint: 'use --variant prod, dev or test' });
+  throw new AirlockError('usage', 'unknown-variant', `unknown variant '${s}'`, {
+    hint: 'use --variant prod, dev or test',
+  });
 }
 
 /** The output folder an image reference lives in (its layout's or archive's parent), when it is a local one. */
@@ -42,20 +45,35 @@ async function traceOfImage(spec: string, fallback: string, ctx: CommandContext,
 
 async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('why', usage, argv, {
-    out: { type: 'string', short: 'o' }, image: { type: 'string' }, variant: { type: 'string' },
-    config: { type: 'string', short: 'c' }, json: { type: 'boolean' }, insecure: { type: 'boolean' },
+    out: { type: 'string', short: 'o' },
+    image: { type: 'string' },
+    variant: { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    json: { type: 'boolean' },
+    insecure: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
   });
-  if (positionals.length !== 1) throw new AirlockError('usage', 'bad-arguments', `why takes one path, got ${positionals.length}`, { hint: `usage: ${usage}` });
-  if (values.out && values.image) throw new AirlockError('usage', 'bad-arguments', 'give --out or --image, not both', { hint: `usage: ${usage}` });
+  if (positionals.length !== 1)
+    throw new AirlockError('usage', 'bad-arguments', `why takes one path, got ${positionals.length}`, {
+      hint: `usage: ${usage}`,
+    });
+  if (values.out && values.image)
+    throw new AirlockError('usage', 'bad-arguments', 'give --out or --image, not both', { hint: `usage: ${usage}` });
   const asked = variantOf(values.variant);
-  const outDir = values.out ? resolve(ctx.cwd, values.out) : join(dirname(resolve(ctx.cwd, values.config ?? 'airlock.yaml')), 'airlock-out');
+  const outDir = values.out
+    ? resolve(ctx.cwd, values.out)
+    : join(dirname(resolve(ctx.cwd, values.config ?? 'airlock.yaml')), 'airlock-out');
   let trace: LoadedTrace;
   let variant: WhyVariant;
   if (values.image) {
     const found = await traceOfImage(values.image, outDir, ctx, values.insecure ?? false);
     if (asked && asked !== found.variant) {
-      throw new AirlockError('usage', 'bad-arguments', `${values.image} is the ${found.variant} variant, not ${asked}`, { hint: 'drop --variant' });
+      throw new AirlockError(
+        'usage',
+        'bad-arguments',
+        `${values.image} is the ${found.variant} variant, not ${asked}`,
+        { hint: 'drop --variant' },
+      );
     }
     ({ trace, variant } = found);
   } else {
