@@ -1,6 +1,6 @@
 // The trace stage: records why each file is in each variant (why.json), while the builder root and the work tree
 // are still at hand. Reads the builder's dpkg file lists, the artifacts' ELF headers and the install root.
-import { readFile, readlink } from 'node:fs/promises';
+import { open, readFile, readlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { canonicalPath, packageOwningPath } from '../debian/owner.js';
 import { parseElf } from '../gates/elf.js';
@@ -44,6 +44,18 @@ export function hardeningOf(bytes: Uint8Array): ArtifactHardening | undefined {
     stripped: info.stripped,
     missing,
   };
+}
+
+/** Whether a file starts with the ELF magic (only those are read whole: node_modules may hold thousands of files). */
+async function startsWithElfMagic(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Where an artifact came from, as a user reads it: $AIRLOCK_OUT/… or /src/…. */
@@ -105,7 +117,9 @@ export async function traceStage(
   const unstripped = new Map(handoff.artifacts.map((f) => [f.path, f]));
   const artifacts: WhyRecord['artifacts'] = [];
   for (const f of handoff.prodFiles.filter((x) => x.type === 'file')) {
-    const hardening = hardeningOf(new Uint8Array(await readFile(f.hostPath)));
+    const hardening = (await startsWithElfMagic(f.hostPath))
+      ? hardeningOf(new Uint8Array(await readFile(f.hostPath)))
+      : undefined;
     artifacts.push({
       path: f.path,
       from: fromOf(unstripped.get(f.path) ?? f, ws),
