@@ -10,7 +10,7 @@ declare -A tools=(
   [podman]=podman [docker-registry]=docker-registry [hardening-check]=devscripts
   [dpkg-scanpackages]=dpkg-dev [gpgv]=gpgv [objdump]=binutils [openssl]=openssl
   [newuidmap]=uidmap [arch-test]=arch-test [xz]=xz-utils [zstd]=zstd
-  [faketime]=faketime [busybox]=busybox-static [jq]=jq [tar]=tar [dockerd]=docker.io
+  [faketime]=faketime [busybox]=busybox-static [jq]=jq [tar]=tar [dockerd]=docker.io [chromium]=chromium
 )
 missing=()
 for cmd in "${!tools[@]}"; do

@@ -25,13 +25,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   evidence: ['image', 'files', 'debian', 'upstream'],
   variants: ['image', 'files', 'cache', 'sinks', 'config', 'debian'],
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
-  pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
+  why: ['image', 'report'],
+  init: ['files', 'config', 'lang', 'pipeline'],
+  run: ['image', 'sinks'],
+  pipeline: [
+    'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'why',
+  ],
   policy: ['image', 'config', 'evidence'],
   export: ['image', 'sinks', 'config', 'debian', 'variants', 'pipeline'],
   ci: [],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy', 'export', 'ci',
+    'pipeline', 'lint', 'release', 'policy', 'export', 'ci', 'why', 'init', 'run',
   ],
 };
 

@@ -8,7 +8,7 @@ import { packageOwningPath } from '../debian/owner.js';
 import type { Lock, LockedPackage } from '../debian/types.js';
 import { parseElf } from '../gates/elf.js';
 import { BUILD_NOTES_DIR, selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
-import { elfClosure } from '../variants/elf-closure.js';
+import { elfClosure, type ClosureResult } from '../variants/elf-closure.js';
 import { defaultEntrypoint } from '../variants/handoff-entries.js';
 import type { DefaultArtifact } from '../lang/pack.js';
 import type { BuildPlan } from './plan.js';
@@ -22,6 +22,8 @@ export interface Handoff {
   entrypoint: string[];
   /** Packages owning the shared libraries the artifacts (and a registry toolchain's node) need. */
   closurePackages: string[];
+  /** Each library a file of the closure needs, and where it was found (what `airlock why` explains). */
+  links: ClosureResult['links'];
   /** prod's Debian packages: the runtime requests and the closure's owners, closed within the lock. */
   prodPackages: LockedPackage[];
   /** The dependency pruning a step noted in $AIRLOCK_OUT/.airlock/pruned.json, when one did. */
@@ -85,7 +87,7 @@ export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opt
   const roots = [...new Set([...plan.runtime.map(requestName), ...closure.packages])];
   const pruned = await prunedNote(ctx.outDir);
   return {
-    prodFiles, artifacts, entrypoint, closurePackages: closure.packages,
+    prodFiles, artifacts, entrypoint, closurePackages: closure.packages, links: closure.links,
     prodPackages: runtimeClosure(lock.sets.builder, roots), ...(pruned ? { pruned } : {}),
   };
 }

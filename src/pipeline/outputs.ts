@@ -23,6 +23,8 @@ import { BUILD_RECORD, buildRecord, priorOutputs, type PriorOutputs } from './bu
 import { hexOf } from '../image/digest.js';
 import { canonicalJson } from '../image/json.js';
 import { OUTPUT_MARKER } from './workspace.js';
+import { whyJson } from '../why/record.js';
+import { WHY_JSON, writeReportHtml } from './report-page.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
 
@@ -192,6 +194,9 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
     stages: r.stages,
   };
   await writeFileAtomic(join(outDir, 'report.json'), reportJson(report));
+  // why.json (what `airlock why` reads) and report.html, made from the files written above.
+  if (r.trace) await writeFileAtomic(join(outDir, WHY_JSON), whyJson(r.trace));
+  await writeReportHtml(outDir);
   return report;
 }
 

@@ -6,6 +6,7 @@ import type { AssembledVariant } from '../variants/assemble.js';
 import type { GateRun } from './gates.js';
 import type { StepOutcome } from './run-steps.js';
 import type { TestsOutcome } from '../report/report.js';
+import type { WhyRecord } from '../why/record.js';
 
 export type Variants = Record<'dev' | 'prod' | 'test', AssembledVariant>;
 
@@ -35,4 +36,6 @@ export interface BuildResult {
   pruned?: { files: number; bytes: number };
   /** Toolchain packages from the npm registry (node in prod; node and npm in dev and test), empty when all is Debian. */
   upstream: LockedUpstream[];
+  /** Why each file is in each variant (why.json); absent in builds that do not trace. */
+  trace?: WhyRecord;
 }

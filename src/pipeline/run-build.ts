@@ -83,13 +83,15 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     const assembled = await clock.time('assemble', () => s.assembleVariants(planned, handoff, assembleOpts));
     const gateOpts = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache, packagedPaths: assembled.packagedPaths };
     const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
+    const traceOpts = { ws, rootfsDir: rootfs.dir, upstream };
+    const trace = await clock.time('trace', () => s.traceStage(planned, handoff, assembled.variants, traceOpts));
     const result: BuildResult = {
       config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
       ...(handoff.pruned ? { pruned: handoff.pruned } : {}),
       closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
       sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
       timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests,
-      stages: clock.stages,
+      stages: clock.stages, trace,
     };
     const outputOpts = {
       gates: gates.summaries, builderVersion: plan.airlock, buildKey: key, noCache: opts.noCache,
@@ -137,14 +139,16 @@ function outputOptions(opts: BuildOptions): Record<string, string | boolean | nu
 
 /** The stages after the plan, loaded only when the outputs cannot be reused (a no-change rebuild loads none). */
 async function loadStages() {
-  const [engine, rootfs, steps, handoff, assemble, gates, outputs, upstream] = await Promise.all([
+  const [engine, rootfs, steps, handoff, assemble, gates, outputs, upstream, trace] = await Promise.all([
     import('../debian/engine.js'), import('../debian/rootfs.js'), import('./run-steps.js'), import('./handoff.js'),
     import('./assemble-stage.js'), import('./gates.js'), import('./outputs.js'), import('./upstream-step.js'),
+    import('./trace-stage.js'),
   ]);
   return {
     fetchLocked: engine.fetchLocked, ensureBuilderRootfs: rootfs.ensureBuilderRootfs, runPlannedSteps: steps.runPlannedSteps,
     handOff: handoff.handOff, assembleVariants: assemble.assembleVariants, runBuildGates: gates.runBuildGates,
     writeOutputsAtomically: outputs.writeOutputsAtomically, prepareUpstream: upstream.prepareUpstream,
+    traceStage: trace.traceStage,
   };
 }
 

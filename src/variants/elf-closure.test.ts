@@ -25,7 +25,7 @@ test('a library the project built is found through its soname symlink among the 
       { hostPath: '', path: `${lib}/libserd-0.so.0`, type: 'symlink', mode: 0o777, linkname: 'libserd-0.so.0.30.16' },
     ];
     const r = await elfClosure(files, join(dir, 'empty-rootfs'), 'amd64', deps);
-    assert.deepEqual(r.links, [{ artifact: '/usr/bin/serdi', library: 'libserd-0.so.0', foundAt: `/${lib}/libserd-0.so.0.30.16`, package: undefined }]);
+    assert.deepEqual(r.links, [{ artifact: '/usr/bin/serdi', by: '/usr/bin/serdi', library: 'libserd-0.so.0', foundAt: `/${lib}/libserd-0.so.0.30.16`, package: undefined }]);
     assert.deepEqual(r.elfArtifacts, ['usr/bin/serdi', `${lib}/libserd-0.so.0.30.16`], 'the link itself is not an ELF file to strip');
     assert.deepEqual(r.packages, []);
     // Without the link, the library is missing.

@@ -21,8 +21,11 @@ export interface ClosureDeps {
 export interface ClosureResult {
   /** Packages that provide needed libraries (and the dynamic loader). */
   packages: string[];
-  /** Per artifact: what it needs and where it was found (for the report). */
-  links: { artifact: string; library: string; foundAt: string; package: string | undefined }[];
+  /**
+   * Per artifact: what it needs and where it was found (for the report and `airlock why`); `by` is the file whose
+   * DT_NEEDED (or PT_INTERP) names the library: the artifact itself, or a library on the way.
+   */
+  links: { artifact: string; by: string; library: string; foundAt: string; package: string | undefined }[];
   /** Artifacts that are ELF files (paths relative to the image root). */
   elfArtifacts: string[];
 }
@@ -101,7 +104,7 @@ export async function elfClosure(files: HandoffFile[], rootfs: string, architect
         });
       }
       if (pkg) packages.add(pkg);
-      links.push({ artifact: item.from, library: lib, foundAt: found.image, package: pkg });
+      links.push({ artifact: item.from, by: item.image, library: lib, foundAt: found.image, package: pkg });
       queue.push({ ...found, from: item.from });
     }
   }

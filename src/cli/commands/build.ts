@@ -60,7 +60,7 @@ export const command: Command = {
       ...(key ? { key } : {}), ...(vexScan ? { vexFindings: vexScan.findings } : {}),
     })).finally(() => hold.release());
     if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
-    else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json\n`);
+    else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json, report.html, why.json\n`);
     if (prodFailed) {
       const errors = report.variants.prod.gates?.findings.filter((f) => f.severity === 'error') ?? [];
       ctx.log.warn(`prod gates failed: ${errors.map((f) => `${f.id}${f.path ? ` (${f.path})` : ''}`).join(', ')}`);

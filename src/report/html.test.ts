@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { esc, fig } from './html-parts.js';
+import { renderReportHtml } from './html.js';
+import type { ReportPage } from './html-model.js';
+import type { BuildReport, VariantReport } from './report.js';
+
+const variant = (over: Partial<VariantReport> = {}): VariantReport => ({
+  ref: 'x:1-prod',
+  digest: 'sha256:aa',
+  compressedSize: 1000,
+  uncompressedSize: 3000,
+  files: 5,
+  user: '65532:65532',
+  packages: 2,
+  shells: [],
+  compilers: [],
+  packageManagers: [],
+  buildSeconds: 1.5,
+  gates: { passed: true, findings: [] },
+  ...over,
+});
+
+function page(name = 'x'): ReportPage {
+  const report: BuildReport = {
+    name,
+    tag: '1',
+    epoch: { seconds: 1700000000, from: 'SOURCE_DATE_EPOCH' },
+    variants: { dev: variant({ ref: 'x:1-dev' }), prod: variant(), test: variant({ ref: 'x:1-test' }) },
+    aliases: {},
+    reduction: 0.5,
+    artifacts: [{ path: 'usr/bin/<b>', sha256: 'ab', size: 3 }],
+    closurePackages: ['libc6'],
+    outputs: { oci: 'oci', archives: { dev: 'd.tar', prod: 'p.tar', test: 't.tar' } },
+    warnings: ['<script>alert(1)</script>'],
+    steps: [
+      { id: 'build.steps[0]', cached: true, seconds: 0.1 },
+      { id: 'build.steps[1]', cached: false, seconds: 2 },
+    ],
+    stages: { plan: 1, steps: 2 },
+  };
+  return {
+    report,
+    evidence: {
+      prod: {
+        signature: 'none',
+        sbom: { format: 'SPDX-2.3', packages: 2, licenses: [{ name: 'GPL & <x>', count: 2 }] },
+      },
+    },
+  };
+}
+
+test('escaping: text and attributes cannot open a tag or end an attribute', () => {
+  assert.equal(esc(`<a href="x">'&`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
+  assert.equal(
+    fig('a.b', '"x"', '<y>'),
+    '<span class="fig" data-figure="a.b" data-value="&quot;x&quot;">&lt;y&gt;</span>',
+  );
+});
+
+test('the page: a CSP allowing only its own style, no scripts, hostile names escaped, deterministic', () => {
+  const html = renderReportHtml(page('x<script>'));
+  assert.match(
+    html,
+    new RegExp('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; '
+      + "style-src &#39;sha256-[A-Za-z0-9+/=]+&#39;"),
+  );
+  assert.doesNotMatch(html, /<script/i);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(html, /GPL &amp; &lt;x&gt; \(2\)/);
+  assert.match(html, /data-derived="cached-steps">1</);
+  assert.equal(html, renderReportHtml(page('x<script>')));
+  // The style's hash in the CSP is the hash of the style the page holds (else chromium would drop it).
+  const style = html.match(/<style>([\s\S]*?)<\/style>/)![1]!;
+  const hash = html.match(/sha256-([A-Za-z0-9+/=]+)/)![1];
+  assert.equal(hash, createHash('sha256').update(style).digest('base64'));
+});

@@ -1,0 +1,106 @@
+// Builds the why record from what a build knows (pure): each visible file's origin, and why each package is there.
+import type { FileEntry } from '../image/entry.js';
+import type { NeededLink, Origin, PackageReason, WhyRecord, WhyVariant } from './record.js';
+
+/** The parts of a locked package the reasons need. */
+export interface PackageNode {
+  name: string;
+  depends: string[];
+}
+
+export interface TraceInput {
+  name: string;
+  tag: string;
+  /** Each variant's layers, in order (a later layer's entry hides an earlier one's). */
+  layers: Record<WhyVariant, FileEntry[][]>;
+  /** The Debian package that installed a path (relative, as the image holds it), from the builder root. */
+  owner(path: string): string | undefined;
+  prodPackages: PackageNode[];
+  builderPackages: PackageNode[];
+  /** Runtime requests (config `packages` and the pack's runtime), and builder requests (toolchain, dev, debug). */
+  runtimeRequests: string[];
+  builderRequests: string[];
+  needed: NeededLink[];
+  artifacts: WhyRecord['artifacts'];
+  /** Paths of the install root (dev and test hold all of it), of the npm-registry toolchain, and made by airlock. */
+  installed: ReadonlySet<string>;
+  toolchain: ReadonlySet<string>;
+  made: Record<WhyVariant, ReadonlySet<string>>;
+  /** Variants that hold the source at /src. */
+  source: Record<WhyVariant, boolean>;
+  prodHasBuildTools: boolean;
+}
+
+const VARIANTS: WhyVariant[] = ['dev', 'prod', 'test'];
+const nameOf = (request: string) => request.split('=')[0]!;
+
+/** Visible non-directory entries of stacked layers: path → entry (a whiteout-free stack: later layers win). */
+export function visibleFiles(layers: FileEntry[][]): Map<string, FileEntry> {
+  const seen = new Map<string, FileEntry>();
+  for (const l of layers) for (const e of l) seen.set(e.path, e);
+  for (const [p, e] of seen) if (e.type === 'dir') seen.delete(p);
+  return seen;
+}
+
+/** Why each package of `set` is there: a request, an ELF-closure need, a dependency (breadth first), or the base. */
+export function packageReasons(
+  set: PackageNode[],
+  requests: string[],
+  closure: NeededLink[] = [],
+): Record<string, PackageReason> {
+  const byName = new Map(set.map((p) => [p.name, p]));
+  const out: Record<string, PackageReason> = {};
+  const queue: string[] = [];
+  const root = (name: string, reason: PackageReason) => {
+    if (!byName.has(name) || out[name]) return;
+    out[name] = reason;
+    queue.push(name);
+  };
+  for (const r of requests) root(nameOf(r), { kind: 'request', request: r });
+  for (const l of closure) if (l.package) root(l.package, { kind: 'closure', library: l.library, by: l.by });
+  while (queue.length) {
+    const n = queue.shift()!;
+    for (const d of byName.get(n)!.depends) root(d, { kind: 'dependency', of: n });
+  }
+  for (const p of set) out[p.name] ??= { kind: 'base' };
+  return out;
+}
+
+function classify(input: TraceInput, variant: WhyVariant, path: string, sets: Record<WhyVariant, Set<string>>): Origin {
+  const src = path === 'src' || path.startsWith('src/');
+  if (variant === 'prod' && input.artifacts.some((a) => a.path === path)) return 'artifact';
+  if (variant !== 'prod' && input.installed.has(path)) return 'installed';
+  if (input.toolchain.has(path)) return 'toolchain';
+  if (input.source[variant] && src) return 'source';
+  if (input.made[variant].has(path)) return 'airlock';
+  const pkg = input.owner(path);
+  if (pkg && sets[variant].has(pkg)) return `pkg:${pkg}`;
+  return variant === 'prod' && !input.prodHasBuildTools ? 'airlock' : 'builder';
+}
+
+/** The why record of a build. */
+export function traceBuild(input: TraceInput): WhyRecord {
+  const builder = new Set(input.builderPackages.map((p) => p.name));
+  const prod = input.prodHasBuildTools ? builder : new Set(input.prodPackages.map((p) => p.name));
+  const sets: Record<WhyVariant, Set<string>> = { dev: builder, test: builder, prod };
+  const files = {} as WhyRecord['files'];
+  for (const v of VARIANTS) {
+    const map: Record<string, [number, Origin]> = {};
+    const visible = visibleFiles(input.layers[v]);
+    for (const p of [...visible.keys()].sort()) map[p] = [visible.get(p)!.size, classify(input, v, p, sets)];
+    files[v] = map;
+  }
+  return {
+    format: 1,
+    name: input.name,
+    tag: input.tag,
+    prodHasBuildTools: input.prodHasBuildTools,
+    artifacts: input.artifacts,
+    needed: input.needed,
+    packages: {
+      prod: packageReasons(input.prodPackages, input.runtimeRequests, input.needed),
+      builder: packageReasons(input.builderPackages, input.builderRequests),
+    },
+    files,
+  };
+}

@@ -1,0 +1,181 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FileEntry } from '../image/entry.js';
+import { explain } from './explain.js';
+import { formatWhy } from './format.js';
+import { makeupOf } from './makeup.js';
+import { packageReasons, traceBuild, type TraceInput } from './trace.js';
+import { whyJson, type WhyRecord } from './record.js';
+
+const f = (path: string, size = 10, type: FileEntry['type'] = 'file'): FileEntry => ({
+  path,
+  type,
+  mode: 0o644,
+  uid: 0,
+  gid: 0,
+  size,
+});
+
+test('package reasons: requests first, then closure needs, then the breadth-first parent, else the base', () => {
+  const set = [
+    { name: 'app-rt', depends: ['libb'] },
+    { name: 'liba', depends: ['libb'] },
+    { name: 'libb', depends: ['libc6'] },
+    { name: 'libc6', depends: [] },
+    { name: 'dash', depends: [] },
+  ];
+  const r = packageReasons(
+    set,
+    ['app-rt=1.0'],
+    [
+      {
+        by: 'usr/bin/app',
+        library: 'liba.so.1',
+        foundAt: 'usr/lib/liba.so.1',
+        file: 'usr/lib/liba.so.1',
+        package: 'liba',
+      },
+    ],
+  );
+  assert.deepEqual(r['app-rt'], { kind: 'request', request: 'app-rt=1.0' });
+  assert.deepEqual(r.liba, { kind: 'closure', library: 'liba.so.1', by: 'usr/bin/app' });
+  assert.deepEqual(r.libb, { kind: 'dependency', of: 'app-rt' });
+  assert.deepEqual(r.libc6, { kind: 'dependency', of: 'libb' });
+  assert.deepEqual(r.dash, { kind: 'base' });
+});
+
+function input(): TraceInput {
+  const owners: Record<string, string> = {
+    'usr/lib/liba.so.1': 'liba',
+    'usr/lib/libb.so.2': 'libb',
+    'usr/bin/gcc': 'gcc',
+    'usr/share/doc/liba/copyright': 'liba',
+  };
+  return {
+    name: 'app',
+    tag: 'v1',
+    layers: {
+      prod: [
+        [
+          f('usr', 0, 'dir'),
+          f('usr/lib/liba.so.1', 100),
+          f('usr/lib/libb.so.2', 200),
+          f('usr/share/doc/liba/copyright', 5),
+          f('var/lib/dpkg/status.d/liba'),
+        ],
+        [f('etc/passwd')],
+        [f('usr/bin/app', 1000)],
+      ],
+      dev: [
+        [f('usr/lib/liba.so.1', 100), f('usr/lib/libb.so.2', 200), f('usr/bin/gcc', 5000), f('var/lib/dpkg/status')],
+        [f('src/main.c', 7)],
+        [f('usr/bin/app', 1500)],
+      ],
+      test: [[f('usr/bin/gcc', 5000)], [f('usr/bin/app', 1500)]],
+    },
+    owner: (p) => owners[p],
+    prodPackages: [
+      { name: 'liba', depends: ['libb'] },
+      { name: 'libb', depends: [] },
+    ],
+    builderPackages: [
+      { name: 'liba', depends: ['libb'] },
+      { name: 'libb', depends: [] },
+      { name: 'gcc', depends: [] },
+    ],
+    runtimeRequests: [],
+    builderRequests: ['gcc'],
+    needed: [
+      {
+        by: 'usr/bin/app',
+        library: 'liba.so.1',
+        foundAt: 'usr/lib/liba.so.1',
+        file: 'usr/lib/liba.so.1',
+        package: 'liba',
+      },
+      {
+        by: 'usr/lib/liba.so.1',
+        library: 'libb.so.2',
+        foundAt: 'usr/lib/libb.so.2',
+        file: 'usr/lib/libb.so.2',
+        package: 'libb',
+      },
+    ],
+    artifacts: [{ path: 'usr/bin/app', from: '$AIRLOCK_OUT/usr/bin/app' }],
+    installed: new Set(['usr/bin/app']),
+    toolchain: new Set(),
+    made: { prod: new Set(['etc/passwd']), dev: new Set(), test: new Set() },
+    source: { prod: false, dev: true, test: false },
+    prodHasBuildTools: false,
+  };
+}
+
+test('each visible file gets its origin; directories are left out', () => {
+  const r = traceBuild(input());
+  assert.deepEqual(r.files.prod, {
+    'etc/passwd': [10, 'airlock'],
+    'usr/bin/app': [1000, 'artifact'],
+    'usr/lib/liba.so.1': [100, 'pkg:liba'],
+    'usr/lib/libb.so.2': [200, 'pkg:libb'],
+    'usr/share/doc/liba/copyright': [5, 'pkg:liba'],
+    'var/lib/dpkg/status.d/liba': [10, 'airlock'],
+  });
+  assert.deepEqual(r.files.dev['usr/bin/app'], [1500, 'installed']);
+  assert.deepEqual(r.files.dev['src/main.c'], [7, 'source']);
+  assert.deepEqual(r.files.dev['var/lib/dpkg/status'], [10, 'builder']);
+  assert.deepEqual(r.files.dev['usr/bin/gcc'], [5000, 'pkg:gcc']);
+  assert.equal(JSON.parse(whyJson(r)).files.prod['usr/bin/app'][1], 'artifact', 'why.json parses back');
+  assert.equal(whyJson(r), whyJson(traceBuild(input())), 'deterministic');
+});
+
+test('explain: the NEEDED chain through a library up to the artifact, merged-usr paths, packages by reason', () => {
+  const r = traceBuild(input());
+  const b = explain(r, '/lib/libb.so.2', 'prod');
+  assert.equal(b.path, 'usr/lib/libb.so.2');
+  assert.deepEqual(
+    b.chain.map((s) => s.kind),
+    ['file', 'needed', 'needed', 'artifact'],
+  );
+  assert.match(
+    formatWhy(b, 'app:v1-prod'),
+    /libb\.so\.2, NEEDED by \/usr\/lib\/liba\.so\.1\n.*liba\.so\.1, NEEDED by \/usr\/bin\/app\n.*declared artifact/,
+  );
+  const doc = explain(r, 'usr/share/doc/liba/copyright', 'prod');
+  assert.deepEqual(doc.chain[1], {
+    kind: 'package',
+    name: 'liba',
+    set: 'prod',
+    reason: { kind: 'closure', library: 'liba.so.1', by: 'usr/bin/app' },
+  });
+  const dir = explain(r, '/usr/lib', 'prod');
+  assert.deepEqual(dir.directory, { files: 2, bytes: 300, origins: { 'pkg:liba': 1, 'pkg:libb': 1 } });
+});
+
+test('explain: absent from prod but in dev says it stayed behind; absent everywhere says so', () => {
+  const r = traceBuild(input());
+  const gcc = explain(r, '/usr/bin/gcc', 'prod');
+  assert.equal(gcc.found, false);
+  assert.deepEqual(gcc.inDev?.[1], {
+    kind: 'package',
+    name: 'gcc',
+    set: 'builder',
+    reason: { kind: 'request', request: 'gcc' },
+  });
+  assert.match(formatWhy(gcc, 'app:v1-prod'), /not in app:v1-prod\nit is in dev \(it stayed behind\)/);
+  assert.match(formatWhy(explain(r, '/nope', 'prod'), 'x'), /not in dev either/);
+});
+
+test('makeup: bytes per package, directory and what stayed in dev', () => {
+  const m = makeupOf(traceBuild(input()) as WhyRecord);
+  assert.equal(m.makeup!.prod.total.bytes, 1325);
+  assert.deepEqual(m.makeup!.prod.packages[0], { name: '(artifact)', bytes: 1000, files: 1 });
+  assert.deepEqual(
+    m.makeup!.prod.dirs.map((d) => d.name),
+    ['/usr/bin', '/usr/lib', '/etc', '/var/lib', '/usr/share'],
+  );
+  assert.deepEqual(m.leftInDev!.origins, [
+    { name: 'gcc', bytes: 5000, files: 1 },
+    { name: '(builder)', bytes: 10, files: 1 },
+    { name: '(source)', bytes: 7, files: 1 },
+  ]);
+});
