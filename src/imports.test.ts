@@ -27,9 +27,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
   policy: ['image', 'config', 'evidence'],
+  k8s: ['config'],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy',
+    'pipeline', 'lint', 'release', 'policy', 'k8s',
   ],
 };
 

@@ -91,6 +91,8 @@ function runtime(r: WrittenConfig['runtime'] = {}): RuntimeSettings {
   if (cmd) out.cmd = cmd;
   if (r.workdir !== undefined) out.workdir = r.workdir;
   if (r.user !== undefined) out.user = String(r.user);
+  if (r.healthcheck) out.healthcheck = r.healthcheck;
+  if (r.writable) out.writable = [...new Set(r.writable.map((p) => posix.normalize(p).replace(/(.)\/+$/, '$1')))].sort();
   return out;
 }
 
@@ -150,6 +152,7 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
   if (w.version !== undefined) config.version = String(w.version);
   if (w.artifacts) config.artifacts = w.artifacts.map(artifact);
   if (w.deployment_policy) config.deploymentPolicy = w.deployment_policy;
+  if (w.kubernetes) config.kubernetes = w.kubernetes;
   if (w.debian?.suite) config.debian.suite = w.debian.suite;
   if (w.debian?.sources !== undefined) config.debian.sources = sourcesText(w.debian.sources);
   if (w.debian?.keyring) config.debian.keyring = resolve(dir, w.debian.keyring);

@@ -1,5 +1,6 @@
 // Sub-schemas of the written config (packages, build, artifacts, runtime, variants, debian), each field documented.
 import { z } from 'zod';
+import { Healthcheck, Writable } from './deploy-schema.js';
 
 /** Debian package name grammar (Debian Policy 5.6.1). */
 export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -75,6 +76,8 @@ export const Runtime = z.strictObject({
   user: z.union([z.string().regex(/^([0-9]+(:[0-9]+)?|[a-z_][a-z0-9_-]*)$/, { error: 'expected "uid[:gid]" (numeric) or a user name' }), z.number().int().nonnegative()]).optional().describe('Optional. The prod user, "uid[:gid]" or a user name (prod\'s /etc/passwd has root and nonroot). Default: 65532:65532 (nonroot); dev runs as 1000 (dev), test as root.'),
   ports: z.array(z.union([z.string().regex(/^[0-9]{1,5}(\/(tcp|udp|sctp))?$/, { error: 'expected a port such as "8080" or "8080/tcp"' }), z.number().int()])).optional().describe('Optional. Exposed ports: 8080, "8080" or "53/udp" (tcp when no protocol is given).'),
   labels: z.record(z.string().min(1), scalar).optional().describe('Optional. Image labels. Example: {org.opencontainers.image.source: https://example.org/repo}'),
+  healthcheck: Healthcheck.optional(),
+  writable: Writable.optional(),
 });
 
 /** `build_flags`. */

@@ -1,6 +1,7 @@
 // The normalized config: what every other part of airlock reads (never the written YAML).
 import type { Language } from './schema.js';
 import type { WrittenDeploymentPolicy } from './policy-schema.js';
+import type { WrittenHealthcheck, WrittenKubernetes } from './deploy-schema.js';
 
 export type { Language } from './schema.js';
 
@@ -47,6 +48,10 @@ export interface RuntimeSettings {
   /** Sorted, unique, each "PORT/PROTO" (e.g. "8080/tcp"). */
   ports: string[];
   labels: Record<string, string>;
+  /** `runtime.healthcheck` as written (src/k8s fills the defaults). */
+  healthcheck?: WrittenHealthcheck;
+  /** Absolute, normalized folders prod writes to (besides /tmp); sorted, unique. */
+  writable?: string[];
 }
 
 /** apt sources given in the config. */
@@ -81,6 +86,8 @@ export interface Config {
   variants: Record<VariantName, VariantSettings>;
   /** `deployment_policy` exactly as written (src/policy resolves the defaults). */
   deploymentPolicy?: WrittenDeploymentPolicy;
+  /** `kubernetes` as written (src/k8s resolves the defaults). */
+  kubernetes?: WrittenKubernetes;
   debian: {
     suite?: string;
     architecture: string;

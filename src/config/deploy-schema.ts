@@ -1,0 +1,58 @@
+// Deployment fields of the written config: health checks, writable paths and the `kubernetes` section (airlock k8s).
+import { z } from 'zod';
+
+const seconds = (what: string, dflt: number) =>
+  z.number().int().min(0).max(3600).optional().describe(`Optional. ${what} Default: ${dflt}.`);
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$/;
+const httpPath = z.string().regex(HTTP_PATH, { error: 'expected an HTTP path starting with /, e.g. /health' });
+
+/** `runtime.healthcheck`: the liveness and readiness probes of `airlock k8s`. */
+export const Healthcheck = z.strictObject({
+  path: httpPath.describe('Required. HTTP path the liveness probe GETs (and the readiness probe, unless `ready_path` '
+    + 'is given). Example: /health'),
+  ready_path: httpPath.optional()
+    .describe('Optional. HTTP path of the readiness probe. Default: `path`. Example: /ready'),
+  port: z.number().int().min(1).max(65535).optional().describe(
+    'Optional. Port the probes connect to. Default: the first TCP port of `runtime.ports`.'),
+  initial_delay: seconds('Seconds before the first liveness probe (readiness starts at half of it).', 10),
+  period: seconds('Seconds between probes.', 10),
+}).describe('Optional. How Kubernetes checks that prod is alive and ready (HTTP GET probes; prod has no shell for '
+  + 'exec probes).');
+
+/** `runtime.writable`: paths prod may write below its read-only root. */
+const absolute = z.string().regex(/^\/[^\0]*$/, { error: 'expected an absolute path such as /var/cache/app' });
+export const Writable = z.array(absolute)
+  .describe('Optional. Absolute folders prod writes to; `airlock k8s` mounts an emptyDir on each (and on /tmp, '
+    + 'always), since the root file system is read-only. Example: [/var/cache/app, /run/app]');
+
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const quantityText = z.string().regex(QUANTITY, { error: 'expected a Kubernetes quantity such as 500m, 1, 256Mi' });
+const quantity = z.union([quantityText, z.number().nonnegative()]);
+const resourceSet = (what: string, cpu: string, memory: string) => z.strictObject({
+  cpu: quantity.optional().describe(`Optional. CPU ${what}: cores or millicores. Default: ${cpu}.`),
+  memory: quantity.optional().describe(`Optional. Memory ${what}: bytes with a unit. Default: ${memory}.`),
+}).describe(`Optional. Resource ${what} of the container.`);
+
+/** The defaults of `kubernetes.resources`, as seed 002 states them. */
+export const RESOURCE_DEFAULTS = { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+
+/** `kubernetes`: what `airlock k8s` writes besides the image and the runtime settings. */
+export const Kubernetes = z.strictObject({
+  replicas: z.number().int().min(0).max(1000).optional()
+    .describe('Optional. Replicas of prod (dev always runs 1). Default: 2.'),
+  resources: z.strictObject({
+    requests: resourceSet('requests', RESOURCE_DEFAULTS.requests.cpu, RESOURCE_DEFAULTS.requests.memory).optional(),
+    limits: resourceSet('limits', RESOURCE_DEFAULTS.limits.cpu, RESOURCE_DEFAULTS.limits.memory).optional(),
+  }).optional()
+    .describe('Optional. Requests and limits of the prod container (dev gets the same requests and no limits).'),
+  debug_ports: z.array(z.number().int().min(1).max(65535)).optional().describe(
+    'Optional. Debugger ports dev exposes. Default: the language\'s debugger (node 9229, python 5678 for debugpy, '
+    + 'go 2345 for Delve, java 5005 for JDWP, c/cpp/rust 1234 for gdbserver).'),
+  source_path: z.string().optional().describe('Optional. Host folder dev mounts at /src (a hostPath volume: the '
+    + 'developer\'s work tree on a single-node cluster). Default: the config\'s `source` folder.'),
+}).describe('Optional. Settings of the manifests `airlock k8s --env dev|prod` writes.');
+
+/** `kubernetes` as written. */
+export type WrittenKubernetes = z.infer<typeof Kubernetes>;
+/** `runtime.healthcheck` as written. */
+export type WrittenHealthcheck = z.infer<typeof Healthcheck>;
