@@ -25,12 +25,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   evidence: ['image', 'files', 'debian', 'upstream'],
   variants: ['image', 'files', 'cache', 'sinks', 'config', 'debian'],
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
-  pipeline: ['image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report'],
+  pipeline: [
+    'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
+    'secrets',
+  ],
   policy: ['image', 'config', 'evidence'],
   k8s: ['config'],
+  secrets: ['image', 'config'],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy', 'k8s',
+    'pipeline', 'lint', 'release', 'policy', 'k8s', 'secrets',
   ],
 };
 

@@ -1,4 +1,4 @@
-// Cross-field checks of the deployment fields (runtime.healthcheck, runtime.writable); pure.
+// Cross-field checks of the deployment fields (runtime.healthcheck, runtime.writable) and of secrets; pure.
 import { posix } from 'node:path';
 import type { WrittenConfig } from './schema.js';
 import type { Config } from './types.js';
@@ -21,4 +21,16 @@ export function deployRules(w: WrittenConfig, c: Config, errors: ConfigProblem[]
     const message = 'the probes need a port: add `port`, or a TCP port to runtime.ports';
     errors.push({ path: ['runtime', 'healthcheck'], message });
   }
+}
+
+/** Each secret names exactly one source, and ids are unique. */
+export function secretRules(w: WrittenConfig, errors: ConfigProblem[]): void {
+  const seen = new Set<string>();
+  (w.secrets ?? []).forEach((s, i) => {
+    if ((s.env === undefined) === (s.file === undefined)) {
+      errors.push({ path: ['secrets', i], message: `secret \`${s.id}\` needs exactly one source: env (a host variable) or file` });
+    }
+    if (seen.has(s.id)) errors.push({ path: ['secrets', i, 'id'], message: `secret id \`${s.id}\` is used twice` });
+    seen.add(s.id);
+  });
 }

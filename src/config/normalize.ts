@@ -3,6 +3,8 @@ import { posix, resolve, dirname } from 'node:path';
 import { LANGUAGE_ALIASES, type WrittenConfig } from './schema.js';
 import { parseSize } from './size.js';
 import { splitCommand } from './command.js';
+import { SECRET_PHASES } from './secrets-schema.js';
+import type { SecretSpec } from './types.js';
 import type { ArtifactSpec, Config, PackageRequest, RuntimeSettings, SourcesText, VariantName, VariantSettings } from './types.js';
 
 export type { Config } from './types.js';
@@ -121,6 +123,12 @@ export function sourcesText(s: string | string[]): SourcesText {
   return { format: /^\s*Types\s*:/im.test(s) ? 'deb822' : 'one-line', text: s.endsWith('\n') ? s : `${s}\n` };
 }
 
+function secretSpec(s: NonNullable<WrittenConfig['secrets']>[number], dir: string): SecretSpec {
+  const source = s.file !== undefined ? { file: resolve(dir, s.file) } : { env: s.env ?? '' };
+  const phases = SECRET_PHASES.filter((p) => (s.phases ?? SECRET_PHASES).includes(p));
+  return { id: s.id, source, ...(s.as_env ? { asEnv: s.as_env } : {}), phases };
+}
+
 const list = (c: string | string[] | undefined) => (c === undefined ? undefined : Array.isArray(c) ? c : [c]);
 
 /** Normalizes a validated written config. */
@@ -153,6 +161,7 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
   if (w.artifacts) config.artifacts = w.artifacts.map(artifact);
   if (w.deployment_policy) config.deploymentPolicy = w.deployment_policy;
   if (w.kubernetes) config.kubernetes = w.kubernetes;
+  if (w.secrets?.length) config.secrets = w.secrets.map((s) => secretSpec(s, dir));
   if (w.debian?.suite) config.debian.suite = w.debian.suite;
   if (w.debian?.sources !== undefined) config.debian.sources = sourcesText(w.debian.sources);
   if (w.debian?.keyring) config.debian.keyring = resolve(dir, w.debian.keyring);

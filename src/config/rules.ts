@@ -6,7 +6,7 @@ import type { ConfigProblem } from './problems.js';
 import { artifactSource, parseMode } from './normalize.js';
 import { parseSize } from './size.js';
 import { splitCommand } from './command.js';
-import { deployRules } from './deploy-rules.js';
+import { deployRules, secretRules } from './deploy-rules.js';
 
 /** Result of the rules: errors stop the tool, warnings are printed. */
 export interface RuleResult {
@@ -127,5 +127,6 @@ export function checkRules(w: WrittenConfig, c: Config, inputs: RuleInputs): Rul
   variantRules(w, c, errors, warnings);
   debianRules(w, c, errors);
   deployRules(w, c, errors, warnings);
+  secretRules(w, errors);
   return { errors, warnings };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DeploymentPolicy } from './policy-schema.js';
 import { Kubernetes } from './deploy-schema.js';
+import { Secrets } from './secrets-schema.js';
 import { Artifact, Build, BuildFlags, Debian, NestedPackages, PackageList, Runtime, Variants } from './schema-fields.js';
 
 /** OCI image name grammar (distribution spec path components, no registry host). */
@@ -66,6 +67,7 @@ export const WrittenConfigSchema = z
     variants: Variants.optional().describe('Optional. Per-variant switches. Defaults: dev = tools + source + tests, no strip; prod = none of them, strip; test = tools + source + tests, no strip.'),
     deployment_policy: DeploymentPolicy.optional().describe('Optional. Which images may run in production, staging and development: tag patterns, variant, signature, attestations, gates (checked by `airlock policy check`, exported by `airlock policy export`). Default: each environment\'s defaults.'),
     kubernetes: Kubernetes.optional(),
+    secrets: Secrets.optional(),
     debian: Debian.optional().describe('Optional. Debian suite, architecture, apt sources and keyring.'),
   })
   .describe('airlock.yaml: one file describing a family of images (dev, prod, test) built from Debian packages.');

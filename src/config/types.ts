@@ -60,6 +60,14 @@ export interface SourcesText {
   text: string;
 }
 
+/** A build secret: its id, where its value is on the host, the variable it is exported as, and its phases. */
+export interface SecretSpec {
+  id: string;
+  source: { env: string } | { file: string };
+  asEnv?: string;
+  phases: ('fetch' | 'build' | 'test')[];
+}
+
 /** The normalized config. Paths are absolute; lists are sorted where order has no meaning. */
 export interface Config {
   /** Absolute path of the config file. */
@@ -86,6 +94,8 @@ export interface Config {
   variants: Record<VariantName, VariantSettings>;
   /** `deployment_policy` exactly as written (src/policy resolves the defaults). */
   deploymentPolicy?: WrittenDeploymentPolicy;
+  /** Build secrets: where each value is on the host, and which phases get it (values are read by the build). */
+  secrets?: SecretSpec[];
   /** `kubernetes` as written (src/k8s resolves the defaults). */
   kubernetes?: WrittenKubernetes;
   debian: {

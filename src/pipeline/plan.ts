@@ -25,6 +25,8 @@ export interface PlannedStep {
   inputs: StepInputs;
   /** Language caches bound into the step (kept under the airlock cache; not part of any result). */
   caches: { name: string; path: string }[];
+  /** Build secrets the step gets at /run/secrets/ID (and as `env`): ids only, never values; absent when none. */
+  secrets?: { id: string; env?: string }[];
 }
 
 /** One artifact rule of the handoff (the config's, or the pack's default). */
@@ -129,12 +131,20 @@ function plannedSteps(inputs: PlanInputs): PlannedStep[] {
   const seesSource = config.build.fetch || FETCH_SEES_SOURCE.has(pack.id) || pack.fetchSeesSource?.(source);
   const fetchInputs: StepInputs = seesSource ? 'source' : 'manifests';
   const phase = (p: PlannedStep['phase'], list: string[], name: string, inputsOf: StepInputs): PlannedStep[] =>
-    list.map((command, i) => ({ id: `build.${name}[${i}]`, phase: p, command, network: p === 'fetch', inputs: inputsOf, caches }));
+    list.map((command, i) => ({
+      id: `build.${name}[${i}]`, phase: p, command, network: p === 'fetch', inputs: inputsOf, caches, ...stepSecrets(config, p),
+    }));
   return [
     ...phase('fetch', commands.fetch, 'fetch', fetchInputs),
     ...phase('build', commands.steps, 'steps', 'source'),
     ...phase('test', commands.test, 'test', 'source'),
   ];
+}
+
+/** The secrets of a phase's steps, by id (and the variable each is exported as). */
+function stepSecrets(config: Config, phase: PlannedStep['phase']): { secrets?: { id: string; env?: string }[] } {
+  const given = (config.secrets ?? []).filter((s) => s.phases.includes(phase));
+  return given.length ? { secrets: given.map((s) => ({ id: s.id, ...(s.asEnv ? { env: s.asEnv } : {}) })) } : {};
 }
 
 function artifactRule(a: DefaultArtifact | ArtifactSpec): PlannedArtifact {
