@@ -27,14 +27,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   pipeline: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'secrets',
+    'secrets', 'coverage',
   ],
   policy: ['image', 'config', 'evidence'],
   k8s: ['config'],
   secrets: ['image', 'config'],
+  coverage: ['config'],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy', 'k8s', 'secrets',
+    'pipeline', 'lint', 'release', 'policy', 'k8s', 'secrets', 'coverage',
   ],
 };
 

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { WrittenConfig } from './schema.js';
 import type { Config } from './types.js';
 import type { ConfigProblem } from './problems.js';
+import { COVERAGE_LANGUAGES } from './deploy-schema.js';
 
 /** Problems of the deployment fields, pushed onto `errors` and `warnings`. */
 export function deployRules(w: WrittenConfig, c: Config, errors: ConfigProblem[], warnings: ConfigProblem[]): void {
@@ -16,6 +17,10 @@ export function deployRules(w: WrittenConfig, c: Config, errors: ConfigProblem[]
     else if (p.split('/').includes('..')) errors.push({ path, message: dots });
     else if (n.replace(/\/$/, '') === '/tmp') warnings.push({ path, message: tmp });
   });
+  if (c.build.coverage && !(COVERAGE_LANGUAGES as readonly string[]).includes(c.language)) {
+    const message = `coverage is measured for ${COVERAGE_LANGUAGES.join(' and ')} builds, not ${c.language} yet`;
+    errors.push({ path: ['build', 'coverage'], message });
+  }
   const hc = w.runtime?.healthcheck;
   if (hc && hc.port === undefined && !c.runtime.ports.some((p) => p.endsWith('/tcp'))) {
     const message = 'the probes need a port: add `port`, or a TCP port to runtime.ports';

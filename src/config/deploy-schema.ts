@@ -52,6 +52,17 @@ export const Kubernetes = z.strictObject({
     + 'developer\'s work tree on a single-node cluster). Default: the config\'s `source` folder.'),
 }).describe('Optional. Settings of the manifests `airlock k8s --env dev|prod` writes.');
 
+/** The languages whose coverage a build can measure (src/coverage has their tools). */
+export const COVERAGE_LANGUAGES = ['go', 'python'] as const;
+
+/** `build.coverage`: the minimum test coverage of a build. */
+export const Coverage = z.strictObject({
+  min: z.number().min(0).max(100).describe('Required. Minimum total coverage in percent; below it the build fails '
+    + '(exit 6). Example: 80'),
+}).describe('Optional. Measure test coverage while build.test runs (Go: go test -coverprofile and go tool cover; '
+  + 'Python: python3-coverage around unittest or pytest, the tests themselves left out); the figure goes into '
+  + 'report.json and the provenance. Default: not measured.');
+
 /** `kubernetes` as written. */
 export type WrittenKubernetes = z.infer<typeof Kubernetes>;
 /** `runtime.healthcheck` as written. */

@@ -142,6 +142,7 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
     if (l) build[k] = l;
   }
   if (w.build?.workspace !== undefined) build.workspace = w.build.workspace;
+  if (w.build?.coverage) build.coverage = { min: w.build.coverage.min };
   const config: Config = {
     file: inputs.file,
     dir,

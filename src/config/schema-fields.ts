@@ -1,6 +1,6 @@
 // Sub-schemas of the written config (packages, build, artifacts, runtime, variants, debian), each field documented.
 import { z } from 'zod';
-import { Healthcheck, Writable } from './deploy-schema.js';
+import { Coverage, Healthcheck, Writable } from './deploy-schema.js';
 
 /** Debian package name grammar (Debian Policy 5.6.1). */
 export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -45,6 +45,7 @@ export const Build = z.strictObject({
   fetch: commands.optional().describe('Optional. Steps that may use the network (e.g. downloading dependencies). Default: the language default (none for C/C++). Example: ["make deps"]'),
   steps: commands.optional().describe('Optional. Offline build steps; they install into $AIRLOCK_OUT. Default for C/C++: ./configure --prefix=/usr (autotools or hand-written), CMake, Meson (meson setup --prefix=/usr --buildtype=release) or make, then make install DESTDIR=$AIRLOCK_OUT (cmake --install, meson install --destdir). Example: ["make", "make install DESTDIR=$AIRLOCK_OUT"]'),
   test: commands.optional().describe('Optional. Offline test steps; the test image runs them. Default for C/C++: make check or make test when the Makefile has the target, ctest or meson test when tests are defined; otherwise the report says \"no tests found\". Example: ["make check"]'),
+  coverage: Coverage.optional(),
   workspace: z.string().min(1).optional().describe('Optional. Node.js with npm workspaces: the folder (or package name) of the workspace that is the app; prod gets it, the workspaces it depends on and their production dependencies. Required when package.json has workspaces and the default steps are used. Example: packages/api'),
 });
 

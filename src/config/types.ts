@@ -86,7 +86,7 @@ export interface Config {
   /** Absolute build context. */
   source: string;
   /** Each list undefined = the language default; `workspace`: the app's npm workspace (folder or package name). */
-  build: { fetch?: string[]; steps?: string[]; test?: string[]; workspace?: string };
+  build: { fetch?: string[]; steps?: string[]; test?: string[]; workspace?: string; coverage?: { min: number } };
   /** undefined = the default artifact rule (everything installed except dev/doc files). */
   artifacts?: ArtifactSpec[];
   runtime: RuntimeSettings;

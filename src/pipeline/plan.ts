@@ -6,6 +6,7 @@ import { builderSetKey } from '../debian/rootfs.js';
 import { AirlockError } from '../errors.js';
 import type { DefaultArtifact, DefaultSteps, LanguagePack, SourceInfo } from '../lang/pack.js';
 import { stableJson } from '../image/json.js';
+import { COVERAGE_TOOLS, measuringTests } from '../coverage/measure.js';
 
 export const PLAN_FORMAT = 1;
 
@@ -66,6 +67,8 @@ export interface BuildPlan {
   /** Runtime package requests (prod gets these plus the packages owning the artifacts' ELF closure). */
   runtime: string[];
   variants: Record<VariantName, Record<string, unknown>>;
+  /** build.coverage: the test steps measure coverage with `tool`; below `min` percent the build fails. */
+  coverage?: { min: number; tool: string };
 }
 
 /** What the plan is computed from: values only (read at the edge by the pipeline). */
@@ -130,6 +133,8 @@ function plannedSteps(inputs: PlanInputs): PlannedStep[] {
   // declared one may read anything, so it sees, and is keyed by, the whole source.
   const seesSource = config.build.fetch || FETCH_SEES_SOURCE.has(pack.id) || pack.fetchSeesSource?.(source);
   const fetchInputs: StepInputs = seesSource ? 'source' : 'manifests';
+  // build.coverage: the test steps measure while they run (the tests run once).
+  const tests = config.build.coverage ? measuringTests(config.language, commands.test).commands : commands.test;
   const phase = (p: PlannedStep['phase'], list: string[], name: string, inputsOf: StepInputs): PlannedStep[] =>
     list.map((command, i) => ({
       id: `build.${name}[${i}]`, phase: p, command, network: p === 'fetch', inputs: inputsOf, caches, ...stepSecrets(config, p),
@@ -137,7 +142,7 @@ function plannedSteps(inputs: PlanInputs): PlannedStep[] {
   return [
     ...phase('fetch', commands.fetch, 'fetch', fetchInputs),
     ...phase('build', commands.steps, 'steps', 'source'),
-    ...phase('test', commands.test, 'test', 'source'),
+    ...phase('test', tests, 'test', 'source'),
   ];
 }
 
@@ -202,6 +207,8 @@ export function makePlan(inputs: PlanInputs): BuildPlan {
     handoff: { artifacts: artifacts ? artifacts.map(artifactRule) : null, strip: config.variants.prod.stripBinaries, entrypoint },
     runtime: [...requests.runtime].sort(),
     variants: variantRecipes(inputs, entrypoint),
+    ...(config.build.coverage
+      ? { coverage: { min: config.build.coverage.min, tool: COVERAGE_TOOLS[config.language]?.name ?? '' } } : {}),
   };
 }
 

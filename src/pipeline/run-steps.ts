@@ -14,6 +14,7 @@ import { NO_TESTS_FILE } from '../lang/pack.js';
 import type { TestsOutcome } from '../report/report.js';
 import { treeDigest } from './source-info.js';
 import { guardSecrets, type SecretValue } from './secret-guard.js';
+import { captureTests, withTestEvidence } from './test-evidence.js';
 
 export { SANDBOX_OUT, SANDBOX_SRC };
 
@@ -201,7 +202,7 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
     }
     outcomes.push({ id: step.id, cached: false, seconds: (Date.now() - t0) / 1000 });
   }
-  const tests = await testsOutcome(plan, ctx.srcDir);
+  const tests = await withTestEvidence(await testsOutcome(plan, ctx.srcDir), plan, ctx.srcDir, ctx.log);
   if (tests.status === 'no tests found') ctx.log.warn(`no tests found: ${tests.note}`);
   return { env, outcomes, tests };
 }
@@ -217,8 +218,10 @@ async function runRecorded(ctx: StepContext, env: Record<string, string>, step: 
   const before = { src: await snapshotTree(ctx.srcDir), out: await snapshotTree(ctx.outDir) };
   // A step given secrets runs with them, its output masked, and what it wrote is scanned before it is recorded.
   const guard = guardSecrets(step, ctx.secrets ?? [], ctx.log);
-  const box = { ...sandbox({ ...ctx, log: guard.log }, env, step.network), ...guard.sandbox };
+  const tests = captureTests(step, guard.log);
+  const box = { ...sandbox({ ...ctx, log: tests.log }, env, step.network), ...guard.sandbox };
   await guard.run(box, (o) => runStep(o, step.id, step.command));
+  await tests.save(ctx.srcDir);
   await guard.check({ src: [ctx.srcDir, before.src], out: [ctx.outDir, before.out] });
   await recordStep(opts.cache, key, step.id, [
     { root: 'src', dir: ctx.srcDir, before: before.src, after: await snapshotTree(ctx.srcDir) },
