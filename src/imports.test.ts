@@ -27,15 +27,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   pipeline: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'secrets', 'coverage',
+    'secrets', 'coverage', 'overlays',
   ],
   policy: ['image', 'config', 'evidence'],
   k8s: ['config'],
   secrets: ['image', 'config'],
   coverage: ['config'],
+  overlays: [],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy', 'k8s', 'secrets', 'coverage',
+    'pipeline', 'lint', 'release', 'policy', 'k8s', 'secrets', 'coverage', 'overlays',
   ],
 };
 

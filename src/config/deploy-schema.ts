@@ -67,3 +67,18 @@ export const Coverage = z.strictObject({
 export type WrittenKubernetes = z.infer<typeof Kubernetes>;
 /** `runtime.healthcheck` as written. */
 export type WrittenHealthcheck = z.infer<typeof Healthcheck>;
+
+/** `app_config`: one application config with dev and prod overlays, merged by airlock (src/overlays). */
+export const AppConfig = z.strictObject({
+  base: z.string().min(1).describe('Required. The base application config (YAML or JSON), relative to the config file. '
+    + 'Example: config/base.yaml'),
+  dev: z.string().min(1).optional().describe('Optional. The development overlay merged over the base for dev. '
+    + 'Example: config/dev.yaml'),
+  prod: z.string().min(1).optional().describe('Optional. The production overlay merged over the base for prod (and '
+    + 'test). Example: config/prod.yaml'),
+  path: z.string().regex(/^\/[^\0]*[^/]$/, { error: 'expected an absolute file path such as /etc/app/config.yaml' })
+    .describe('Required. Where the merged file is written in dev, prod and test (YAML, or JSON when it ends in .json), '
+      + 'and where `airlock k8s` mounts it. Example: /etc/app/config.yaml'),
+}).describe('Optional. Environment overlays: maps are merged key by key (recursively), everything else (lists, '
+  + 'scalars, null) in the overlay replaces the base value; key order is the base\'s, then the overlay\'s new keys. '
+  + 'A prod gate fails when the development overlay is found in prod. Default: none.');

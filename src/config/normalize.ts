@@ -162,6 +162,11 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
   if (w.artifacts) config.artifacts = w.artifacts.map(artifact);
   if (w.deployment_policy) config.deploymentPolicy = w.deployment_policy;
   if (w.kubernetes) config.kubernetes = w.kubernetes;
+  if (w.app_config) {
+    const a = w.app_config;
+    const overlays = { ...(a.dev ? { dev: resolve(dir, a.dev) } : {}), ...(a.prod ? { prod: resolve(dir, a.prod) } : {}) };
+    config.appConfig = { base: resolve(dir, a.base), ...overlays, path: posix.normalize(a.path) };
+  }
   if (w.secrets?.length) config.secrets = w.secrets.map((s) => secretSpec(s, dir));
   if (w.debian?.suite) config.debian.suite = w.debian.suite;
   if (w.debian?.sources !== undefined) config.debian.sources = sourcesText(w.debian.sources);

@@ -96,6 +96,8 @@ export interface Config {
   deploymentPolicy?: WrittenDeploymentPolicy;
   /** Build secrets: where each value is on the host, and which phases get it (values are read by the build). */
   secrets?: SecretSpec[];
+  /** `app_config`: absolute paths of the base and overlays, and the path of the merged file in the images. */
+  appConfig?: { base: string; dev?: string; prod?: string; path: string };
   /** `kubernetes` as written (src/k8s resolves the defaults). */
   kubernetes?: WrittenKubernetes;
   debian: {

@@ -6,7 +6,7 @@ import { parseConfig } from '../config/parse.js';
 import { AirlockError } from '../errors.js';
 import { k8sSchemaErrors } from '../../test/fixtures/k8s/schemas.js';
 import { imageRef } from './image-ref.js';
-import { manifestFiles, manifests } from './manifests.js';
+import { appConfigName, manifestFiles, manifests } from './manifests.js';
 import type { K8sObject } from './workload.js';
 import { parse } from 'yaml';
 
@@ -33,7 +33,7 @@ test('every object of dev and prod validates against the Kubernetes 1.31 schemas
     assert.deepEqual(objs.flatMap(k8sSchemaErrors), [], env);
     const kinds = objs.map((o) => o.kind);
     assert.deepEqual(kinds, env === 'prod' ? ['ConfigMap', 'Deployment', 'Service', 'NetworkPolicy', 'NetworkPolicy'] : ['ConfigMap', 'Deployment', 'Service']);
-    const files = manifestFiles(objs);
+    const files = manifestFiles(objs).env;
     const kustomization = parse(files.get('kustomization.yaml')!);
     assert.deepEqual(k8sSchemaErrors(kustomization), []);
     assert.deepEqual(kustomization.resources, [...files.keys()].filter((f) => f !== 'kustomization.yaml'));
@@ -127,4 +127,29 @@ test('bad deployment fields are reported with their position', () => {
     assert.match(msg, /runtime\.healthcheck\.path/);
     assert.match(msg, /kubernetes\.replicas/);
   }
+});
+
+test('app config: a ConfigMap mounted read-only at the declared path; --out writes a Kustomize base and overlay', () => {
+  const config = load(`${SERVICE}app_config: {base: config/base.yaml, dev: config/dev.yaml, path: /etc/api/config.yaml}\n`);
+  assert.deepEqual(config.appConfig, { base: '/p/config/base.yaml', dev: '/p/config/dev.yaml', path: '/etc/api/config.yaml' });
+  const app = { path: '/etc/api/config.yaml', base: 'log: info\n', merged: 'log: debug\n' };
+  const objs = manifests(config, 'dev', 'shop/api:1.4.2-dev', app);
+  assert.deepEqual(objs.flatMap(k8sSchemaErrors), []);
+  const map = objs.find((o) => o.metadata.name === appConfigName(config)) as any;
+  assert.deepEqual(map.data, { 'config.yaml': 'log: debug\n' });
+  const pod = podOf(byKind(objs, 'Deployment')[0]!);
+  assert.deepEqual(pod.containers[0].volumeMounts.at(-1), { name: 'app-config', mountPath: '/etc/api/config.yaml', subPath: 'config.yaml', readOnly: true });
+  assert.deepEqual(pod.volumes.at(-1), { name: 'app-config', configMap: { name: 'shop-api-app-config' } });
+  const files = manifestFiles(objs, { name: appConfigName(config), file: 'config.yaml', base: app.base, merged: app.merged });
+  const overlay = parse(files.env.get('kustomization.yaml')!);
+  const base = parse(files.base!.get('kustomization.yaml')!);
+  assert.deepEqual([k8sSchemaErrors(overlay), k8sSchemaErrors(base)], [[], []]);
+  assert.deepEqual(overlay.resources[0], '../base');
+  assert.deepEqual(overlay.configMapGenerator, [{ name: 'shop-api-app-config', behavior: 'replace', files: ['config.yaml'] }]);
+  assert.deepEqual(base.configMapGenerator, [{ name: 'shop-api-app-config', files: ['config.yaml'] }]);
+  assert.equal(files.env.get('config.yaml'), 'log: debug\n');
+  assert.equal(files.base!.get('config.yaml'), 'log: info\n');
+  assert.ok(!overlay.resources.some((r: string) => r.startsWith('configmap-shop-api-app')), 'the generator makes it, not a resource');
+  const bad = { ...overlay, configMapGenerator: [{ name: 'x', behavior: 'sometimes' }] };
+  assert.notDeepEqual(k8sSchemaErrors(bad), [], 'the kustomization schema rejects an unknown behavior');
 });

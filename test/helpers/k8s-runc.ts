@@ -1,7 +1,9 @@
 // Runs a Deployment's container under runc with exactly the security context its manifest states, and reads back
 // from /proc what the kernel enforces on the running process.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const CAPS = (names: string[]) => names.map((n) => `CAP_${n}`);
 
@@ -17,10 +19,19 @@ export function applyPodSpec(pod: any, configMaps: Record<string, Record<string,
     const kept = drop.has('ALL') ? [] : spec.process.capabilities.bounding.filter((k: string) => !drop.has(k.slice(4)));
     const caps = [...new Set([...kept, ...CAPS(sc.capabilities?.add ?? [])])];
     spec.process.capabilities = { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] };
-    const emptyDirs = new Set(pod.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name));
+    const volumes = new Map<string, any>(pod.volumes.map((v: any) => [v.name, v]));
     for (const m of c.volumeMounts ?? []) {
-      if (!emptyDirs.has(m.name)) throw new Error(`volume ${m.name} is not an emptyDir; this helper mounts only those`);
-      spec.mounts.push({ destination: m.mountPath, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0777'] });
+      const v = volumes.get(m.name);
+      if (v?.emptyDir) {
+        spec.mounts.push({ destination: m.mountPath, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0777'] });
+      } else if (v?.configMap && m.subPath) {
+        // A ConfigMap key mounted as one file, as the kubelet does: a read-only bind of a file holding the value.
+        const text = configMaps[v.configMap.name]?.[m.subPath];
+        if (text === undefined) throw new Error(`ConfigMap ${v.configMap.name} has no key ${m.subPath}`);
+        const host = join(mkdtempSync(join(tmpdir(), 'airlock-cm-')), m.subPath);
+        writeFileSync(host, text);
+        spec.mounts.push({ destination: m.mountPath, type: 'bind', source: host, options: ['bind', 'ro'] });
+      } else throw new Error(`volume ${m.name}: this helper mounts emptyDirs and ConfigMap keys (subPath) only`);
     }
     for (const f of c.envFrom ?? []) {
       for (const [k, v] of Object.entries(configMaps[f.configMapRef.name] ?? {})) spec.process.env.push(`${k}=${v}`);

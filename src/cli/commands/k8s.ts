@@ -1,12 +1,13 @@
 // `airlock k8s --env dev|prod`: the Kubernetes manifests of one environment, on stdout or as a folder.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { AirlockError } from '../../errors.js';
 import { tempPathFor, writeFileAtomic } from '../../files/atomic.js';
 import { imageRef } from '../../k8s/image-ref.js';
-import { manifestFiles, manifests, toYaml } from '../../k8s/manifests.js';
+import { appConfigName, manifestFiles, manifests, toYaml } from '../../k8s/manifests.js';
+import { loadAppConfig } from '../../pipeline/app-config.js';
 import type { K8sEnv } from '../../k8s/workload.js';
 import { hostArchitecture } from '../../pipeline/host.js';
 import { parse } from '../args.js';
@@ -63,16 +64,21 @@ export const command: Command = {
     const prodDigest = env === 'prod' && !pinned ? await builtDigest(buildDir, config.name, config.tag) : undefined;
     const source = { ...(values.image ? { image: values.image } : {}), ...(prodDigest ? { prodDigest } : {}) };
     const image = imageRef(config, env, source);
-    const objects = manifests(config, env, image);
+    const merged = await loadAppConfig(config);
+    const app = merged ? { path: merged.path, base: merged.base, merged: merged[env] } : undefined;
+    const objects = manifests(config, env, image, app);
     if (!values.out) {
       ctx.stdout(toYaml(objects));
       return 0;
     }
     const dir = resolve(ctx.cwd, values.out, env);
     await mkdir(resolve(ctx.cwd, values.out), { recursive: true });
-    const files = manifestFiles(objects);
-    await writeFolder(dir, files);
-    ctx.stdout(`wrote ${join(values.out, env)}/: ${[...files.keys()].join(', ')} (image ${image})\n`);
+    const kustomized = app ? { name: appConfigName(config), file: basename(app.path), base: app.base, merged: app.merged } : undefined;
+    const files = manifestFiles(objects, kustomized);
+    if (files.base) await writeFolder(resolve(ctx.cwd, values.out, 'base'), files.base);
+    await writeFolder(dir, files.env);
+    const base = files.base ? ` over base/ (${[...files.base.keys()].join(', ')})` : '';
+    ctx.stdout(`wrote ${join(values.out, env)}/: ${[...files.env.keys()].join(', ')}${base} (image ${image})\n`);
     return 0;
   },
 };
