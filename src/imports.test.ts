@@ -29,14 +29,19 @@ const ALLOWED: Record<string, readonly string[]> = {
   init: ['files', 'config', 'lang', 'pipeline'],
   run: ['image', 'sinks'],
   pipeline: [
-    'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report', 'why',
+    'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
+    'why', 'secrets', 'coverage', 'overlays',
   ],
   policy: ['image', 'config', 'evidence'],
   export: ['image', 'sinks', 'config', 'debian', 'variants', 'pipeline'],
   ci: [],
+  k8s: ['config'],
+  secrets: ['image', 'config'],
+  coverage: ['config'],
+  overlays: [],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
-    'pipeline', 'lint', 'release', 'policy', 'export', 'ci', 'why', 'init', 'run',
+    'pipeline', 'lint', 'release', 'policy', 'export', 'ci', 'why', 'init', 'run', 'k8s', 'secrets', 'coverage', 'overlays',
   ],
 };
 

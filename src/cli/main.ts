@@ -17,7 +17,7 @@ function commandNames(): string[] {
 }
 
 async function loadCommand(name: string): Promise<Command> {
-  if (!/^[a-z][a-z-]*$/.test(name) || !commandNames().includes(name)) {
+  if (!/^[a-z][a-z0-9-]*$/.test(name) || !commandNames().includes(name)) {
     throw new AirlockError('usage', 'unknown-command', `unknown command '${name}'`, {
       hint: `commands: ${commandNames().join(', ')}; run 'airlock help'`,
     });

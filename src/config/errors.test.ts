@@ -62,7 +62,7 @@ test('unknown keys point at the key and suggest the close known key or alias', (
     [8, 3, 'runtime.environment', 'env'],
     [9, 1, 'zzz', undefined],
   ]);
-  assert.match(e.message, /airlock\.yaml:9:1: zzz: unknown key `zzz`; expected one of: artifacts, base_language, build,/);
+  assert.match(e.message, /airlock\.yaml:9:1: zzz: unknown key `zzz`; expected one of: app_config, artifacts, base_language, build,/);
 });
 
 test('wrong types say what was expected and what was written', () => {

@@ -3,6 +3,8 @@ import { posix, resolve, dirname } from 'node:path';
 import { LANGUAGE_ALIASES, type WrittenConfig } from './schema.js';
 import { parseSize } from './size.js';
 import { splitCommand } from './command.js';
+import { SECRET_PHASES } from './secrets-schema.js';
+import type { SecretSpec } from './types.js';
 import type { ArtifactSpec, Config, PackageRequest, RuntimeSettings, SourcesText, VariantName, VariantSettings } from './types.js';
 
 export type { Config } from './types.js';
@@ -91,6 +93,8 @@ function runtime(r: WrittenConfig['runtime'] = {}): RuntimeSettings {
   if (cmd) out.cmd = cmd;
   if (r.workdir !== undefined) out.workdir = r.workdir;
   if (r.user !== undefined) out.user = String(r.user);
+  if (r.healthcheck) out.healthcheck = r.healthcheck;
+  if (r.writable) out.writable = [...new Set(r.writable.map((p) => posix.normalize(p).replace(/(.)\/+$/, '$1')))].sort();
   return out;
 }
 
@@ -119,6 +123,12 @@ export function sourcesText(s: string | string[]): SourcesText {
   return { format: /^\s*Types\s*:/im.test(s) ? 'deb822' : 'one-line', text: s.endsWith('\n') ? s : `${s}\n` };
 }
 
+function secretSpec(s: NonNullable<WrittenConfig['secrets']>[number], dir: string): SecretSpec {
+  const source = s.file !== undefined ? { file: resolve(dir, s.file) } : { env: s.env ?? '' };
+  const phases = SECRET_PHASES.filter((p) => (s.phases ?? SECRET_PHASES).includes(p));
+  return { id: s.id, source, ...(s.as_env ? { asEnv: s.as_env } : {}), phases };
+}
+
 const list = (c: string | string[] | undefined) => (c === undefined ? undefined : Array.isArray(c) ? c : [c]);
 
 /** Normalizes a validated written config. */
@@ -132,6 +142,7 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
     if (l) build[k] = l;
   }
   if (w.build?.workspace !== undefined) build.workspace = w.build.workspace;
+  if (w.build?.coverage) build.coverage = { min: w.build.coverage.min };
   const config: Config = {
     file: inputs.file,
     dir,
@@ -150,6 +161,13 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
   if (w.version !== undefined) config.version = String(w.version);
   if (w.artifacts) config.artifacts = w.artifacts.map(artifact);
   if (w.deployment_policy) config.deploymentPolicy = w.deployment_policy;
+  if (w.kubernetes) config.kubernetes = w.kubernetes;
+  if (w.app_config) {
+    const a = w.app_config;
+    const overlays = { ...(a.dev ? { dev: resolve(dir, a.dev) } : {}), ...(a.prod ? { prod: resolve(dir, a.prod) } : {}) };
+    config.appConfig = { base: resolve(dir, a.base), ...overlays, path: posix.normalize(a.path) };
+  }
+  if (w.secrets?.length) config.secrets = w.secrets.map((s) => secretSpec(s, dir));
   if (w.debian?.suite) config.debian.suite = w.debian.suite;
   if (w.debian?.sources !== undefined) config.debian.sources = sourcesText(w.debian.sources);
   if (w.debian?.keyring) config.debian.keyring = resolve(dir, w.debian.keyring);

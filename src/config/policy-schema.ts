@@ -43,8 +43,8 @@ const environment = (name: string, defaultsOf: keyof typeof DOC_DEFAULTS) => {
     require_gates_passed: z.boolean().optional().describe(
       `Optional. The signed provenance must record that the quality gates passed (not failed, not skipped). Default: ${d.required}.`),
     min_coverage: z.number().min(0).max(100).optional().describe(
-      'Optional. Minimum test coverage in percent. Not measured yet: `policy check` reports it as not measured '
-      + 'and does not fail on it. Default: none.'),
+      'Optional. Minimum test coverage in percent, read from the coverage figure the signed provenance records '
+      + '(measured by build.coverage); an image whose provenance records none fails. Default: none.'),
   }).describe(`Optional. Rules for ${name}; every field left out takes the ${defaultsOf} default.`);
 };
 

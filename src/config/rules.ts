@@ -6,6 +6,7 @@ import type { ConfigProblem } from './problems.js';
 import { artifactSource, parseMode } from './normalize.js';
 import { parseSize } from './size.js';
 import { splitCommand } from './command.js';
+import { deployRules, secretRules } from './deploy-rules.js';
 
 /** Result of the rules: errors stop the tool, warnings are printed. */
 export interface RuleResult {
@@ -125,5 +126,7 @@ export function checkRules(w: WrittenConfig, c: Config, inputs: RuleInputs): Rul
   packageRules(w, errors, warnings);
   variantRules(w, c, errors, warnings);
   debianRules(w, c, errors);
+  deployRules(w, c, errors, warnings);
+  secretRules(w, errors);
   return { errors, warnings };
 }

@@ -1,5 +1,6 @@
 // Sub-schemas of the written config (packages, build, artifacts, runtime, variants, debian), each field documented.
 import { z } from 'zod';
+import { Coverage, Healthcheck, Writable } from './deploy-schema.js';
 
 /** Debian package name grammar (Debian Policy 5.6.1). */
 export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -44,6 +45,7 @@ export const Build = z.strictObject({
   fetch: commands.optional().describe('Optional. Steps that may use the network (e.g. downloading dependencies). Default: the language default (none for C/C++). Example: ["make deps"]'),
   steps: commands.optional().describe('Optional. Offline build steps; they install into $AIRLOCK_OUT. Default for C/C++: ./configure --prefix=/usr (autotools or hand-written), CMake, Meson (meson setup --prefix=/usr --buildtype=release) or make, then make install DESTDIR=$AIRLOCK_OUT (cmake --install, meson install --destdir). Example: ["make", "make install DESTDIR=$AIRLOCK_OUT"]'),
   test: commands.optional().describe('Optional. Offline test steps; the test image runs them. Default for C/C++: make check or make test when the Makefile has the target, ctest or meson test when tests are defined; otherwise the report says \"no tests found\". Example: ["make check"]'),
+  coverage: Coverage.optional(),
   workspace: z.string().min(1).optional().describe('Optional. Node.js with npm workspaces: the folder (or package name) of the workspace that is the app; prod gets it, the workspaces it depends on and their production dependencies. Required when package.json has workspaces and the default steps are used. Example: packages/api'),
 });
 
@@ -75,6 +77,8 @@ export const Runtime = z.strictObject({
   user: z.union([z.string().regex(/^([0-9]+(:[0-9]+)?|[a-z_][a-z0-9_-]*)$/, { error: 'expected "uid[:gid]" (numeric) or a user name' }), z.number().int().nonnegative()]).optional().describe('Optional. The prod user, "uid[:gid]" or a user name (prod\'s /etc/passwd has root and nonroot). Default: 65532:65532 (nonroot); dev runs as 1000 (dev), test as root.'),
   ports: z.array(z.union([z.string().regex(/^[0-9]{1,5}(\/(tcp|udp|sctp))?$/, { error: 'expected a port such as "8080" or "8080/tcp"' }), z.number().int()])).optional().describe('Optional. Exposed ports: 8080, "8080" or "53/udp" (tcp when no protocol is given).'),
   labels: z.record(z.string().min(1), scalar).optional().describe('Optional. Image labels. Example: {org.opencontainers.image.source: https://example.org/repo}'),
+  healthcheck: Healthcheck.optional(),
+  writable: Writable.optional(),
 });
 
 /** `build_flags`. */

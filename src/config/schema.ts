@@ -1,6 +1,8 @@
 // The written config (airlock.yaml) as a zod schema: the single source of validation, the JSON Schema and docs/config.md.
 import { z } from 'zod';
 import { DeploymentPolicy } from './policy-schema.js';
+import { AppConfig, Kubernetes } from './deploy-schema.js';
+import { Secrets } from './secrets-schema.js';
 import { Artifact, Build, BuildFlags, Debian, NestedPackages, PackageList, Runtime, Variants } from './schema-fields.js';
 
 /** OCI image name grammar (distribution spec path components, no registry host). */
@@ -64,6 +66,9 @@ export const WrittenConfigSchema = z
     build_flags: BuildFlags.optional().describe('Optional. Compiler flag policy.'),
     variants: Variants.optional().describe('Optional. Per-variant switches. Defaults: dev = tools + source + tests, no strip; prod = none of them, strip; test = tools + source + tests, no strip.'),
     deployment_policy: DeploymentPolicy.optional().describe('Optional. Which images may run in production, staging and development: tag patterns, variant, signature, attestations, gates (checked by `airlock policy check`, exported by `airlock policy export`). Default: each environment\'s defaults.'),
+    app_config: AppConfig.optional(),
+    kubernetes: Kubernetes.optional(),
+    secrets: Secrets.optional(),
     debian: Debian.optional().describe('Optional. Debian suite, architecture, apt sources and keyring.'),
   })
   .describe('airlock.yaml: one file describing a family of images (dev, prod, test) built from Debian packages.');

@@ -1,6 +1,7 @@
 // The normalized config: what every other part of airlock reads (never the written YAML).
 import type { Language } from './schema.js';
 import type { WrittenDeploymentPolicy } from './policy-schema.js';
+import type { WrittenHealthcheck, WrittenKubernetes } from './deploy-schema.js';
 
 export type { Language } from './schema.js';
 
@@ -47,12 +48,24 @@ export interface RuntimeSettings {
   /** Sorted, unique, each "PORT/PROTO" (e.g. "8080/tcp"). */
   ports: string[];
   labels: Record<string, string>;
+  /** `runtime.healthcheck` as written (src/k8s fills the defaults). */
+  healthcheck?: WrittenHealthcheck;
+  /** Absolute, normalized folders prod writes to (besides /tmp); sorted, unique. */
+  writable?: string[];
 }
 
 /** apt sources given in the config. */
 export interface SourcesText {
   format: 'deb822' | 'one-line';
   text: string;
+}
+
+/** A build secret: its id, where its value is on the host, the variable it is exported as, and its phases. */
+export interface SecretSpec {
+  id: string;
+  source: { env: string } | { file: string };
+  asEnv?: string;
+  phases: ('fetch' | 'build' | 'test')[];
 }
 
 /** The normalized config. Paths are absolute; lists are sorted where order has no meaning. */
@@ -73,7 +86,7 @@ export interface Config {
   /** Absolute build context. */
   source: string;
   /** Each list undefined = the language default; `workspace`: the app's npm workspace (folder or package name). */
-  build: { fetch?: string[]; steps?: string[]; test?: string[]; workspace?: string };
+  build: { fetch?: string[]; steps?: string[]; test?: string[]; workspace?: string; coverage?: { min: number } };
   /** undefined = the default artifact rule (everything installed except dev/doc files). */
   artifacts?: ArtifactSpec[];
   runtime: RuntimeSettings;
@@ -81,6 +94,12 @@ export interface Config {
   variants: Record<VariantName, VariantSettings>;
   /** `deployment_policy` exactly as written (src/policy resolves the defaults). */
   deploymentPolicy?: WrittenDeploymentPolicy;
+  /** Build secrets: where each value is on the host, and which phases get it (values are read by the build). */
+  secrets?: SecretSpec[];
+  /** `app_config`: absolute paths of the base and overlays, and the path of the merged file in the images. */
+  appConfig?: { base: string; dev?: string; prod?: string; path: string };
+  /** `kubernetes` as written (src/k8s resolves the defaults). */
+  kubernetes?: WrittenKubernetes;
   debian: {
     suite?: string;
     architecture: string;

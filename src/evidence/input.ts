@@ -66,10 +66,20 @@ export interface EvidenceInput {
   builderRootfsDigest: string;
   /** What the quality gates said about this image (recorded in the provenance for `policy check`). */
   gates?: GateRecord;
+  /** What the build's test steps showed: passed, counts, coverage (recorded in the provenance for `policy check`). */
+  tests?: TestRecord;
 }
 
 /** The gate result a provenance records: passed, failed (an error finding) or skipped (--no-gates). */
 export interface GateRecord { result: 'passed' | 'failed' | 'skipped'; errors: number; warnings: number }
+
+/** The test outcome a provenance records (report.json's `tests`). */
+export interface TestRecord {
+  status: string;
+  passed?: boolean;
+  counts?: { passed: number; failed: number; skipped: number };
+  coverage?: { percent: number; min: number; tool: string };
+}
 
 /** The SLSA build type airlock builds are described with. */
 export const AIRLOCK_BUILD_TYPE = 'https://airlock.dev/build/v1';

@@ -12,6 +12,9 @@ export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
 /** The byproduct that records the gate result, and its annotation (passed | failed | skipped). */
 export const GATES_BYPRODUCT = 'airlock-gates';
 export const GATES_ANNOTATION = 'dev.airlock.gates';
+/** The byproduct that records the test outcome, and its annotation (the coverage total in percent, when measured). */
+export const TESTS_BYPRODUCT = 'airlock-tests';
+export const COVERAGE_ANNOTATION = 'dev.airlock.coverage';
 /** Annotation on resolved dependencies naming their role ("image" packages are what the image contains). */
 export const ROLE_ANNOTATION = 'dev.airlock.role';
 
@@ -52,6 +55,14 @@ export function provenanceStatement(input: EvidenceInput): Json {
     byproducts.push({
       name: GATES_BYPRODUCT, mediaType: 'application/json', content: Buffer.from(stableJson(input.gates)).toString('base64'),
       annotations: { [GATES_ANNOTATION]: input.gates.result },
+    });
+  }
+  if (input.tests) {
+    const coverage = input.tests.coverage ? { [COVERAGE_ANNOTATION]: String(input.tests.coverage.percent) } : {};
+    byproducts.push({
+      name: TESTS_BYPRODUCT, mediaType: 'application/json',
+      content: Buffer.from(stableJson(input.tests)).toString('base64'),
+      annotations: { 'dev.airlock.tests': input.tests.status, ...coverage },
     });
   }
   return {

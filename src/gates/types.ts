@@ -28,6 +28,8 @@ export interface GateConfig {
   epoch?: number;
   /** Paths (no leading '/') of files that came from Debian packages; elf-hardening reports them as warnings. */
   packagedPaths?: ReadonlySet<string>;
+  /** Files that must not be in prod (the development app config): digest, size and what they are. */
+  devConfig?: readonly { sha256: string; size: number; what: string }[];
   /** Check ids to skip. */
   skip?: readonly string[];
   /** Per-file byte limit for content checks (default 1 MiB for text scans, 256 MiB for ELF). */

@@ -18,6 +18,8 @@ import type { Variants } from './result.js';
 import { SANDBOX_SRC } from './plan.js';
 import type { UpstreamToolchain } from './upstream-step.js';
 import type { Workspace } from './workspace.js';
+import type { FileEntry } from '../image/entry.js';
+import { configEntries, loadAppConfig } from './app-config.js';
 
 export interface Assembled {
   variants: Variants;
@@ -72,9 +74,16 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
     timings[k] = (Date.now() - s) / 1000;
     return v;
   };
-  const prod = await timed('prod', assembleProd);
-  const dev = await timed('dev', assembleDev);
-  const test = await timed('test', assembleTest);
+  // app_config: dev gets the dev merge, prod and test the prod merge, at the declared path.
+  const app = await loadAppConfig(config);
+  const plus = (entries: FileEntry[], text: string | undefined) => {
+    if (!app || text === undefined) return entries;
+    const have = new Set(entries.map((e) => e.path));
+    return [...entries, ...configEntries(app.path, text).filter((e) => e.type === 'file' || !have.has(e.path))];
+  };
+  const prod = await timed('prod', (i) => assembleProd({ ...i, prodArtifacts: plus(i.prodArtifacts, app?.prod) }));
+  const dev = await timed('dev', (i) => assembleDev({ ...i, installed: plus(i.installed, app?.dev) }));
+  const test = await timed('test', (i) => assembleTest({ ...i, installed: plus(i.installed, app?.prod) }));
   const runtimePaths = new Set([...rtEntries.map((e) => e.path), ...(upstream?.prodFiles ?? []).map((f) => f.path)]);
   const rootfsPaths = new Set([...(dev.layers[0] ?? []).map((e) => e.path), ...(upstream?.fullEntries ?? []).map((e) => e.path)]);
   return {

@@ -11,6 +11,7 @@ import { runGates, type LayerScanRecord, type ScanMemo } from '../gates/run-gate
 import { touchCacheEntry } from '../cache/touch.js';
 import type { GateSummary, VariantName } from '../report/report.js';
 import type { AssembledVariant } from '../variants/assemble.js';
+import { devConfigFiles, loadAppConfig } from './app-config.js';
 
 export interface GateRun {
   summaries: Record<VariantName, GateSummary>;
@@ -58,6 +59,8 @@ export async function runBuildGates(config: Config, variants: Record<VariantName
     opts.log.warn('--no-gates: the quality gates were skipped (the report says so)');
     return { summaries, prodFailed: false };
   }
+  const app = await loadAppConfig(config);
+  const devConfig = app ? devConfigFiles(app) : [];
   for (const v of ['dev', 'prod', 'test'] as const) {
     const a = variants[v];
     const settings = config.variants[v];
@@ -66,6 +69,7 @@ export async function runBuildGates(config: Config, variants: Record<VariantName
       ...(settings.maxSize !== undefined ? { maxSize: settings.maxSize } : {}),
       // Hardening is asked of what the build produced for prod; dev and test are the builder itself.
       ...(v === 'prod' ? {} : { skip: ['elf-hardening'] }),
+      ...(v === 'prod' && devConfig.length ? { devConfig } : {}),
     };
     // Gates are a pure function of the image and their settings: a known image digest reuses its result.
     const key = createHash('sha256').update(JSON.stringify({ code: await gatesFingerprint(), digest: a.image.digest, v, gateConfig })).digest('hex');

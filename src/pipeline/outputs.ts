@@ -148,7 +148,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
       epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
       artifacts: v === 'prod' ? r.artifacts : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
       config, sourceDigest: r.sourceDigest, builderRootfsDigest: r.rootfsDigest,
-      ...(opts.gates ? { gates: gateRecord(opts.gates[v]) } : {}),
+      ...(opts.gates ? { gates: gateRecord(opts.gates[v]) } : {}), tests: r.tests,
     }, opts.key ? { key: opts.key } : {});
   }
 

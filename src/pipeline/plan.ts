@@ -6,6 +6,7 @@ import { builderSetKey } from '../debian/rootfs.js';
 import { AirlockError } from '../errors.js';
 import type { DefaultArtifact, DefaultSteps, LanguagePack, SourceInfo } from '../lang/pack.js';
 import { stableJson } from '../image/json.js';
+import { COVERAGE_TOOLS, measuringTests } from '../coverage/measure.js';
 
 export const PLAN_FORMAT = 1;
 
@@ -25,6 +26,8 @@ export interface PlannedStep {
   inputs: StepInputs;
   /** Language caches bound into the step (kept under the airlock cache; not part of any result). */
   caches: { name: string; path: string }[];
+  /** Build secrets the step gets at /run/secrets/ID (and as `env`): ids only, never values; absent when none. */
+  secrets?: { id: string; env?: string }[];
 }
 
 /** One artifact rule of the handoff (the config's, or the pack's default). */
@@ -64,6 +67,8 @@ export interface BuildPlan {
   /** Runtime package requests (prod gets these plus the packages owning the artifacts' ELF closure). */
   runtime: string[];
   variants: Record<VariantName, Record<string, unknown>>;
+  /** build.coverage: the test steps measure coverage with `tool`; below `min` percent the build fails. */
+  coverage?: { min: number; tool: string };
 }
 
 /** What the plan is computed from: values only (read at the edge by the pipeline). */
@@ -128,13 +133,23 @@ function plannedSteps(inputs: PlanInputs): PlannedStep[] {
   // declared one may read anything, so it sees, and is keyed by, the whole source.
   const seesSource = config.build.fetch || FETCH_SEES_SOURCE.has(pack.id) || pack.fetchSeesSource?.(source);
   const fetchInputs: StepInputs = seesSource ? 'source' : 'manifests';
+  // build.coverage: the test steps measure while they run (the tests run once).
+  const tests = config.build.coverage ? measuringTests(config.language, commands.test).commands : commands.test;
   const phase = (p: PlannedStep['phase'], list: string[], name: string, inputsOf: StepInputs): PlannedStep[] =>
-    list.map((command, i) => ({ id: `build.${name}[${i}]`, phase: p, command, network: p === 'fetch', inputs: inputsOf, caches }));
+    list.map((command, i) => ({
+      id: `build.${name}[${i}]`, phase: p, command, network: p === 'fetch', inputs: inputsOf, caches, ...stepSecrets(config, p),
+    }));
   return [
     ...phase('fetch', commands.fetch, 'fetch', fetchInputs),
     ...phase('build', commands.steps, 'steps', 'source'),
-    ...phase('test', commands.test, 'test', 'source'),
+    ...phase('test', tests, 'test', 'source'),
   ];
+}
+
+/** The secrets of a phase's steps, by id (and the variable each is exported as). */
+function stepSecrets(config: Config, phase: PlannedStep['phase']): { secrets?: { id: string; env?: string }[] } {
+  const given = (config.secrets ?? []).filter((s) => s.phases.includes(phase));
+  return given.length ? { secrets: given.map((s) => ({ id: s.id, ...(s.asEnv ? { env: s.asEnv } : {}) })) } : {};
 }
 
 function artifactRule(a: DefaultArtifact | ArtifactSpec): PlannedArtifact {
@@ -192,6 +207,8 @@ export function makePlan(inputs: PlanInputs): BuildPlan {
     handoff: { artifacts: artifacts ? artifacts.map(artifactRule) : null, strip: config.variants.prod.stripBinaries, entrypoint },
     runtime: [...requests.runtime].sort(),
     variants: variantRecipes(inputs, entrypoint),
+    ...(config.build.coverage
+      ? { coverage: { min: config.build.coverage.min, tool: COVERAGE_TOOLS[config.language]?.name ?? '' } } : {}),
   };
 }
 

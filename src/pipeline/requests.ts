@@ -1,6 +1,7 @@
 // What to ask the package engine for: the language toolchain, dev and debug packages, and the runtime packages.
 import type { Config, PackageRequest } from '../config/types.js';
 import type { LanguagePack, SourceInfo } from '../lang/pack.js';
+import { COVERAGE_TOOLS } from '../coverage/measure.js';
 
 const req = (p: PackageRequest) => (p.version ? `${p.name}=${p.version}` : p.name);
 
@@ -17,6 +18,7 @@ export function packageRequests(
     ...(toolchain?.builder ?? pack.builderPackages(version, src)),
     ...config.devPackages.map(req),
     ...config.variants.dev.debugTools,
+    ...(config.build.coverage ? COVERAGE_TOOLS[config.language]?.packages ?? [] : []),
   ])].filter((b) => !runtimeNames.has(b.split('=')[0])).sort();
   return { builder, runtime, version };
 }

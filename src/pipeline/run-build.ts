@@ -20,6 +20,8 @@ import { UPSTREAM_PREFIX } from './upstream-step.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 import { outputSiblings, recoverOutputs } from './output-folder.js';
 import type { BuildResult } from './result.js';
+import { readSecretValues } from '../secrets/read.js';
+import { scanVariantsForSecrets } from './secret-guard.js';
 
 export interface BuildOptions {
   cache: string;
@@ -64,6 +66,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   }
   const s = await loadStages();
   const { lock, plan } = planned;
+  const secrets = await readSecretValues(config.secrets ?? [], opts.env); // held in memory, for the steps only
   await clock.time('fetch', () => s.fetchLocked(lock, { cache, log, offline }));
   const upstream = lock.upstream?.length
     ? await clock.time('toolchain', () => s.prepareUpstream(lock.upstream!, { cache, offline, env: opts.env, log }))
@@ -71,7 +74,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   const rootfs = await clock.time('rootfs', () => s.ensureBuilderRootfs(lock, { cache, log, offline }));
   const ws = await clock.time('workspace', () => createWorkspace(config.source, ignore));
   try {
-    const ctx = stepContext(planned, ws, rootfs.dir, upstream?.tree, opts);
+    const ctx = { ...stepContext(planned, ws, rootfs.dir, upstream?.tree, opts), secrets };
     const stepCache = {
       cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: rootfs.key, pristine: ws.pristine, scratch: ws.root,
     };
@@ -81,6 +84,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     const handoff = await clock.time('handoff', () => s.handOff(plan, lock, ctx, handoffDirs));
     const assembleOpts = { ws, rootfs, upstream, cache, log, noCache: opts.noCache };
     const assembled = await clock.time('assemble', () => s.assembleVariants(planned, handoff, assembleOpts));
+    await clock.time('secrets', () => scanVariantsForSecrets(assembled.variants, secrets, log));
     const gateOpts = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache, packagedPaths: assembled.packagedPaths };
     const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
     const traceOpts = { ws, rootfsDir: rootfs.dir, upstream };

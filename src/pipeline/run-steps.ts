@@ -13,6 +13,8 @@ import { snapshotTree } from './tree-diff.js';
 import { NO_TESTS_FILE } from '../lang/pack.js';
 import type { TestsOutcome } from '../report/report.js';
 import { treeDigest } from './source-info.js';
+import { guardSecrets, type SecretValue } from './secret-guard.js';
+import { captureTests, withTestEvidence } from './test-evidence.js';
 
 export { SANDBOX_OUT, SANDBOX_SRC };
 
@@ -38,6 +40,8 @@ export interface StepContext {
   toolBinds?: { host: string; path: string }[];
   /** The host's network settings for fetch steps only (files made visible, extra environment): read when one runs. */
   hostNetwork?: () => { files: string[]; env: Record<string, string> };
+  /** Build secrets with their values (steps get those their plan names). */
+  secrets?: SecretValue[];
   log: Log;
 }
 
@@ -170,7 +174,10 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
     const t0 = Date.now();
     const key = stepKey({
       airlock: opts.airlockVersion, rootfsKey: opts.rootfsKey, previous, env, inputsDigest: await inputsDigest(step.inputs),
-      step: { id: step.id, command: step.command, network: step.network, inputs: step.inputs, caches: step.caches },
+      step: {
+        id: step.id, command: step.command, network: step.network, inputs: step.inputs, caches: step.caches,
+        ...(step.secrets ? { secrets: step.secrets } : {}),
+      },
     });
     previous = key;
     const dirs = { src: ctx.srcDir, out: ctx.outDir };
@@ -195,7 +202,7 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
     }
     outcomes.push({ id: step.id, cached: false, seconds: (Date.now() - t0) / 1000 });
   }
-  const tests = await testsOutcome(plan, ctx.srcDir);
+  const tests = await withTestEvidence(await testsOutcome(plan, ctx.srcDir), plan, ctx.srcDir, ctx.log);
   if (tests.status === 'no tests found') ctx.log.warn(`no tests found: ${tests.note}`);
   return { env, outcomes, tests };
 }
@@ -209,7 +216,13 @@ async function testsOutcome(plan: BuildPlan, srcDir: string): Promise<TestsOutco
 
 async function runRecorded(ctx: StepContext, env: Record<string, string>, step: PlannedStep, key: string, opts: StepCacheOptions): Promise<void> {
   const before = { src: await snapshotTree(ctx.srcDir), out: await snapshotTree(ctx.outDir) };
-  await runStep(sandbox(ctx, env, step.network), step.id, step.command);
+  // A step given secrets runs with them, its output masked, and what it wrote is scanned before it is recorded.
+  const guard = guardSecrets(step, ctx.secrets ?? [], ctx.log);
+  const tests = captureTests(step, guard.log);
+  const box = { ...sandbox({ ...ctx, log: tests.log }, env, step.network), ...guard.sandbox };
+  await guard.run(box, (o) => runStep(o, step.id, step.command));
+  await tests.save(ctx.srcDir);
+  await guard.check({ src: [ctx.srcDir, before.src], out: [ctx.outDir, before.out] });
   await recordStep(opts.cache, key, step.id, [
     { root: 'src', dir: ctx.srcDir, before: before.src, after: await snapshotTree(ctx.srcDir) },
     { root: 'out', dir: ctx.outDir, before: before.out, after: await snapshotTree(ctx.outDir) },

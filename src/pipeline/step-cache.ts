@@ -42,7 +42,9 @@ export interface StepKeyParts {
   airlock: string;
   rootfsKey: string;
   previous: string | null;
-  step: { id: string; command: string; network: boolean; inputs: string; caches: { name: string; path: string }[] };
+  step: { id: string; command: string; network: boolean; inputs: string; caches: { name: string; path: string }[];
+    /** Secret ids (and their variables): a secret is keyed by its id, never by its value. */
+    secrets?: { id: string; env?: string }[] };
   env: Record<string, string>;
   /** Digest of exactly the files the step may read (the manifests, or the whole source). */
   inputsDigest: string;

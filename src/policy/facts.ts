@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { AttestationKind } from '../config/policy-schema.js';
 import { AirlockError } from '../errors.js';
 import { PredicateType } from '../evidence/attestation.js';
-import { GATES_ANNOTATION, GATES_BYPRODUCT } from '../evidence/provenance.js';
+import { COVERAGE_ANNOTATION, GATES_ANNOTATION, GATES_BYPRODUCT, TESTS_BYPRODUCT } from '../evidence/provenance.js';
 import { resolveManifest } from '../evidence/stored-manifest.js';
 import { verifyImage, type VerifiedStatement } from '../evidence/verify-image.js';
 import type { ImageStore } from '../image/image-store.js';
@@ -34,6 +34,16 @@ export function gatesOf(statements: VerifiedStatement[]): ImageFacts['gates'] {
   return verdict === 'passed' || verdict === 'failed' || verdict === 'skipped' ? verdict : undefined;
 }
 
+/** The test coverage a signed provenance records (undefined: it records none). */
+export function coverageOf(statements: VerifiedStatement[]): number | undefined {
+  const prov = statements.find((s) => s.predicateType === PredicateType.provenance);
+  type Byproduct = { name?: string; annotations?: Record<string, string> };
+  const byproducts: Byproduct[] = prov?.predicate?.runDetails?.byproducts ?? [];
+  const figure = byproducts.find((b) => b.name === TESTS_BYPRODUCT)?.annotations?.[COVERAGE_ANNOTATION];
+  const n = figure === undefined ? NaN : Number(figure);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 /** Reads the facts; a signature that does not verify is a fact (with the reason), not an error. */
 export async function imageFacts(input: FactsInput): Promise<ImageFacts & { digest: string }> {
   const { store } = input;
@@ -61,6 +71,8 @@ export async function imageFacts(input: FactsInput): Promise<ImageFacts & { dige
     facts.attestations = [...new Set(r.statements.map((s) => KIND_OF[s.predicateType]).filter((k) => k !== undefined))];
     const gates = gatesOf(r.statements);
     if (gates) facts.gates = gates;
+    const coverage = coverageOf(r.statements);
+    if (coverage !== undefined) facts.coverage = coverage;
   } catch (e) {
     if (!(e instanceof AirlockError) || e.exitCode !== 6) throw e;
     facts.signature = { status: e.code === 'no-signature' ? 'missing' : 'invalid', detail: e.message };

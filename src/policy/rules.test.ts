@@ -27,12 +27,17 @@ test('defaults: a signed, attested, gated prod image passes production; every mi
   assert.deepEqual(failed('development', { ...unsigned, variant: 'dev', reference: 'x:anything' }), []);
 });
 
-test('a written policy overrides only what it names; the coverage rule is reported as not measured', () => {
+test('a written policy overrides only what it names; min_coverage reads the signed figure', () => {
   const policy = { production: { allowed_tags: ['my-service:*-prod', 'my-service:latest'], min_coverage: 80 } };
-  assert.deepEqual(failed('production', signedProd, policy), ['allowed-tags'], '1.4.2 is not in the written list');
-  assert.deepEqual(failed('production', { ...signedProd, reference: 'reg.example/team/my-service:latest' }, policy), []);
-  const results = evaluate(environmentRules(policy, 'production'), signedProd);
-  assert.equal(results.find((r) => r.rule === 'coverage')?.status, 'not-measured');
+  const measured = { ...signedProd, coverage: 91 };
+  assert.deepEqual(failed('production', measured, policy), ['allowed-tags'], '1.4.2 is not in the written list');
+  assert.deepEqual(failed('production', { ...measured, reference: 'reg.example/team/my-service:latest' }, policy), []);
+  const coverage = (facts: typeof signedProd) => evaluate(environmentRules(policy, 'production'), facts).find((r) => r.rule === 'coverage');
+  assert.match(coverage({ ...signedProd, coverage: 85.5 })?.message ?? '', /85\.5% test coverage \(minimum 80%\)/);
+  assert.equal(coverage({ ...signedProd, coverage: 85.5 })?.status, 'pass');
+  assert.equal(coverage({ ...signedProd, coverage: 79.9 })?.status, 'fail');
+  assert.match(coverage(signedProd)?.message ?? '', /no signed provenance records a coverage figure/);
+  assert.equal(coverage({ ...signedProd, coverage: 90, signature: { status: 'missing', detail: 'unsigned' } })?.status, 'fail');
   assert.deepEqual(failed('production', { ...signedProd, gates: 'failed' }, { production: { require_gates_passed: false } }), []);
   assert.deepEqual(failed('development', { ...signedProd, variant: 'dev' }, { development: { variants: ['prod'] } }), ['variant']);
 });

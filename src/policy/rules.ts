@@ -86,6 +86,8 @@ export interface ImageFacts {
   attestations: AttestationKind[];
   /** What the signed provenance records about the gates (undefined: nothing). */
   gates?: 'passed' | 'failed' | 'skipped';
+  /** The test coverage in percent the signed provenance records (undefined: none measured). */
+  coverage?: number;
 }
 
 /** The rules `policy check` reports, in order. */
@@ -103,6 +105,7 @@ function trusted(facts: ImageFacts): string | undefined {
 
 const quoted = (ps: string[]) => ps.map((p) => `"${p}"`).join(', ');
 const NO_TAG = 'the image has no tag to check (give oci:DIR:TAG or docker://HOST/REPO:TAG)';
+const NO_COVERAGE = 'no signed provenance records a coverage figure (measure it with build.coverage.min and sign the build)';
 const NO_GATES = 'no signed provenance records a gate result (sign the build with its evidence: build --sign KEY)';
 
 function tagRules(rules: EnvironmentRules, ref: string | undefined): RuleResult[] {
@@ -150,8 +153,12 @@ export function evaluate(rules: EnvironmentRules, facts: ImageFacts): RuleResult
     out.push(result('gates', !why && g === 'passed', 'the signed provenance records that the gates passed', fail));
   }
   if (rules.minCoverage !== undefined) {
-    const message = `min_coverage ${rules.minCoverage}% is not measured yet (coverage comes with the "Deploy it" issue)`;
-    out.push({ rule: 'coverage', status: 'not-measured', message });
+    const min = rules.minCoverage;
+    const c = facts.coverage;
+    const below = `the signed provenance records ${c}% test coverage, below ${min}%`;
+    const fail = why ? `the coverage figure ${why}` : c === undefined ? NO_COVERAGE : below;
+    const ok = `the signed provenance records ${c}% test coverage (minimum ${min}%)`;
+    out.push(result('coverage', !why && c !== undefined && c >= min, ok, fail));
   }
   return out;
 }

@@ -27,6 +27,12 @@ export interface VariantReport {
 export interface TestsOutcome {
   status: 'ran' | 'no tests found' | 'no test steps';
   note?: string;
+  /** The test steps ran and passed (a failing one fails the build). */
+  passed?: boolean;
+  /** Tests counted from the runners' summaries, when they print them (summed over the test steps). */
+  counts?: { passed: number; failed: number; skipped: number };
+  /** build.coverage: the measured total, the minimum asked for and the tool. */
+  coverage?: { percent: number; min: number; tool: string };
 }
 
 export interface BuildReport {

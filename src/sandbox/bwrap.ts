@@ -24,7 +24,14 @@ export interface SandboxOptions {
   log: Log;
   /** Host files made visible when the network is shared (resolver config, CA bundle). */
   networkFiles?: string[];
+  /** Build secrets: copied through a pipe into /run/secrets/ID (a tmpfs, mode 0400), `env` exported from that file. */
+  secrets?: { id: string; value: Uint8Array; env?: string }[];
 }
+
+/** Where build secrets appear in the sandbox. */
+export const SECRETS_DIR = '/run/secrets';
+/** The first file descriptor of the secrets' pipes (0-2 are stdio). */
+const SECRET_FD = 3;
 
 export interface StepResult {
   code: number;
@@ -68,10 +75,15 @@ export function bwrapArgs(opts: Omit<SandboxOptions, 'log'>, command: string): s
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run', '--dir', '/tmp/home');
   for (const f of netFiles) args.push('--ro-bind-try', f, f);
   for (const b of opts.binds) args.push(b.writable ? '--bind' : '--ro-bind', b.host, b.path);
+  const secrets = opts.secrets ?? [];
+  if (secrets.length) args.push('--perms', '0700', '--dir', SECRETS_DIR);
+  secrets.forEach((s, i) => args.push('--perms', '0400', '--file', String(SECRET_FD + i), `${SECRETS_DIR}/${s.id}`));
   // The tmpfs root read-only once everything is mounted: only /src, the output, /tmp and /run take writes.
   args.push('--remount-ro', '/');
   for (const [k, v] of Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1))) args.push('--setenv', k, v);
-  args.push('--chdir', opts.cwd, '/bin/sh', '-ec', command);
+  // Variables are set from the files inside, so no value is ever on a command line.
+  const exports = secrets.filter((s) => s.env).map((s) => `export ${s.env}="$(cat ${SECRETS_DIR}/${s.id})"\n`).join('');
+  args.push('--chdir', opts.cwd, '/bin/sh', '-ec', exports + command);
   return args;
 }
 
@@ -80,7 +92,14 @@ export function runInSandbox(opts: SandboxOptions, command: string): Promise<Ste
   const args = bwrapArgs(opts, command);
   return new Promise((resolve, reject) => {
     // bwrap's own environment stays readable inside (its pid-1 helper's /proc/1/environ): give it nothing of ours.
-    const child = spawn('bwrap', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: BWRAP_PATH } });
+    const secrets = opts.secrets ?? [];
+    const stdio = ['ignore', 'pipe', 'pipe', ...secrets.map(() => 'pipe' as const)] as const;
+    const child = spawn('bwrap', args, { stdio: [...stdio], env: { PATH: BWRAP_PATH } });
+    for (const [i, s] of secrets.entries()) {
+      const pipe = child.stdio[SECRET_FD + i] as NodeJS.WritableStream;
+      pipe.on('error', () => {}); // bwrap failed before reading it: its exit code says why
+      pipe.end(s.value);
+    }
     const tail: string[] = [];
     let partial = '';
     const onData = (buf: Buffer) => {
@@ -91,8 +110,8 @@ export function runInSandbox(opts: SandboxOptions, command: string): Promise<Ste
       tail.push(...lines);
       if (tail.length > 40) tail.splice(0, tail.length - 40);
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     child.on('error', (e) =>
       reject(new AirlockError('build', 'sandbox-unavailable', `cannot start bubblewrap: ${e.message}`, { hint: 'install the bubblewrap package (npm run setup does this)', cause: e })),
     );

@@ -29,7 +29,9 @@ export interface RunOptions {
    * For servers: once the output matches `marker`, `run` is called (e.g. HTTP requests from the test), then the
    * container is killed; its error, if any, rejects runImage.
    */
-  whenReady?: { marker: RegExp; run: () => Promise<void> };
+  whenReady?: { marker: RegExp; run: (containerId: string) => Promise<void> };
+  /** Last edit of the runtime spec (config.json) before the run, e.g. a Kubernetes security context. */
+  edit?: (spec: any) => void;
 }
 
 /** Exit code and output of a container run. */
@@ -65,6 +67,7 @@ export async function runImage(layoutDir: string, tag: string, opts: RunOptions)
     }
     if (opts.env) spec.process.env = [...(spec.process.env ?? []), ...opts.env];
     if (opts.hostNetwork) spec.linux.namespaces = spec.linux.namespaces.filter((n: { type: string }) => n.type !== 'network');
+    opts.edit?.(spec);
     writeFileSync(cfgPath, JSON.stringify(spec, null, 2));
     return await new Promise<RunResult>((resolve, reject) => {
       const child = spawn('runc', ['run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,7 +80,7 @@ export async function runImage(layoutDir: string, tag: string, opts: RunOptions)
         stdout += String(c);
         if (ready && !started && ready.marker.test(stdout)) {
           started = true;
-          ready.run().catch((e) => { readyError = e; }).finally(() => { spawnSync('runc', ['kill', id, 'KILL']); });
+          ready.run(id).catch((e) => { readyError = e; }).finally(() => { spawnSync('runc', ['kill', id, 'KILL']); });
         }
       });
       child.stderr.on('data', (c) => { stderr += String(c); });

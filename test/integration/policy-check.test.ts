@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli } from '../helpers/cli.js';
 
-interface CheckJson { passed: boolean; facts: { variant?: string; gates?: string }; results: { rule: string; status: string }[] }
+interface CheckJson { passed: boolean; facts: { variant?: string; gates?: string }; results: { rule: string; status: string; message: string }[] }
 
 describe('airlock policy check on a signed hello-c build', { timeout: 40 * 60_000 }, () => {
   let dir = '';
@@ -80,8 +80,8 @@ describe('airlock policy check on a signed hello-c build', { timeout: 40 * 60_00
     const cfg = join(outs, 'policy.yaml');
     writeFileSync(cfg, 'name: hello-c\ndeployment_policy:\n  production:\n    allowed_tags: ["hello-c:*-prod"]\n    min_coverage: 80\n');
     const r = await check(oci('latest'), 'production', '--key', join(outs, 'signer.pub'), '-c', cfg);
-    assert.deepEqual(r.failed, ['allowed-tags'], 'hello-c:latest is not hello-c:*-prod');
-    assert.equal(r.json.results.find((x) => x.rule === 'coverage')?.status, 'not-measured');
+    assert.deepEqual(r.failed, ['allowed-tags', 'coverage'], 'hello-c:latest is not hello-c:*-prod; hello-c measures no coverage');
+    assert.match(r.json.results.find((x) => x.rule === 'coverage')?.message ?? '', /records a coverage figure/);
     const env = await runCli(['policy', 'check', oci('latest-prod'), '--env', 'prod']);
     assert.equal(env.code, 2);
     assert.match(env.stderr, /--env "prod" is not one of production, staging, development/);

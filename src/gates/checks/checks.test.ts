@@ -97,6 +97,8 @@ describe('gate checks', () => {
     const f = await trips('no-secrets', [[...clean(), file('root/.ssh/id_ed25519', key)]], /OpenSSH private key in \/root\/.ssh\/id_ed25519/);
     await trips('no-secrets', [[...clean(), file('app/config.js', `module.exports = { token: "${token}" }`)]], /GitHub token/);
     await trips('no-secrets', [[...clean(), file('app/.npmrc', '//registry.example/:_authToken=abc123\n')]], /\.npmrc auth token/);
+    await passes('no-secrets', [[...clean(), file('app/.npmrc', '//registry.example/:_authToken=${NPM_TOKEN}\n')]], { profile: 'any' });
+    await trips('no-secrets', [[...clean(), file('app/.npmrc', '//r.example/:_authToken=${NPM_TOKEN}x\n')]], /\.npmrc auth token/);
     await trips('no-secrets', [[...clean(), file('app/.env', 'DATABASE_PASSWORD=hunter22\n')]], /\.env secret/);
     await trips('no-secrets', [[...clean(), file('root/.git-credentials', 'https://bob:s3cret@git.example\n')]], /\.git-credentials/);
     const hidden = await trips('no-secrets', [[...clean(), file('build/key.pem', '-----BEGIN RSA PRIVATE KEY-----\n' + 'MIIE'.repeat(20) + '\n')], [file('build/.wh.key.pem')]], /PEM private key .*hidden by a later layer but still shipped/);
@@ -205,5 +207,5 @@ it('a clean image passes every prod check', async () => {
   const r = await runGates(await image([clean()], cfg), { profile: 'prod', config: { epoch: EPOCH, maxSize: '10MB' } });
   assert.deepEqual(r.findings, []);
   assert.equal(r.passed, true);
-  assert.equal(r.checks.length, allChecks.length - 1, 'all but elf-hardening');
+  assert.equal(r.checks.length, allChecks.length - 2, 'all but elf-hardening and no-dev-config (no app_config)');
 });

@@ -7,6 +7,7 @@ import { noSecrets } from './no-secrets.js';
 import { noShell } from './no-shell.js';
 import { noSourceLeftovers } from './no-source-leftovers.js';
 import { sizeBudget } from './size-budget.js';
+import { noDevConfig } from './no-dev-config.js';
 import { nonRootUser, noSetuid, noWorldWritable } from './user-and-perms.js';
 
 /** Every check airlock knows, in the order findings are reported. */
@@ -14,5 +15,5 @@ export const allChecks: readonly Check[] = [
   noShell, noPackageManager, noCompiler, noDebugger,
   nonRootUser, noSetuid, noWorldWritable,
   noSecrets, noSourceLeftovers, elfHardening,
-  reproducibleMetadata, entrypointExecutable, sizeBudget,
+  reproducibleMetadata, entrypointExecutable, sizeBudget, noDevConfig,
 ];

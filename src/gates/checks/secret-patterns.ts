@@ -27,7 +27,10 @@ export interface CredentialFile { kind: string; path: RegExp; token: RegExp }
 
 /** Well-known credential files and the content that means they hold a secret. */
 export const CREDENTIAL_FILES: readonly CredentialFile[] = [
-  { kind: '.npmrc auth token', path: /(^|\/)\.npmrc$|^(usr\/)?etc\/npmrc$/, token: /(_authToken|_auth|_password)\s*=\s*\S/ },
+  { kind: '.npmrc auth token', path: /(^|\/)\.npmrc$|^(usr\/)?etc\/npmrc$/,
+    // A value that is only a ${VARIABLE} reference (npm expands it at run time: the way to keep tokens out of files)
+    // holds no secret.
+    token: /(_authToken|_auth|_password)\s*=[ \t]*(?!\$\{[A-Za-z_][A-Za-z0-9_]*\}[ \t]*$)\S/m },
   { kind: '.netrc password', path: /(^|\/)[._]netrc$/, token: /\bpassword\s+\S/ },
   { kind: '.git-credentials', path: /(^|\/)\.git-credentials$/, token: /:\/\/[^\s:@/]+:[^\s@/]+@/ },
   { kind: '.pypirc password', path: /(^|\/)\.pypirc$/, token: /^\s*password\s*[=:]\s*\S/m },
