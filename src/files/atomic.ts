@@ -19,6 +19,14 @@ export function diskFullError(e: unknown, path: string): unknown {
   return new AirlockError('image', 'disk-full', `${what} while writing ${path}`, { cause: e, hint });
 }
 
+/** A failed atomic write as a classified error: disk-full, else write-failed naming the file. */
+function writeError(cause: unknown, target: string): unknown {
+  const full = diskFullError(cause, target);
+  if (full !== cause) return full;
+  const hint = `check that ${dirname(target)} is writable`;
+  return new AirlockError('image', 'write-failed', `cannot write ${target}`, { cause, hint });
+}
+
 /** A temp path beside `target` that no other writer uses. */
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -34,9 +42,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
     await rename(tmp, target);
   } catch (cause) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    if (diskFullError(cause, target) !== cause) throw diskFullError(cause, target);
-    const hint = `check that ${dirname(target)} is writable`;
-    throw new AirlockError('image', 'write-failed', `cannot write ${target}`, { cause, hint });
+    throw writeError(cause, target);
   }
 }
 
@@ -50,9 +56,7 @@ export function writeFileAtomicSync(target: string, data: string): void {
     renameSync(tmp, target);
   } catch (cause) {
     rmSync(tmp, { force: true });
-    if (diskFullError(cause, target) !== cause) throw diskFullError(cause, target);
-    const hint = `check that ${dirname(target)} is writable`;
-    throw new AirlockError('image', 'write-failed', `cannot write ${target}`, { cause, hint });
+    throw writeError(cause, target);
   }
 }
 
