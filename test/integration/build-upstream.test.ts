@@ -48,7 +48,8 @@ describe('airlock build of GNU hello from its upstream tarball', { timeout: 40 *
     project = join(work, readdirSync(work).find((d) => d.startsWith('hello-'))!);
     // The config is the only thing the user adds next to the upstream tree.
     writeFileSync(join(project, 'airlock.yaml'), 'name: gnu-hello\nbase_language: c\nversion: gcc-12\nbuild_flags:\n  hardening: maximum\n');
-    r = await runCli(['build', '-c', join(project, 'airlock.yaml'), '--out', out]);
+    // --no-cache: the steps must really run here, not replay from an earlier run's step cache.
+    r = await runCli(['build', '-c', join(project, 'airlock.yaml'), '--out', out, '--no-cache']);
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
