@@ -30,7 +30,9 @@ describe('a corpus of real C projects builds with zero config', { timeout: 40 * 
       assert.equal(r.code, 0, r.stderr.slice(-4000));
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
       assert.equal(report.variants.prod.gates.passed, true, JSON.stringify(report.variants.prod.gates.findings));
-      assert.deepEqual(report.tests, { status: 'ran' }, 'each of these projects has tests, and they ran');
+      assert.equal(report.tests.status, 'ran', 'each of these projects has tests, and they ran');
+      assert.equal(report.tests.passed, true, JSON.stringify(report.tests));
+      assert.ok(report.tests.counts === undefined || report.tests.counts.failed === 0, JSON.stringify(report.tests));
       const run = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true, args: p.args });
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, p.expect);

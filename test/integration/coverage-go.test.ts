@@ -17,7 +17,8 @@ describe('build.coverage on a Go build', { timeout: 40 * 60_000 }, () => {
     dir = await copyExample('go-api');
     appendFileSync(join(dir, 'airlock.yaml'), 'build:\n  coverage: {min: 5}\n');
     assert.equal((await runCli(['keygen', '--out', join(outs, 'signer')])).code, 0);
-    build = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', join(outs, 'out'), '--sign', join(outs, 'signer.key')]);
+    build = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', join(outs, 'out'),
+      '--sign', join(outs, 'signer.key'), '--no-cache']);
     if (build.code === 0) report = JSON.parse(readFileSync(join(outs, 'out', 'report.json'), 'utf8'));
   });
   after(() => { for (const d of [dir, outs]) rmSync(d, { recursive: true, force: true }); });

@@ -14,7 +14,7 @@ describe('build.coverage on a Python build', { timeout: 40 * 60_000 }, () => {
   before(async () => {
     dir = await copyExample('python-web');
     appendFileSync(join(dir, 'airlock.yaml'), 'build:\n  coverage: {min: 20}\n');
-    build = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-gates']);
+    build = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-gates', '--no-cache']);
   });
   after(() => { for (const d of [dir, out]) rmSync(d, { recursive: true, force: true }); });
 

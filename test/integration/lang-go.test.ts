@@ -27,7 +27,7 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
   let report: any;
   before(async () => {
     dir = await copyExample('go-api');
-    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-cache']);
     if (r.code === 0) report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   });
   after(() => { rmSync(dir, { recursive: true, force: true }); rmSync(out, { recursive: true, force: true }); });
@@ -91,7 +91,7 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
     const out2 = mkdtempSync(join(tmpdir(), 'airlock-go-tz-'));
     try {
       appendFileSync(join(dir2, 'airlock.yaml'), 'packages: [tzdata]\n');
-      const b = await runCli(['build', '-c', join(dir2, 'airlock.yaml'), '--out', out2]);
+      const b = await runCli(['build', '-c', join(dir2, 'airlock.yaml'), '--out', out2, '--no-cache']);
       assert.equal(b.code, 0, b.stderr.slice(-3000));
       const z = await runImage(join(out2, 'oci'), 'latest-prod', { readOnly: true, args: ['--zone', 'Europe/Paris'] });
       assert.equal(z.code, 0, z.stderr);
@@ -106,7 +106,7 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
     const dir3 = await copyFixture('go-vendored');
     const out3 = mkdtempSync(join(tmpdir(), 'airlock-go-vendored-'));
     try {
-      const b = await runCli(['build', '-c', join(dir3, 'airlock.yaml'), '--out', out3]);
+      const b = await runCli(['build', '-c', join(dir3, 'airlock.yaml'), '--out', out3, '--no-cache']);
       assert.equal(b.code, 0, b.stderr.slice(-3000));
       assert.doesNotMatch(b.stderr, /build\.fetch|go mod download/, 'nothing to download');
       assert.match(b.stderr, /GOPROXY=off GOFLAGS=-mod=vendor CGO_ENABLED=0 go build/);

@@ -23,7 +23,7 @@ describe('airlock build examples/java-maven', { timeout: 40 * 60_000 }, () => {
   before(async () => {
     dir = await copyExample('java-maven');
     const t0 = Date.now();
-    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-cache']);
     seconds = (Date.now() - t0) / 1000;
     if (r.code === 0) {
       report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));

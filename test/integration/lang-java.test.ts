@@ -18,7 +18,7 @@ describe('airlock build examples/java-app', { timeout: 40 * 60_000 }, () => {
   let report: any;
   before(async () => {
     dir = await copyExample('java-app');
-    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-cache']);
     if (r.code === 0) {
       report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
       spawnSync('umoci', ['unpack', '--image', `${join(out, 'oci')}:latest-prod`, join(bundle, 'b')]);

@@ -43,7 +43,7 @@ describe('airlock build: a TypeScript + Express service with zero config', { tim
   before(async () => {
     dir = await copyFixture('node-ts-express');
     assert.equal(readFileSync(join(dir, 'airlock.yaml'), 'utf8'), 'name: ts-express-app\nbase_language: node\nversion: "18"\n');
-    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-cache']);
     if (r.code === 0) {
       report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
       spawnSync('umoci', ['unpack', '--image', `${join(out, 'oci')}:latest-prod`, join(bundle, 'b')]);

@@ -34,7 +34,7 @@ async function buildAndUnpack(dir: string, env: NodeJS.ProcessEnv = {}) {
   const out = mkdtempSync(join(tmpdir(), 'airlock-pip-out-'));
   const bundle = mkdtempSync(join(tmpdir(), 'airlock-pip-prod-'));
   const t0 = Date.now();
-  const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out], { env });
+  const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-cache'], { env });
   const seconds = (Date.now() - t0) / 1000;
   let report: any;
   if (r.code === 0) {

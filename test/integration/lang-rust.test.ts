@@ -18,7 +18,7 @@ describe('airlock build examples/rust-cli', { timeout: 40 * 60_000 }, () => {
   let report: any;
   before(async () => {
     dir = await copyExample('rust-cli');
-    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-cache']);
     if (r.code === 0) {
       report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
       spawnSync('umoci', ['unpack', '--image', `${join(out, 'oci')}:latest-prod`, join(bundle, 'b')]);
@@ -64,7 +64,7 @@ describe('airlock build examples/rust-cli', { timeout: 40 * 60_000 }, () => {
     const dir2 = await copyFixture('rust-vendored');
     const out2 = mkdtempSync(join(tmpdir(), 'airlock-rust-vendored-'));
     try {
-      const b = await runCli(['build', '-c', join(dir2, 'airlock.yaml'), '--out', out2]);
+      const b = await runCli(['build', '-c', join(dir2, 'airlock.yaml'), '--out', out2, '--no-cache']);
       assert.equal(b.code, 0, b.stderr.slice(-3000));
       assert.doesNotMatch(b.stderr, /build\.fetch|cargo fetch/, 'nothing to download');
       assert.match(b.stderr, /Compiling shout v0\.1\.0/);
