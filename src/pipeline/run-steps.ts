@@ -202,7 +202,7 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
     }
     outcomes.push({ id: step.id, cached: false, seconds: (Date.now() - t0) / 1000 });
   }
-  const tests = await withTestEvidence(await testsOutcome(plan, ctx.srcDir), plan, ctx.srcDir, ctx.log);
+  const tests = await withTestEvidence(await testsOutcome(plan, ctx.srcDir), plan, ctx.outDir, ctx.log);
   if (tests.status === 'no tests found') ctx.log.warn(`no tests found: ${tests.note}`);
   return { env, outcomes, tests };
 }
@@ -221,7 +221,7 @@ async function runRecorded(ctx: StepContext, env: Record<string, string>, step: 
   const tests = captureTests(step, guard.log);
   const box = { ...sandbox({ ...ctx, log: tests.log }, env, step.network), ...guard.sandbox };
   await guard.run(box, (o) => runStep(o, step.id, step.command));
-  await tests.save(ctx.srcDir);
+  await tests.save(ctx.outDir);
   await guard.check({ src: [ctx.srcDir, before.src], out: [ctx.outDir, before.out] });
   await recordStep(opts.cache, key, step.id, [
     { root: 'src', dir: ctx.srcDir, before: before.src, after: await snapshotTree(ctx.srcDir) },

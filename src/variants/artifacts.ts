@@ -110,6 +110,7 @@ export async function selectArtifacts(outDir: string, srcDir: string, specs: Art
       throw e;
     }
     for (const f of found) {
+      if (spec.fromRoot === 'out' && isBuildNote(f.path)) continue; // notes for the report, whatever a rule copies
       const suffix = f.path === from ? '' : f.path.slice(from.length + (from ? 1 : 0));
       if (suffix && spec.exclude?.some((re) => re.test(suffix))) continue;
       const path = suffix ? (to ? `${to}/${suffix}` : suffix) : to;

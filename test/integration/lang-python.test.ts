@@ -60,6 +60,8 @@ describe('airlock build examples/python-web', { timeout: 40 * 60_000 }, () => {
     const flags = readFileSync(pyc).readUInt32LE(4);
     assert.equal(flags & 1, 1, 'hash-based pyc (no source mtime inside)');
     assert.ok(!existsSync(join(rootfs, 'app/tests')) && !existsSync(join(rootfs, 'app/airlock.yaml')));
+    const notes = (report.artifacts as { path: string }[]).filter((a) => /(^|\/)\.airlock/.test(a.path));
+    assert.deepEqual(notes, [], 'airlock\'s own notes (test evidence, no-tests marker) stay out of prod');
     const stdlibPyc = join(rootfs, 'usr/lib/python3.11/__pycache__/os.cpython-311.pyc');
     assert.ok(existsSync(stdlibPyc), 'the stdlib bytecode py3compile would write is there');
     assert.equal(readFileSync(stdlibPyc).readUInt32LE(4) & 3, 3, 'hash-based, checked against the source');
