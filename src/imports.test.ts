@@ -27,7 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   release: ['image', 'files', 'cache', 'sinks', 'evidence'],
   why: ['image', 'report'],
   init: ['files', 'config', 'lang', 'pipeline'],
-  run: ['image', 'sinks'],
+  run: ['image', 'sinks', 'cache'],
   pipeline: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',
     'why', 'secrets', 'coverage', 'overlays',

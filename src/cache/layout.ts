@@ -2,13 +2,13 @@
 
 /** What `du` reports, in this order. */
 export const USAGE_KINDS = [
-  'debs', 'rootfs', 'blobs', 'layers', 'steps+cas', 'gates', 'builds', 'lang', 'npm', 'upstream', 'apt', 'tmp', 'other',
+  'debs', 'rootfs', 'blobs', 'layers', 'steps+cas', 'gates', 'builds', 'lang', 'npm', 'upstream', 'run', 'apt', 'tmp', 'other',
 ] as const;
 export type UsageKind = (typeof USAGE_KINDS)[number];
 
 const FOLDER_KINDS: Readonly<Record<string, UsageKind>> = {
   debs: 'debs', rootfs: 'rootfs', blobs: 'blobs', layers: 'layers', steps: 'steps+cas', cas: 'steps+cas', gates: 'gates',
-  builds: 'builds', lang: 'lang', npm: 'npm', upstream: 'upstream', apt: 'apt', tmp: 'tmp',
+  builds: 'builds', lang: 'lang', npm: 'npm', upstream: 'upstream', run: 'run', apt: 'apt', tmp: 'tmp',
 };
 
 /** The `du` kind of a top-level name in the cache (holds/, flags/ and anything unknown are "other"). */
@@ -17,7 +17,8 @@ export function usageKindOf(name: string): UsageKind {
 }
 
 /** What prune removes, least recently used first: inputs, derived trees, content, and records naming content. */
-export type EntryKind = 'debs' | 'npm' | 'rootfs' | 'upstream' | 'blobs' | 'cas' | 'layers' | 'steps' | 'gates' | 'builds';
+export type EntryKind =
+  'debs' | 'npm' | 'rootfs' | 'upstream' | 'run' | 'blobs' | 'cas' | 'layers' | 'steps' | 'gates' | 'builds';
 
 /** Content stores `<folder>/<algorithm>/<hex>`, with verify-once records in `<folder>/verified/`. */
 export const CONTENT_STORES: readonly { kind: EntryKind; dir: readonly string[]; hexLength: number }[] = [
@@ -33,8 +34,12 @@ export const REFERENCED_KINDS: readonly EntryKind[] = ['blobs', 'cas'];
 /** Folders of small JSON records (`<key>.json`). */
 export const RECORD_FOLDERS: readonly EntryKind[] = ['layers', 'steps', 'gates', 'builds'];
 
-/** Derived trees kept as `<key>` folder plus sibling files (`<key>.tar`, `<key>.ok`…), one entry per key. */
+/**
+ * Derived trees kept as `<key>` folder plus sibling files (`<key>.tar`, `<key>.ok`…), one entry per key; `run` holds
+ * the root file systems `airlock run` and `airlock dev` unpacked, one folder per image digest.
+ */
 export const TREE_FOLDERS: readonly { kind: EntryKind; dir: readonly string[] }[] = [
   { kind: 'rootfs', dir: ['rootfs'] },
   { kind: 'upstream', dir: ['upstream', 'trees'] },
+  { kind: 'run', dir: ['run'] },
 ];

@@ -164,3 +164,26 @@ test('du counts as du -sb: every kind, hard links once, a linked-in folder as it
   assert.equal(u.total, Number(spawnSync('du', ['-sb', cache], { encoding: 'utf8' }).stdout.split('\t')[0]));
   assert.equal(u.kinds.builds, 0);
 });
+
+test('root file systems airlock run unpacked: measured as run, pruned when unused, kept while a run uses one', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'airlock-prune-run-'));
+  made.push(cache);
+  const old = (Date.now() - 40 * DAY) / 1000;
+  for (const c of ['a', 'b']) {
+    mkdirSync(join(cache, 'run', hex(c), 'rootfs', 'usr', 'bin'), { recursive: true });
+    writeFileSync(join(cache, 'run', hex(c), 'rootfs', 'usr', 'bin', 'app'), Buffer.alloc(3000));
+    writeFileSync(join(cache, 'run', hex(c), '.airlock-unpacked'), `sha256:${hex(c)}\n`);
+    utimesSync(join(cache, 'run', hex(c)), old, old);
+  }
+  mkdirSync(join(cache, 'run', `${hex('c')}.tmp-999999999`, 'rootfs'), { recursive: true }); // a killed unpack
+  const u = cacheUsage(cache);
+  assert.equal(u.kinds.run, Number(spawnSync('du', ['-sb', join(cache, 'run')], { encoding: 'utf8' }).stdout.split('\t')[0]));
+  assert.ok(u.kinds.run > 6000 && u.kinds.other === 0, JSON.stringify(u.kinds));
+  const hold = await holdCache(cache);
+  await touchCacheEntry(join(cache, 'run', hex('b'))); // a run of image b, still running
+  const r = await pruneCache(cache, { dryRun: false, keepDays: 30, maxSize: 1, now: Date.now() });
+  assert.deepEqual(r.removed.map((e) => [e.kind, e.path]), [['run', `run/${hex('a')}`]]);
+  assert.equal(r.temps.count, 1, 'the killed unpack is swept');
+  assert.deepEqual(readdirSync(join(cache, 'run')), [hex('b')]);
+  await hold.release();
+});

@@ -76,7 +76,7 @@ function recordEntries(cacheDir: string): CacheEntry[] {
   return out;
 }
 
-const TREE_PART = /^([0-9a-f]{32})(\.tar|\.tar\.sha256|\.ok)?$/;
+const TREE_PART = /^([0-9a-f]{32}|[0-9a-f]{64})(\.tar|\.tar\.sha256|\.ok)?$/;
 
 function treeEntries(cacheDir: string): CacheEntry[] {
   const out: CacheEntry[] = [];

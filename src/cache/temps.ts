@@ -10,14 +10,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Folders where writers make their temp files (a temp file lives beside its target, so the rename is atomic). */
 const TEMP_DIRS: readonly string[][] = [
   ['tmp'], ['blobs'], ['layers'], ['gates'], ['steps'], ['builds'], ['holds'], ['rootfs'], ['upstream', 'trees'], ['npm'],
-  ['debs', 'verified'], ['npm', 'verified'], ['cas', 'verified'], ['cas', 'sha256'],
+  ['debs', 'verified'], ['npm', 'verified'], ['cas', 'verified'], ['cas', 'sha256'], ['run'],
 ];
 
 const PID_PATTERNS: readonly RegExp[] = [
   /^\..+\.tmp-(\d+)-[0-9a-f]{12}$/, // sinks/atomic.ts tempPathFor
   /^[0-9a-f]{64}\.(\d+)\.part$/, // debian/fetch.ts downloads
   /^[0-9a-f]{32}\.(?:work|extract)-(\d+)$/, // debian/rootfs.ts
-  /^[0-9a-f]{64}\.tmp-(\d+)$/, // the step cache's content store
+  /^[0-9a-f]{64}\.tmp-(\d+)$/, // the step cache's content store; run/unpack.ts
   /^prune-(\d+)-[0-9a-f]{12}$/, // prune's own trash
 ];
 const AGE_PATTERNS: readonly RegExp[] = [/^\.fetch-[A-Za-z0-9]{6}$/, /^[0-9a-f]{32}\.tmp-[A-Za-z0-9]{6}$/]; // mkdtemp

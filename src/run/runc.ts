@@ -59,20 +59,31 @@ async function waitForPid(id: string, child: ChildProcess): Promise<number | und
   return undefined;
 }
 
-/** Listens on 127.0.0.1:host for each published port and carries connections into the container. */
-async function publish(ports: Published[], pid: number, log: Log): Promise<Server[]> {
+/**
+ * Listens on 127.0.0.1:host for each published port, before the container starts (a busy port fails the run before
+ * anything runs, and the port lines come before the container's output), and carries each connection into the
+ * container once its process is known (`pid`; undefined: it never started, and connections are closed).
+ */
+async function publish(ports: Published[], pid: Promise<number | undefined>, log: Log): Promise<Server[]> {
   const servers: Server[] = [];
   for (const p of ports) {
     const server = createServer((socket) => {
-      const bridge = spawn(
-        'nsenter',
-        ['--target', String(pid), '--net', '--', process.execPath, BRIDGE, String(p.container)],
-        { stdio: ['pipe', 'pipe', 'inherit'] },
-      );
-      socket.pipe(bridge.stdin);
-      bridge.stdout.pipe(socket);
-      socket.on('error', () => bridge.kill());
-      bridge.on('close', () => socket.destroy());
+      socket.pause();
+      void pid.then((target) => {
+        if (!target) {
+          socket.destroy();
+          return;
+        }
+        const bridge = spawn(
+          'nsenter',
+          ['--target', String(target), '--net', '--', process.execPath, BRIDGE, String(p.container)],
+          { stdio: ['pipe', 'pipe', 'inherit'] },
+        );
+        socket.pipe(bridge.stdin);
+        bridge.stdout.pipe(socket);
+        socket.on('error', () => bridge.kill());
+        bridge.on('close', () => socket.destroy());
+      });
     });
     const listening = await new Promise<boolean>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => {
@@ -122,8 +133,11 @@ export async function runWithRunc(
   };
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
+  let started: (pid: number | undefined) => void = () => {};
+  const pid = new Promise<number | undefined>((resolve) => (started = resolve));
   try {
     await writeFile(join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
+    servers = await publish(opts.ports, pid, opts.log);
     const child = spawn('runc', ['run', '--bundle', bundle, id], { stdio: 'inherit' });
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
@@ -131,16 +145,10 @@ export async function runWithRunc(
       child.once('error', reject);
       child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
     });
-    if (opts.ports.length) {
-      const pid = await waitForPid(id, child);
-      if (pid)
-        servers = await publish(opts.ports, pid, opts.log).catch((e: unknown) => {
-          spawnSync('runc', ['kill', id, 'KILL']);
-          throw e;
-        });
-    }
+    if (opts.ports.length) started(await waitForPid(id, child));
     return await exited;
   } finally {
+    started(undefined);
     clearTimeout(grace);
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);

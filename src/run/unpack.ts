@@ -5,6 +5,7 @@ import { chmod, lchown, link, lstat, mkdir, rename, rm, stat, symlink, writeFile
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { touchCacheEntry } from '../cache/touch.js';
 import { AirlockError } from '../errors.js';
 import { hexOf } from '../image/digest.js';
 import type { FileEntry } from '../image/entry.js';
@@ -60,11 +61,14 @@ async function place(root: string, e: FileEntry, body: AsyncIterable<Uint8Array>
   await chmod(target, e.mode & 0o7777);
 }
 
-/** The image's root file system under `cacheDir/<digest hex>/rootfs`, unpacked once. */
+/**
+ * The image's root file system under `cacheDir/<digest hex>/rootfs`, unpacked once. Each use touches the folder: its
+ * mtime is the entry's last use for `airlock cache prune` (src/cache/touch.ts), touched before it is read.
+ */
 export async function unpackedRootfs(img: Image, cacheDir: string): Promise<string> {
   const dir = join(cacheDir, hexOf(img.digest));
   const rootfs = join(dir, 'rootfs');
-  if (await stat(join(dir, DONE)).catch(() => undefined)) return rootfs;
+  if ((await touchCacheEntry(dir)) && (await stat(join(dir, DONE)).catch(() => undefined))) return rootfs;
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   const owner = process.getuid?.() === 0;
@@ -74,6 +78,7 @@ export async function unpackedRootfs(img: Image, cacheDir: string): Promise<stri
       for await (const { entry, body } of layerItems(layer)) await place(join(tmp, 'rootfs'), entry, body, owner);
     }
     await writeFile(join(tmp, DONE), `${img.digest}\n`);
+    await touchCacheEntry(tmp);
     await rename(tmp, dir).catch(async (e: NodeJS.ErrnoException) => {
       // Another run unpacked it meanwhile: use theirs.
       if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,19 @@ describe('airlock run and airlock dev (runc)', { timeout: 20 * 60_000 }, () => {
     assert.equal(byRef.stdout.trim(), 'Hello, world, from airlock! (uid 65532)');
     const seven = await runCli(['run', 'dev', '--out', out, '--', 'sh', '-c', 'exit 7']);
     assert.equal(seven.code, 7, seven.stderr);
+  });
+
+  test('the unpacked root file system is a cache entry: du counts it as run, prune removes it, a run unpacks again', async () => {
+    const env = { AIRLOCK_CACHE: join(outs, 'own-cache') };
+    assert.equal((await runCli(['run', 'prod', '--out', out], { env })).code, 0);
+    const du = JSON.parse((await runCli(['cache', 'du', '--json'], { env })).stdout);
+    assert.ok(du.kinds.run > 100_000, JSON.stringify(du.kinds));
+    const prune = await runCli(['cache', 'prune', '--max-size', '1', '--json'], { env });
+    assert.equal(prune.code, 0, prune.stderr);
+    assert.deepEqual(JSON.parse(prune.stdout).removed.map((e: { kind: string }) => e.kind), ['run']);
+    assert.deepEqual(readdirSync(join(env.AIRLOCK_CACHE, 'run')), []);
+    const again = await runCli(['run', 'prod', '--out', out], { env });
+    assert.equal(again.stdout.trim(), 'Hello, world, from airlock! (uid 65532)');
   });
 
   test("read-only root, tmpfs /tmp, no capabilities, no new privileges, the image's user", async () => {

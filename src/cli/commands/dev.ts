@@ -1,6 +1,7 @@
 // `airlock dev [-c FILE]`: the inner loop. Opens the dev image of the last build with the working copy at /src, as
 // the invoking user, a shell on the terminal, the app's ports and the debugger's port on 127.0.0.1.
 import { join, resolve } from 'node:path';
+import { holdCache } from '../../cache/hold.js';
 import { AirlockError } from '../../errors.js';
 import { loadConfig } from '../../config/load.js';
 import { defaultCacheDir } from '../../debian/cache.js';
@@ -53,23 +54,29 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const terminal = process.stdin.isTTY === true;
   const port = debugPort(config.language);
   const home = '/home/dev';
-  const prepared = await prepareRun({
-    image,
-    cacheDir: join(defaultCacheDir(ctx.env), 'run'),
-    args: [],
-    ...(rest.length ? { command: rest } : {}),
-    user,
-    terminal,
-    publish: [...(values.publish ?? []), ...config.runtime.ports],
-    ...(port ? { optionalPorts: [port] } : {}),
-    binds: [{ source: config.source, destination: '/src', readOnly: false }],
-    tmpfs: [{ path: home, owner: user }],
-    env: [`HOME=${home}`],
-    cwd: '/src',
-    hostname: `${config.name.replace(/[^a-z0-9-]/g, '-')}-dev`,
-  });
-  ctx.log.info(`dev shell in ${config.name}:${config.tag}-dev as uid ${user.uid}, ${config.source} at /src`);
-  return runWithRunc(prepared.spec, { ports: prepared.ports, log: ctx.log });
+  // Held while it runs: a prune meanwhile keeps the root file system the container is using.
+  const hold = await holdCache(defaultCacheDir(ctx.env));
+  try {
+    const prepared = await prepareRun({
+      image,
+      cacheDir: join(defaultCacheDir(ctx.env), 'run'),
+      args: [],
+      ...(rest.length ? { command: rest } : {}),
+      user,
+      terminal,
+      publish: [...(values.publish ?? []), ...config.runtime.ports],
+      ...(port ? { optionalPorts: [port] } : {}),
+      binds: [{ source: config.source, destination: '/src', readOnly: false }],
+      tmpfs: [{ path: home, owner: user }],
+      env: [`HOME=${home}`],
+      cwd: '/src',
+      hostname: `${config.name.replace(/[^a-z0-9-]/g, '-')}-dev`,
+    });
+    ctx.log.info(`dev shell in ${config.name}:${config.tag}-dev as uid ${user.uid}, ${config.source} at /src`);
+    return await runWithRunc(prepared.spec, { ports: prepared.ports, log: ctx.log });
+  } finally {
+    await hold.release();
+  }
 }
 
 export const command: Command = {

@@ -1,6 +1,7 @@
 // `airlock run [IMAGE] [-- ARGS]`: runs an image with runc, as its manifests would: read-only root, its user (prod:
 // 65532), no capabilities, no new privileges, tmpfs /tmp, published ports on 127.0.0.1.
 import { dirname, join, resolve } from 'node:path';
+import { holdCache } from '../../cache/hold.js';
 import { AirlockError } from '../../errors.js';
 import { defaultCacheDir } from '../../debian/cache.js';
 import { prepareRun } from '../../run/container.js';
@@ -46,6 +47,19 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   checkRuntime(true);
   const ref = await imageRefOf(positionals[0] ?? 'prod', outputsDir(values, ctx.cwd), ctx.cwd);
   const image = await openImage(ref, { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log });
+  // Held while it runs: a prune meanwhile keeps the root file system the container is using.
+  const hold = await holdCache(defaultCacheDir(ctx.env));
+  try {
+    return await runImage(image, values, rest, ctx);
+  } finally {
+    await hold.release();
+  }
+}
+
+async function runImage(
+  image: Awaited<ReturnType<typeof openImage>>, values: { tty?: boolean; entrypoint?: string; publish?: string[]; env?: string[] },
+  rest: string[], ctx: CommandContext,
+): Promise<number> {
   const prepared = await prepareRun({
     image,
     cacheDir: join(defaultCacheDir(ctx.env), 'run'),
