@@ -4,6 +4,7 @@ import { existsSync, readdirSync, lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
+import { stepSeccompFilter } from './seccomp.js';
 
 export interface Bind {
   /** Path on the host. */
@@ -30,8 +31,11 @@ export interface SandboxOptions {
 
 /** Where build secrets appear in the sandbox. */
 export const SECRETS_DIR = '/run/secrets';
-/** The first file descriptor of the secrets' pipes (0-2 are stdio). */
+/** The first file descriptor of the secrets' pipes (0-2 are stdio); the seccomp filter's pipe comes after them. */
 const SECRET_FD = 3;
+
+/** The seccomp program every step runs under (seccomp.ts), when this host's architecture has one. */
+const SECCOMP = stepSeccompFilter();
 
 export interface StepResult {
   code: number;
@@ -80,6 +84,8 @@ export function bwrapArgs(opts: Omit<SandboxOptions, 'log'>, command: string): s
   secrets.forEach((s, i) => args.push('--perms', '0400', '--file', String(SECRET_FD + i), `${SECRETS_DIR}/${s.id}`));
   // The tmpfs root read-only once everything is mounted: only /src, the output, /tmp and /run take writes.
   args.push('--remount-ro', '/');
+  // No ptrace or process_vm_* of anything (seccomp.ts); bwrap also sets no_new_privs, so setuid files gain nothing.
+  if (SECCOMP) args.push('--seccomp', String(SECRET_FD + secrets.length));
   for (const [k, v] of Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1))) args.push('--setenv', k, v);
   // Variables are set from the files inside, so no value is ever on a command line.
   const exports = secrets.filter((s) => s.env).map((s) => `export ${s.env}="$(cat ${SECRETS_DIR}/${s.id})"\n`).join('');
@@ -93,12 +99,13 @@ export function runInSandbox(opts: SandboxOptions, command: string): Promise<Ste
   return new Promise((resolve, reject) => {
     // bwrap's own environment stays readable inside (its pid-1 helper's /proc/1/environ): give it nothing of ours.
     const secrets = opts.secrets ?? [];
-    const stdio = ['ignore', 'pipe', 'pipe', ...secrets.map(() => 'pipe' as const)] as const;
+    const fed = [...secrets.map((s) => s.value), ...(SECCOMP ? [SECCOMP] : [])];
+    const stdio = ['ignore', 'pipe', 'pipe', ...fed.map(() => 'pipe' as const)] as const;
     const child = spawn('bwrap', args, { stdio: [...stdio], env: { PATH: BWRAP_PATH } });
-    for (const [i, s] of secrets.entries()) {
+    for (const [i, bytes] of fed.entries()) {
       const pipe = child.stdio[SECRET_FD + i] as NodeJS.WritableStream;
       pipe.on('error', () => {}); // bwrap failed before reading it: its exit code says why
-      pipe.end(s.value);
+      pipe.end(bytes);
     }
     const tail: string[] = [];
     let partial = '';
