@@ -28,20 +28,42 @@ export function secretNeedles(id: string, value: Uint8Array): SecretNeedles {
   return { id, forms };
 }
 
-/** A running search over a stream of chunks: carries the overlap so a value split across chunks is still found. */
-export function streamSearch(needles: readonly SecretNeedles[]) {
-  const longest = Math.max(1, ...needles.flatMap((n) => n.forms.map((f) => f.bytes.length)));
+/** The chunk without CR and LF bytes (itself when it has none). */
+function withoutLineBreaks(chunk: Buffer): Buffer {
+  if (chunk.indexOf(0x0a) < 0 && chunk.indexOf(0x0d) < 0) return chunk;
+  const out = Buffer.alloc(chunk.length);
+  let n = 0;
+  for (const b of chunk) if (b !== 0x0a && b !== 0x0d) out[n++] = b;
+  return out.subarray(0, n);
+}
+
+/** One search over a stream seen one way: carries the overlap so a needle split across chunks is still found. */
+function windowSearch(forms: readonly { id: string; form: 'bytes' | 'base64'; bytes: Buffer }[]) {
+  const longest = Math.max(1, ...forms.map((f) => f.bytes.length));
   let carry = Buffer.alloc(0);
+  return (chunk: Buffer) => {
+    const window = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const f = forms.find((x) => window.indexOf(x.bytes) >= 0);
+    carry = Buffer.from(window.subarray(Math.max(0, window.length - longest + 1)));
+    return f ? { id: f.id, form: f.form } : undefined;
+  };
+}
+
+/**
+ * A running search over a stream of chunks, a value split across chunks included. The value's own bytes are looked
+ * for as they are; its base64 forms also across line breaks (base64 wrapped at 64 or 76 columns, CRLF or LF, as PEM,
+ * MIME and `base64` write it), by looking in the stream without its CR and LF bytes.
+ */
+export function streamSearch(needles: readonly SecretNeedles[]) {
+  const all = needles.flatMap((n) => n.forms.map((f) => ({ id: n.id, ...f })));
+  const raw = windowSearch(all.filter((f) => f.form === 'bytes'));
+  const unwrapped = windowSearch(all.filter((f) => f.form === 'base64'));
   let found: { id: string; form: 'bytes' | 'base64' } | undefined;
   return {
     push(chunk: Uint8Array): void {
       if (found) return;
-      const window = Buffer.concat([carry, chunk]);
-      for (const n of needles) {
-        const f = n.forms.find((x) => window.indexOf(x.bytes) >= 0);
-        if (f) { found = { id: n.id, form: f.form }; return; }
-      }
-      carry = window.subarray(Math.max(0, window.length - longest + 1));
+      const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      found = raw(b) ?? unwrapped(withoutLineBreaks(b));
     },
     get found() { return found; },
   };

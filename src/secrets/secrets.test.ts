@@ -40,6 +40,20 @@ test('a value split across chunks is still found', () => {
   assert.deepEqual(s.found, { id: 'tok', form: 'bytes' });
 });
 
+test('base64 wrapped into lines (PEM at 64 columns with CRLF, base64(1) at 76 with LF) is found, in any chunking', () => {
+  const wrap = (text: string, width: number, eol: string) => text.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol) + eol;
+  fc.assert(fc.property(fc.uint8Array({ minLength: 40, maxLength: 300 }), fc.uint8Array({ maxLength: 9 }),
+    fc.constantFrom([64, '\r\n'] as const, [76, '\n'] as const), fc.integer({ min: 1, max: 50 }),
+    (value, before, [width, eol], chunk) => {
+      const text = Buffer.from(`-----BEGIN KEY-----${eol}${wrap(Buffer.concat([before, value]).toString('base64'), width, eol)}`);
+      const s = streamSearch([secretNeedles('key', value)]);
+      for (let i = 0; i < text.length; i += chunk) s.push(text.subarray(i, i + chunk));
+      assert.deepEqual(s.found, { id: 'key', form: 'base64' });
+    }));
+  const other = Buffer.from(wrap(Buffer.alloc(200, 7).toString('base64'), 76, '\n'));
+  assert.equal(findIn(other, [secretNeedles('key', Buffer.alloc(60, 8))]), undefined, 'other wrapped base64 is not a find');
+});
+
 test('scanImage names the variant, the path and the form, and the error never holds the value', async () => {
   const needles = [secretNeedles('npm_token', Buffer.from(TOKEN))];
   const layers = [[file('etc/ok', 'fine'), file('app/.npmrc', `//registry/:_authToken=${TOKEN}\n`)],
