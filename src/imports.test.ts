@@ -37,7 +37,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ci: [],
   k8s: ['config'],
   secrets: ['image', 'config'],
-  coverage: ['config'],
+  coverage: ['config', 'lang'],
   overlays: [],
   cli: [
     'image', 'files', 'cache', 'sinks', 'config', 'debian', 'upstream', 'lang', 'sandbox', 'variants', 'gates', 'evidence', 'report',

@@ -53,7 +53,7 @@ export const Kubernetes = z.strictObject({
 }).describe('Optional. Settings of the manifests `airlock k8s --env dev|prod` writes.');
 
 /** The languages whose coverage a build can measure (src/coverage has their tools). */
-export const COVERAGE_LANGUAGES = ['go', 'python'] as const;
+export const COVERAGE_LANGUAGES = ['go', 'python', 'c', 'cpp'] as const;
 
 /** `build.coverage`: the minimum test coverage of a build. */
 export const Coverage = z.strictObject({

@@ -28,6 +28,11 @@ test('the coverage total of go tool cover -func and coverage report (the last on
     + '--------------------------------\nTOTAL           24     11    54%\n';
   assert.equal(parseCoverage(py), 54);
   assert.equal(parseCoverage('ok example.com/x 0.1s\n'), undefined);
+  // gcovr 5.2 --print-summary: its table (a TOTAL line), then the summary; nothing instrumented is no figure.
+  const gcovr = 'File    Lines    Exec  Cover   Missing\nhello.c     6       5    83%   9\nTOTAL       6       5    83%\n'
+    + '------\nlines: 83.3% (5 out of 6)\nfunctions: 100.0% (1 out of 1)\nbranches: 50.0% (1 out of 2)\n';
+  assert.equal(parseCoverage(gcovr), 83.3);
+  assert.equal(parseCoverage('lines: 0.0% (0 out of 0)\nfunctions: 0.0% (0 out of 0)\n'), undefined);
 });
 
 test('test commands become measuring ones; a build.test that runs no known runner is refused', () => {
@@ -38,5 +43,28 @@ test('test commands become measuring ones; a build.test that runs no known runne
   const py = measuringTests('python', ['python3 -m unittest discover -s tests -v']).commands[0]!;
   assert.match(py, /^COVERAGE_FILE=\S+ python3 -m coverage run --source=\. .* -m unittest discover -s tests -v && COVERAGE_FILE=\S+ python3 -m coverage report$/);
   assert.throws(() => measuringTests('go', ['make check']), (e) => e instanceof AirlockError && e.code === 'coverage-unmeasurable');
-  assert.throws(() => measuringTests('c', ['make check']), (e) => e instanceof AirlockError && e.exitCode === 2);
+  assert.throws(() => measuringTests('rust', ['cargo test']), (e) => e instanceof AirlockError && e.exitCode === 2);
+});
+
+test('C and C++: one step rebuilds the pristine source with --coverage, runs the tests there, then gcovr', () => {
+  const build = ['./configure --prefix=/usr', 'make -j$(nproc)', 'make install DESTDIR="$AIRLOCK_OUT"'];
+  const m = measuringTests('c', ['make check', 'sh tests/extra.sh'], build);
+  assert.equal(m.pristine, true);
+  assert.equal(m.tool, 'gcovr');
+  assert.equal(m.commands.length, 1, 'the tests run once, in the instrumented build');
+  const lines = m.commands[0]!.split('\n');
+  assert.deepEqual(lines.slice(0, 5), [
+    'rm -rf /tmp/airlock-coverage /tmp/airlock-coverage-out', 'cp -a /airlock/pristine/. /tmp/airlock-coverage/',
+    'cd /tmp/airlock-coverage',
+    'export AIRLOCK_OUT=/tmp/airlock-coverage-out CFLAGS="${CFLAGS:-} --coverage" CXXFLAGS="${CXXFLAGS:-} --coverage"'
+      + ' LDFLAGS="${LDFLAGS:-} --coverage"',
+    'mkdir -p "$AIRLOCK_OUT"',
+  ]);
+  const body = m.commands[0]!;
+  const order = [...build, 'make check', 'sh tests/extra.sh', 'gcovr'].map((c) => body.indexOf(c));
+  assert.deepEqual(order, [...order].sort((a, b) => a - b), 'build steps, then tests, then gcovr');
+  assert.ok(order.every((i) => i >= 0));
+  assert.match(body, /\ngcovr --root \. --exclude '\(\.\+\/\)\?tests\?\/' --print-summary$/);
+  assert.deepEqual(measuringTests('cpp', ['ctest --test-dir build'], ['cmake -S . -B build']).pristine, true);
+  assert.throws(() => measuringTests('c', [], build), (e) => e instanceof AirlockError && e.code === 'coverage-unmeasurable');
 });

@@ -67,10 +67,14 @@ function sum(list: TestCounts[]): TestCounts {
   return { passed: add('passed'), failed: add('failed'), skipped: add('skipped') };
 }
 
-/** The line each coverage tool prints its total on: `go tool cover -func`, `coverage report`. */
+/**
+ * The line each coverage tool prints its total on: `go tool cover -func`, `coverage report`, gcovr's summary (lines;
+ * "0 out of 0" is no measurement: nothing was instrumented).
+ */
 const TOTAL_LINES: Partial<Record<Language, RegExp>> = {
   go: /^total:\s+\(statements\)\s+([\d.]+)%\s*$/gm,
   python: /^TOTAL\s+(?:\d+\s+)+([\d.]+)%\s*$/gm,
+  c: /^lines: ([\d.]+)% \(\d+ out of [1-9]\d*\)\s*$/gm,
 };
 
 /** The total coverage in percent a measuring run printed (the last total line of any tool), or undefined. */

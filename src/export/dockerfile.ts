@@ -2,7 +2,7 @@
 // from the builder stages, prod last, FROM the runtime base with only the artifacts copied in. Pure.
 import { AirlockError } from '../errors.js';
 import { BUILD_NOTES_DIR } from '../variants/artifacts.js';
-import { SANDBOX_OUT, SANDBOX_SRC, type BuildPlan, type PlannedStep } from '../pipeline/plan.js';
+import { COVERAGE_PRISTINE, SANDBOX_OUT, SANDBOX_SRC, type BuildPlan, type PlannedStep } from '../pipeline/plan.js';
 import type { ExportFacts } from './collect.js';
 import { handoffCopies, stagingCommand, STAGING_DIR } from './staging.js';
 
@@ -37,7 +37,9 @@ const noNetwork = (opts: RenderOptions) => (opts.frontend === 'current' ? '--net
 
 function mounts(step: RenderedStep, secrets: StepSecret[]): string[] {
   const caches = step.caches.map((c) => `--mount=type=cache,id=${c.name},target=${c.path}`);
-  return [...caches, ...secrets.map((s) => `--mount=type=secret,id=${s.id}`)];
+  // A measuring rebuild reads the source as the build context holds it (airlock's pristine tree), read-only.
+  const pristine = step.pristine ? [`--mount=type=bind,source=.,target=${COVERAGE_PRISTINE}`] : [];
+  return [...caches, ...pristine, ...secrets.map((s) => `--mount=type=secret,id=${s.id}`)];
 }
 
 function run(step: RenderedStep, plan: PlanWithSecrets, opts: RenderOptions): string[] {

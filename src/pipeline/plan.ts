@@ -6,7 +6,9 @@ import { builderSetKey } from '../debian/rootfs.js';
 import { AirlockError } from '../errors.js';
 import type { DefaultArtifact, DefaultSteps, LanguagePack, SourceInfo } from '../lang/pack.js';
 import { stableJson } from '../image/json.js';
-import { COVERAGE_TOOLS, measuringTests } from '../coverage/measure.js';
+import { COVERAGE_PRISTINE, COVERAGE_TOOLS, measuringTests } from '../coverage/measure.js';
+
+export { COVERAGE_PRISTINE };
 
 export const PLAN_FORMAT = 1;
 
@@ -28,6 +30,8 @@ export interface PlannedStep {
   caches: { name: string; path: string }[];
   /** Build secrets the step gets at /run/secrets/ID (and as `env`): ids only, never values; absent when none. */
   secrets?: { id: string; env?: string }[];
+  /** The step also sees the source as it was before the build steps, read-only at COVERAGE_PRISTINE (a rebuild). */
+  pristine?: boolean;
 }
 
 /** One artifact rule of the handoff (the config's, or the pack's default). */
@@ -133,11 +137,14 @@ function plannedSteps(inputs: PlanInputs): PlannedStep[] {
   // declared one may read anything, so it sees, and is keyed by, the whole source.
   const seesSource = config.build.fetch || FETCH_SEES_SOURCE.has(pack.id) || pack.fetchSeesSource?.(source);
   const fetchInputs: StepInputs = seesSource ? 'source' : 'manifests';
-  // build.coverage: the test steps measure while they run (the tests run once).
-  const tests = config.build.coverage ? measuringTests(config.language, commands.test).commands : commands.test;
+  // build.coverage: the test steps measure while they run (the tests run once); C and C++ in an instrumented
+  // rebuild from the pristine source.
+  const measured = config.build.coverage ? measuringTests(config.language, commands.test, commands.steps) : undefined;
+  const tests = measured?.commands ?? commands.test;
   const phase = (p: PlannedStep['phase'], list: string[], name: string, inputsOf: StepInputs): PlannedStep[] =>
     list.map((command, i) => ({
       id: `build.${name}[${i}]`, phase: p, command, network: p === 'fetch', inputs: inputsOf, caches, ...stepSecrets(config, p),
+      ...(p === 'test' && measured?.pristine ? { pristine: true } : {}),
     }));
   return [
     ...phase('fetch', commands.fetch, 'fetch', fetchInputs),

@@ -15,6 +15,7 @@ import type { TestsOutcome } from '../report/report.js';
 import { treeDigest } from './source-info.js';
 import { guardSecrets, type SecretValue } from './secret-guard.js';
 import { captureTests, withTestEvidence } from './test-evidence.js';
+import { COVERAGE_PRISTINE } from '../coverage/measure.js';
 
 export { SANDBOX_OUT, SANDBOX_SRC };
 
@@ -50,13 +51,14 @@ export function baseEnv(ctx: Pick<StepContext, 'epoch' | 'langEnv' | 'userEnv'>)
   return { ...stepEnv(ctx.epoch, ctx.langEnv), ...ctx.userEnv };
 }
 
-function sandbox(ctx: StepContext, env: Record<string, string>, network: boolean): SandboxOptions {
+function sandbox(ctx: StepContext, env: Record<string, string>, network: boolean, pristine?: string): SandboxOptions {
   const host = network ? ctx.hostNetwork?.() ?? { files: [], env: {} } : undefined;
   return {
     rootfs: ctx.rootfs,
     binds: [
       { host: ctx.srcDir, path: SANDBOX_SRC, writable: true },
       { host: ctx.outDir, path: SANDBOX_OUT, writable: true },
+      ...(pristine ? [{ host: pristine, path: COVERAGE_PRISTINE, writable: false }] : []),
       ...(ctx.toolBinds ?? []).map((b) => ({ ...b, writable: false })),
       ...(ctx.caches ?? []).map((c) => ({ ...c, writable: true })),
     ],
@@ -176,7 +178,7 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
       airlock: opts.airlockVersion, rootfsKey: opts.rootfsKey, previous, env, inputsDigest: await inputsDigest(step.inputs),
       step: {
         id: step.id, command: step.command, network: step.network, inputs: step.inputs, caches: step.caches,
-        ...(step.secrets ? { secrets: step.secrets } : {}),
+        ...(step.secrets ? { secrets: step.secrets } : {}), ...(step.pristine ? { pristine: true } : {}),
       },
     });
     previous = key;
@@ -219,7 +221,8 @@ async function runRecorded(ctx: StepContext, env: Record<string, string>, step: 
   // A step given secrets runs with them, its output masked, and what it wrote is scanned before it is recorded.
   const guard = guardSecrets(step, ctx.secrets ?? [], ctx.log);
   const tests = captureTests(step, guard.log);
-  const box = { ...sandbox({ ...ctx, log: tests.log }, env, step.network), ...guard.sandbox };
+  const pristine = step.pristine ? opts.pristine : undefined;
+  const box = { ...sandbox({ ...ctx, log: tests.log }, env, step.network, pristine), ...guard.sandbox };
   await guard.run(box, (o) => runStep(o, step.id, step.command));
   await tests.save(ctx.outDir);
   await guard.check({ src: [ctx.srcDir, before.src], out: [ctx.outDir, before.out] });

@@ -44,7 +44,9 @@ export interface StepKeyParts {
   previous: string | null;
   step: { id: string; command: string; network: boolean; inputs: string; caches: { name: string; path: string }[];
     /** Secret ids (and their variables): a secret is keyed by its id, never by its value. */
-    secrets?: { id: string; env?: string }[] };
+    secrets?: { id: string; env?: string }[];
+    /** The step also reads the pristine source (its digest is the source's: inputsDigest covers it). */
+    pristine?: boolean };
   env: Record<string, string>;
   /** Digest of exactly the files the step may read (the manifests, or the whole source). */
   inputsDigest: string;
