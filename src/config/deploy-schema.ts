@@ -60,7 +60,8 @@ export const Coverage = z.strictObject({
   min: z.number().min(0).max(100).describe('Required. Minimum total coverage in percent; below it the build fails '
     + '(exit 6). Example: 80'),
 }).describe('Optional. Measure test coverage while build.test runs (Go: go test -coverprofile and go tool cover; '
-  + 'Python: python3-coverage around unittest or pytest, the tests themselves left out); the figure goes into '
+  + 'Python: python3-coverage around unittest or pytest; C and C++: the tests run in a rebuild of the pristine '
+  + 'source with --coverage, then gcovr; the tests themselves left out); the figure goes into '
   + 'report.json and the provenance. Default: not measured.');
 
 /** `kubernetes` as written. */

@@ -1,5 +1,5 @@
 // Real C projects, one per build style, built with no config beyond name, base_language and version: Debian's
-// upstream tarballs of clzip (a hand-written configure), cmark (CMake) and serd (Meson) (autotools: GNU hello, below),
+// upstream tarballs of clzip (a hand-written configure), cmark (CMake) and serd (Meson) (autotools: GNU hello, in build-upstream.test.ts),
 // fetched at test time (test/helpers/debian-source.ts). Each prod runs under runc and passes the prod gates; each
 // prod size is printed (bench/corpus.ts prints the same table).
 import { after, describe, test } from 'node:test';
