@@ -53,7 +53,7 @@ export const Kubernetes = z.strictObject({
 }).describe('Optional. Settings of the manifests `airlock k8s --env dev|prod` writes.');
 
 /** The languages whose coverage a build can measure (src/coverage has their tools). */
-export const COVERAGE_LANGUAGES = ['go', 'python', 'c', 'cpp'] as const;
+export const COVERAGE_LANGUAGES = ['go', 'python', 'c', 'cpp', 'node'] as const;
 
 /** `build.coverage`: the minimum test coverage of a build. */
 export const Coverage = z.strictObject({
@@ -61,7 +61,8 @@ export const Coverage = z.strictObject({
     + '(exit 6). Example: 80'),
 }).describe('Optional. Measure test coverage while build.test runs (Go: go test -coverprofile and go tool cover; '
   + 'Python: python3-coverage around unittest or pytest; C and C++: the tests run in a rebuild of the pristine '
-  + 'source with --coverage, then gcovr; the tests themselves left out); the figure goes into '
+  + 'source with --coverage, then gcovr; Node.js: c8 from the npm registry around npm test or node --test; the '
+  + 'tests themselves left out); the figure goes into '
   + 'report.json and the provenance. Default: not measured.');
 
 /** `kubernetes` as written. */

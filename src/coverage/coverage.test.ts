@@ -33,6 +33,12 @@ test('the coverage total of go tool cover -func and coverage report (the last on
     + '------\nlines: 83.3% (5 out of 6)\nfunctions: 100.0% (1 out of 1)\nbranches: 50.0% (1 out of 2)\n';
   assert.equal(parseCoverage(gcovr), 83.3);
   assert.equal(parseCoverage('lines: 0.0% (0 out of 0)\nfunctions: 0.0% (0 out of 0)\n'), undefined);
+  // c8 --reporter=text-summary
+  const c8 = '=============================== Coverage summary ===============================\n'
+    + 'Statements   : 85.71% ( 12/14 )\nBranches     : 100% ( 2/2 )\nFunctions    : 66.66% ( 2/3 )\nLines        : 85.71% ( 12/14 )\n'
+    + '================================================================================\n';
+  assert.equal(parseCoverage(c8), 85.71);
+  assert.equal(parseCoverage('Lines        : Unknown% ( 0/0 )\n'), undefined);
 });
 
 test('test commands become measuring ones; a build.test that runs no known runner is refused', () => {
@@ -67,4 +73,16 @@ test('C and C++: one step rebuilds the pristine source with --coverage, runs the
   assert.match(body, /\ngcovr --root \. --exclude '\(\.\+\/\)\?tests\?\/' --print-summary$/);
   assert.deepEqual(measuringTests('cpp', ['ctest --test-dir build'], ['cmake -S . -B build']).pristine, true);
   assert.throws(() => measuringTests('c', [], build), (e) => e instanceof AirlockError && e.code === 'coverage-unmeasurable');
+});
+
+test('Node.js: c8, pinned, fetched into the build notes by an added fetch step, wraps npm test or node --test', () => {
+  const m = measuringTests('node', ['npm test --workspace=packages/api']);
+  assert.deepEqual(m.fetch, [
+    'npm install --prefix "$AIRLOCK_OUT/.airlock/c8" --no-save --no-package-lock --no-audit --no-fund c8@10.1.3']);
+  assert.deepEqual(m.commands,
+    ['"$AIRLOCK_OUT/.airlock/c8"/node_modules/.bin/c8 --reporter=text-summary npm test --workspace=packages/api']);
+  assert.equal(m.tool, 'c8 10.1.3');
+  assert.match(measuringTests('node', ['node --test test/']).commands[0]!, /c8 --reporter=text-summary node --test test\/$/);
+  assert.throws(() => measuringTests('node', ['echo "no tests (no test script in package.json)"']),
+    (e) => e instanceof AirlockError && e.code === 'coverage-unmeasurable' && /npm test or node --test/.test(e.hint ?? ''));
 });

@@ -12,6 +12,8 @@ export interface CoverageTool {
   measure(tests: readonly string[], build: readonly string[]): string[] | undefined;
   /** The measuring steps rebuild the project, instrumented, from the pristine source at COVERAGE_PRISTINE. */
   pristine?: boolean;
+  /** Fetch steps added after the build's own: the tool itself, from the npm registry (the only step with network). */
+  fetch?: string[];
 }
 
 /** Where a measuring step that rebuilds finds the source as it was before any build step (read-only). */
@@ -61,6 +63,13 @@ function gcovrMeasure(tests: readonly string[], build: readonly string[]): strin
 
 const GCOVR_TOOL: CoverageTool = { name: 'gcovr', packages: ['gcovr'], measure: gcovrMeasure, pristine: true };
 
+/** c8, pinned (10.x runs on Debian's Node.js 18 and on 20), fetched into the build notes of $AIRLOCK_OUT: recorded with
+ * the fetch step, so a replayed step brings it back, and never part of an image (a build note). */
+const C8_VERSION = '10.1.3';
+const C8_DIR = '"$AIRLOCK_OUT/.airlock/c8"';
+/** Test runs c8 wraps: npm's test script, node --test, npx runners. Every child inherits NODE_V8_COVERAGE. */
+const NODE_RUNNER = /^(?:npm (?:test|run test)\b|node --test\b|npx \S+)/;
+
 /** The coverage tools by language (the others cannot measure coverage yet). */
 export const COVERAGE_TOOLS: Partial<Record<Language, CoverageTool>> = {
   go: {
@@ -80,6 +89,14 @@ export const COVERAGE_TOOLS: Partial<Record<Language, CoverageTool>> = {
   },
   c: GCOVR_TOOL,
   cpp: GCOVR_TOOL,
+  // c8's default exclusions leave out test/, *.test.js, *.spec.js and node_modules.
+  node: {
+    name: `c8 ${C8_VERSION}`,
+    packages: [],
+    fetch: [`npm install --prefix ${C8_DIR} --no-save --no-package-lock --no-audit --no-fund c8@${C8_VERSION}`],
+    measure: wrapEach((c) => (NODE_RUNNER.test(c)
+      ? `${C8_DIR}/node_modules/.bin/c8 --reporter=text-summary ${c}` : undefined)),
+  },
 };
 
 /** The languages whose coverage airlock can measure. */
@@ -87,16 +104,17 @@ export const COVERAGE_LANGUAGES = Object.keys(COVERAGE_TOOLS) as Language[];
 
 /** The test commands rewritten to measure coverage; refused when none of them is a run the language's tool knows. */
 export function measuringTests(language: Language, tests: readonly string[], build: readonly string[] = []):
-  { commands: string[]; tool: string; pristine: boolean } {
+  { commands: string[]; tool: string; pristine: boolean; fetch: string[] } {
   const tool = COVERAGE_TOOLS[language];
   const commands = tool?.measure(tests, build);
   if (!tool || !commands) {
     const known = tool?.name ?? 'nothing here yet';
     const runs = language === 'go' ? 'go test …' : language === 'python'
-      ? 'python3 -m unittest … or python3 -m pytest …' : 'at least one test command';
+      ? 'python3 -m unittest … or python3 -m pytest …' : language === 'node' ? 'npm test or node --test …'
+        : 'at least one test command';
     const message = `build.coverage: no test step of this ${language} build can be measured`;
     throw new AirlockError('usage', 'coverage-unmeasurable', message, {
       location: 'build.coverage', hint: `coverage is measured with ${known}; write build.test as ${runs}` });
   }
-  return { commands, tool: tool.name, pristine: tool.pristine ?? false };
+  return { commands, tool: tool.name, pristine: tool.pristine ?? false, fetch: tool.fetch ?? [] };
 }

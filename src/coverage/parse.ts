@@ -75,6 +75,7 @@ const TOTAL_LINES: Partial<Record<Language, RegExp>> = {
   go: /^total:\s+\(statements\)\s+([\d.]+)%\s*$/gm,
   python: /^TOTAL\s+(?:\d+\s+)+([\d.]+)%\s*$/gm,
   c: /^lines: ([\d.]+)% \(\d+ out of [1-9]\d*\)\s*$/gm,
+  node: /^Lines\s*: ([\d.]+)% \( *\d+\/[1-9]\d* *\)\s*$/gm,
 };
 
 /** The total coverage in percent a measuring run printed (the last total line of any tool), or undefined. */

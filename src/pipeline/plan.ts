@@ -147,7 +147,7 @@ function plannedSteps(inputs: PlanInputs): PlannedStep[] {
       ...(p === 'test' && measured?.pristine ? { pristine: true } : {}),
     }));
   return [
-    ...phase('fetch', commands.fetch, 'fetch', fetchInputs),
+    ...phase('fetch', [...commands.fetch, ...(measured?.fetch ?? [])], 'fetch', fetchInputs),
     ...phase('build', commands.steps, 'steps', 'source'),
     ...phase('test', tests, 'test', 'source'),
   ];

@@ -75,7 +75,8 @@ describe('build.coverage on a C build (gcovr)', { timeout: 30 * 60_000 }, () => 
 
   test("prod's program is the real build: no gcov instrumentation, and it runs", () => {
     const bundle = join(root, 'bundle');
-    const r = spawnSync('umoci', ['unpack', '--rootless', '--image', `${join(root, 'out', 'oci')}:latest-prod`, bundle], { encoding: 'utf8' });
+    const image = `${join(root, 'out', 'oci')}:latest-prod`;
+    const r = spawnSync('umoci', ['unpack', '--rootless', '--image', image, bundle], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const program = readFileSync(join(bundle, 'rootfs', 'usr', 'bin', 'app'));
     assert.equal(program.includes('__gcov_'), false, 'no gcov runtime in prod');
