@@ -63,8 +63,11 @@ function gcovrMeasure(tests: readonly string[], build: readonly string[]): strin
 
 const GCOVR_TOOL: CoverageTool = { name: 'gcovr', packages: ['gcovr'], measure: gcovrMeasure, pristine: true };
 
-/** c8, pinned (10.x runs on Debian's Node.js 18 and on 20), fetched into the build notes of $AIRLOCK_OUT: recorded with
- * the fetch step, so a replayed step brings it back, and never part of an image (a build note). */
+/**
+ * c8, pinned (10.x runs on Debian's Node.js 18 and on 20), fetched into the build notes of $AIRLOCK_OUT (the folder
+ * BUILD_NOTES_DIR names; coverage/ does not import variants/): recorded with the fetch step, so a replayed step brings
+ * it back, and never part of an image.
+ */
 const C8_VERSION = '10.1.3';
 const C8_DIR = '"$AIRLOCK_OUT/.airlock/c8"';
 /** Test runs c8 wraps: npm's test script, node --test, npx runners. Every child inherits NODE_V8_COVERAGE. */

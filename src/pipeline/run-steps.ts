@@ -7,7 +7,7 @@ import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../files/atomic.js';
 import type { BuildPlan, PlannedStep, StepInputs } from './plan.js';
-import { isManifestPath, SANDBOX_OUT, SANDBOX_SRC, stepEnv } from './plan.js';
+import { COVERAGE_PRISTINE, isManifestPath, SANDBOX_OUT, SANDBOX_SRC, stepEnv } from './plan.js';
 import { recordStep, restoreStep, stepKey } from './step-cache.js';
 import { snapshotTree } from './tree-diff.js';
 import { NO_TESTS_FILE } from '../lang/pack.js';
@@ -15,7 +15,6 @@ import type { TestsOutcome } from '../report/report.js';
 import { treeDigest } from './source-info.js';
 import { guardSecrets, type SecretValue } from './secret-guard.js';
 import { captureTests, withTestEvidence } from './test-evidence.js';
-import { COVERAGE_PRISTINE } from '../coverage/measure.js';
 
 export { SANDBOX_OUT, SANDBOX_SRC };
 

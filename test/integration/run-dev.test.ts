@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,9 @@ describe('airlock run and airlock dev (runc)', { timeout: 20 * 60_000 }, () => {
     assert.equal((await runCli(['run', 'prod', '--out', out], { env })).code, 0);
     const du = JSON.parse((await runCli(['cache', 'du', '--json'], { env })).stdout);
     assert.ok(du.kinds.run > 100_000, JSON.stringify(du.kinds));
+    // Last used an hour ago (prune keeps whatever was used in the seconds before it began, as in use).
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const name of readdirSync(join(env.AIRLOCK_CACHE, 'run'))) utimesSync(join(env.AIRLOCK_CACHE, 'run', name), hourAgo, hourAgo);
     const prune = await runCli(['cache', 'prune', '--max-size', '1', '--json'], { env });
     assert.equal(prune.code, 0, prune.stderr);
     assert.deepEqual(JSON.parse(prune.stdout).removed.map((e: { kind: string }) => e.kind), ['run']);

@@ -50,29 +50,22 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   // Held while it runs: a prune meanwhile keeps the root file system the container is using.
   const hold = await holdCache(defaultCacheDir(ctx.env));
   try {
-    return await runImage(image, values, rest, ctx);
+    const prepared = await prepareRun({
+      image,
+      cacheDir: join(defaultCacheDir(ctx.env), 'run'),
+      args: rest,
+      terminal: values.tty ?? false,
+      ...(values.entrypoint ? { command: [values.entrypoint] } : {}),
+      publish: values.publish ?? [],
+      binds: [],
+      tmpfs: [],
+      env: values.env ?? [],
+      hostname: 'airlock',
+    });
+    return await runWithRunc(prepared.spec, { ports: prepared.ports, log: ctx.log });
   } finally {
     await hold.release();
   }
-}
-
-async function runImage(
-  image: Awaited<ReturnType<typeof openImage>>, values: { tty?: boolean; entrypoint?: string; publish?: string[]; env?: string[] },
-  rest: string[], ctx: CommandContext,
-): Promise<number> {
-  const prepared = await prepareRun({
-    image,
-    cacheDir: join(defaultCacheDir(ctx.env), 'run'),
-    args: rest,
-    terminal: values.tty ?? false,
-    ...(values.entrypoint ? { command: [values.entrypoint] } : {}),
-    publish: values.publish ?? [],
-    binds: [],
-    tmpfs: [],
-    env: values.env ?? [],
-    hostname: 'airlock',
-  });
-  return runWithRunc(prepared.spec, { ports: prepared.ports, log: ctx.log });
 }
 
 export const command: Command = {
