@@ -156,6 +156,7 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
     runtime: runtime(w.runtime),
     buildFlags: { hardening: w.build_flags?.hardening ?? 'standard' },
     variants: variants(w.variants),
+    slicing: { mode: w.variants?.prod?.slicing ?? 'auto', keep: [...new Set((w.variants?.prod?.keep ?? []).map((g) => g.replace(/^\/+/, '')))] },
     debian: { architecture: w.debian?.architecture ?? inputs.architecture },
   };
   if (w.version !== undefined) config.version = String(w.version);

@@ -101,10 +101,13 @@ function variant(d: { tools: boolean; source: boolean; tests: boolean; strip: bo
 
 const debugTools = z.array(z.string().regex(PACKAGE_NAME, { error: 'expected a Debian package name' })).optional().describe('Optional. Debugging packages added to dev. Default: [gdb, strace].');
 
+const slicing = z.enum(['auto', 'off']).optional().meta({ default: 'auto' }).describe('Optional. auto: a runtime package that is in prod only because an artifact or a declared package needs it keeps only the files needed: the ELF closure at file level, files loaded by name at run time (NSS modules, gconv modules, OpenSSL providers, the C.UTF-8 locale…), an interpreter\'s standard library (less its test suites), /etc and the copyright file; its status.d entry stays, its md5sums list what was kept. Packages declared in `packages` stay whole. off: whole packages. Default: auto.');
+const keepGlobs = z.array(z.string().min(1, { error: 'expected a glob such as /usr/lib/*/libfoo-plugin*.so' })).optional().describe('Optional. Globs of runtime package files that slicing keeps anyway (files a program loads by name, e.g. a plugin it dlopens). `*` stays within a folder, `**` spans folders. A glob that matches nothing is warned about. Default: [].');
+
 /** `variants`: per-image switches with per-variant defaults. */
 export const Variants = z.strictObject({
   dev: variant({ tools: true, source: true, tests: true, strip: false }).extend({ debug_tools: debugTools }).optional().describe('Optional. Settings of the dev image (builder + dev packages + debug tools + source, shell, user dev).'),
-  prod: variant({ tools: false, source: false, tests: false, strip: true }).optional().describe('Optional. Settings of the prod image (runtime packages + artifacts, no shell, user 65532).'),
+  prod: variant({ tools: false, source: false, tests: false, strip: true }).extend({ slicing: slicing, keep: keepGlobs }).optional().describe('Optional. Settings of the prod image (runtime packages + artifacts, no shell, user 65532).'),
   test: variant({ tools: true, source: true, tests: true, strip: false }).optional().describe('Optional. Settings of the test image (builder + source + tests; runs build.test).'),
 });
 

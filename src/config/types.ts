@@ -92,6 +92,8 @@ export interface Config {
   runtime: RuntimeSettings;
   buildFlags: { hardening: Hardening };
   variants: Record<VariantName, VariantSettings>;
+  /** prod's slicing of runtime packages (`variants.prod.slicing`, `variants.prod.keep`: globs without a leading '/'). */
+  slicing: { mode: 'auto' | 'off'; keep: string[] };
   /** `deployment_policy` exactly as written (src/policy resolves the defaults). */
   deploymentPolicy?: WrittenDeploymentPolicy;
   /** Build secrets: where each value is on the host, and which phases get it (values are read by the build). */

@@ -58,9 +58,10 @@ export function statusStanza(control: Stanza): string {
 
 /**
  * The runtime file system of `packages` as FileEntry values sorted by path (contents in memory). Files of later
- * packages replace earlier ones at the same path; directories are merged. Needs the .debs in the cache.
+ * packages replace earlier ones at the same path; directories are merged. Needs the .debs in the cache. `owners`, when
+ * given, is filled with the package of each kept file, symlink and hard link (what slicing cuts by).
  */
-export async function runtimeEntries(packages: LockedPackage[], opts: { cache: string; osRelease: OsRelease }): Promise<FileEntry[]> {
+export async function runtimeEntries(packages: LockedPackage[], opts: { cache: string; osRelease: OsRelease; owners?: Map<string, string> }): Promise<FileEntry[]> {
   const out = new Map<string, FileEntry>();
   const addDir = (path: string) => {
     if (!out.has(path)) out.set(path, { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 });
@@ -85,10 +86,12 @@ export async function runtimeEntries(packages: LockedPackage[], opts: { cache: s
       if (m.type === 'dir') {
         if (!out.has(path) || out.get(path)!.type !== 'dir') out.set(path, { path, type: 'dir', mode: m.mode, uid: m.uid, gid: m.gid, size: 0 });
       } else if (m.type === 'file') {
+        opts.owners?.set(path, p.name);
         out.set(path, { path, type: 'file', mode: m.mode, uid: m.uid, gid: m.gid, size: m.data!.length, open: bytesOf(m.data!) });
         md5.push(`${createHash('md5').update(m.data!).digest('hex')}  ${path}\n`);
       } else {
         const linkname = m.type === 'hardlink' ? usrMerged(m.linkname!) : m.linkname!;
+        opts.owners?.set(path, p.name);
         out.set(path, { path, type: m.type, mode: m.type === 'symlink' ? 0o777 : m.mode, uid: m.uid, gid: m.gid, size: 0, linkname });
       }
     }

@@ -7,6 +7,11 @@ import { sriSha512Hex } from '../upstream/integrity.js';
 export interface EvidencePackage extends LockedPackage {
   /** License names from /usr/share/doc/NAME/copyright (Debian short names or SPDX ids), when known. */
   licenses?: string[];
+  /**
+   * The package's files present in the image, when prod was sliced (src/variants/slice.ts); absent means the whole
+   * package. Paths relative, no leading '/'.
+   */
+  files?: { path: string; sha1: string; sha256: string }[];
 }
 
 /** A file that crossed the airlock from the builder into the image. */

@@ -4,7 +4,11 @@ import { stat } from 'node:fs/promises';
 import type { Log } from '../log.js';
 import { readOsRelease } from '../debian/runtime.js';
 import { AirlockError } from '../errors.js';
-import { runtimeLayer } from '../variants/runtime-layer.js';
+import { runtimeLayer, type RuntimeLayer } from '../variants/runtime-layer.js';
+import { sliceRuntime, type SliceResult, type SliceRoot } from '../variants/slice.js';
+import { parseElf } from '../gates/elf.js';
+import type { Config } from '../config/types.js';
+import type { SlicingReport } from '../report/report.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
 import { hashFile } from '../files/file-hash.js';
@@ -26,6 +30,8 @@ export interface Assembled {
   timings: Record<'dev' | 'prod' | 'test', number>;
   /** Paths that come from Debian packages or the registry toolchain, per variant: not built here, not ours to harden. */
   packagedPaths: Record<'dev' | 'prod' | 'test', ReadonlySet<string>>;
+  /** What slicing kept and removed of prod's runtime packages (absent with `slicing: off`). */
+  slicing?: SlicingSummary;
   /** sha256 and size of each file prod got from the build. */
   artifactDigests(): Promise<{ path: string; sha256: string; size: number }[]>;
 }
@@ -40,6 +46,52 @@ async function allInstalled(outDir: string): Promise<HandoffFile[]> {
 }
 
 
+/** Slicing for the report, and the files each package kept (what the SBOMs list). */
+export interface SlicingSummary extends SlicingReport {
+  files: Map<string, { path: string; sha1: string; sha256: string }[]>;
+}
+
+function slicingSummary(r: SliceResult): SlicingSummary {
+  const files = new Map<string, { path: string; sha1: string; sha256: string }[]>();
+  for (const p of r.packages) files.set(p.name, p.kept.filter((f) => r.digests.has(f)).map((f) => ({ path: f, ...r.digests.get(f)! })));
+  return {
+    removedFiles: r.packages.reduce((n, p) => n + p.removed.length, 0),
+    removedBytes: r.packages.reduce((n, p) => n + p.removedBytes, 0),
+    rules: r.rules,
+    packages: r.packages.map((p) => ({
+      name: p.name, whole: p.whole, keptFiles: p.kept.length, keptBytes: p.keptBytes, removedFiles: p.removed.length, removedBytes: p.removedBytes,
+    })),
+    files,
+  };
+}
+
+async function bytesOfEntry(e: FileEntry): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of e.open!()) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/** prod's runtime packages sliced to what the artifacts, the entrypoint and the declared packages need. */
+async function sliceProd(runtime: RuntimeLayer, prodFiles: FileEntry[], opts: { config: Config; entrypoint: string[] | undefined; log: Log }): Promise<SliceResult> {
+  const { config, log } = opts;
+  const roots: SliceRoot[] = [];
+  for (const e of prodFiles) {
+    if (e.type === 'dir') continue;
+    roots.push({ path: e.path, type: e.type, ...(e.linkname !== undefined ? { linkname: e.linkname } : {}), ...(e.type === 'file' && e.open ? { bytes: await bytesOfEntry(e) } : {}) });
+  }
+  const r = await sliceRuntime({
+    entries: runtime.entries, owners: runtime.owners, whole: new Set(config.packages.map((p) => p.name)), roots,
+    ...(opts.entrypoint ? { entrypoint: opts.entrypoint } : {}), keep: config.slicing.keep, architecture: config.debian.architecture,
+    parseElf: (b) => parseElf(b),
+  });
+  for (const g of r.unmatchedKeep) log.warn(`variants.prod.keep: ${g} matches no file of the runtime packages (${r.packages.map((p) => p.name).join(', ')})`);
+  for (const w of r.warnings) log.warn(`slicing: ${w}`);
+  const removed = r.packages.reduce((n, p) => n + p.removedBytes, 0);
+  const sliced = r.packages.filter((p) => !p.whole && p.removed.length > 0).length;
+  log.info(`slicing: ${sliced} runtime package(s) sliced, ${r.packages.reduce((n, p) => n + p.removed.length, 0)} files (${(removed / 1e6).toFixed(1)} MB) left out`);
+  return r;
+}
+
 export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, opts: {
   ws: Workspace; rootfs: BuilderRootfs; upstream: UpstreamToolchain | undefined; cache: string; log: Log; noCache: boolean;
 }): Promise<Assembled> {
@@ -52,13 +104,18 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
     packages: handoff.prodPackages, baseFiles, readOsRelease: () => readOsRelease(planned.lock, opts.cache),
     identity: plan.airlock, epoch: plan.epoch.seconds, cacheDir: opts.cache, store, fresh: opts.noCache,
   });
-  const rtEntries = runtime.entries;
+  const prodArtifacts = await handoffEntries(handoff.prodFiles);
+  const upstreamProd = upstream ? await handoffEntries(upstream.prodFiles) : [];
+  const sliced = config.slicing.mode === 'auto' && !config.variants.prod.includeBuildTools
+    ? await sliceProd(runtime, [...prodArtifacts, ...upstreamProd], { config, entrypoint: config.runtime.entrypoint ?? handoff.entrypoint, log })
+    : undefined;
+  const rtEntries = sliced?.entries ?? runtime.entries;
   const tests = plan.steps.filter((s) => s.phase === 'test').map((s) => s.command);
   const input: AssembleInput = {
     config, epoch: plan.epoch.seconds, store, cacheDir: opts.cache,
-    rootfsDir: rootfs.dir, rootfsKey: rootfs.key, runtimeEntries: rtEntries, runtimeLayer: runtime.layer,
-    ...(upstream ? { toolchain: { key: upstream.key, prod: await handoffEntries(upstream.prodFiles), full: upstream.fullEntries } } : {}),
-    prodArtifacts: await handoffEntries(handoff.prodFiles),
+    rootfsDir: rootfs.dir, rootfsKey: rootfs.key, runtimeEntries: rtEntries, ...(sliced ? {} : { runtimeLayer: runtime.layer }),
+    ...(upstream ? { toolchain: { key: upstream.key, prod: upstreamProd, full: upstream.fullEntries } } : {}),
+    prodArtifacts,
     installed: await handoffEntries(await allInstalled(ws.out)),
     pristineSrc: ws.pristine, builtSrc: ws.src,
     prodEnv: pack.prodEnv?.(requests.version) ?? {},
@@ -88,6 +145,7 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
   const rootfsPaths = new Set([...(dev.layers[0] ?? []).map((e) => e.path), ...(upstream?.fullEntries ?? []).map((e) => e.path)]);
   return {
     variants: { dev, prod, test }, timings, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths },
+    ...(sliced ? { slicing: slicingSummary(sliced) } : {}),
     artifactDigests: async () => {
       const files = handoff.prodFiles.filter((x) => x.type === 'file');
       return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await hashFile(f.hostPath), size: (await stat(f.hostPath)).size })));

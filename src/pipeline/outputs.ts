@@ -131,7 +131,9 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
 
   // Evidence: the prod and test/dev package sets are what their images' dpkg databases say.
   const builderPkgs = r.lock.sets.builder;
-  const pkgsOf: Record<VariantName, EvidencePackage[]> = { dev: builderPkgs, test: builderPkgs, prod: r.prodPackages };
+  // A sliced prod's SBOMs list the files each package kept.
+  const prodPkgs: EvidencePackage[] = r.slicing ? r.prodPackages.map((p) => (r.slicing!.packages.find((s) => s.name === p.name)?.whole ? p : { ...p, files: r.slicing!.files.get(p.name) ?? [] })) : r.prodPackages;
+  const pkgsOf: Record<VariantName, EvidencePackage[]> = { dev: builderPkgs, test: builderPkgs, prod: prodPkgs };
   // Toolchain packages from the npm registry: node is in every variant, npm in dev and test only.
   const component = (u: LockedUpstream): UpstreamComponent => ({
     ecosystem: 'npm', name: u.name, version: u.version, integrity: u.integrity, ...(u.license ? { license: u.license } : {}),
@@ -190,6 +192,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
     warnings: r.warnings,
     tests: r.tests,
     steps: r.steps,
+    ...(r.slicing ? { slicing: { removedFiles: r.slicing.removedFiles, removedBytes: r.slicing.removedBytes, rules: r.slicing.rules, packages: r.slicing.packages } } : {}),
     ...(r.pruned ? { pruned: r.pruned } : {}),
     stages: r.stages,
   };

@@ -6,6 +6,7 @@ import type { AssembledVariant } from '../variants/assemble.js';
 import type { GateRun } from './gates.js';
 import type { StepOutcome } from './run-steps.js';
 import type { TestsOutcome } from '../report/report.js';
+import type { SlicingSummary } from './assemble-stage.js';
 import type { WhyRecord } from '../why/record.js';
 
 export type Variants = Record<'dev' | 'prod' | 'test', AssembledVariant>;
@@ -32,6 +33,8 @@ export interface BuildResult {
   rootfsDigest: string;
   gates: GateRun;
   warnings: string[];
+  /** What slicing kept of prod's runtime packages, when prod was sliced. */
+  slicing?: SlicingSummary;
   /** What a step's pruning of the dependencies removed (the Node pack's note), when it did. */
   pruned?: { files: number; bytes: number };
   /** Toolchain packages from the npm registry (node in prod; node and npm in dev and test), empty when all is Debian. */

@@ -91,7 +91,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     const trace = await clock.time('trace', () => s.traceStage(planned, handoff, assembled.variants, traceOpts));
     const result: BuildResult = {
       config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
-      ...(handoff.pruned ? { pruned: handoff.pruned } : {}),
+      ...(handoff.pruned ? { pruned: handoff.pruned } : {}), ...(assembled.slicing ? { slicing: assembled.slicing } : {}),
       closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
       sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
       timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests,

@@ -35,6 +35,16 @@ export interface TestsOutcome {
   coverage?: { percent: number; min: number; tool: string };
 }
 
+/** What slicing left out of prod's runtime packages (`variants.prod.slicing: auto`). */
+export interface SlicingReport {
+  removedFiles: number;
+  removedBytes: number;
+  /** The run-time loading rules that fired, and how many paths each added. */
+  rules: { rule: string; paths: number }[];
+  /** Every runtime package: declared ones are whole; the others keep what is needed. */
+  packages: { name: string; whole: boolean; keptFiles: number; keptBytes: number; removedFiles: number; removedBytes: number }[];
+}
+
 export interface BuildReport {
   name: string;
   tag: string;
@@ -57,6 +67,8 @@ export interface BuildReport {
   tests?: TestsOutcome;
   /** Each planned step and whether the step cache replayed it (CACHED) instead of running it. */
   steps?: { id: string; cached: boolean; seconds: number }[];
+  /** What slicing left out of prod's runtime packages; absent with `slicing: off`. */
+  slicing?: SlicingReport;
   /** Files no runtime needs that the language pack pruned from the dependencies (node_modules); absent when none. */
   pruned?: { files: number; bytes: number };
   /** Wall seconds of each stage of the build (plan, fetch, rootfs, steps, handoff, assemble, gates, outputs). */

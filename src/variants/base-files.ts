@@ -15,11 +15,13 @@ export function dir(path: string, mode = 0o755, uid = 0, gid = 0): FileEntry {
   return { path, type: 'dir', mode, uid, gid, size: 0 };
 }
 
-/** /etc/passwd, /etc/group, /home/nonroot (65532) and /tmp (1777), as distroless images have them. */
+/** /etc/passwd, /etc/group, /etc/hosts, /etc/nsswitch.conf, /home/nonroot (65532) and /tmp (1777), as distroless images have them. */
 export function prodBaseEntries(): FileEntry[] {
   return [
     textFile('etc/passwd', `root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:${NONROOT}:${NONROOT}:nonroot:/home/nonroot:/sbin/nologin\n`),
     textFile('etc/group', `root:x:0:\nnobody:x:65534:\nnonroot:x:${NONROOT}:\n`),
+    // localhost resolves through NSS's files module without a runtime mounting its own hosts file (runc does not).
+    textFile('etc/hosts', '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'),
     textFile('etc/nsswitch.conf', 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n'),
     dir('etc'),
     dir('home'),

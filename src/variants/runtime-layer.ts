@@ -1,6 +1,9 @@
 // prod's runtime layer: the files of the runtime packages, made once per package set. A rebuild reads the entries
 // back from the cached layer (a few MB of tar) instead of unpacking every .deb through dpkg-deb again.
 import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../files/atomic.js';
 import type { LockedPackage } from '../debian/types.js';
 import { runtimeEntries, type OsRelease } from '../debian/runtime.js';
 import { bytesStream, collect, type BlobStore } from '../image/blob-store.js';
@@ -32,16 +35,50 @@ export function runtimeSetKey(input: Pick<RuntimeLayerInput, 'packages' | 'baseF
   return h.digest('hex');
 }
 
-/** The runtime entries (contents in memory) and their layer, from the cache when this set was made before. */
-export async function runtimeLayer(input: RuntimeLayerInput): Promise<{ entries: FileEntry[]; layer: Layer }> {
+/** The runtime entries (contents in memory), their layer, and the package of each packaged path (what slicing cuts by). */
+export interface RuntimeLayer {
+  entries: FileEntry[];
+  layer: Layer;
+  owners: ReadonlyMap<string, string>;
+}
+
+/** The runtime entries and their layer, from the cache when this set was made before (owners recorded beside it). */
+export async function runtimeLayer(input: RuntimeLayerInput): Promise<RuntimeLayer> {
   let made: FileEntry[] | undefined;
+  let owners = new Map<string, string>();
+  const key = `runtime-${runtimeSetKey(input)}`;
+  const ownersFile = join(input.cacheDir, 'layers', `${key}.owners.json`);
   const build = async () => {
-    made = await runtimeEntries([...input.packages], { cache: input.cacheDir, osRelease: await input.readOsRelease() });
+    owners = new Map();
+    made = await runtimeEntries([...input.packages], { cache: input.cacheDir, osRelease: await input.readOsRelease(), owners });
     return layerFromEntries(made, { epoch: input.epoch, store: input.store });
   };
-  if (input.fresh) return { layer: (await build()).layer, entries: made! };
-  const { layer } = await cachedLayer(input.cacheDir, input.store, `runtime-${runtimeSetKey(input)}`, build);
-  return { entries: made ?? (await entriesOfLayer(layer)), layer };
+  if (input.fresh) {
+    const layer = (await build()).layer;
+    return { layer, entries: made!, owners };
+  }
+  // The owners record is written before the layer's: a layer record without one is from an older airlock.
+  const recorded = await readOwners(ownersFile);
+  const { layer } = await cachedLayer(input.cacheDir, input.store, key, async () => {
+    const built = await build();
+    await mkdir(dirname(ownersFile), { recursive: true });
+    await writeFileAtomic(ownersFile, `${JSON.stringify([...owners].sort())}\n`);
+    return built;
+  });
+  if (made) return { entries: made, layer, owners };
+  if (recorded) return { entries: await entriesOfLayer(layer), layer, owners: recorded };
+  const again = await build(); // cached layer but no owners record: make both again (same bytes)
+  await writeFileAtomic(ownersFile, `${JSON.stringify([...owners].sort())}\n`);
+  return { entries: made!, layer: again.layer, owners };
+}
+
+async function readOwners(file: string): Promise<Map<string, string> | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const rows = JSON.parse(text) as [string, string][];
+    return Array.isArray(rows) ? new Map(rows) : undefined;
+  } catch { return undefined; }
 }
 
 /** Every entry of a layer we wrote, with file contents read into memory (as `runtimeEntries` returns them). */

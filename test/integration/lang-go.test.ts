@@ -72,7 +72,7 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
       const files = filesUnder(join(bundle, 'b', 'rootfs'));
       assert.ok(files.length < 15, `prod has ${files.length} files: ${files.join(', ')}`);
       assert.deepEqual(files, [
-        'etc/debian_version', 'etc/group', 'etc/nsswitch.conf', 'etc/os-release', 'etc/passwd', 'etc/ssl/certs/ca-certificates.crt',
+        'etc/debian_version', 'etc/group', 'etc/hosts', 'etc/nsswitch.conf', 'etc/os-release', 'etc/passwd', 'etc/ssl/certs/ca-certificates.crt',
         'usr/bin/go-api', 'usr/share/doc/ca-certificates/copyright',
         'var/lib/dpkg/status.d/ca-certificates', 'var/lib/dpkg/status.d/ca-certificates.md5sums',
       ]);

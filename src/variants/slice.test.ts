@@ -1,0 +1,187 @@
+// Slicing on a small synthetic runtime: ELF facts come from a fake parser (JSON in the file bytes), the rules are real.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FileEntry } from '../image/entry.js';
+import { AirlockError } from '../errors.js';
+import { pythonImports, pythonUnused, sliceRuntime, type SliceElf, type SliceInput, type SliceRoot } from './slice.js';
+
+const T = 'x86_64-linux-gnu';
+const enc = (s: string) => new TextEncoder().encode(s);
+const elf = (e: Partial<SliceElf>) => enc(`ELF${JSON.stringify({ needed: [], imports: [], ...e })}`);
+const parseElf = (b: Uint8Array): SliceElf | undefined => {
+  const s = new TextDecoder().decode(b);
+  return s.startsWith('ELF') ? JSON.parse(s.slice(3)) as SliceElf : undefined;
+};
+
+type Spec = [path: string, owner: string | undefined, content: string | Uint8Array | { link: string }];
+
+function runtime(specs: Spec[]): Pick<SliceInput, 'entries' | 'owners'> {
+  const entries: FileEntry[] = [];
+  const owners = new Map<string, string>();
+  const dirs = new Set<string>();
+  for (const [path, owner, c] of specs) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+    if (owner) owners.set(path, owner);
+    if (typeof c === 'object' && 'link' in c) {
+      entries.push({ path, type: 'symlink', mode: 0o777, uid: 0, gid: 0, size: 0, linkname: c.link });
+    } else {
+      const data = typeof c === 'string' ? enc(c) : c;
+      entries.push({ path, type: 'file', mode: 0o644, uid: 0, gid: 0, size: data.length, open: async function* () { yield data; } });
+    }
+  }
+  for (const d of dirs) if (!specs.some(([p]) => p === d)) entries.push({ path: d, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 });
+  entries.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { entries, owners };
+}
+
+const LIBC: Spec[] = [
+  ['lib64', undefined, { link: 'usr/lib64' }],
+  ['lib', undefined, { link: 'usr/lib' }],
+  ['usr/lib64/ld-linux-x86-64.so.2', 'libc6', { link: `../lib/${T}/ld-linux-x86-64.so.2` }],
+  [`usr/lib/${T}/ld-linux-x86-64.so.2`, 'libc6', elf({})],
+  [`usr/lib/${T}/libc.so.6`, 'libc6', elf({ interpreter: '/lib64/ld-linux-x86-64.so.2' })],
+  [`usr/lib/${T}/libm.so.6`, 'libc6', elf({ needed: ['libc.so.6'] })],
+  [`usr/lib/${T}/libnss_files.so.2`, 'libc6', elf({ needed: ['libc.so.6'] })],
+  [`usr/lib/${T}/libnss_dns.so.2`, 'libc6', elf({ needed: ['libc.so.6'] })],
+  [`usr/lib/${T}/gconv/gconv-modules`, 'libc6', 'module ISO-8859-1// INTERNAL ISO8859-1 1\n'],
+  [`usr/lib/${T}/gconv/ISO8859-1.so`, 'libc6', elf({ needed: ['libc.so.6'] })],
+  ['usr/lib/locale/C.utf8/LC_CTYPE', 'libc6', 'ctype'],
+  ['usr/share/doc/libc6/copyright', 'libc6', 'copyright of libc6'],
+  ['usr/bin/ldd', 'libc6', '#!/bin/bash\n'],
+  ['etc/ld.so.conf.d/x86_64-linux-gnu.conf', 'libc6', `/usr/lib/${T}\n`],
+  ['var/lib/dpkg/status.d/libc6', undefined, 'Package: libc6\n'],
+  ['var/lib/dpkg/status.d/libc6.md5sums', undefined, 'stale\n'],
+];
+
+const app = (e: Partial<SliceElf>, path = 'usr/bin/app'): SliceRoot => ({ path, type: 'file', bytes: elf({ interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'], ...e }) });
+
+async function slice(specs: Spec[], roots: SliceRoot[], more: Partial<SliceInput> = {}) {
+  return sliceRuntime({ ...runtime(specs), whole: new Set(), roots, keep: [], architecture: 'amd64', parseElf, ...more });
+}
+
+const paths = (r: { entries: FileEntry[] }) => r.entries.filter((e) => e.type !== 'dir').map((e) => e.path);
+const text = async (r: { entries: FileEntry[] }, path: string) => {
+  const e = r.entries.find((x) => x.path === path)!;
+  let s = '';
+  for await (const c of e.open!()) s += new TextDecoder().decode(c);
+  return s;
+};
+
+test('a C program keeps the loader, libc and their symlinks, the copyright and /etc; md5sums list only what stays', async () => {
+  const r = await slice(LIBC, [app({})]);
+  assert.deepEqual(paths(r), [
+    'etc/ld.so.conf.d/x86_64-linux-gnu.conf', 'lib', 'lib64', `usr/lib/${T}/ld-linux-x86-64.so.2`, `usr/lib/${T}/libc.so.6`,
+    'usr/lib64/ld-linux-x86-64.so.2', 'usr/share/doc/libc6/copyright', 'var/lib/dpkg/status.d/libc6', 'var/lib/dpkg/status.d/libc6.md5sums',
+  ]);
+  const md5 = (await text(r, 'var/lib/dpkg/status.d/libc6.md5sums')).trim().split('\n').map((l) => l.split('  ')[1]).sort();
+  assert.deepEqual(md5, ['etc/ld.so.conf.d/x86_64-linux-gnu.conf', `usr/lib/${T}/ld-linux-x86-64.so.2`, `usr/lib/${T}/libc.so.6`, 'usr/share/doc/libc6/copyright']);
+  const libc = r.packages.find((p) => p.name === 'libc6')!;
+  assert.ok(libc.removed.includes(`usr/lib/${T}/gconv/ISO8859-1.so`) && libc.removed.includes('usr/bin/ldd'));
+  assert.equal(libc.whole, false);
+  assert.ok(r.digests.get(`usr/lib/${T}/libc.so.6`)?.sha256.length === 64);
+  assert.ok(r.entries.some((e) => e.path === `usr/lib/${T}` && e.type === 'dir'), 'parents of kept files stay');
+  assert.ok(!r.entries.some((e) => e.path === `usr/lib/${T}/gconv`), 'emptied folders go');
+});
+
+test('iconv_open imported by the program keeps the gconv modules; imported by a library only, it does not', async () => {
+  const withIconv = await slice(LIBC, [app({ imports: ['iconv_open'] })]);
+  assert.ok(paths(withIconv).includes(`usr/lib/${T}/gconv/ISO8859-1.so`));
+  assert.ok(paths(withIconv).includes(`usr/lib/${T}/gconv/gconv-modules`));
+  assert.deepEqual(withIconv.rules.map((x) => x.rule), ['gconv modules (iconv)']);
+  const specs: Spec[] = [...LIBC, [`usr/lib/${T}/libstdc++.so.6`, 'libstdc++6', elf({ needed: ['libc.so.6'], imports: ['iconv_open'] })]];
+  const viaLibrary = await slice(specs, [app({ needed: ['libstdc++.so.6', 'libc.so.6'] })]);
+  assert.ok(paths(viaLibrary).includes(`usr/lib/${T}/libstdc++.so.6`));
+  assert.ok(!paths(viaLibrary).some((p) => p.includes('gconv')), 'libstdc++ alone does not pull gconv');
+});
+
+test('user and host lookups keep the NSS modules, even when a library makes the call', async () => {
+  const direct = await slice(LIBC, [app({ imports: ['getpwuid'] })]);
+  assert.ok(paths(direct).includes(`usr/lib/${T}/libnss_files.so.2`) && paths(direct).includes(`usr/lib/${T}/libnss_dns.so.2`));
+  const specs: Spec[] = [...LIBC, [`usr/lib/${T}/libuv.so.1`, 'libuv1', elf({ needed: ['libc.so.6'], imports: ['getaddrinfo'] })]];
+  const viaLibrary = await slice(specs, [app({ needed: ['libuv.so.1', 'libc.so.6'] })]);
+  assert.ok(paths(viaLibrary).includes(`usr/lib/${T}/libnss_files.so.2`));
+  const none = await slice(LIBC, [app({ imports: ['printf'] })]);
+  assert.ok(!paths(none).some((p) => p.includes('libnss')));
+});
+
+test('setlocale keeps the C.UTF-8 locale; libcrypto keeps the OpenSSL providers', async () => {
+  const specs: Spec[] = [...LIBC,
+    [`usr/lib/${T}/libcrypto.so.3`, 'libssl3', elf({ needed: ['libc.so.6'] })],
+    [`usr/lib/${T}/libssl.so.3`, 'libssl3', elf({ needed: ['libcrypto.so.3', 'libc.so.6'] })],
+    [`usr/lib/${T}/ossl-modules/legacy.so`, 'libssl3', elf({ needed: ['libcrypto.so.3', 'libc.so.6'] })],
+    [`usr/lib/${T}/engines-3/afalg.so`, 'libssl3', elf({ needed: ['libcrypto.so.3', 'libc.so.6'] })],
+  ];
+  const r = await slice(specs, [app({ needed: ['libssl.so.3', 'libc.so.6'], imports: ['setlocale'] })]);
+  for (const p of ['usr/lib/locale/C.utf8/LC_CTYPE', `usr/lib/${T}/ossl-modules/legacy.so`, `usr/lib/${T}/engines-3/afalg.so`]) assert.ok(paths(r).includes(p), p);
+  const plain = await slice(specs, [app({})]);
+  assert.ok(!paths(plain).some((p) => p.includes('ssl') || p.includes('locale')), paths(plain).join(' '));
+});
+
+test('a declared package stays whole, and the libraries its programs need come along file by file', async () => {
+  const specs: Spec[] = [...LIBC,
+    ['usr/bin/curl', 'curl', elf({ interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libm.so.6'] })],
+    ['usr/share/curl/data.txt', 'curl', 'data'],
+  ];
+  const r = await slice(specs, [app({})], { whole: new Set(['curl']) });
+  for (const p of ['usr/bin/curl', 'usr/share/curl/data.txt', `usr/lib/${T}/libm.so.6`]) assert.ok(paths(r).includes(p), p);
+  assert.equal(r.packages.find((p) => p.name === 'curl')!.whole, true);
+  assert.equal(r.packages.find((p) => p.name === 'curl')!.removed.length, 0);
+});
+
+test('an artifact needing a library no runtime package provides fails, naming both', async () => {
+  await assert.rejects(slice(LIBC, [app({ needed: ['libfoo.so.1', 'libc.so.6'] }, 'usr/bin/tool')]), (e: unknown) => {
+    assert.ok(e instanceof AirlockError);
+    assert.equal(e.code, 'library-missing');
+    assert.match(e.message, /\/usr\/bin\/tool needs libfoo\.so\.1/);
+    return true;
+  });
+});
+
+test('a library among the artifacts is found there (RUNPATH $ORIGIN), and its own needs are closed', async () => {
+  const r = await slice(LIBC, [
+    app({ needed: ['libapp.so.1', 'libc.so.6'], runpath: '$ORIGIN/../lib' }, 'opt/app/bin/app'),
+    { path: 'opt/app/lib/libapp.so.1', type: 'file', bytes: elf({ needed: ['libm.so.6'] }) },
+  ]);
+  assert.ok(paths(r).includes(`usr/lib/${T}/libm.so.6`));
+});
+
+test('keep: globs add files by name; a glob that matches nothing is reported', async () => {
+  const r = await slice(LIBC, [app({})], { keep: ['/usr/lib/*/gconv/ISO8859-1.so', 'usr/lib/nothing/**'] });
+  assert.ok(paths(r).includes(`usr/lib/${T}/gconv/ISO8859-1.so`));
+  assert.deepEqual(r.unmatchedKeep, ['usr/lib/nothing/**']);
+});
+
+test('Python keeps its standard library but its test suites, and tkinter only when the app imports it', async () => {
+  const specs: Spec[] = [...LIBC,
+    ['usr/bin/python3', 'python3-minimal', { link: 'python3.11' }],
+    ['usr/bin/python3.11', 'python3.11-minimal', elf({ interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'] })],
+    ['usr/lib/python3.11/os.py', 'libpython3.11-minimal', 'import sys\n'],
+    ['usr/lib/python3.11/json/__init__.py', 'libpython3.11-stdlib', ''],
+    ['usr/lib/python3.11/test/test_os.py', 'libpython3.11-stdlib', ''],
+    ['usr/lib/python3.11/unittest/test/test_case.py', 'libpython3.11-stdlib', ''],
+    ['usr/lib/python3.11/idlelib/idle.py', 'libpython3.11-stdlib', ''],
+    ['usr/lib/python3.11/tkinter/__init__.py', 'libpython3.11-stdlib', ''],
+    ['usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so', 'libpython3.11-stdlib', elf({ needed: ['libc.so.6'], imports: ['getaddrinfo'] })],
+    ['usr/lib/python3/dist-packages/flask/__init__.py', 'python3-flask', ''],
+  ];
+  const run = (src: string) => slice(specs, [{ path: 'app/main.py', type: 'file', bytes: enc(src) }], { entrypoint: ['/usr/bin/python3', '/app/main.py'] });
+  const r = await run('import json\n');
+  const kept = paths(r);
+  for (const p of ['usr/bin/python3', 'usr/bin/python3.11', 'usr/lib/python3.11/os.py', 'usr/lib/python3.11/json/__init__.py', 'usr/lib/python3/dist-packages/flask/__init__.py', `usr/lib/${T}/libnss_files.so.2`]) {
+    assert.ok(kept.includes(p), p);
+  }
+  for (const p of ['usr/lib/python3.11/test/test_os.py', 'usr/lib/python3.11/unittest/test/test_case.py', 'usr/lib/python3.11/idlelib/idle.py', 'usr/lib/python3.11/tkinter/__init__.py']) {
+    assert.ok(!kept.includes(p), p);
+  }
+  assert.ok(paths(await run('from tkinter import ttk\n')).includes('usr/lib/python3.11/tkinter/__init__.py'));
+});
+
+test('pythonImports reads import and from lines; pythonUnused names the stdlib parts no app needs', () => {
+  assert.deepEqual([...pythonImports('import os, json.decoder\nfrom tkinter import ttk\n  import idlelib.run\n# import test\n')].sort(), ['idlelib', 'json', 'os', 'tkinter']);
+  assert.equal(pythonUnused('usr/lib/python3.11/lib2to3/main.py', new Set()), true);
+  assert.equal(pythonUnused('usr/lib/python3.11/lib2to3/main.py', new Set(['lib2to3'])), false);
+  assert.equal(pythonUnused('usr/lib/python3.11/ctypes/test/test_x.py', new Set()), true);
+  assert.equal(pythonUnused('usr/lib/python3.11/ctypes/__init__.py', new Set()), false);
+  assert.equal(pythonUnused('usr/lib/python3/dist-packages/pkg/tests/x.py', new Set()), false);
+});
