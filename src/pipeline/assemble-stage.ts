@@ -104,12 +104,17 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
     packages: handoff.prodPackages, baseFiles, readOsRelease: () => readOsRelease(planned.lock, opts.cache),
     identity: plan.airlock, epoch: plan.epoch.seconds, cacheDir: opts.cache, store, fresh: opts.noCache,
   });
-  const prodArtifacts = await handoffEntries(handoff.prodFiles);
+  const handed = await handoffEntries(handoff.prodFiles);
   const upstreamProd = upstream ? await handoffEntries(upstream.prodFiles) : [];
   const sliced = config.slicing.mode === 'auto' && !config.variants.prod.includeBuildTools
-    ? await sliceProd(runtime, [...prodArtifacts, ...upstreamProd], { config, entrypoint: config.runtime.entrypoint ?? handoff.entrypoint, log })
+    ? await sliceProd(runtime, [...handed, ...upstreamProd], { config, entrypoint: config.runtime.entrypoint ?? handoff.entrypoint, log })
     : undefined;
   const rtEntries = sliced?.entries ?? runtime.entries;
+  const orphaned = new Set(sliced?.orphaned ?? []);
+  const leftFiles = handed.filter((e) => e.type !== 'dir' && !orphaned.has(e.path));
+  // A folder that held only dropped files goes too (…/pydoc_data/__pycache__).
+  const emptied = (d: string) => handed.some((e) => orphaned.has(e.path) && e.path.startsWith(`${d}/`)) && !leftFiles.some((e) => e.path.startsWith(`${d}/`));
+  const prodArtifacts = orphaned.size ? handed.filter((e) => !orphaned.has(e.path) && !(e.type === 'dir' && emptied(e.path))) : handed;
   const tests = plan.steps.filter((s) => s.phase === 'test').map((s) => s.command);
   const input: AssembleInput = {
     config, epoch: plan.epoch.seconds, store, cacheDir: opts.cache,
@@ -147,7 +152,7 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
     variants: { dev, prod, test }, timings, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths },
     ...(sliced ? { slicing: slicingSummary(sliced) } : {}),
     artifactDigests: async () => {
-      const files = handoff.prodFiles.filter((x) => x.type === 'file');
+      const files = handoff.prodFiles.filter((x) => x.type === 'file' && !orphaned.has(x.path));
       return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await hashFile(f.hostPath), size: (await stat(f.hostPath)).size })));
     },
   };

@@ -185,3 +185,34 @@ test('pythonImports reads import and from lines; pythonUnused names the stdlib p
   assert.equal(pythonUnused('usr/lib/python3.11/ctypes/__init__.py', new Set()), false);
   assert.equal(pythonUnused('usr/lib/python3/dist-packages/pkg/tests/x.py', new Set()), false);
 });
+
+test('Python: help() texts, readline, curses and dbm modules go unless imported; their bytecode goes with them', async () => {
+  const specs: Spec[] = [...LIBC,
+    ['usr/bin/python3.11', 'python3.11-minimal', elf({ interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'] })],
+    ['usr/lib/python3.11/pydoc_data/topics.py', 'libpython3.11-stdlib', 'topics = {}\n'],
+    ['usr/lib/python3.11/pydoc.py', 'libpython3.11-stdlib', 'import pydoc_data\n'],
+    ['usr/lib/python3.11/lib-dynload/readline.cpython-311-x86_64-linux-gnu.so', 'libpython3.11-stdlib', elf({ needed: ['libreadline.so.8', 'libc.so.6'] })],
+    [`usr/lib/${T}/libreadline.so.8`, 'libreadline8', elf({ needed: ['libc.so.6'] })],
+    ['usr/lib/python3.11/lib-dynload/_dbm.cpython-311-x86_64-linux-gnu.so', 'libpython3.11-stdlib', elf({ needed: ['libc.so.6'] })],
+    ['usr/lib/python3.11/lib-dynload/_json.cpython-311-x86_64-linux-gnu.so', 'libpython3.11-stdlib', elf({ needed: ['libc.so.6'] })],
+    ['usr/lib/python3/dist-packages/shelfy/__init__.py', 'python3-shelfy', 'import shelve\n'],
+  ];
+  const roots = (src: string): SliceRoot[] => [
+    { path: 'app/main.py', type: 'file', bytes: enc(src) },
+    { path: 'usr/lib/python3.11/pydoc_data/__pycache__/topics.cpython-311.pyc', type: 'file', bytes: enc('pyc') },
+    { path: 'usr/lib/python3.11/__pycache__/pydoc.cpython-311.pyc', type: 'file', bytes: enc('pyc') },
+  ];
+  const run = (src: string, extra: Spec[] = []) => slice([...specs, ...extra], roots(src), { entrypoint: ['/usr/bin/python3.11', '/app/main.py'] });
+  const r = await run('import json\n');
+  const kept = paths(r);
+  assert.ok(kept.includes('usr/lib/python3.11/lib-dynload/_json.cpython-311-x86_64-linux-gnu.so'));
+  assert.ok(kept.includes('usr/lib/python3.11/pydoc.py'));
+  for (const p of ['usr/lib/python3.11/pydoc_data/topics.py', 'usr/lib/python3.11/lib-dynload/readline.cpython-311-x86_64-linux-gnu.so', `usr/lib/${T}/libreadline.so.8`]) {
+    assert.ok(!kept.includes(p), p);
+  }
+  assert.ok(kept.includes('usr/lib/python3.11/lib-dynload/_dbm.cpython-311-x86_64-linux-gnu.so'), 'a Debian module importing shelve keeps dbm');
+  assert.deepEqual(r.orphaned, ['usr/lib/python3.11/pydoc_data/__pycache__/topics.cpython-311.pyc']);
+  const interactive = await run('import readline, pydoc\n');
+  assert.ok(paths(interactive).includes(`usr/lib/${T}/libreadline.so.8`) && paths(interactive).includes('usr/lib/python3.11/pydoc_data/topics.py'));
+  assert.deepEqual(interactive.orphaned, []);
+});

@@ -57,6 +57,8 @@ export interface SliceResult {
   rules: { rule: string; paths: number }[];
   /** sha1 and sha256 of every kept packaged file (what an SBOM lists per package). */
   digests: Map<string, { sha1: string; sha256: string }>;
+  /** Artifacts that serve only sliced-away files (bytecode of removed standard-library modules): prod drops them. */
+  orphaned: string[];
   /** `keep:` globs that matched no file of the runtime packages. */
   unmatchedKeep: string[];
   /** Libraries a rule-kept file needs that no runtime package provides (those files would fail to load). */
@@ -100,8 +102,24 @@ export const SLICE_RULES: readonly SliceRule[] = [
   { name: 'the Python standard library', kept: /^usr\/bin\/python3\.\d+$/, paths: ['usr/lib/python3.*/**', 'usr/lib/python3/**'] },
 ];
 
-/** Standard-library folders no application needs unless it imports them by name (test suites, IDLE, Tk, the 2to3 tool). */
-export const PYTHON_UNUSED = ['test', 'idlelib', 'tkinter', 'turtledemo', 'ensurepip', 'lib2to3'];
+/**
+ * Standard-library parts no application needs unless it imports them by name: the test suites, IDLE, Tk and turtle,
+ * the 2to3 tool, ensurepip, and help()'s topic texts (pydoc_data, for `pydoc`).
+ */
+export const PYTHON_UNUSED: Readonly<Record<string, readonly string[]>> = {
+  test: ['test'], idlelib: ['idlelib'], tkinter: ['tkinter', 'turtle'], 'turtle.py': ['turtle'], turtledemo: ['turtledemo'],
+  ensurepip: ['ensurepip'], lib2to3: ['lib2to3'], pydoc_data: ['pydoc', 'pydoc_data'],
+};
+
+/**
+ * Extension modules of the standard library for interactive or legacy use, each with a native library of its own
+ * (readline, ncurses, Berkeley DB, GDBM, NIS with Kerberos, libcrypt), and the imports that want them. The standard
+ * library imports none of them unguarded: `cmd` and `site` try readline, `dbm` falls back to dbm.dumb.
+ */
+export const PYTHON_OPTIONAL_NATIVE: Readonly<Record<string, readonly string[]>> = {
+  readline: ['readline', 'rlcompleter'], _curses: ['curses'], _curses_panel: ['curses'], _dbm: ['dbm', 'shelve'],
+  _gdbm: ['dbm', 'shelve'], nis: ['nis'], _crypt: ['crypt'],
+};
 
 /** Triplets of the architectures Debian builds for. */
 function triplet(architecture: string): string {
@@ -125,9 +143,18 @@ export function pythonUnused(path: string, imported: ReadonlySet<string>): boole
   const m = /^usr\/lib\/python3\.\d+\/(.*)$/.exec(path);
   if (!m) return false;
   const parts = m[1]!.split('/');
-  if (parts.length > 1 && PYTHON_UNUSED.includes(parts[0]!) && !imported.has(parts[0]!)) return true;
+  const wanted = PYTHON_UNUSED[parts[0]!];
+  if (wanted && !wanted.some((w) => imported.has(w))) return true;
+  const ext = parts[0] === 'lib-dynload' && parts.length === 2 ? /^([A-Za-z_]\w*)\.cpython-/.exec(parts[1]!)?.[1] : undefined;
+  if (ext && PYTHON_OPTIONAL_NATIVE[ext] && !PYTHON_OPTIONAL_NATIVE[ext]!.some((w) => imported.has(w))) return true;
   // The test suites inside packages (ctypes/test, unittest/test, sqlite3/test, distutils/tests…).
   return parts.slice(1, -1).some((p) => p === 'test' || p === 'tests') && !['site-packages', 'dist-packages'].includes(parts[0]!);
+}
+
+/** The source a byte-compiled standard-library file was made from (`a/__pycache__/b.cpython-311.pyc` → `a/b.py`). */
+export function pycSource(path: string): string | undefined {
+  const m = /^(usr\/lib\/python3\.\d+\/(?:.*\/)?)__pycache__\/([^/]+?)\.cpython-\d+(?:\.opt-\d)?\.pyc$/.exec(path);
+  return m ? `${m[1]}${m[2]}.py` : undefined;
 }
 
 /** Slices the runtime entries (see the module comment). Throws when an artifact needs a library prod would not have. */
@@ -197,11 +224,6 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
   }
 
   // Python: which of the unused standard-library folders the application imports after all.
-  const pyImported = new Set<string>();
-  for (const r of input.roots) {
-    if (r.type === 'file' && r.bytes && r.path.endsWith('.py')) for (const m of pythonImports(Buffer.from(r.bytes).toString('utf8'))) pyImported.add(m);
-  }
-
   const rules = SLICE_RULES.map((r) => ({
     ...r, fired: false, res: r.paths.map((p) => patternRegExp(p.replace('{triplet}', t))), count: 0,
   }));
@@ -214,6 +236,12 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
     for await (const c of e.open()) chunks.push(c);
     return Buffer.concat(chunks);
   };
+  // The application's sources, its pip-installed dependencies (artifacts) and Debian's python3-* modules count.
+  const pyImported = new Set<string>();
+  const scan = (bytes: Uint8Array) => { for (const m of pythonImports(Buffer.from(bytes).toString('utf8'))) pyImported.add(m); };
+  for (const r of input.roots) if (r.type === 'file' && r.bytes && r.path.endsWith('.py') && !/^usr\/lib\/python3\.\d+\//.test(r.path)) scan(r.bytes);
+  for (const e of input.entries) if (e.type === 'file' && /^usr\/lib\/python3\/dist-packages\/.*\.py$/.test(e.path)) scan((await bytesOf(e.path))!);
+
   for (;;) {
     while (elfQueue.length) {
       const item = elfQueue.shift()!;
@@ -295,11 +323,17 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
     out.push({ ...e, size: data.length, open: async function* () { yield new Uint8Array(data); } });
   }
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Byte-compiled standard-library files (artifacts of the build) whose sources were sliced away go with them.
+  const orphaned = input.roots.map((r) => rel(r.path)).filter((p) => {
+    const src = pycSource(p);
+    return src !== undefined && input.owners.has(src) && !kept.has(src);
+  }).sort();
   return {
     entries: out,
     packages: [...perPackage.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     rules: rules.filter((r) => r.fired).map((r) => ({ rule: r.name, paths: r.count })),
     digests,
+    orphaned,
     unmatchedKeep: keepRes.filter((k) => k.hits === 0).map((k) => k.glob),
     warnings,
   };
