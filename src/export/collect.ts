@@ -89,7 +89,7 @@ export async function collectFacts(
     const tests = plan.steps.filter((s) => s.phase === 'test').map((s) => s.command);
     return {
       config, plan, stepEnv: ran.env, manifests: await presentManifests(ws.pristine),
-      handoff: await handoffRecipe(plan, handoff, ws),
+      handoff: await handoffRecipe(plan, handoff, ws, new Set(assembled.leftOutArtifacts)),
       prodConfig: { ...prod.config.config },
       testCommand: tests.length ? tests.join(' && ') : 'echo "no tests configured"',
       bases: baseImages(assembled.variants, {

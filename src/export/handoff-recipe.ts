@@ -45,9 +45,12 @@ function spec(a: PlannedArtifact, withExcludes: boolean): ArtifactSpec {
   };
 }
 
-/** Works out the staged copy of the handoff from the plan's rules and what this build selected. */
+/**
+ * Works out the staged copy of the handoff from the plan's rules and what this build selected. `leftOut`: artifacts
+ * prod drops after the handoff (bytecode of sliced-away standard-library modules).
+ */
 export async function handoffRecipe(
-  plan: BuildPlan, handoff: Handoff, ws: Pick<Workspace, 'out' | 'src' | 'stripped'>,
+  plan: BuildPlan, handoff: Handoff, ws: Pick<Workspace, 'out' | 'src' | 'stripped'>, leftOut: ReadonlySet<string> = new Set(),
 ): Promise<HandoffRecipe> {
   const declared = plan.handoff.artifacts;
   const rules: StagedRule[] = [];
@@ -56,7 +59,7 @@ export async function handoffRecipe(
     const root = a.fromRoot === 'src' ? ws.src : ws.out;
     const everything = await selectArtifacts(ws.out, ws.src, [spec(a, false)]);
     const selected = declared ? await selectArtifacts(ws.out, ws.src, [spec(a, true)]) : handoff.artifacts;
-    const kept = new Set(selected.map((f) => f.path));
+    const kept = new Set(selected.map((f) => f.path).filter((p) => !leftOut.has(p)));
     const from = clean(a.from);
     const st = await lstat(join(root, from));
     everythingOf.push(everything.map((f) => f.path));
@@ -68,11 +71,12 @@ export async function handoffRecipe(
       ...(a.mode !== undefined && files.length ? { chmod: { mode: a.mode, paths: files } } : {}),
     });
   }
-  const strip = handoff.prodFiles
+  const prodFiles = handoff.prodFiles.filter((f) => !leftOut.has(f.path));
+  const strip = prodFiles
     .filter((f) => f.hostPath.startsWith(`${ws.stripped}/`))
     .map((f) => f.path)
     .sort(byteOrder);
-  const files = handoff.prodFiles
+  const files = prodFiles
     .filter((f): f is typeof f & { type: 'file' | 'symlink' } => f.type !== 'dir')
     .map((f) => ({ path: f.path, type: f.type }))
     .sort((a, b) => byteOrder(a.path, b.path));

@@ -30,6 +30,8 @@ export interface Assembled {
   timings: Record<'dev' | 'prod' | 'test', number>;
   /** Paths that come from Debian packages or the registry toolchain, per variant: not built here, not ours to harden. */
   packagedPaths: Record<'dev' | 'prod' | 'test', ReadonlySet<string>>;
+  /** Artifacts prod left out after the handoff: bytecode of standard-library modules slicing removed. */
+  leftOutArtifacts: string[];
   /** What slicing kept and removed of prod's runtime packages (absent with `slicing: off`). */
   slicing?: SlicingSummary;
   /** sha256 and size of each file prod got from the build. */
@@ -150,7 +152,7 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
   const rootfsPaths = new Set([...(dev.layers[0] ?? []).map((e) => e.path), ...(upstream?.fullEntries ?? []).map((e) => e.path)]);
   return {
     variants: { dev, prod, test }, timings, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths },
-    ...(sliced ? { slicing: slicingSummary(sliced) } : {}),
+    ...(sliced ? { slicing: slicingSummary(sliced) } : {}), leftOutArtifacts: [...orphaned],
     artifactDigests: async () => {
       const files = handoff.prodFiles.filter((x) => x.type === 'file' && !orphaned.has(x.path));
       return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await hashFile(f.hostPath), size: (await stat(f.hostPath)).size })));

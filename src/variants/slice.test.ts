@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FileEntry } from '../image/entry.js';
 import { AirlockError } from '../errors.js';
-import { pythonImports, pythonUnused, sliceRuntime, type SliceElf, type SliceInput, type SliceRoot } from './slice.js';
+import { namedPaths, pythonImports, pythonUnused, shebang, sliceRuntime, type SliceElf, type SliceInput, type SliceRoot } from './slice.js';
 
 const T = 'x86_64-linux-gnu';
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -215,4 +215,32 @@ test('Python: help() texts, readline, curses and dbm modules go unless imported;
   const interactive = await run('import readline, pydoc\n');
   assert.ok(paths(interactive).includes(`usr/lib/${T}/libreadline.so.8`) && paths(interactive).includes('usr/lib/python3.11/pydoc_data/topics.py'));
   assert.deepEqual(interactive.orphaned, []);
+});
+
+test('a script keeps its interpreter; a file a binary names by absolute path is kept', async () => {
+  const named = new Uint8Array([...elf({ needed: ['libc.so.6'] }), 0, ...enc('/usr/share/nodejs/acorn/dist/acorn.js'), 0, ...enc('/usr/share/missing.js'), 0]);
+  const specs: Spec[] = [...LIBC,
+    ['usr/bin/python3.11', 'python3.11-minimal', elf({ interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'] })],
+    ['usr/bin/python3', 'python3-minimal', { link: 'python3.11' }],
+    [`usr/lib/${T}/libnode.so.108`, 'libnode108', named],
+    ['usr/share/nodejs/acorn/dist/acorn.js', 'node-acorn', 'acorn'],
+    ['usr/share/nodejs/acorn/package.json', 'node-acorn', '{}'],
+  ];
+  // The fake parser reads JSON after "ELF": give it the bytes up to the first NUL.
+  const parse = (b: Uint8Array) => parseElf(b.subarray(0, b.indexOf(0) < 0 ? b.length : b.indexOf(0)));
+  const r = await slice(specs, [
+    { path: 'usr/local/bin/greeter', type: 'file', bytes: enc('#!/usr/bin/python3\nimport sys\n') },
+    app({ needed: ['libnode.so.108', 'libc.so.6'] }),
+  ], { parseElf: parse });
+  for (const p of ['usr/bin/python3', 'usr/bin/python3.11', 'usr/share/nodejs/acorn/dist/acorn.js']) assert.ok(paths(r).includes(p), p);
+  assert.ok(!paths(r).includes('usr/share/nodejs/acorn/package.json'));
+  assert.deepEqual(r.rules.map((x) => x.rule).sort(), ['files named by absolute path in a kept binary', 'script interpreters', 'the Python standard library']);
+});
+
+test('shebang and namedPaths read interpreters and NUL-terminated absolute paths', () => {
+  assert.equal(shebang(enc('#!/usr/bin/python3 -u\n')), '/usr/bin/python3');
+  assert.equal(shebang(enc('#! /usr/bin/env node\n')), '/usr/bin/node');
+  assert.equal(shebang(enc('#!sh\n')), undefined);
+  assert.equal(shebang(enc('ELF')), undefined);
+  assert.deepEqual(namedPaths(new Uint8Array([0, ...enc('/etc/hosts'), 0, ...enc('x/usr/lib/no'), 0, ...enc('/usr/lib/ssl/cert.pem'), 0])), ['/etc/hosts', '/usr/lib/ssl/cert.pem']);
 });

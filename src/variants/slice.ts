@@ -157,6 +157,21 @@ export function pycSource(path: string): string | undefined {
   return m ? `${m[1]}${m[2]}.py` : undefined;
 }
 
+/** The interpreter of a script's `#!` line (for `/usr/bin/env X`, `/usr/bin/X`). */
+export function shebang(bytes: Uint8Array): string | undefined {
+  if (bytes[0] !== 0x23 || bytes[1] !== 0x21) return undefined;
+  const line = Buffer.from(bytes.subarray(0, 256)).toString('latin1').split('\n', 1)[0]!.slice(2).trim().split(/\s+/);
+  if (!line[0]?.startsWith('/')) return undefined;
+  if (/\/env$/.test(line[0]) && line[1] && !line[1].startsWith('-')) return `/usr/bin/${line[1]}`;
+  return line[0];
+}
+
+/** Absolute paths under /usr, /etc, /opt or /lib that a binary holds as NUL-terminated strings. */
+export function namedPaths(bytes: Uint8Array): string[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return [...new Set(text.match(/(?<=\x00)\/(?:usr|etc|opt|lib)\/[\x21-\x7e]+(?=\x00)/g) ?? [])];
+}
+
 /** Slices the runtime entries (see the module comment). Throws when an artifact needs a library prod would not have. */
 export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
   const byPath = new Map(input.entries.map((e) => [e.path, e]));
@@ -236,6 +251,15 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
     for await (const c of e.open()) chunks.push(c);
     return Buffer.concat(chunks);
   };
+  /** Keeps a file (not a folder) of the runtime packages named by a kept file; absent names are no error. */
+  const keepNamed = (path: string, from: string, why: string): void => {
+    const end = resolve(path, false);
+    const e = end === undefined ? undefined : byPath.get(end);
+    if (!e || e.type === 'dir' || kept.has(end!)) return;
+    const p = rel(path);
+    if (!ruleOf.has(p) && byPath.has(p)) ruleOf.set(p, why);
+    keepPath(path, from, false, true);
+  };
   // The application's sources, its pip-installed dependencies (artifacts) and Debian's python3-* modules count.
   const pyImported = new Set<string>();
   const scan = (bytes: Uint8Array) => { for (const m of pythonImports(Buffer.from(bytes).toString('utf8'))) pyImported.add(m); };
@@ -249,7 +273,14 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
       parsed.add(item.path);
       const bytes = await bytesOf(item.path);
       const info = bytes ? input.parseElf(bytes) : undefined;
-      if (!info) continue;
+      if (!info) {
+        // A script: its interpreter (`#!/usr/bin/python3`, `#!/usr/bin/env node`) is a program of prod.
+        const interpreter = bytes ? shebang(bytes) : undefined;
+        if (interpreter) keepNamed(interpreter, item.from, 'script interpreters');
+        continue;
+      }
+      // Files a binary names by absolute path (Debian's node loads acorn and undici from /usr/share/nodejs).
+      for (const named of namedPaths(bytes!)) keepNamed(named, item.from, 'files named by absolute path in a kept binary');
       for (const s of info.imports) { imports.add(s); if (item.program) programImports.add(s); }
       const origin = posix.dirname(`/${item.path}`);
       const list = (v: string[] | string | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : v.split(':')).filter(Boolean);
@@ -331,7 +362,10 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
   return {
     entries: out,
     packages: [...perPackage.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
-    rules: rules.filter((r) => r.fired).map((r) => ({ rule: r.name, paths: r.count })),
+    rules: [
+      ...rules.filter((r) => r.fired).map((r) => ({ rule: r.name, paths: r.count })),
+      ...['script interpreters', 'files named by absolute path in a kept binary'].map((rule) => ({ rule, paths: [...ruleOf.values()].filter((w) => w === rule).length })).filter((r) => r.paths > 0),
+    ],
     digests,
     orphaned,
     unmatchedKeep: keepRes.filter((k) => k.hits === 0).map((k) => k.glob),
