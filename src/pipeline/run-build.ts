@@ -87,7 +87,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     await clock.time('secrets', () => scanVariantsForSecrets(assembled.variants, secrets, log));
     const gateOpts = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache, packagedPaths: assembled.packagedPaths };
     const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
-    const traceOpts = { ws, rootfsDir: rootfs.dir, upstream };
+    const traceOpts = { ws, rootfsDir: rootfs.dir, upstream, slicing: assembled.slicing };
     const trace = await clock.time('trace', () => s.traceStage(planned, handoff, assembled.variants, traceOpts));
     const result: BuildResult = {
       config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,

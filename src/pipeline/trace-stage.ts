@@ -12,6 +12,7 @@ import { CA_BUNDLE_PATH } from '../debian/ca-bundle.js';
 import type { ArtifactHardening, NeededLink, WhyRecord } from '../why/record.js';
 import { traceBuild } from '../why/trace.js';
 import type { Handoff } from './handoff.js';
+import type { SlicingSummary } from './assemble-stage.js';
 import type { PlannedBuild } from './plan-stage.js';
 import type { Variants } from './result.js';
 import type { UpstreamToolchain } from './upstream-step.js';
@@ -98,6 +99,7 @@ export async function traceStage(
     ws: Workspace;
     rootfsDir: string;
     upstream: UpstreamToolchain | undefined;
+    slicing: SlicingSummary | undefined;
   },
 ): Promise<WhyRecord> {
   const { ws, rootfsDir, upstream } = opts;
@@ -152,5 +154,6 @@ export async function traceStage(
       test: config.variants.test.includeSource || config.variants.test.includeTests,
     },
     prodHasBuildTools: config.variants.prod.includeBuildTools,
+    ...(opts.slicing ? { slicing: { keptBy: opts.slicing.keptBy, leftOut: opts.slicing.leftOut } } : {}),
   });
 }

@@ -244,3 +244,14 @@ test('shebang and namedPaths read interpreters and NUL-terminated absolute paths
   assert.equal(shebang(enc('ELF')), undefined);
   assert.deepEqual(namedPaths(new Uint8Array([0, ...enc('/etc/hosts'), 0, ...enc('x/usr/lib/no'), 0, ...enc('/usr/lib/ssl/cert.pem'), 0])), ['/etc/hosts', '/usr/lib/ssl/cert.pem']);
 });
+
+test('each removed file says why it went, and each rule-kept file which rule kept it', async () => {
+  const r = await slice(LIBC, [app({ imports: ['setlocale'] })]);
+  assert.equal(r.keptBy.get('usr/lib/locale/C.utf8/LC_CTYPE'), 'the C.UTF-8 locale (setlocale)');
+  assert.match(r.leftOut.get(`usr/lib/${T}/libnss_files.so.2`)!, /rule for NSS modules .* did not apply: no kept file calls getpwnam, getpwnam_r, getpwuid, getpwuid_r… \(\d+ functions\)/);
+  assert.match(r.leftOut.get(`usr/lib/${T}/gconv/ISO8859-1.so`)!, /rule for gconv modules \(iconv\) did not apply: no kept program calls iconv_open$/);
+  assert.match(r.leftOut.get('usr/bin/ldd')!, /^no kept file needs it/);
+  const ssl = await slice([...LIBC, [`usr/lib/${T}/ossl-modules/legacy.so`, 'libssl3', elf({})]], [app({})]);
+  assert.match(ssl.leftOut.get(`usr/lib/${T}/ossl-modules/legacy.so`)!, /prod keeps no libcrypto\.so\.3$/);
+  assert.equal(r.leftOut.size, r.packages.reduce((n, p) => n + p.removed.length, 0), 'every removed file has a reason');
+});

@@ -61,6 +61,10 @@ export interface SliceResult {
   orphaned: string[];
   /** `keep:` globs that matched no file of the runtime packages. */
   unmatchedKeep: string[];
+  /** Paths kept by a rule (not by a NEEDED link or a declaration) → the rule's name. */
+  keptBy: Map<string, string>;
+  /** Every removed path → why slicing left it out. */
+  leftOut: Map<string, string>;
   /** Libraries a rule-kept file needs that no runtime package provides (those files would fail to load). */
   warnings: string[];
 }
@@ -84,6 +88,8 @@ export interface SliceRule {
   imports?: readonly string[];
   programsOnly?: boolean;
   kept?: RegExp;
+  /** What `kept` looks for, as a user reads it ("libcrypto.so.3"). */
+  keptText?: string;
   /** Globs relative to the image root; `{triplet}` is the architecture's multiarch triplet. */
   paths: readonly string[];
 }
@@ -94,12 +100,12 @@ export const SLICE_RULES: readonly SliceRule[] = [
   { name: 'gconv modules (iconv)', imports: ['iconv_open'], programsOnly: true, paths: ['usr/lib/{triplet}/gconv/**'] },
   { name: 'the C.UTF-8 locale (setlocale)', imports: ['setlocale', 'newlocale'], paths: ['usr/lib/locale/C.utf8/**'] },
   { name: 'libgcc_s (thread cancellation and unwinding)', imports: ['pthread_cancel', 'pthread_exit', 'backtrace'], paths: ['usr/lib/{triplet}/libgcc_s.so.1'] },
-  { name: 'OpenSSL providers, engines and configuration', kept: /(^|\/)libcrypto\.so\.3$/, paths: ['usr/lib/{triplet}/ossl-modules/**', 'usr/lib/{triplet}/engines-3/**', 'usr/lib/ssl/**'] },
-  { name: 'SASL mechanisms', kept: /(^|\/)libsasl2\.so\.2$/, paths: ['usr/lib/{triplet}/sasl2/**'] },
-  { name: 'PKCS#11 modules', kept: /(^|\/)libp11-kit\.so\.0$/, paths: ['usr/share/p11-kit/**', 'usr/lib/{triplet}/pkcs11/**'] },
-  { name: 'GnuTLS configuration', kept: /(^|\/)libgnutls\.so\.30$/, paths: ['etc/gnutls/**'] },
-  { name: 'the Java runtime (its libraries load one another by path)', kept: /^usr\/lib\/jvm\/[^/]+\/bin\/java$/, paths: ['usr/lib/jvm/**'] },
-  { name: 'the Python standard library', kept: /^usr\/bin\/python3\.\d+$/, paths: ['usr/lib/python3.*/**', 'usr/lib/python3/**'] },
+  { name: 'OpenSSL providers, engines and configuration', kept: /(^|\/)libcrypto\.so\.3$/, keptText: 'libcrypto.so.3', paths: ['usr/lib/{triplet}/ossl-modules/**', 'usr/lib/{triplet}/engines-3/**', 'usr/lib/ssl/**'] },
+  { name: 'SASL mechanisms', kept: /(^|\/)libsasl2\.so\.2$/, keptText: 'libsasl2.so.2', paths: ['usr/lib/{triplet}/sasl2/**'] },
+  { name: 'PKCS#11 modules', kept: /(^|\/)libp11-kit\.so\.0$/, keptText: 'libp11-kit.so.0', paths: ['usr/share/p11-kit/**', 'usr/lib/{triplet}/pkcs11/**'] },
+  { name: 'GnuTLS configuration', kept: /(^|\/)libgnutls\.so\.30$/, keptText: 'libgnutls.so.30', paths: ['etc/gnutls/**'] },
+  { name: 'the Java runtime (its libraries load one another by path)', kept: /^usr\/lib\/jvm\/[^/]+\/bin\/java$/, keptText: 'the java launcher', paths: ['usr/lib/jvm/**'] },
+  { name: 'the Python standard library', kept: /^usr\/bin\/python3\.\d+$/, keptText: 'the python3 interpreter', paths: ['usr/lib/python3.*/**', 'usr/lib/python3/**'] },
 ];
 
 /**
@@ -138,17 +144,28 @@ export function pythonImports(text: string): Set<string> {
   return out;
 }
 
-/** Whether a path is a part of Python's standard library no application here imports (its test suites always). */
-export function pythonUnused(path: string, imported: ReadonlySet<string>): boolean {
+/**
+ * Why a path is a part of Python's standard library no application here imports (its test suites always), or
+ * undefined when it may be used.
+ */
+export function pythonUnusedReason(path: string, imported: ReadonlySet<string>): string | undefined {
   const m = /^usr\/lib\/python3\.\d+\/(.*)$/.exec(path);
-  if (!m) return false;
+  if (!m) return undefined;
   const parts = m[1]!.split('/');
+  const none = (names: readonly string[]) => `the application imports none of ${names.join(', ')}`;
   const wanted = PYTHON_UNUSED[parts[0]!];
-  if (wanted && !wanted.some((w) => imported.has(w))) return true;
+  if (wanted && !wanted.some((w) => imported.has(w))) return `Python's ${parts[0]} is unused: ${none(wanted)}`;
   const ext = parts[0] === 'lib-dynload' && parts.length === 2 ? /^([A-Za-z_]\w*)\.cpython-/.exec(parts[1]!)?.[1] : undefined;
-  if (ext && PYTHON_OPTIONAL_NATIVE[ext] && !PYTHON_OPTIONAL_NATIVE[ext]!.some((w) => imported.has(w))) return true;
+  const users = ext ? PYTHON_OPTIONAL_NATIVE[ext] : undefined;
+  if (users && !users.some((w) => imported.has(w))) return `Python's ${ext} extension is unused: ${none(users)}`;
   // The test suites inside packages (ctypes/test, unittest/test, sqlite3/test, distutils/tests…).
-  return parts.slice(1, -1).some((p) => p === 'test' || p === 'tests') && !['site-packages', 'dist-packages'].includes(parts[0]!);
+  const suite = parts.slice(1, -1).some((p) => p === 'test' || p === 'tests') && !['site-packages', 'dist-packages'].includes(parts[0]!);
+  return suite ? "a test suite of Python's standard library" : undefined;
+}
+
+/** Whether a path is a part of Python's standard library no application here imports. */
+export function pythonUnused(path: string, imported: ReadonlySet<string>): boolean {
+  return pythonUnusedReason(path, imported) !== undefined;
 }
 
 /** The source a byte-compiled standard-library file was made from (`a/__pycache__/b.cpython-311.pyc` → `a/b.py`). */
@@ -325,6 +342,16 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
   const keptDirs = new Set<string>();
   for (const p of kept) for (let d = posix.dirname(p); d !== '.'; d = posix.dirname(d)) keptDirs.add(d);
   const perPackage = new Map<string, SlicedPackage>();
+  const leftOut = new Map<string, string>();
+  const calls = (names: readonly string[]) => names.length > 4 ? `${names.slice(0, 4).join(', ')}… (${names.length} functions)` : names.join(', ');
+  const leftOutReason = (path: string): string => {
+    const py = pythonUnusedReason(path, pyImported);
+    if (py) return py;
+    const rule = rules.find((r) => !r.fired && r.res.some((re) => re.test(path)));
+    if (rule?.imports) return `the rule for ${rule.name} did not apply: no kept ${rule.programsOnly ? 'program' : 'file'} calls ${calls(rule.imports)}`;
+    if (rule) return `the rule for ${rule.name} did not apply: prod keeps no ${rule.keptText ?? rule.kept!.source}`;
+    return 'no kept file needs it: no artifact or kept library NEEDs it, names its path, or runs it, and no rule or `keep:` glob matches it';
+  };
   const md5 = new Map<string, string[]>();
   const digests = new Map<string, { sha1: string; sha256: string }>();
   for (const e of input.entries) {
@@ -334,7 +361,11 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
     if (owner !== undefined && e.type !== 'dir') {
       const p = perPackage.get(owner) ?? { name: owner, whole: input.whole.has(owner), kept: [], keptBytes: 0, removed: [], removedBytes: 0 };
       perPackage.set(owner, p);
-      if (kept.has(e.path)) { p.kept.push(e.path); p.keptBytes += e.size; } else { p.removed.push(e.path); p.removedBytes += e.size; }
+      if (kept.has(e.path)) { p.kept.push(e.path); p.keptBytes += e.size; } else {
+        p.removed.push(e.path);
+        p.removedBytes += e.size;
+        leftOut.set(e.path, leftOutReason(e.path));
+      }
     }
     if (e.type === 'dir' ? keptDirs.has(e.path) : kept.has(e.path)) {
       out.push(e);
@@ -367,6 +398,8 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
       ...['script interpreters', 'files named by absolute path in a kept binary'].map((rule) => ({ rule, paths: [...ruleOf.values()].filter((w) => w === rule).length })).filter((r) => r.paths > 0),
     ],
     digests,
+    keptBy: ruleOf,
+    leftOut,
     orphaned,
     unmatchedKeep: keepRes.filter((k) => k.hits === 0).map((k) => k.glob),
     warnings,

@@ -7,7 +7,8 @@ export type WhyStep =
   | { kind: 'artifact'; path: string; from: string }
   | { kind: 'needed'; path: string; library: string; by: string }
   | { kind: 'package'; name: string; reason: PackageReason; set: 'prod' | 'builder' }
-  | { kind: 'cycle'; name: string };
+  | { kind: 'cycle'; name: string }
+  | { kind: 'rule'; rule: string };
 
 export interface WhyAnswer {
   path: string;
@@ -18,6 +19,8 @@ export interface WhyAnswer {
   directory?: { files: number; bytes: number; origins: Record<string, number> };
   /** Not found in the variant asked for: the chain in dev, when dev has it. */
   inDev?: WhyStep[];
+  /** Not in prod because slicing left it out of a prod package: why, and why that package is in prod. */
+  sliced?: { package: string; reason: string; chain: WhyStep[] };
 }
 
 const MERGED = /^(bin|sbin|lib|lib32|lib64|libx32)(\/|$)/;
@@ -70,7 +73,8 @@ function chainOf(r: WhyRecord, variant: WhyVariant, path: string): WhyStep[] {
   const needed = variant === 'prod' ? neededChain(r, path, new Set()) : [];
   // A library the closure found: the NEEDED chain says more than the package's own reason.
   if (needed.length) return [file, ...needed];
-  return [file, ...packageChain(r, pkg, set)];
+  const rule = variant === 'prod' ? r.slicing?.kept[path] : undefined;
+  return [file, ...(rule === undefined ? [] : [{ kind: 'rule' as const, rule: r.slicing!.reasons[rule]! }]), ...packageChain(r, pkg, set)];
 }
 
 function directory(files: Record<string, [number, Origin]>, path: string): WhyAnswer['directory'] {
@@ -95,6 +99,8 @@ export function explain(r: WhyRecord, path: string, variant: WhyVariant): WhyAns
   const dir = directory(files, key);
   if (dir) return { path: key, variant, found: true, chain: [], directory: dir };
   const answer: WhyAnswer = { path: key, variant, found: false, chain: [] };
+  const cut = variant === 'prod' ? r.slicing?.removed[key] : undefined;
+  if (cut) answer.sliced = { package: cut[0], reason: r.slicing!.reasons[cut[1]]!, chain: packageChain(r, cut[0], 'prod') };
   const devKey = recordPath(r.files.dev, path);
   if (variant !== 'dev' && devKey in r.files.dev) answer.inDev = chainOf(r, 'dev', devKey);
   return answer;

@@ -41,6 +41,8 @@ function stepText(s: WhyStep): string {
       return reasonText(s.name, s.reason, s.set);
     case 'cycle':
       return `(${s.name} again: a dependency cycle)`;
+    case 'rule':
+      return `slicing kept it by its rule for ${s.rule}`;
   }
 }
 
@@ -59,6 +61,13 @@ export function formatWhy(a: WhyAnswer, image: string): string {
     lines.push(`in ${image}:`, ...chain(a.chain).map((l) => `  ${l}`));
   } else {
     lines.push(`/${a.path} is not in ${image}`);
+    if (a.sliced) {
+      lines.push(
+        `slicing left it out of Debian package ${a.sliced.package}: ${a.sliced.reason}`,
+        ...chain(a.sliced.chain).map((l) => `  ${l}`),
+        `  (to keep it: variants.prod.keep: ["/${a.path}"])`,
+      );
+    }
     if (a.inDev) lines.push('it is in dev (it stayed behind):', ...chain(a.inDev).map((l) => `  ${l}`));
     else if (a.variant !== 'dev') lines.push('it is not in dev either');
   }

@@ -42,6 +42,16 @@ export interface ArtifactHardening {
   missing: string[];
 }
 
+/** What slicing did to prod's runtime packages (variants.prod.slicing: auto). */
+export interface WhySlicing {
+  /** The reasons, each once; the maps index into it. */
+  reasons: string[];
+  /** Paths a slicing rule kept → its reason. */
+  kept: Record<string, number>;
+  /** Paths of prod's packages slicing left out → [package, reason]. */
+  removed: Record<string, [string, number]>;
+}
+
 export interface WhyRecord {
   format: 1;
   name: string;
@@ -55,24 +65,18 @@ export interface WhyRecord {
   artifacts: { path: string; from: string; hardening?: ArtifactHardening }[];
   /** prod holds the whole builder (variants.prod.include_build_tools). */
   prodHasBuildTools: boolean;
+  slicing?: WhySlicing;
 }
 
 /** why.json text: one line per file so that the large maps stay readable and diffable; deterministic. */
 export function whyJson(r: WhyRecord): string {
   const j = (v: unknown) => JSON.stringify(v);
-  const fileMap = (m: Record<string, [number, Origin]>) => {
-    const lines = Object.keys(m)
-      .sort()
-      .map((p) => `      ${j(p)}: ${j(m[p])}`);
-    return lines.length ? `{\n${lines.join(',\n')}\n    }` : '{}';
+  /** A map as one `"key": value` line per key, sorted, at the given depth. */
+  const lines = (m: Record<string, unknown>, indent = '      ') => {
+    const keys = Object.keys(m).sort();
+    return keys.length ? `{\n${keys.map((k) => `${indent}${j(k)}: ${j(m[k])}`).join(',\n')}\n${indent.slice(2)}}` : '{}';
   };
-  const variants = (['dev', 'prod', 'test'] as const).map((v) => `    ${j(v)}: ${fileMap(r.files[v])}`);
-  const reasons = (m: Record<string, PackageReason>) => {
-    const lines = Object.keys(m)
-      .sort()
-      .map((p) => `      ${j(p)}: ${j(m[p])}`);
-    return lines.length ? `{\n${lines.join(',\n')}\n    }` : '{}';
-  };
+  const variants = (['dev', 'prod', 'test'] as const).map((v) => `    ${j(v)}: ${lines(r.files[v])}`);
   return [
     '{',
     `  "format": ${r.format},`,
@@ -81,8 +85,14 @@ export function whyJson(r: WhyRecord): string {
     `  "prodHasBuildTools": ${j(r.prodHasBuildTools)},`,
     `  "artifacts": [${r.artifacts.map((a) => `\n    ${j(a)}`).join(',')}${r.artifacts.length ? '\n  ' : ''}],`,
     `  "needed": [${r.needed.map((n) => `\n    ${j(n)}`).join(',')}${r.needed.length ? '\n  ' : ''}],`,
-    `  "packages": {\n    "prod": ${reasons(r.packages.prod)},\n    "builder": ${reasons(r.packages.builder)}\n  },`,
-    `  "files": {\n${variants.join(',\n')}\n  }`,
+    `  "packages": {\n    "prod": ${lines(r.packages.prod)},\n    "builder": ${lines(r.packages.builder)}\n  },`,
+    `  "files": {\n${variants.join(',\n')}\n  }${r.slicing ? ',' : ''}`,
+    ...(r.slicing
+      ? [
+          `  "slicing": {\n    "reasons": [${r.slicing.reasons.map((x) => `\n      ${j(x)}`).join(',')}\n    ],`,
+          `    "kept": ${lines(r.slicing.kept)},\n    "removed": ${lines(r.slicing.removed)}\n  }`,
+        ]
+      : []),
     '}',
     '',
   ].join('\n');

@@ -1,6 +1,6 @@
 // Builds the why record from what a build knows (pure): each visible file's origin, and why each package is there.
 import type { FileEntry } from '../image/entry.js';
-import type { NeededLink, Origin, PackageReason, WhyRecord, WhyVariant } from './record.js';
+import type { NeededLink, Origin, PackageReason, WhyRecord, WhySlicing, WhyVariant } from './record.js';
 
 /** The parts of a locked package the reasons need. */
 export interface PackageNode {
@@ -29,6 +29,8 @@ export interface TraceInput {
   /** Variants that hold the source at /src. */
   source: Record<WhyVariant, boolean>;
   prodHasBuildTools: boolean;
+  /** Slicing: paths a rule kept → the rule, and paths left out → their package and why. */
+  slicing?: { keptBy: ReadonlyMap<string, string>; leftOut: ReadonlyMap<string, { package: string; reason: string }> };
 }
 
 const VARIANTS: WhyVariant[] = ['dev', 'prod', 'test'];
@@ -78,6 +80,21 @@ function classify(input: TraceInput, variant: WhyVariant, path: string, sets: Re
   return variant === 'prod' && !input.prodHasBuildTools ? 'airlock' : 'builder';
 }
 
+/** The slicing part of the record: each reason once, paths sorted. */
+function slicingRecord(s: NonNullable<TraceInput['slicing']>): WhySlicing {
+  const reasons: string[] = [];
+  const index = new Map<string, number>();
+  const at = (r: string) => {
+    if (!index.has(r)) { index.set(r, reasons.length); reasons.push(r); }
+    return index.get(r)!;
+  };
+  const kept: WhySlicing['kept'] = {};
+  for (const p of [...s.keptBy.keys()].sort()) kept[p] = at(s.keptBy.get(p)!);
+  const removed: WhySlicing['removed'] = {};
+  for (const p of [...s.leftOut.keys()].sort()) removed[p] = [s.leftOut.get(p)!.package, at(s.leftOut.get(p)!.reason)];
+  return { reasons, kept, removed };
+}
+
 /** The why record of a build. */
 export function traceBuild(input: TraceInput): WhyRecord {
   const builder = new Set(input.builderPackages.map((p) => p.name));
@@ -102,5 +119,6 @@ export function traceBuild(input: TraceInput): WhyRecord {
       builder: packageReasons(input.builderPackages, input.builderRequests),
     },
     files,
+    ...(input.slicing ? { slicing: slicingRecord(input.slicing) } : {}),
   };
 }

@@ -179,3 +179,23 @@ test('makeup: bytes per package, directory and what stayed in dev', () => {
     { name: '(source)', bytes: 7, files: 1 },
   ]);
 });
+
+test('explain: a file slicing left out names the rule that did not apply and why its package is in prod', () => {
+  const i = input();
+  i.slicing = {
+    keptBy: new Map([['usr/share/doc/liba/copyright', 'copyright files']]),
+    leftOut: new Map([['usr/lib/libnss_files.so.2', { package: 'libb', reason: 'the rule for NSS modules did not apply' }]]),
+  };
+  const r = traceBuild(i);
+  assert.deepEqual(JSON.parse(whyJson(r)).slicing, r.slicing, 'why.json carries the slicing record');
+  const nss = explain(r, '/lib/libnss_files.so.2', 'prod');
+  assert.equal(nss.found, false);
+  assert.equal(nss.sliced?.package, 'libb');
+  const text = formatWhy(nss, 'app:v1-prod');
+  assert.match(text, /not in app:v1-prod\nslicing left it out of Debian package libb: the rule for NSS modules did not apply\n {2}libb is in prod/);
+  assert.match(text, /variants\.prod\.keep: \["\/usr\/lib\/libnss_files\.so\.2"\]/);
+  const doc = explain(r, '/usr/share/doc/liba/copyright', 'prod');
+  assert.deepEqual(doc.chain[1], { kind: 'rule', rule: 'copyright files' });
+  assert.match(formatWhy(doc, 'app:v1-prod'), /slicing kept it by its rule for copyright files/);
+  assert.equal(explain(r, '/lib/libnss_files.so.2', 'dev').sliced, undefined, 'only prod is sliced');
+});
