@@ -150,6 +150,13 @@ describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_0
     assert.match(libc.stdout, /finds libc\.so\.6, NEEDED by \/usr\/bin\/hello/);
     const gcc = await why('/usr/lib/x86_64-linux-gnu/libgcc_s.so.1');
     assert.match(gcc.stdout, /libgcc-s1 is in prod as a dependency of libc6/);
+    // hello-c calls none of the functions that load libgcc_s at run time: slicing left it out, and says so.
+    assert.match(gcc.stdout, /is not in hello-c:latest-prod\nslicing left it out of Debian package libgcc-s1: the rule for libgcc_s/);
+    assert.match(gcc.stdout, /variants\.prod\.keep: \["\/usr\/lib\/x86_64-linux-gnu\/libgcc_s\.so\.1"\]/);
+    const gconv = await why('/usr/lib/x86_64-linux-gnu/gconv/ISO8859-1.so');
+    assert.match(gconv.stdout, /slicing left it out of Debian package libc6: the rule for gconv modules \(iconv\) did not apply: no kept program calls iconv_open/);
+    const loader = await why('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2');
+    assert.equal(loader.code, 0, loader.stderr);
     const cc = await why('/usr/bin/gcc-12');
     assert.equal(cc.code, 2);
     assert.match(cc.stdout, /is not in hello-c:latest-prod\nit is in dev \(it stayed behind\)/);
