@@ -1,6 +1,10 @@
 // CycloneDX 1.6 JSON for one image variant: the container as the root component, debs, npm components, files, dependencies.
-import { checkInput, digestHex, integrityHex, licenseExpression, sortedPackages, sortedUpstream, cmp, type EvidenceInput, type UpstreamComponent } from './input.js';
+import {
+  checkInput, digestHex, integrityHex, licenseExpression, sortedPackages, sortedUpstream, cmp,
+  type EvidenceInput, type EvidencePackage, type UpstreamComponent,
+} from './input.js';
 import { spdxExpression, spdxId } from './licenses.js';
+import { presentFiles } from './package-files.js';
 import { debPurl, npmPurl, ociPurl } from './purl.js';
 import { isoSeconds } from './time.js';
 import { uuidV5 } from './uuid.js';
@@ -34,6 +38,28 @@ function npmComponent(c: UpstreamComponent): Json {
   };
 }
 
+/**
+ * A sliced package's present files as its nested components (CycloneDX's assembly: what the package is made of in
+ * this image), each with SHA-1 and SHA-256; a whole package has none (its .deb says what it holds). Nested, not
+ * top-level: syft (and so grype) walks nested components but builds packages only from library, application,
+ * framework and OS ones, and Trivy reads the top-level list only, so the file entries change no package a scanner
+ * matches vulnerabilities on, while the files stay tied to their package. `airlock:deb:sliced` says the list is the
+ * whole of what the image holds of it.
+ */
+function slicedParts(p: EvidencePackage, purl: string): Json {
+  const files = presentFiles(p);
+  if (!files) return {};
+  return {
+    components: files.map((f) => ({
+      type: 'file',
+      // the purl's subpath (`#path`) names a file within the package, and keeps the ref apart from the artifacts'
+      'bom-ref': `${purl}#${f.path}`,
+      name: `/${f.path}`,
+      hashes: [{ alg: 'SHA-1', content: f.sha1 }, { alg: 'SHA-256', content: f.sha256 }],
+    })),
+  };
+}
+
 /** The CycloneDX 1.6 BOM (as a plain object) for one variant. */
 export function cyclonedxDocument(input: EvidenceInput): Json {
   checkInput(input);
@@ -55,8 +81,10 @@ export function cyclonedxDocument(input: EvidenceInput): Json {
     properties: [
       { name: 'airlock:deb:architecture', value: p.architecture },
       { name: 'airlock:deb:filename', value: p.filename },
+      ...(p.files ? [{ name: 'airlock:deb:sliced', value: 'true' }] : []),
       { name: 'airlock:deb:source', value: `${p.source} ${p.sourceVersion ?? p.version}` },
     ],
+    ...slicedParts(p, refOf.get(p.name)!),
   }));
   // npm components get no dependency entry of their own: what they need (libc6, …) is not recorded, so unknown
   const npms = sortedUpstream(input.upstream ?? []).map(npmComponent);

@@ -11,6 +11,14 @@ export interface InstalledPackage {
   architecture: string;
   /** The `Source:` field as written ("zlib", "glibc (2.36-9)"), when the stanza has one. */
   source?: string;
+  /** The paths its `status.d/<name>.md5sums` lists (relative, sorted), when the image has one. */
+  files?: string[];
+}
+
+/** The paths of an md5sums file ("<md5>  <path>" lines), relative and sorted. */
+export function parseMd5sums(text: string): string[] {
+  const paths = text.split('\n').map((l) => /^[0-9a-f]{32} [ *](.+)$/.exec(l)?.[1]).filter((p): p is string => !!p);
+  return paths.map((p) => p.replace(/^\.?\/+/, '')).sort(cmp);
 }
 
 /** Parses deb822 stanzas (Package/Version/Architecture), skipping removed packages. */
@@ -81,12 +89,22 @@ export async function imageDistro(layers: Buffer[], where: string): Promise<stri
   return id && version ? `${id}-${version}` : undefined;
 }
 
-/** Packages listed by the image's status files, applying layers in order; sorted by name. */
+const isMd5sums = (p: string) => /^var\/lib\/dpkg\/status\.d\/[^/]+\.md5sums$/.test(p);
+
+/**
+ * Packages listed by the image's status files, applying layers in order; sorted by name. A status.d entry of one
+ * package brings the paths of its md5sums beside it (what a sliced package's SBOM file list is checked against).
+ */
 export async function imagePackages(layers: Buffer[], where: string): Promise<InstalledPackage[]> {
-  const files = await readImageFiles(layers, where, isStatusPath);
+  const files = await readImageFiles(layers, where, (p) => isStatusPath(p) || isMd5sums(p));
   const byName = new Map<string, InstalledPackage>();
-  for (const [, text] of [...files.entries()].sort((a, b) => cmp(a[0], b[0]))) {
-    for (const p of parseStatus(text)) byName.set(`${p.name}:${p.architecture}`, p);
+  for (const [path, text] of [...files.entries()].sort((a, b) => cmp(a[0], b[0]))) {
+    if (isMd5sums(path)) continue;
+    const stanzas = parseStatus(text);
+    const sums = stanzas.length === 1 ? files.get(`${path}.md5sums`) : undefined;
+    for (const p of stanzas) {
+      byName.set(`${p.name}:${p.architecture}`, sums === undefined ? p : { ...p, files: parseMd5sums(sums) });
+    }
   }
   return [...byName.values()].sort((a, b) => cmp(a.name, b.name) || cmp(a.architecture, b.architecture));
 }

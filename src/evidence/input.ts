@@ -9,10 +9,13 @@ export interface EvidencePackage extends LockedPackage {
   licenses?: string[];
   /**
    * The package's files present in the image, when prod was sliced (src/variants/slice.ts); absent means the whole
-   * package. Paths relative, no leading '/'.
+   * package. The SBOMs list them (package-files.ts).
    */
-  files?: { path: string; sha1: string; sha256: string }[];
+  files?: PackageFile[];
 }
+
+/** A regular file of a package as the image holds it: image path (relative, no leading '/') and its hashes. */
+export interface PackageFile { path: string; sha1: string; sha256: string }
 
 /** A file that crossed the airlock from the builder into the image. */
 export interface EvidenceArtifact {
@@ -91,6 +94,7 @@ export const AIRLOCK_BUILD_TYPE = 'https://airlock.dev/build/v1';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const HEX = /^[0-9a-f]{64}$/;
+const SHA1_HEX = /^[0-9a-f]{40}$/;
 const NPM_NAME = /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/i;
 const NPM_VERSION = /^[0-9A-Za-z.+-]+$/;
 const LICENSE_ID = /^[A-Za-z0-9][A-Za-z0-9.-]*\+?$/;
@@ -127,6 +131,22 @@ function checkUpstream(cs: readonly UpstreamComponent[], list: string): void {
   }
 }
 
+/** A sliced package's files: well-formed hashes, relative image paths, each path once. */
+function checkFiles(p: EvidencePackage): void {
+  const seen = new Set<string>();
+  for (const f of p.files ?? []) {
+    const what = `file ${f.path} of package ${p.name}`;
+    if (!SHA1_HEX.test(f.sha1) || !HEX.test(f.sha256)) {
+      throw new AirlockError('internal', 'bad-digest', `${what} has a malformed sha1 or sha256`);
+    }
+    const relative = !f.path.startsWith('/') && f.path.split('/').every((s) => s && s !== '.' && s !== '..');
+    if (!relative || seen.has(f.path)) {
+      throw new AirlockError('internal', 'bad-path', `${what}: not a relative image path, or listed twice`);
+    }
+    seen.add(f.path);
+  }
+}
+
 /** Checks the input's digests and hashes so generators never emit a malformed document. */
 export function checkInput(input: EvidenceInput): void {
   digestHex(input.imageDigest, 'image digest');
@@ -136,6 +156,7 @@ export function checkInput(input: EvidenceInput): void {
   for (const p of [...input.packages, ...(input.builderPackages ?? [])]) {
     if (!HEX.test(p.sha256)) throw new AirlockError('internal', 'bad-digest', `package ${p.name} has a malformed sha256 '${p.sha256}'`);
   }
+  for (const p of input.packages) checkFiles(p);
   for (const a of input.artifacts) {
     if (!HEX.test(a.sha256)) throw new AirlockError('internal', 'bad-digest', `artifact ${a.path} has a malformed sha256 '${a.sha256}'`);
   }

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AirlockError } from '../errors.js';
 import { cyclonedxDocument } from './cyclonedx.js';
-import type { InstalledPackage } from './image-packages.js';
-import { checkSbomPackages, installedSource, sbomDifferences, sbomPackages } from './sbom-packages.js';
+import { parseMd5sums, type InstalledPackage } from './image-packages.js';
+import { checkSbomPackages, comparedFileLists, installedSource, sbomDifferences, sbomPackages } from './sbom-packages.js';
 import { spdxDocument } from './spdx.js';
-import { sampleInput } from '../../test/fixtures/evidence/input.js';
+import { prodPackages, sampleInput } from '../../test/fixtures/evidence/input.js';
 
 /** status.d as runtimeEntries writes it for the sample's packages. */
 const installed: InstalledPackage[] = [
@@ -43,4 +43,38 @@ test('an SBOM whose version, purl, source or package list differs from status.d 
   assert.deepEqual(sbomDifferences(sbomPackages('spdx', docs().spdx), more), ['zlib1g 1 is installed but not listed']);
   assert.deepEqual(sbomDifferences(sbomPackages('spdx', docs().spdx), installed.slice(1)), ['libc6 2.36-9+deb12u9 (amd64) is listed but not installed']);
   assert.deepEqual(sbomPackages('spdx', { packages: 'nonsense' }), [], 'a malformed document lists nothing (and then differs)');
+});
+
+test('a sliced package\'s listed files must be the paths its md5sums names; a whole one lists none', () => {
+  const kept = ['usr/lib/x86_64-linux-gnu/libc.so.6', 'usr/share/doc/libc6/copyright'];
+  const file = (path: string) => ({ path, sha1: 'a'.repeat(40), sha256: 'b'.repeat(64) });
+  const input = sampleInput({
+    packages: prodPackages.map((p) => (p.name === 'libc6' ? { ...p, files: [...kept].reverse().map(file) } : p)),
+  });
+  const withMd5sums = installed.map((p) => (p.name === 'libc6' ? { ...p, files: kept } : p));
+  for (const [kind, doc] of [['spdx', spdxDocument(input)], ['cyclonedx', cyclonedxDocument(input)]] as const) {
+    const listed = sbomPackages(kind, doc);
+    assert.deepEqual(listed.find((p) => p.name === 'libc6')?.files, kept, kind);
+    assert.equal(listed.find((p) => p.name === 'tzdata')?.files, undefined, `${kind}: a whole package lists no files`);
+    assert.deepEqual(sbomDifferences(listed, withMd5sums), [], kind);
+    assert.equal(comparedFileLists(listed, withMd5sums), 1, kind);
+    const libm = 'usr/lib/x86_64-linux-gnu/libm.so.6';
+    const more = withMd5sums.map((p) => (p.name === 'libc6' ? { ...p, files: [...kept, libm] } : p));
+    assert.deepEqual(sbomDifferences(listed, more), [
+      'libc6: 1 file(s) in its md5sums not listed (/usr/lib/x86_64-linux-gnu/libm.so.6)',
+    ], kind);
+    const fewer = withMd5sums.map((p) => (p.name === 'libc6' ? { ...p, files: kept.slice(1) } : p));
+    assert.deepEqual(sbomDifferences(listed, fewer), [
+      'libc6: 1 file(s) listed that its md5sums do not name (/usr/lib/x86_64-linux-gnu/libc.so.6)',
+    ], kind);
+    assert.throws(() => checkSbomPackages(kind, listed, fewer), /differs from the image's status\.d: libc6: 1 file/);
+    // An image without md5sums gives nothing to compare the list with.
+    assert.deepEqual(sbomDifferences(listed, installed), [], kind);
+    assert.equal(comparedFileLists(listed, installed), 0, kind);
+  }
+});
+
+test('md5sums files are read into relative paths', () => {
+  const sums = `${'0'.repeat(32)}  usr/lib/b\n${'1'.repeat(32)}  ./usr/lib/a\n${'2'.repeat(32)} *usr/bin/c\nnot a line\n`;
+  assert.deepEqual(parseMd5sums(sums), ['usr/bin/c', 'usr/lib/a', 'usr/lib/b']);
 });

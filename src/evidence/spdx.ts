@@ -1,6 +1,10 @@
 // SPDX 2.3 JSON for one image variant: the image as the described root, its .debs, npm components and artifacts.
-import { checkInput, digestHex, integrityHex, licenseExpression, sortedPackages, sortedUpstream, cmp, type EvidenceInput, type UpstreamComponent } from './input.js';
+import {
+  checkInput, digestHex, integrityHex, licenseExpression, sortedPackages, sortedUpstream, cmp,
+  type EvidenceInput, type EvidencePackage, type PackageFile, type UpstreamComponent,
+} from './input.js';
 import { licenseRef, spdxExpression, spdxId } from './licenses.js';
+import { presentFiles, verificationCode } from './package-files.js';
 import { debPurl, npmPurl, ociPurl } from './purl.js';
 import { isoSeconds } from './time.js';
 import { stableJson } from '../image/json.js';
@@ -43,6 +47,39 @@ function supplier(maintainer: string | undefined): string {
   return m ? `Organization: ${m[1]} (${m[2]})` : `Organization: ${maintainer}`;
 }
 
+/**
+ * filesAnalyzed of a Debian package. A whole package lists no files (its .deb's checksum says what it holds): false.
+ * A sliced one lists the files present, and SPDX 2.3 §7.8 says a package with files must not be `false`; `true` asks
+ * for the verification code over them (Trivy writes the same). The comment says why the checksum, of the whole .deb,
+ * covers more than the image holds.
+ */
+function analyzed(files: PackageFile[] | undefined): Json {
+  if (!files) return { filesAnalyzed: false };
+  return {
+    filesAnalyzed: true,
+    packageVerificationCode: { packageVerificationCodeValue: verificationCode(files) },
+    comment: `sliced by airlock: of this package the image holds only the ${files.length} files it CONTAINS (symlinks `
+      + 'aside); the checksum is of the whole .deb',
+  };
+}
+
+/** File elements of a sliced package's present files, each with the package that CONTAINS it. */
+function packageFiles(p: EvidencePackage): { of: string; file: Json }[] {
+  const of = spdxPackageId(p);
+  const prefix = of.replace(/^SPDXRef-Package-/, 'SPDXRef-File-');
+  return (presentFiles(p) ?? []).map((f, i) => ({
+    of,
+    file: {
+      SPDXID: `${prefix}-${i + 1}`,
+      fileName: `./${f.path}`,
+      // SHA1 is the one checksum SPDX 2.3 requires of a file; SHA256 is the one the rest of our evidence uses.
+      checksums: [{ algorithm: 'SHA1', checksumValue: f.sha1 }, { algorithm: 'SHA256', checksumValue: f.sha256 }],
+      licenseConcluded: 'NOASSERTION',
+      copyrightText: 'NOASSERTION',
+    },
+  }));
+}
+
 /** The SPDX 2.3 document (as a plain object) for one variant. */
 export function spdxDocument(input: EvidenceInput): Json {
   checkInput(input);
@@ -70,7 +107,7 @@ export function spdxDocument(input: EvidenceInput): Json {
     packageFileName: p.filename.split('/').pop(),
     supplier: supplier(p.maintainer),
     downloadLocation: 'NOASSERTION',
-    filesAnalyzed: false,
+    ...analyzed(presentFiles(p)),
     checksums: [{ algorithm: 'SHA256', checksumValue: p.sha256 }],
     sourceInfo: `built package from: ${p.source} ${p.sourceVersion ?? p.version}`,
     externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: debPurl(p, input.distro) }],
@@ -78,6 +115,7 @@ export function spdxDocument(input: EvidenceInput): Json {
     licenseDeclared: spdxExpression(p.licenses),
     copyrightText: 'NOASSERTION',
   }));
+  const debFiles = pkgs.flatMap((p) => packageFiles(p));
   const upstream = sortedUpstream(input.upstream ?? []);
   const npmIds = npmPackageIds(upstream);
   const npmLicenses = upstream.map(npmLicense);
@@ -109,6 +147,7 @@ export function spdxDocument(input: EvidenceInput): Json {
   for (const p of pkgs) relationships.push(rel('SPDXRef-Image', 'CONTAINS', spdxPackageId(p)));
   for (const id of npmIds) relationships.push(rel('SPDXRef-Image', 'CONTAINS', id));
   for (const f of files) relationships.push(rel('SPDXRef-Image', 'CONTAINS', f.SPDXID as string));
+  for (const { of, file } of debFiles) relationships.push(rel(of, 'CONTAINS', file.SPDXID as string));
   for (const p of pkgs) {
     for (const d of [...new Set(p.depends)].sort()) {
       const dep = names.get(d);
@@ -133,7 +172,7 @@ export function spdxDocument(input: EvidenceInput): Json {
     documentNamespace: `https://airlock.dev/spdx/${encodeURIComponent(input.name)}/${input.variant}/sha256-${hex}`,
     creationInfo: { created: isoSeconds(input.epoch), creators: [`Tool: airlock-${input.builder.version}`] },
     packages: [image, ...debs, ...npms],
-    ...(files.length ? { files } : {}),
+    ...(files.length || debFiles.length ? { files: [...files, ...debFiles.map((f) => f.file)] } : {}),
     ...(extracted.length ? { hasExtractedLicensingInfos: extracted } : {}),
     relationships,
   };

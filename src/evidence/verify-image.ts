@@ -8,7 +8,7 @@ import { imagePackages, type InstalledPackage } from './image-packages.js';
 import { verifyBytes } from './keys.js';
 import { ROLE_ANNOTATION, SLSA_PROVENANCE_V1 } from './provenance.js';
 import { PredicateType } from './attestation.js';
-import { checkSbomPackages, sbomPackages } from './sbom-packages.js';
+import { checkSbomPackages, comparedFileLists, sbomPackages, type SbomPackage } from './sbom-packages.js';
 import { parseDebPurl } from './purl.js';
 import { parseSimpleSigning } from './simple-signing.js';
 import { findManifest, resolveManifest } from './stored-manifest.js';
@@ -127,14 +127,22 @@ export async function verifyImage(
   for (const s of sboms) {
     const kind = s.predicateType === PredicateType.spdx ? 'spdx' : 'cyclonedx';
     const label = kind === 'spdx' ? 'SPDX SBOM' : 'CycloneDX SBOM';
-    checkSbomPackages(`the ${label} attestation`, sbomPackages(kind, s.predicate), installed);
-    checks.push(`${label}: its ${installed.length} package version(s) match status.d`);
+    const listed = sbomPackages(kind, s.predicate);
+    checkSbomPackages(`the ${label} attestation`, listed, installed);
+    checks.push(`${label}: its ${installed.length} package version(s) match status.d` + filesChecked(listed, installed));
   }
   for (const f of sbomFiles) {
-    checkSbomPackages(f.file, sbomPackages(f.kind, f.doc), installed);
-    checks.push(`${f.file}: its ${installed.length} package version(s) match status.d`);
+    const listed = sbomPackages(f.kind, f.doc);
+    checkSbomPackages(f.file, listed, installed);
+    checks.push(`${f.file}: its ${installed.length} package version(s) match status.d` + filesChecked(listed, installed));
   }
   return { digest: m.digest, checks, statements };
+}
+
+/** ", and the files of its N sliced package(s) their md5sums" when file lists were compared too. */
+function filesChecked(listed: SbomPackage[], installed: InstalledPackage[]): string {
+  const n = comparedFileLists(listed, installed);
+  return n ? `, and the files listed for its ${n} sliced package(s) their md5sums` : '';
 }
 
 /** Throws unless the provenance's image packages equal the installed packages (name, version, architecture). */

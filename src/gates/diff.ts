@@ -2,8 +2,18 @@
 import type { FsEntry, ImageFs } from './fs-types.js';
 import { installedPackages, type InstalledPackage } from './packages.js';
 
-/** A file present in one image only, or in both with different metadata. */
-export interface FileChange { path: string; type: string; size: number; sizeBefore?: number; what?: string }
+/**
+ * A file present in one image only, or in both with different metadata. `sliced`: the image that lacks it is an
+ * airlock prod whose slicing left it out of this Debian package (from its build's why.json; `airlock diff` adds it).
+ */
+export interface FileChange {
+  path: string;
+  type: string;
+  size: number;
+  sizeBefore?: number;
+  what?: string;
+  sliced?: { package: string; reason: string };
+}
 /** A package present in one image only, or in both with different versions. */
 export interface PackageChange { name: string; architecture: string; version: string; versionBefore?: string }
 

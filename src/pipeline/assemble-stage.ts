@@ -6,9 +6,9 @@ import { readOsRelease } from '../debian/runtime.js';
 import { AirlockError } from '../errors.js';
 import { runtimeLayer, type RuntimeLayer } from '../variants/runtime-layer.js';
 import { sliceRuntime, type SliceResult, type SliceRoot } from '../variants/slice.js';
+import { slicingSummary, type SlicingSummary } from './slicing-summary.js';
 import { parseElf } from '../gates/elf.js';
 import type { Config } from '../config/types.js';
-import type { SlicingReport } from '../report/report.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
 import { hashFile } from '../files/file-hash.js';
@@ -47,34 +47,6 @@ async function allInstalled(outDir: string): Promise<HandoffFile[]> {
   }));
 }
 
-
-/** Slicing for the report, and the files each package kept (what the SBOMs list). */
-export interface SlicingSummary extends SlicingReport {
-  files: Map<string, { path: string; sha1: string; sha256: string }[]>;
-  /** Paths a rule kept → the rule; paths left out → their package and why (what `airlock why` tells). */
-  keptBy: ReadonlyMap<string, string>;
-  leftOut: ReadonlyMap<string, { package: string; reason: string }>;
-}
-
-function slicingSummary(r: SliceResult): SlicingSummary {
-  const files = new Map<string, { path: string; sha1: string; sha256: string }[]>();
-  const leftOut = new Map<string, { package: string; reason: string }>();
-  for (const p of r.packages) {
-    files.set(p.name, p.kept.filter((f) => r.digests.has(f)).map((f) => ({ path: f, ...r.digests.get(f)! })));
-    for (const f of p.removed) leftOut.set(f, { package: p.name, reason: r.leftOut.get(f)! });
-  }
-  return {
-    removedFiles: r.packages.reduce((n, p) => n + p.removed.length, 0),
-    removedBytes: r.packages.reduce((n, p) => n + p.removedBytes, 0),
-    rules: r.rules,
-    packages: r.packages.map((p) => ({
-      name: p.name, whole: p.whole, keptFiles: p.kept.length, keptBytes: p.keptBytes, removedFiles: p.removed.length, removedBytes: p.removedBytes,
-    })),
-    files,
-    keptBy: r.keptBy,
-    leftOut,
-  };
-}
 
 async function bytesOfEntry(e: FileEntry): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];

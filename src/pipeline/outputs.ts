@@ -25,6 +25,7 @@ import { canonicalJson } from '../image/json.js';
 import { OUTPUT_MARKER } from './workspace.js';
 import { whyJson } from '../why/record.js';
 import { WHY_JSON, writeReportHtml } from './report-page.js';
+import { slicedEvidencePackages, slicingReport } from './slicing-summary.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
 
@@ -132,7 +133,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
   // Evidence: the prod and test/dev package sets are what their images' dpkg databases say.
   const builderPkgs = r.lock.sets.builder;
   // A sliced prod's SBOMs list the files each package kept.
-  const prodPkgs: EvidencePackage[] = r.slicing ? r.prodPackages.map((p) => (r.slicing!.packages.find((s) => s.name === p.name)?.whole ? p : { ...p, files: r.slicing!.files.get(p.name) ?? [] })) : r.prodPackages;
+  const prodPkgs: EvidencePackage[] = slicedEvidencePackages(r.prodPackages, r.slicing);
   const pkgsOf: Record<VariantName, EvidencePackage[]> = { dev: builderPkgs, test: builderPkgs, prod: prodPkgs };
   // Toolchain packages from the npm registry: node is in every variant, npm in dev and test only.
   const component = (u: LockedUpstream): UpstreamComponent => ({
@@ -192,7 +193,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
     warnings: r.warnings,
     tests: r.tests,
     steps: r.steps,
-    ...(r.slicing ? { slicing: { removedFiles: r.slicing.removedFiles, removedBytes: r.slicing.removedBytes, rules: r.slicing.rules, packages: r.slicing.packages } } : {}),
+    ...(r.slicing ? { slicing: slicingReport(r.slicing) } : {}),
     ...(r.pruned ? { pruned: r.pruned } : {}),
     stages: r.stages,
   };

@@ -6,7 +6,7 @@ import type { AssembledVariant } from '../variants/assemble.js';
 import type { GateRun } from './gates.js';
 import type { StepOutcome } from './run-steps.js';
 import type { TestsOutcome } from '../report/report.js';
-import type { SlicingSummary } from './assemble-stage.js';
+import type { SlicingSummary } from './slicing-summary.js';
 import type { WhyRecord } from '../why/record.js';
 
 export type Variants = Record<'dev' | 'prod' | 'test', AssembledVariant>;

@@ -12,7 +12,7 @@ import { CA_BUNDLE_PATH } from '../debian/ca-bundle.js';
 import type { ArtifactHardening, NeededLink, WhyRecord } from '../why/record.js';
 import { traceBuild } from '../why/trace.js';
 import type { Handoff } from './handoff.js';
-import type { SlicingSummary } from './assemble-stage.js';
+import type { SlicingSummary } from './slicing-summary.js';
 import type { PlannedBuild } from './plan-stage.js';
 import type { Variants } from './result.js';
 import type { UpstreamToolchain } from './upstream-step.js';

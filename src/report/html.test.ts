@@ -76,3 +76,39 @@ test('the page: a CSP allowing only its own style, no scripts, hostile names esc
   const hash = html.match(/sha256-([A-Za-z0-9+/=]+)/)![1];
   assert.equal(hash, createHash('sha256').update(style).digest('base64'));
 });
+
+test('the Slicing section: each figure is report.json\'s, biggest cut first; absent when prod was not sliced', () => {
+  assert.doesNotMatch(renderReportHtml(page()), /Slicing|slicing\./);
+  const p = page();
+  const pkg = (name: string, whole: boolean, removedFiles: number, removedBytes: number) => ({
+    name, whole, keptFiles: 4, keptBytes: 2_000_000, removedFiles, removedBytes,
+  });
+  p.report.slicing = {
+    removedFiles: 812, removedBytes: 9_512_000,
+    rules: [{ rule: 'gconv modules (iconv)', paths: 3 }, { rule: 'NSS modules <lookups>', paths: 6 }],
+    packages: [pkg('curl', true, 0, 0), pkg('libc6', false, 800, 9_500_000), pkg('libgcc-s1', false, 12, 12_000)],
+  };
+  const html = renderReportHtml(p);
+  assert.match(html, /<h2>Slicing<\/h2>/);
+  const figures = [...html.matchAll(/data-figure="(slicing\.[^"]+)" data-value="([^"]*)"/g)];
+  const lookup = (path: string) => path.split('.').reduce<any>((o, k) => o[k], p.report);
+  for (const [, path, value] of figures) {
+    const want = path!.endsWith('.length') ? lookup(path!.slice(0, -7)).length : lookup(path!);
+    assert.equal(value!.replace(/&lt;/g, '<').replace(/&gt;/g, '>'), String(want), path);
+  }
+  const shown = new Set(figures.map((f) => f[1]));
+  for (const k of ['removedFiles', 'removedBytes', 'packages.length', 'rules.1.rule', 'rules.1.paths']) {
+    assert.ok(shown.has(`slicing.${k}`), k);
+  }
+  for (const i of [0, 1, 2]) {
+    for (const k of ['keptFiles', 'keptBytes', 'removedFiles', 'removedBytes']) {
+      assert.ok(shown.has(`slicing.packages.${i}.${k}`), `${i}.${k}`);
+    }
+  }
+  assert.match(html, /data-derived="sliced-packages">2</);
+  assert.ok(html.indexOf('data-value="libc6"') < html.indexOf('data-value="libgcc-s1"'), 'biggest cut first');
+  assert.ok(html.indexOf('data-value="libgcc-s1"') < html.indexOf('data-value="curl"'));
+  assert.match(html, /whole \(declared\)/);
+  assert.match(html, />9\.5 MB</);
+  assert.doesNotMatch(html, /<lookups>/, 'rule names are escaped');
+});

@@ -4,6 +4,7 @@ import type { VariantName } from './report.js';
 import type { ReportPage } from './html-model.js';
 import { bars, esc, fig, size, table } from './html-parts.js';
 import { evidenceSection, gatesSection, hardeningSection, makeupSection, timingsSection } from './html-sections.js';
+import { slicingSection } from './html-slicing.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
 
@@ -96,6 +97,7 @@ export function renderReportHtml(p: ReportPage): string {
     `<p>Image time ${esc(epoch)} (epoch ${fig('epoch.seconds', r.epoch.seconds)}, from ${esc(r.epoch.from)}).</p>`,
     variantsSection(p),
     makeupSection(p),
+    slicingSection(p),
     buildSection(p),
     gatesSection(p),
     hardeningSection(p),

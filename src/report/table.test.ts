@@ -36,6 +36,17 @@ test('the table compares the three variants and states the reduction', () => {
   assert.match(t, /prod is 98\.0% smaller than dev/);
   assert.doesNotMatch(t, /pruned/, 'nothing pruned, nothing said');
   assert.match(renderTable({ ...r, pruned: { files: 250, bytes: 1_082_756 } }), /dependencies pruned of 250 files no runtime needs \(1\.1 MB\)/);
+  assert.doesNotMatch(t, /slicing/, 'slicing off, nothing said');
+  const pkg = (name: string, removedFiles: number, removedBytes: number) => ({
+    name, whole: removedFiles === 0, keptFiles: 3, keptBytes: 100, removedFiles, removedBytes,
+  });
+  const slicing = {
+    removedFiles: 812, removedBytes: 9_512_000, rules: [],
+    packages: [pkg('libc6', 800, 9_500_000), pkg('libgcc-s1', 12, 12_000), pkg('tzdata', 0, 0)],
+  };
+  assert.match(renderTable({ ...r, slicing }), /\nslicing: 812 files \(9\.5 MB\) left out of 2 of prod's 3 runtime packages\n/);
+  const whole = { ...slicing, removedFiles: 0, removedBytes: 0, packages: [pkg('tzdata', 0, 0)] };
+  assert.match(renderTable({ ...r, slicing: whole }), /slicing: nothing left out of prod's 1 runtime package\n/);
 });
 
 test('inventory finds shells, compilers and package managers only in executable dirs', () => {

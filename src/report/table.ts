@@ -1,5 +1,5 @@
 // The size comparison table printed at the end of a build (the seeds' dev vs prod table).
-import type { BuildReport, VariantName } from './report.js';
+import type { BuildReport, SlicingReport, VariantName } from './report.js';
 
 /** Human-readable size in B/KB/MB/GB (powers of 1000, as registries show). */
 export function humanSize(bytes: number): string {
@@ -12,6 +12,15 @@ export function humanSize(bytes: number): string {
 
 function present(list: string[]): string {
   return list.length === 0 ? 'none' : `${list.length} (${list.slice(0, 2).map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')}${list.length > 2 ? ', …' : ''})`;
+}
+
+/** One line on what slicing left out of prod's runtime packages (report.json's `slicing`). */
+export function slicingLine(s: SlicingReport): string {
+  const cut = s.packages.filter((p) => p.removedFiles > 0).length;
+  const of = `${s.packages.length} runtime package${s.packages.length === 1 ? '' : 's'}`;
+  if (cut === 0) return `slicing: nothing left out of prod's ${of}`;
+  const files = `${s.removedFiles} file${s.removedFiles === 1 ? '' : 's'} (${humanSize(s.removedBytes)})`;
+  return `slicing: ${files} left out of ${cut} of prod's ${of}`;
 }
 
 /** Renders the comparison table as plain text. */
@@ -38,6 +47,7 @@ export function renderTable(r: BuildReport): string {
   if (r.pruned) {
     out.push('', `dependencies pruned of ${r.pruned.files} files no runtime needs (${humanSize(r.pruned.bytes)})`);
   }
+  if (r.slicing) out.push('', slicingLine(r.slicing));
   out.push('', `prod is ${(r.reduction * 100).toFixed(1)}% smaller than dev (compressed); ${r.name}:${r.tag} = ${r.name}:${r.tag}-prod (${r.variants.prod.digest.slice(0, 19)}…)`);
   return out.join('\n') + '\n';
 }

@@ -49,3 +49,15 @@ export async function loadTrace(outDir: string): Promise<LoadedTrace> {
     refs: { dev: v.dev.ref, prod: v.prod.ref, test: v.test.ref },
   };
 }
+
+/** The trace of the image with `digest` and which variant it is: from the first of `dirs` whose outputs hold it. */
+export async function findTrace(
+  digest: string, dirs: readonly string[],
+): Promise<{ trace: LoadedTrace; variant: WhyVariant } | undefined> {
+  for (const dir of dirs) {
+    const trace = await loadTrace(dir).catch(() => undefined);
+    const variant = trace && (['dev', 'prod', 'test'] as const).find((v) => trace.digests[v] === digest);
+    if (trace && variant) return { trace, variant };
+  }
+  return undefined;
+}

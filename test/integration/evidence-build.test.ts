@@ -2,6 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
 import { cyclonedxErrors, spdxErrors } from '../fixtures/evidence/schemas.js';
 import { parseLock } from '../../src/debian/lock.js';
 import { parseDebPurl } from '../../src/evidence/purl.js';
+import { imageFsFromImage } from '../../src/gates/from-image.js';
+import { readLayout } from '../../src/sinks/oci-layout.js';
 import type { Lock } from '../../src/debian/types.js';
 
 const VARIANTS = ['dev', 'prod', 'test'] as const;
@@ -65,6 +68,41 @@ describe('evidence of airlock build --sign examples/hello-c', { timeout: 40 * 60
     assert.ok(json(1, 'prod.spdx.json').packages.some((p: any) => p.name === 'libc6'));
   });
 
+  test('prod\'s SBOMs list each sliced package\'s files present in the image, with the hashes of their bytes', async () => {
+    const img = await imageFsFromImage(await readLayout(out(1, 'oci'), 'latest-prod'));
+    const bytes = new Map<string, Uint8Array>();
+    await img.scan((e) => (e.type === 'file' ? e.size + 1 : 0), (e, b) => { bytes.set(e.path, b); });
+    const hash = (alg: string, path: string) => createHash(alg).update(bytes.get(path)!).digest('hex');
+    const report = JSON.parse(readFileSync(out(1, 'report.json'), 'utf8'));
+    const sliced = report.slicing.packages.filter((p: any) => !p.whole).map((p: any) => p.name);
+    assert.ok(sliced.includes('libc6'), 'hello-c\'s libc6 is sliced');
+    const spdx = json(1, 'prod.spdx.json');
+    const cdx = json(1, 'prod.cdx.json');
+    for (const name of sliced) {
+      const md5sums = new TextDecoder().decode(bytes.get(`var/lib/dpkg/status.d/${name}.md5sums`));
+      // (a package can keep no regular file: libgcc-s1 keeps only its doc symlink, and lists none)
+      const present = md5sums.split('\n').filter(Boolean).map((l) => l.slice(34)).sort();
+      const pkg = spdx.packages.find((p: any) => p.name === name);
+      assert.equal(pkg.filesAnalyzed, true, name);
+      const files = spdx.relationships
+        .filter((r: any) => r.spdxElementId === pkg.SPDXID && r.relationshipType === 'CONTAINS')
+        .map((r: any) => spdx.files.find((f: any) => f.SPDXID === r.relatedSpdxElement));
+      assert.deepEqual(files.map((f: any) => f.fileName.slice(2)).sort(), present, `${name}: SPDX lists its md5sums`);
+      for (const f of files) {
+        const path = f.fileName.slice(2);
+        assert.deepEqual(f.checksums, [
+          { algorithm: 'SHA1', checksumValue: hash('sha1', path) }, { algorithm: 'SHA256', checksumValue: hash('sha256', path) },
+        ], path);
+      }
+      const nested = cdx.components.find((c: any) => c.name === name).components;
+      assert.deepEqual(nested.map((f: any) => [f.name.slice(1), f.hashes[1].content]),
+        files.map((f: any) => [f.fileName.slice(2), f.checksums[1].checksumValue]), `${name}: CycloneDX lists the same`);
+    }
+    for (const p of report.slicing.packages.filter((x: any) => x.whole)) {
+      assert.equal(spdx.packages.find((x: any) => x.name === p.name).filesAnalyzed, false, `${p.name} is whole`);
+    }
+  });
+
   test('the image status.d / dpkg status equal the provenance (airlock sign + verify on the built layout)', async () => {
     const pub = join(outs, 'signer.pub');
     for (const v of VARIANTS) {
@@ -74,6 +112,7 @@ describe('evidence of airlock build --sign examples/hello-c', { timeout: 40 * 60
       const r = await runCli(['verify', `oci:${out(1, 'oci')}:latest-${v}`, '--key', pub]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /ok provenance: \d+ package\(s\) in status.d match/);
+      if (v === 'prod') assert.match(r.stdout, /SPDX SBOM: .*, and the files listed for its \d+ sliced package\(s\) their md5sums/);
       console.log(`# verify ${v}: ${Date.now() - t0} ms; ${/provenance: (\d+)/.exec(r.stdout)![1]} packages`);
     }
   });

@@ -70,6 +70,17 @@ describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_0
       }
     }
     assert.ok(seen.has('reduction') && seen.has('steps.length') && seen.has('artifacts.0.path'));
+    // hello-c's prod is sliced: the Slicing section shows report.json's totals and every package's figures.
+    assert.ok(report.slicing, 'hello-c is sliced by default');
+    for (const k of ['removedFiles', 'removedBytes', 'packages.length']) assert.ok(seen.has(`slicing.${k}`), k);
+    report.slicing.packages.forEach((_: unknown, i: number) => {
+      for (const k of ['name', 'keptFiles', 'keptBytes', 'removedFiles', 'removedBytes']) {
+        assert.ok(seen.has(`slicing.packages.${i}.${k}`), `slicing.packages.${i}.${k}`);
+      }
+    });
+    report.slicing.rules.forEach((_: unknown, i: number) => assert.ok(seen.has(`slicing.rules.${i}.paths`)));
+    const sliced = page.dom.match(/data-derived="sliced-packages">(\d+)</);
+    assert.equal(Number(sliced?.[1]), report.slicing.packages.filter((p: any) => p.removedFiles > 0).length);
     // Shown as text too: the exact file counts and the artifact.
     assert.match(page.dom, new RegExp(`>${report.variants.prod.files}<`));
     assert.match(page.dom, /\/usr\/bin\/hello/);
@@ -132,6 +143,33 @@ describe('report.html and airlock why on examples/hello-c', { timeout: 20 * 60_0
     const none = await runCli(['report', join(outs, 'nothing')]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no-report/);
+  });
+
+  test('the build summary and airlock diff say what slicing left out', async () => {
+    const { removedFiles, packages } = report.slicing;
+    const cut = packages.filter((p: any) => p.removedFiles > 0).length;
+    const summary = `slicing: ${removedFiles} files \\([0-9.]+ [KMG]?B\\) left out of ${cut} of prod's`;
+    assert.match(build.stdout, new RegExp(summary));
+    const oci = `oci:${join(out, 'oci')}`;
+    const diff = await runCli(['diff', `${oci}:latest-dev`, `${oci}:latest-prod`, '--json']);
+    assert.equal(diff.code, 0, diff.stderr);
+    const d = JSON.parse(diff.stdout);
+    const why = JSON.parse(readFileSync(join(out, 'why.json'), 'utf8'));
+    // Every file prod lacks that its slicing left out is labelled with its package, and each such path is absent.
+    const labelled = d.files.removed.filter((f: any) => f.sliced);
+    assert.ok(labelled.length > 0, 'dev holds the whole of libc6, prod a slice of it');
+    for (const f of labelled) {
+      assert.equal(f.sliced.package, why.slicing.removed[f.path][0], f.path);
+      assert.equal(f.sliced.reason, why.slicing.reasons[why.slicing.removed[f.path][1]], f.path);
+      assert.ok(!(f.path in why.files.prod), `${f.path} is not in prod`);
+    }
+    assert.ok(labelled.some((f: any) => f.sliced.package === 'libc6'));
+    const gcc = d.files.removed.find((f: any) => f.path === 'usr/bin/gcc-12');
+    assert.ok(gcc && !gcc.sliced, 'a builder file is not one slicing left out');
+    const prodArchive = `docker-archive:${join(out, 'hello-c-prod.tar')}`;
+    const text = await runCli(['diff', `${oci}:latest-dev`, prodArchive, '--files-limit', '100000']);
+    assert.match(text.stdout, /\(sliced out of libc6 \[\d+\]\)/);
+    assert.match(text.stdout, /of the removed are ones .*'s slicing left out of its Debian packages:\n {2}libc6: /);
   });
 
   test('why.json is the same bytes on a rebuild into another folder', async () => {

@@ -6,7 +6,7 @@ import { openImage } from '../../sinks/open-image.js';
 import { formatRef, parseRef, type ImageRef } from '../../sinks/ref.js';
 import { explain } from '../../why/explain.js';
 import { formatWhy } from '../../why/format.js';
-import { loadTrace, type LoadedTrace } from '../../why/load.js';
+import { findTrace, loadTrace, type LoadedTrace } from '../../why/load.js';
 import type { WhyVariant } from '../../why/record.js';
 import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
@@ -23,7 +23,7 @@ function variantOf(s: string | undefined): WhyVariant | undefined {
 }
 
 /** The output folder an image reference lives in (its layout's or archive's parent), when it is a local one. */
-function folderOf(ref: ImageRef): string | undefined {
+export function folderOf(ref: ImageRef): string | undefined {
   if (ref.kind === 'oci') return dirname(ref.dir);
   if (ref.kind === 'docker-archive') return dirname(ref.file);
   return undefined;
@@ -33,11 +33,8 @@ function folderOf(ref: ImageRef): string | undefined {
 async function traceOfImage(spec: string, fallback: string, ctx: CommandContext, insecure: boolean) {
   const ref = parseRef(spec, ctx.cwd);
   const digest = (await openImage(ref, { insecure, env: ctx.env, log: ctx.log })).digest;
-  for (const dir of [folderOf(ref), fallback].filter((d): d is string => d !== undefined)) {
-    const trace = await loadTrace(dir).catch(() => undefined);
-    const variant = trace && VARIANTS.find((v) => trace.digests[v] === digest);
-    if (trace && variant) return { trace, variant };
-  }
+  const found = await findTrace(digest, [folderOf(ref), fallback].filter((d): d is string => d !== undefined));
+  if (found) return found;
   throw new AirlockError('usage', 'no-trace', `no build outputs record the trace of ${formatRef(ref)} (${digest})`, {
     hint: 'why.json is written beside report.json by airlock build: pass that output folder with --out',
   });
