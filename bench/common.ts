@@ -83,7 +83,10 @@ export function runChild(cmd: string, args: readonly string[], opts: SpawnOption
 }
 
 /** The parts of report.json the benches read. */
-export interface BuildReport { variants: Record<'dev' | 'prod' | 'test', { digest: string; compressedSize: number }>; reduction: number }
+export interface BuildReport {
+  variants: Record<'dev' | 'prod' | 'test', { ref: string; digest: string; compressedSize: number; uncompressedSize: number }>;
+  reduction: number;
+}
 
 /** One `airlock build --quiet` of `src` into `out` with AIRLOCK_CACHE=`cache`, timed; throws when it fails. */
 export async function airlockBuild(src: string, out: string, cache: string): Promise<{ seconds: number; report: BuildReport }> {

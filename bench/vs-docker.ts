@@ -3,33 +3,24 @@
 // Scenarios, in this order, on scratch copies of each example (one for airlock, one for Docker; examples/ is never
 // touched): cold, no-change rebuild, a one-line change (a comment line appended to one source file), no-change again.
 // Cold, by default: an empty AIRLOCK_CACHE, and a fresh Docker engine whose time counts making its base images
-// (no registry is reachable: `mmdebstrap --variant=minbase` of the host's Debian suite, then `docker import`).
+// (no registry is reachable: bench/docker-bases.ts makes stand-ins for debian:bookworm and debian:bookworm-slim with
+// mmdebstrap from the host's mirror, then `docker import`; the Dockerfiles install their toolchains with apt).
 // --warm-downloads: airlock's scratch cache links the apt lists and .debs (and npm tarballs) of the shared cache, and
 // Docker's base images are imported before timing from tarballs kept under ~/.cache/airlock-bench/docker-bases
 // (made there on first use; delete that folder to remake them): downloads are warm, everything else is cold.
 // Docker runs as a private dockerd (bench/dockerd.ts), stopped at the end, on failure and on ^C.
 // Usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [example ...]   (default: hello-c; also node-web)
 // Prints a table to stdout and progress to stderr. Exits 0 when everything ran, missed targets included.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { readHostSources } from '../src/debian/host-sources.js';
 import { airlockBuild, airlockCommand, copyExample, formatTable, repoRoot, running, runChild, seedCache, type BuildReport } from './common.js';
+import { baseTar, basesOf, buildFlags, makeBase } from './docker-bases.js';
 import { dockerMissing, startDockerd, type Dockerd } from './dockerd.js';
-
-/** Docker base images the Dockerfiles name: packages on top of a minbase of the host's Debian suite. */
-const BASES: Record<string, string[]> = {
-  'bench/bookworm': [],
-  'bench/bookworm-build': ['build-essential'],
-  'bench/node': ['nodejs'],
-  'bench/node-build': ['nodejs', 'npm', 'ca-certificates'],
-};
 
 /** Per example: the file the one-line change goes to, the network its Docker build needs, the no-change target (s). */
 const PROJECTS: Record<string, { change: string; network: 'none' | 'host'; noChangeTarget: number }> = {
-  'hello-c': { change: 'hello.c', network: 'none', noChangeTarget: 0.5 },
+  'hello-c': { change: 'hello.c', network: 'host', noChangeTarget: 0.5 }, // apt-get in the build stage
   'node-web': { change: 'server.js', network: 'host', noChangeTarget: 1 }, // npm ci reaches the npm registry
 };
 
@@ -60,73 +51,6 @@ function dockerfileOf(example: string): string {
 const t0 = performance.now();
 const progress = (msg: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
 const secs = (s: number) => `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
-
-/** The host's Debian suite and mirror lines for mmdebstrap, read from its apt configuration now. */
-function hostMirror(): { suite: string; lines: string[]; aptopts: string[] } {
-  const arch = spawnSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).stdout.trim() || 'amd64';
-  const sources = readHostSources(arch);
-  const suite = (sources.find((s) => !s.suite.includes('-') && !s.suite.includes('/')) ?? sources[0]!).suite;
-  const ours = sources.filter((s) => s.suite === suite || s.suite.startsWith(`${suite}-`));
-  const lines = ours.map((s) => `deb ${s.signedBy ? `[signed-by=${s.signedBy}] ` : ''}${s.uri} ${s.suite} ${s.components.join(' ')}`);
-  const aptopts = ours.some((s) => s.checkValidUntil === false) ? ['Acquire::Check-Valid-Until "false"'] : [];
-  return { suite, lines, aptopts };
-}
-
-const mirror = hostMirror();
-const baseCache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'airlock-bench', 'docker-bases');
-
-/** Where base image `name` is kept as a tarball: keyed by suite, mirror lines and packages. */
-function baseTar(name: string): string {
-  const key = createHash('sha256').update(JSON.stringify({ ...mirror, include: BASES[name] })).digest('hex').slice(0, 16);
-  return join(baseCache, `${name.replace(/\W/g, '_')}-${key}.tar`);
-}
-
-/** Makes base image `name` with mmdebstrap into the base cache and imports it; seconds for each. */
-async function makeBase(engine: Dockerd, name: string, importOnly: boolean): Promise<{ make: number; import: number }> {
-  const tar = baseTar(name);
-  let make = 0;
-  if (!importOnly || !existsSync(tar)) {
-    mkdirSync(baseCache, { recursive: true });
-    const include = BASES[name]!.length ? [`--include=${BASES[name]!.join(',')}`] : [];
-    rmSync(`${tar}.part`, { recursive: true, force: true });
-    const r = await runChild('mmdebstrap', ['--quiet', '--variant=minbase', '--format=tar', ...include, ...mirror.aptopts.map((o) => `--aptopt=${o}`), mirror.suite, `${tar}.part`, ...mirror.lines]);
-    if (r.code !== 0) throw new Error(`mmdebstrap for ${name} failed (${r.code ?? r.signal}):\n${r.stderr.slice(-2000)}`);
-    renameSync(`${tar}.part`, tar);
-    make = r.seconds;
-  }
-  // As the official images: PATH set and bash as the command (an imported tarball has no config at all).
-  const imp = await engine.docker(['import', '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--change', 'CMD ["bash"]', tar, name]);
-  return { make, import: imp.seconds };
-}
-
-/** Base images a Dockerfile starts from (FROM lines naming one of BASES). */
-function basesOf(dockerfile: string): string[] {
-  const names = [...readFileSync(dockerfile, 'utf8').matchAll(/^\s*FROM\s+(?:--\S+\s+)*(\S+)/gim)].map((m) => m[1]!);
-  return [...new Set(names.filter((n) => n in BASES))];
-}
-
-/**
- * `--secret` and `--build-arg` flags for the build: the host's npm user config with its effective registry appended,
- * and its CA bundle (what airlock's npm fetch step sees too), for Dockerfiles that mount them; proxies if set.
- */
-function buildFlags(dockerfile: string, secretsDir: string): string[] {
-  const text = readFileSync(dockerfile, 'utf8');
-  const flags: string[] = [];
-  if (text.includes('id=npmrc')) {
-    const userrc = process.env.npm_config_userconfig ?? process.env.NPM_CONFIG_USERCONFIG ?? join(homedir(), '.npmrc');
-    const registry = spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout?.trim() ?? '';
-    const rc = join(secretsDir, 'npmrc');
-    writeFileSync(rc, existsSync(userrc) ? `${readFileSync(userrc, 'utf8')}\n` : '', { mode: 0o600 });
-    if (/^https?:\/\//.test(registry)) appendFileSync(rc, `registry=${registry}\n`);
-    flags.push('--secret', `id=npmrc,src=${rc}`);
-  }
-  const ca = process.env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt';
-  if (text.includes('id=ca') && existsSync(ca)) flags.push('--secret', `id=ca,src=${ca}`);
-  for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) {
-    if (process.env[k]) flags.push('--build-arg', `${k}=${process.env[k]}`); // predefined: kept out of the image history
-  }
-  return flags;
-}
 
 /** Appends one comment line to the change file of a project copy: the one-line source change. */
 function changeOneLine(src: string, file: string): void {
@@ -189,7 +113,7 @@ async function benchProject(example: string): Promise<Result> {
     let untimed = 0;
     for (const b of bases) {
       progress(`${example}: docker base ${b}: ${existsSync(baseTar(b)) ? 'importing the kept tarball' : 'making it once (mmdebstrap), then importing'} (untimed)`);
-      const t = await makeBase(engine, b, true);
+      const t = await makeBase(engine, b, false);
       untimed += t.make + t.import;
     }
     res.dockerBases = { seconds: 0, untimed };
@@ -208,7 +132,7 @@ async function benchProject(example: string): Promise<Result> {
     if (s === 'cold' && !warmDownloads) {
       for (const b of bases) {
         progress(`${example}: docker base ${b} (mmdebstrap + import) …`);
-        const t = await makeBase(engine, b, false);
+        const t = await makeBase(engine, b, true);
         basesSeconds += t.make + t.import;
         progress(`${example}: docker base ${b}: ${secs(t.make)} + import ${secs(t.import)}`);
       }

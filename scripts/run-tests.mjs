@@ -1,5 +1,5 @@
 // Runs the test suite with node's test runner (through tsx): unit tests beside the code, then test/**.
-// Node 20's --test takes no globs, so the files are listed here. `--unit` runs only src/**.
+// Node 20's --test takes no globs, so the files are listed here. `--unit` runs only src/** and bench/** (pure helpers).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ function find(dir, out = []) {
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const filters = args.filter((a) => !a.startsWith('--'));
-let files = find('src');
+let files = find('src').concat(find('bench'));
 if (!unitOnly) files = files.concat(find('test'));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
