@@ -55,7 +55,7 @@ export const WrittenConfigSchema = z
     packages: z
       .union([PackageList, NestedPackages])
       .optional()
-      .describe('Optional. Runtime Debian packages (builder, dev and prod). A list, or the nested form {dev_packages: [...], packages: [...]}. Default: []. Example: [ca-certificates, curl]'),
+      .describe('Optional. Runtime Debian packages (builder, dev and prod). A list, or the nested form {dev_packages: [...], packages: [...]}. Java: a JRE listed here (e.g. openjdk-17-jre-headless) replaces the runtime jlink makes for prod. Default: []. Example: [ca-certificates, curl]'),
     source: z.string().min(1).optional().describe('Optional. The build context, relative to the config file; .airlockignore (or .dockerignore) is honoured. Default: the config file\'s folder.'),
     build: Build.optional().describe('Optional. Shell steps run in the builder sandbox. Each list defaults to the language\'s conventional steps.'),
     artifacts: z

@@ -55,6 +55,8 @@ const CASES: Record<string, [string, SourceInfo]> = {
   'java plain': ['java', src({ 'README.md': '' }, ['src'])],
   'java maven': ['java', src({ 'pom.xml': pom(`<dependencies>${dep('org.junit.jupiter', 'junit-jupiter', 'test')}</dependencies>`) }, ['src'])],
   'java maven runtime dependencies': ['java', src({ 'pom.xml': pom(`<dependencies>${dep('com.google.code.gson', 'gson')}</dependencies>`) }, ['src'])],
+  'java maven declared jre': ['java', { ...src({ 'pom.xml': pom('') }, ['src']), packages: ['openjdk-17-jre-headless'] }],
+  'java plain declared jre': ['java', { ...src({ 'README.md': '' }, ['src']), packages: ['default-jre-headless', 'curl'] }],
   'java maven modules': ['java', src({ 'pom.xml': pom('<packaging>pom</packaging><modules><module>a</module></modules>') })],
   'java gradle': ['java', src({ 'build.gradle': '' }, ['src'])],
 };

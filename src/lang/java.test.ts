@@ -1,29 +1,71 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gradleRefusal, hasRuntimeDependencies, JAVA_STEPS, JAVA_TEST, javaPack, JRE_STEPS, MAVEN_JAR, MAVEN_TEST, mavenOffline, mavenPackages, MVN, readPom } from './java.js';
+import {
+  gradleRefusal, hasRuntimeDependencies, JAVA_BUILD, JAVA_STEPS, JAVA_TEST, javaPack, JLINK_EXTRA_MODULES, JLINK_RUNTIME,
+  JLINK_STEP, JLINK_STEPS, JRE_STEPS, MAVEN_JAR, MAVEN_TEST, mavenOffline, mavenPackages, MVN, readPom,
+} from './java.js';
 import { checkVersion, languagePack } from './index.js';
 import { AirlockError } from '../errors.js';
 
 test('versions: 17, openjdk-17 and 17.0.2 map to openjdk-17; 21 fails in bookworm naming 17', () => {
   for (const raw of ['17', 'openjdk-17', 'jdk17', '17.0.2', 'java-17']) assert.equal(javaPack.parseVersion(raw), '17', raw);
-  assert.deepEqual(javaPack.builderPackages('17', { topFiles: new Set(), topDirs: new Set(), topText: new Map() }), ['ca-certificates', 'dpkg-dev', 'openjdk-17-jdk-headless']);
-  assert.deepEqual(javaPack.runtimePackages('17'), ['openjdk-17-jre-headless'], 'the headless JRE, no JDK in prod');
+  assert.deepEqual(javaPack.builderPackages('17', { topFiles: new Set(), topDirs: new Set(), topText: new Map() }), ['binutils', 'ca-certificates', 'dpkg-dev', 'openjdk-17-jdk-headless']);
+  assert.deepEqual(javaPack.runtimePackages('17'), ['ca-certificates'], 'no JRE: the runtime is jlinked in a build step');
   assert.throws(() => checkVersion(javaPack, '21', ['openjdk-17-jdk-headless', 'openjdk-17-jre-headless', 'default-jdk'], 'Debian 12'), (e: unknown) => {
     assert.ok(e instanceof AirlockError);
     assert.equal(e.message, 'openjdk 21 is not available in Debian 12; available: 17');
     return true;
   });
   assert.equal(languagePack('java'), javaPack);
-  assert.deepEqual(javaPack.defaultEntrypoint!({ topFiles: new Set(), topDirs: new Set(), topText: new Map() }), ['/usr/bin/java', '-XX:-UsePerfData', '-jar', '/app/app.jar']);
+  assert.deepEqual(javaPack.defaultEntrypoint!({ topFiles: new Set(), topDirs: new Set(), topText: new Map() }), ['/usr/lib/jvm/airlock-runtime/bin/java', '-XX:-UsePerfData', '-jar', '/app/app.jar']);
 });
 
-// The steps run here with the host's JDK (as they run in the builder): a jar, the java link and a JKS trust store
-// that keytool reads and verifies; the store is byte-identical for the same epoch.
-test('javac/jar steps and the generated trust store, with the real JDK and keytool', { skip: spawnSync('javac', ['-version']).status !== 0 && 'no JDK' }, () => {
+test('a whole JRE (or JDK) declared in `packages` replaces the jlinked runtime: the java link instead, the same trust store', () => {
+  const declared = (packages: string[]) => ({
+    topFiles: new Set<string>(), topDirs: new Set(['src']), topText: new Map<string, string>(), packages,
+  });
+  for (const jre of ['openjdk-17-jre-headless', 'openjdk-17-jre', 'default-jre-headless', 'openjdk-17-jdk-headless']) {
+    const src = declared(['curl', jre]);
+    assert.deepEqual(javaPack.defaultSteps(src).steps, [...JAVA_BUILD, ...JRE_STEPS], jre);
+    assert.equal(javaPack.defaultEntrypoint!(src)![0], '/usr/bin/java', jre);
+  }
+  for (const other of [[], ['curl'], ['openjdk-17-jre-zero'], ['libopenjdk-17-jre-headless']]) {
+    assert.deepEqual(javaPack.defaultSteps(declared(other)).steps, JAVA_STEPS, other.join(' '));
+    assert.equal(javaPack.defaultEntrypoint!(declared(other))![0], `${JLINK_RUNTIME}/bin/java`);
+  }
+  assert.deepEqual(JAVA_STEPS.slice(2), JLINK_STEPS);
+  assert.equal(JLINK_STEPS[1], JRE_STEPS[1], 'one trust-store step');
+  assert.doesNotMatch(JLINK_STEP, /usr\/bin/, 'dev and test keep the JDK\'s java on PATH');
+});
+
+/** Every file and link under a folder, with a digest of its bytes or its target (what an image layer would hold). */
+function treeListing(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).sort().flatMap((rel) => {
+    const st = lstatSync(join(dir, rel));
+    if (st.isSymbolicLink()) return [`${rel} -> ${readlinkSync(join(dir, rel))}`];
+    if (!st.isFile()) return [];
+    const digest = createHash('sha256').update(readFileSync(join(dir, rel))).digest('hex');
+    return [`${rel} ${(st.mode & 0o777).toString(8)} ${digest}`];
+  });
+}
+
+/** The MODULES= line of a jlinked runtime's release file, as a list. */
+const releaseModules = (runtime: string) =>
+  /^MODULES="(.*)"$/m.exec(readFileSync(join(runtime, 'release'), 'utf8'))?.[1]?.split(' ');
+
+const hasJdk = spawnSync('javac', ['-version']).status === 0 && spawnSync('jlink', ['--version']).status === 0;
+
+// The steps run here with the host's JDK (as they run in the builder): a jar, the jlinked runtime of the modules jdeps
+// finds (and the service providers it cannot see), and a JKS trust store that keytool reads; both builds into
+// different folders are byte-identical, runtime included.
+test('javac/jar steps, the jlinked runtime and the trust store, with the real JDK and keytool', { skip: !hasJdk && 'no JDK' }, () => {
   const work = mkdtempSync(join(tmpdir(), 'airlock-java-'));
   try {
     cpSync(join(import.meta.dirname, '../../examples/java-app'), join(work, 'src'), { recursive: true });
@@ -33,15 +75,20 @@ test('javac/jar steps and the generated trust store, with the real JDK and keyto
     const r = run(join(work, 'out1'));
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /cacerts: \d+ trusted certificates[\s\S]*GreetingTest: ok/);
+    assert.match(r.stdout, /jlink: java\.base,java\.net\.http,jdk\.httpserver,jdk\.crypto\.ec,jdk\.zipfs into \/usr\/lib\/jvm\/airlock-runtime$/m);
     const ks = spawnSync('keytool', ['-list', '-keystore', join(work, 'out1/etc/ssl/certs/java/cacerts'), '-storepass', 'changeit'], { encoding: 'utf8' });
     assert.equal(ks.status, 0, ks.stderr);
     assert.match(ks.stdout, /Keystore type: JKS[\s\S]*Your keystore contains \d+ entries/);
-    const jar = spawnSync('java', ['-jar', join(work, 'out1/app/app.jar')], { encoding: 'utf8' });
-    assert.match(jar.stdout, /^\{"service":"java-app","path":"\/"/);
+    const runtime = join(work, 'out1', JLINK_RUNTIME);
+    assert.deepEqual(releaseModules(runtime), ['java.base', 'java.net.http', ...JLINK_EXTRA_MODULES, 'jdk.httpserver'].sort());
+    assert.equal(readlinkSync(join(runtime, 'lib/security/cacerts')), '/etc/ssl/certs/java/cacerts');
+    assert.equal(readlinkSync(join(runtime, 'lib/libjvm.so')), 'server/libjvm.so');
+    for (const absent of ['include', 'man', 'bin/javac']) assert.ok(!existsSync(join(runtime, absent)), absent);
+    assert.ok(!existsSync(join(work, 'out1/usr/bin')), 'no java on PATH: dev and test keep the JDK\'s');
+    const jar = spawnSync(join(runtime, 'bin/java'), ['-jar', join(work, 'out1/app/app.jar')], { encoding: 'utf8' });
+    assert.match(jar.stdout, /^\{"service":"java-app","path":"\/"/, jar.stderr);
     assert.equal(run(join(work, 'out2')).status, 0);
-    for (const f of ['etc/ssl/certs/java/cacerts', 'app/app.jar']) {
-      assert.ok(readFileSync(join(work, 'out1', f)).equals(readFileSync(join(work, 'out2', f))), `${f} is reproducible`);
-    }
+    assert.deepEqual(treeListing(join(work, 'out2')), treeListing(join(work, 'out1')), 'the same files and links, runtime included');
   } finally { rmSync(work, { recursive: true, force: true }); }
 });
 
@@ -74,7 +121,7 @@ test('readPom: packaging, modules, build plugins and the project\'s own dependen
 test('builder set for a pom.xml: Maven and the plugins `package` runs, the pom\'s plugins and test libraries, the dependency plugin only for runtime dependencies', () => {
   const example = readFileSync(join(import.meta.dirname, '../../examples/java-maven/pom.xml'), 'utf8');
   assert.deepEqual(javaPack.builderPackages('17', src({ 'pom.xml': example })), [
-    'ca-certificates', 'dpkg-dev', 'junit5', 'libmaven-compiler-plugin-java', 'libmaven-jar-plugin-java', 'libmaven-resources-plugin-java', 'libsurefire-java', 'maven', 'openjdk-17-jdk-headless',
+    'binutils', 'ca-certificates', 'dpkg-dev', 'junit5', 'libmaven-compiler-plugin-java', 'libmaven-jar-plugin-java', 'libmaven-resources-plugin-java', 'libsurefire-java', 'maven', 'openjdk-17-jdk-headless',
   ]);
   const rich = POM(`<dependencies><dependency><groupId>com.google.code.gson</groupId><artifactId>gson</artifactId></dependency>
     <dependency><groupId>junit</groupId><artifactId>junit</artifactId><scope>test</scope></dependency><dependency><groupId>org.testng</groupId><artifactId>testng</artifactId><scope>test</scope></dependency></dependencies>
@@ -87,7 +134,7 @@ test('builder set for a pom.xml: Maven and the plugins `package` runs, the pom\'
   assert.ok(javaPack.builderPackages('17', { topFiles: new Set(['pom.xml']), topDirs: new Set(), topText: new Map() }).includes('maven'));
   assert.ok(!mavenPackages(readPom(example)).includes('libmaven-dependency-plugin-java'), 'no runtime dependencies, no dependency plugin');
   // Without a pom: the plain JDK set, whatever Gradle files are there.
-  assert.deepEqual(javaPack.builderPackages('17', src({ 'build.gradle': "apply plugin: 'java'" })), ['ca-certificates', 'dpkg-dev', 'openjdk-17-jdk-headless']);
+  assert.deepEqual(javaPack.builderPackages('17', src({ 'build.gradle': "apply plugin: 'java'" })), ['binutils', 'ca-certificates', 'dpkg-dev', 'openjdk-17-jdk-headless']);
 });
 
 test('steps for a pom.xml: Maven offline against Debian\'s repository, dated at the epoch, tests by surefire; plain javac/jar without one', () => {
@@ -97,7 +144,7 @@ test('steps for a pom.xml: Maven offline against Debian\'s repository, dated at 
   assert.match(d.steps[0]!, /mvn --offline --batch-mode .*-Dmaven\.repo\.local=\/usr\/share\/maven-repo -Dproject\.build\.outputTimestamp="\$SOURCE_DATE_EPOCH" -DskipTests package &&/);
   assert.doesNotMatch(d.steps[0]!, /copy-dependencies/);
   assert.equal(d.steps[1], MAVEN_JAR);
-  assert.deepEqual(d.steps.slice(2), JRE_STEPS);
+  assert.deepEqual(d.steps.slice(2), JLINK_STEPS);
   assert.deepEqual(d.test, [MAVEN_TEST]);
   assert.ok(MAVEN_TEST.startsWith(`${MVN} test && `));
   const withDeps = javaPack.defaultSteps(src({ 'pom.xml': POM('<dependencies><dependency><groupId>g</groupId><artifactId>x</artifactId><scope>runtime</scope></dependency></dependencies>') }));
@@ -135,7 +182,7 @@ test('Gradle alone, multi-module and non-jar poms: a usage error with a hint whe
 });
 
 // The jar step and the offline wrapper run here with the host's JDK and a stand-in `mvn`, as they run in the builder.
-test('the Maven jar step: app.jar as Maven built it, or with a Main-Class and the runtime dependencies on its Class-Path; reproducible', { skip: spawnSync('javac', ['-version']).status !== 0 && 'no JDK' }, () => {
+test('the Maven jar step: app.jar as Maven built it, or with a Main-Class and the runtime dependencies on its Class-Path; reproducible', { skip: !hasJdk && 'no JDK' }, () => {
   const work = mkdtempSync(join(tmpdir(), 'airlock-maven-'));
   const sh = (script: string, cwd: string, out: string, extra: NodeJS.ProcessEnv = {}) => spawnSync('sh', ['-ec', script], { cwd, env: { ...process.env, AIRLOCK_OUT: out, SOURCE_DATE_EPOCH: '1700000000', TMPDIR: work, TZ: 'UTC', ...extra }, encoding: 'utf8' });
   const jar = (args: string[], cwd: string) => assert.equal(spawnSync('jar', args, { cwd, encoding: 'utf8' }).status, 0);
@@ -144,7 +191,9 @@ test('the Maven jar step: app.jar as Maven built it, or with a Main-Class and th
     const p = join(work, 'p');
     mkdirSync(join(p, 'src/main/java/app'), { recursive: true });
     mkdirSync(join(p, 'dep/lib'), { recursive: true });
-    writeFileSync(join(p, 'dep/lib/Dep.java'), 'package lib; public class Dep { public static String hi() { return "hi from dep"; } }');
+    // The dependency alone needs java.logging: jdeps must read the jars in lib/ too.
+    const logger = 'java.util.logging.Logger.getLogger("dep").getName().replace("dep", "hi from dep")';
+    writeFileSync(join(p, 'dep/lib/Dep.java'), `package lib; public class Dep { public static String hi() { return ${logger}; } }`);
     writeFileSync(join(p, 'src/main/java/app/Main.java'), 'package app; public class Main { public static void main(String[] a) { System.out.println(lib.Dep.hi()); } }');
     assert.equal(spawnSync('javac', ['-d', 'classes', 'dep/lib/Dep.java', 'src/main/java/app/Main.java'], { cwd: p }).status, 0);
     mkdirSync(join(p, 'target/airlock-lib'), { recursive: true });
@@ -162,6 +211,12 @@ test('the Maven jar step: app.jar as Maven built it, or with a Main-Class and th
     assert.match(mf.stdout, /Class-Path: lib\/dep-1\.0\.jar\r?\n/);
     assert.ok(readFileSync(join(work, 'o1/app/app.jar')).equals(readFileSync(join(work, 'o2/app/app.jar'))), 'the updated jar is reproducible');
     assert.ok(readFileSync(join(work, 'o1/app/lib/dep-1.0.jar')).length > 0);
+    const linked = sh(JLINK_STEP, p, join(work, 'o1'));
+    assert.equal(linked.status, 0, linked.stderr);
+    assert.deepEqual(releaseModules(join(work, 'o1', JLINK_RUNTIME)), ['java.base', 'java.logging', ...JLINK_EXTRA_MODULES].sort());
+    const jlinkedJava = join(work, 'o1', JLINK_RUNTIME, 'bin/java');
+    const onRuntime = spawnSync(jlinkedJava, ['-jar', join(work, 'o1/app/app.jar')], { encoding: 'utf8' });
+    assert.equal(onRuntime.stdout, 'hi from dep\n', onRuntime.stderr);
 
     // A jar whose manifest names its Main-Class and no dependencies: copied byte for byte.
     rmSync(join(p, 'target/airlock-lib'), { recursive: true });

@@ -1,7 +1,8 @@
-// Java: Debian's OpenJDK (JDK in the builder, headless JRE in prod). A pom.xml builds with Debian's Maven offline
+// Java: Debian's OpenJDK. The builder has the JDK; prod runs on a runtime jlink makes of the modules the app needs,
+// or on the headless JRE when the config declares it in `packages`. A pom.xml builds with Debian's Maven offline
 // against /usr/share/maven-repo; a Gradle script is refused (Debian 12's Gradle is 4.4.1); else plain javac/jar. The
-// JRE's CA trust store is made from the CA bundle in a build step (the work ca-certificates-java's postinst would do).
-// Over 150 lines: the three build systems share the trust-store and java-link steps and the pom reading.
+// CA trust store is made from the CA bundle in a build step (the work ca-certificates-java's postinst would do).
+// Over 150 lines: the three build systems share the runtime and trust-store steps and the pom reading.
 import { AirlockError } from '../errors.js';
 import { langAsset, shellTemplate } from './assets.js';
 import { refusedSteps, type DefaultSteps, type LanguagePack, type SourceInfo } from './pack.js';
@@ -14,21 +15,57 @@ const JAR_DATE = '"$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"';
 // The first class under $SRC with a main method, as a class name (empty when there is none).
 const FIND_MAIN = `grep -rl --include='*.java' 'public static void main' "$SRC" | sort | head -1 | sed "s|^$SRC/||; s|\\.java$||; s|/|.|g"`;
 
-/** The java link (the JRE's real path, so prod needs no alternatives) and the JKS trust store from the CA bundle. */
-export const JRE_STEPS: string[] = [
-  `mkdir -p "$AIRLOCK_OUT/usr/bin" && ln -sfn "$(readlink -f /usr/bin/java)" "$AIRLOCK_OUT/usr/bin/java"`,
-  `mkdir -p /tmp/cacerts "$AIRLOCK_OUT/etc/ssl/certs/java" && cat > /tmp/cacerts/Cacerts.java <<'AIRLOCK_EOF'\n${CACERTS_JAVA}\nAIRLOCK_EOF\n`
-    + 'java /tmp/cacerts/Cacerts.java /etc/ssl/certs/ca-certificates.crt "$AIRLOCK_OUT/etc/ssl/certs/java/cacerts"',
-];
+/** Where prod's jlinked runtime is (its JAVA_HOME); under /usr/lib/jvm, where Debian's JREs are. */
+export const JLINK_RUNTIME = '/usr/lib/jvm/airlock-runtime';
 
-/** Plain javac/jar steps: classes from src/main/java (or src/), a jar with its Main-Class, the java link, cacerts. */
-export const JAVA_STEPS: string[] = [
+/**
+ * Modules every jlinked runtime gets besides those jdeps finds: providers that java.base finds through a service
+ * loader, which no static analysis sees. jdk.crypto.ec: elliptic curves, without which TLS with an EC certificate
+ * fails ("No available authentication scheme") and ECDHE is gone; jdk.zipfs: the zip file system (a jar opened as a
+ * FileSystem), small and used to read resources of jars. Not taken: jdk.localedata (10 MB, locales besides English),
+ * jdk.charsets (legacy encodings), the debugging and management agents (dev has the whole JDK).
+ */
+export const JLINK_EXTRA_MODULES = ['jdk.crypto.ec', 'jdk.zipfs'];
+
+/** Packages that are a whole Java runtime: one declared in `packages` replaces the jlinked runtime in prod. */
+export const WHOLE_RUNTIME = /^(openjdk-\d+|default)-(jre|jdk)(-headless)?$/;
+
+/** Whether the config declares a whole JRE (or JDK) for prod. */
+export const declaresRuntime = (src: SourceInfo): boolean => (src.packages ?? []).some((p) => WHOLE_RUNTIME.test(p));
+
+/** The runtime of the modules app.jar and /app/lib need; nothing under /usr/bin, so dev and test keep the JDK's java. */
+export const JLINK_STEP = shellTemplate('java', 'jlink.sh')({
+  RUNTIME: JLINK_RUNTIME, EXTRA: JLINK_EXTRA_MODULES.join(','),
+});
+
+/** The java link to the declared JRE's real path, so prod needs no alternatives. */
+export const JRE_LINK_STEP = 'mkdir -p "$AIRLOCK_OUT/usr/bin" && '
+  + 'ln -sfn "$(readlink -f /usr/bin/java)" "$AIRLOCK_OUT/usr/bin/java"';
+
+/** The JKS trust store from the CA bundle at Debian's path, which both runtimes read. */
+export const TRUST_STORE_STEP = 'mkdir -p /tmp/cacerts "$AIRLOCK_OUT/etc/ssl/certs/java" && '
+  + `cat > /tmp/cacerts/Cacerts.java <<'AIRLOCK_EOF'\n${CACERTS_JAVA}\nAIRLOCK_EOF\n`
+  + 'java /tmp/cacerts/Cacerts.java /etc/ssl/certs/ca-certificates.crt "$AIRLOCK_OUT/etc/ssl/certs/java/cacerts"';
+
+/** The steps after the jar: the jlinked runtime and the trust store. */
+export const JLINK_STEPS: string[] = [JLINK_STEP, TRUST_STORE_STEP];
+
+/** The steps after the jar when the config declares the JRE: the java link and the trust store. */
+export const JRE_STEPS: string[] = [JRE_LINK_STEP, TRUST_STORE_STEP];
+
+/** The runtime steps for a source tree and config: jlink unless `packages` declares a whole runtime. */
+export const runtimeSteps = (src: SourceInfo): string[] => (declaresRuntime(src) ? JRE_STEPS : JLINK_STEPS);
+
+/** Plain javac/jar steps: classes from src/main/java (or src/), a jar with its Main-Class. */
+export const JAVA_BUILD: string[] = [
   `SRC=$(${SOURCES}); rm -rf build && mkdir -p build/classes && find "$SRC" -name '*.java' | sort > build/sources.txt && javac -d build/classes --release 17 -encoding UTF-8 @build/sources.txt`,
   `SRC=$(${SOURCES}); MAIN=$(${FIND_MAIN}); `
     + `[ -n "$MAIN" ] || { echo "no class with a main method under $SRC" >&2; exit 1; }; mkdir -p "$AIRLOCK_OUT/app" && `
     + `jar --create --file "$AIRLOCK_OUT/app/app.jar" --main-class "$MAIN" --date=${JAR_DATE} -C build/classes .`,
-  ...JRE_STEPS,
 ];
+
+/** Plain javac/jar steps, then the jlinked runtime and the trust store. */
+export const JAVA_STEPS: string[] = [...JAVA_BUILD, ...JLINK_STEPS];
 
 /** Tests: classes named *Test under src/test/java (or test/) compiled against the app and run with assertions on. */
 export const JAVA_TEST = shellTemplate('java', 'java-test.sh')();
@@ -119,8 +156,8 @@ export const MAVEN_JAR = shellTemplate('java', 'maven-jar.sh')({ FIND_MAIN, JAR_
  */
 export const MAVEN_TEST = `${MVN} test && if [ -n "\${AIRLOCK_OUT:-}" ]; then rm -rf target/surefire-reports; fi`;
 
-/** Maven steps: `package` offline (tests run in build.test), dated at the epoch; the jar; the java link, cacerts. */
-export function mavenSteps(pom: Pom): DefaultSteps {
+/** Maven steps: `package` offline (tests run in build.test), dated at the epoch; the jar; the runtime steps. */
+export function mavenSteps(pom: Pom, runtime: string[]): DefaultSteps {
   if (pom.modules || pom.packaging !== 'jar') {
     return refusedSteps(new AirlockError('usage', 'maven-layout-unsupported', `pom.xml: the Maven defaults build one jar project; this pom has ${pom.modules ? '<modules>' : `<packaging>${pom.packaging}</packaging>`}`, {
       location: 'build.steps', hint: `declare build.steps and build.test (Maven is in the builder: ${MVN} package, then copy the jar to $AIRLOCK_OUT/app/app.jar) and runtime.entrypoint if needed`,
@@ -129,7 +166,7 @@ export function mavenSteps(pom: Pom): DefaultSteps {
   const copyDeps = hasRuntimeDependencies(pom) ? ' dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/airlock-lib' : '';
   return {
     fetch: [],
-    steps: [mavenOffline(`-Dproject.build.outputTimestamp="$SOURCE_DATE_EPOCH" -DskipTests package${copyDeps}`), MAVEN_JAR, ...JRE_STEPS],
+    steps: [mavenOffline(`-Dproject.build.outputTimestamp="$SOURCE_DATE_EPOCH" -DskipTests package${copyDeps}`), MAVEN_JAR, ...runtime],
     test: [MAVEN_TEST],
   };
 }
@@ -150,10 +187,11 @@ export function gradleRefusal(file: string): AirlockError {
 
 /** Which build the defaults use: Maven for a pom.xml, a refusal for Gradle alone, else plain javac/jar. */
 export function javaSteps(src: SourceInfo): DefaultSteps {
-  if (src.topFiles.has('pom.xml')) return mavenSteps(readPom(src.topText.get('pom.xml') ?? ''));
+  const runtime = runtimeSteps(src);
+  if (src.topFiles.has('pom.xml')) return mavenSteps(readPom(src.topText.get('pom.xml') ?? ''), runtime);
   const gradle = GRADLE_FILES.find((f) => src.topFiles.has(f));
   if (gradle) return refusedSteps(gradleRefusal(gradle));
-  return { fetch: [], steps: JAVA_STEPS, test: [JAVA_TEST] };
+  return { fetch: [], steps: [...JAVA_BUILD, ...runtime], test: [JAVA_TEST] };
 }
 
 /** The Java pack. */
@@ -167,20 +205,24 @@ export const javaPack: LanguagePack = {
     return m ? m[1] : String(raw);
   },
   builderPackages(version, src) {
-    const jdk = [version ? `openjdk-${version}-jdk-headless` : 'default-jdk-headless', 'ca-certificates', 'dpkg-dev'];
+    // binutils: jlink's --strip-debug runs objcopy.
+    const jdkPackage = version ? `openjdk-${version}-jdk-headless` : 'default-jdk-headless';
+    const jdk = [jdkPackage, 'binutils', 'ca-certificates', 'dpkg-dev'];
     const maven = src.topFiles.has('pom.xml') ? mavenPackages(readPom(src.topText.get('pom.xml') ?? '')) : [];
     return [...new Set([...jdk, ...maven])].sort();
   },
-  runtimePackages(version) {
-    // The headless JRE only; no maintainer scripts run, so its trust store comes from a build step (JRE_STEPS).
-    return [version ? `openjdk-${version}-jre-headless` : 'default-jre-headless'];
+  runtimePackages() {
+    // The jlinked runtime is an artifact, its libraries' packages come with the ELF closure; the CA bundle stays in
+    // PEM as well (the JRE brought it through ca-certificates-java) for native code that reads it.
+    return ['ca-certificates'];
   },
   buildEnv(): Record<string, string> {
     return { JAVA_TOOL_OPTIONS: '-Dfile.encoding=UTF-8 -XX:-UsePerfData' };
   },
   defaultSteps: javaSteps,
-  defaultEntrypoint() {
-    return ['/usr/bin/java', '-XX:-UsePerfData', '-jar', '/app/app.jar'];
+  defaultEntrypoint(src) {
+    const java = declaresRuntime(src) ? '/usr/bin/java' : `${JLINK_RUNTIME}/bin/java`;
+    return [java, '-XX:-UsePerfData', '-jar', '/app/app.jar'];
   },
   defaultWorkdir() {
     return '/app';

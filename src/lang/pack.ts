@@ -20,6 +20,11 @@ export interface SourceInfo {
   texts?: Map<string, string>;
   /** The app's folder in a project of several (npm workspaces), as the config's build.workspace names it. */
   app?: string;
+  /**
+   * Names of the packages the config declares for prod (`packages`), which prod gets whole: a pack may leave to one
+   * what its default steps would make (Java: a declared JRE instead of a jlinked runtime).
+   */
+  packages?: string[];
 }
 
 /** Nested folders to list and files to read, relative to the source root (asked by a pack's sourceProbe). */

@@ -21,7 +21,9 @@ export type LockOptions = LockStepOptions;
  */
 export async function lockForConfig(config: Config, configDigest: string, opts: LockOptions) {
   const pack = languagePack(config.language);
-  const srcInfo = readSourceInfo(config.source, pack, config.build.workspace);
+  // The declared runtime packages too: a pack may leave to one what its defaults would make (Java's jlinked runtime).
+  const declared = config.packages.map((p) => p.name);
+  const srcInfo = { ...readSourceInfo(config.source, pack, config.build.workspace), packages: declared };
   // A shape the pack cannot decide (several programs, none preferred) fails here, before any download.
   if (!config.runtime.entrypoint) pack.defaultEntrypoint?.(srcInfo, { upstream: false });
   // Nor can one with no build steps, or whose build system the pack cannot choose.

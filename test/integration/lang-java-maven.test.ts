@@ -1,5 +1,6 @@
 // End to end: examples/java-maven (a pom.xml) → Maven offline against Debian's /usr/share/maven-repo in the builder;
-// prod: the headless JRE, the generated trust store and the jar Maven built; an offline rebuild gives the same digests.
+// prod: a runtime jlinked of the modules the jar needs, the generated trust store and the jar Maven built; an offline
+// rebuild gives the same digests.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { validateLayout } from '../validate.js';
+import { JLINKED, prodModules, prodTlsCheck } from '../helpers/java-prod.js';
 
 describe('airlock build examples/java-maven', { timeout: 40 * 60_000 }, () => {
   let dir = '';
@@ -39,13 +41,14 @@ describe('airlock build examples/java-maven', { timeout: 40 * 60_000 }, () => {
     assert.match(r.stderr, /Building jar: \/src\/target\/java-maven-1\.0\.0\.jar/);
     assert.match(r.stderr, /Running app\.GreetingTest\s[\s\S]*Tests run: 2, Failures: 0, Errors: 0, Skipped: 0/);
     assert.match(r.stderr, /cacerts: \d{3} trusted certificates/);
+    assert.match(r.stderr, /jlink: java\.base,java\.net\.http,jdk\.httpserver,jdk\.crypto\.ec,jdk\.zipfs into \/usr\/lib\/jvm\/airlock-runtime$/m);
     assert.doesNotMatch(r.stderr, /Downloading from|repo\.maven\.apache\.org\/maven2\/\S+\.jar/);
     await validateLayout(join(out, 'oci'), 'latest-prod');
     assert.equal(report.variants.prod.user, '65532:65532');
     assert.equal(report.variants.prod.gates.passed, true, JSON.stringify(report.variants.prod.gates.findings));
   });
 
-  test('prod runs read-only as 65532 on the JRE, answers HTTP, and trusts the generated store', async () => {
+  test('prod runs read-only as 65532 on the jlinked runtime, answers HTTP, and trusts the generated store', async () => {
     const plain = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true });
     assert.equal(plain.code, 0, plain.stderr);
     const a = JSON.parse(plain.stdout);
@@ -57,12 +60,19 @@ describe('airlock build examples/java-maven', { timeout: 40 * 60_000 }, () => {
     assert.match(http.stdout, /^200 \{"service":"java-maven","path":"\/health"/);
   });
 
-  test('prod: the JRE and the jar Maven built; no Maven, no plugins, no JDK, no shell', () => {
+  test('prod: a jlinked runtime and the jar Maven built; no JRE, Maven, plugins, JDK or shell; at most 45 MB', async (t) => {
+    const { compressedSize, uncompressedSize } = report.variants.prod;
+    t.diagnostic(`prod: ${compressedSize} bytes compressed, ${uncompressedSize} uncompressed`);
     const pkgs = readdirSync(join(rootfs, 'var/lib/dpkg/status.d')).filter((f) => !f.endsWith('.md5sums'));
-    assert.ok(pkgs.includes('openjdk-17-jre-headless'), pkgs.join(' '));
-    assert.deepEqual(pkgs.filter((p) => /maven|surefire|junit|jdk-headless|^openjdk-17-jdk/.test(p)), []);
+    assert.deepEqual(pkgs.filter((p) => /maven|surefire|junit|openjdk|java/.test(p)), []);
     assert.ok(!existsSync(join(rootfs, 'usr/share/maven')) && !existsSync(join(rootfs, 'usr/share/maven-repo')));
-    assert.ok(!readdirSync(join(rootfs, 'usr/lib/jvm')).some((d) => existsSync(join(rootfs, 'usr/lib/jvm', d, 'bin/javac'))));
+    assert.deepEqual(readdirSync(join(rootfs, 'usr/lib/jvm')), ['airlock-runtime'], 'no usr/lib/jvm/java-17-openjdk-*');
+    assert.ok(!existsSync(join(rootfs, JLINKED, 'bin/javac')));
+    const modules = ['java.base', 'java.net.http', 'jdk.crypto.ec', 'jdk.httpserver', 'jdk.zipfs'];
+    assert.deepEqual(await prodModules(join(out, 'oci'), 'latest-prod'), modules);
+    assert.ok(compressedSize <= 45_000_000, `prod is ${compressedSize} bytes compressed`);
+    const tls = await prodTlsCheck(join(out, 'oci'), 'latest-prod');
+    assert.match(tls.stdout, /^TLSv1\.3 TLS_\w+ EC !$/m, tls.stderr);
     assert.deepEqual(report.variants.prod.shells, []);
     const jar = spawnSync('jar', ['--list', '--file', join(rootfs, 'app/app.jar')], { encoding: 'utf8' });
     assert.match(jar.stdout, /^META-INF\/maven\/com\.example\/java-maven\/pom\.properties$/m, 'the jar is Maven\'s');
