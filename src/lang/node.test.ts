@@ -20,7 +20,7 @@ test('versions: a Node major pins Debian\'s libnode<ABI>; 20 fails in bookworm n
   assert.equal(nodePack.parseVersion('node-20'), '20');
   assert.equal(nodePack.parseVersion(undefined), undefined);
   assert.ok(nodePack.builderPackages('20', src({})).includes('libnode115'));
-  assert.deepEqual(nodePack.runtimePackages('18'), ['nodejs', 'libnode108']);
+  assert.deepEqual(nodePack.runtimePackages('18'), ['nodejs', 'libnode108', 'ca-certificates']);
   assert.equal(libnodeFor('99'), 'libnode-for-node-99', 'an unknown major asks for a package no suite has');
   assert.equal(nodePack.versionPackage.exec('libnode108')?.[1], '18');
   assert.equal(nodePack.versionPackage.exec('libnode-dev'), null);
@@ -56,7 +56,7 @@ test('npm ci in the fetch step, build if present, the production copy (an asset 
   assert.deepEqual(s.test, ['npm test']);
   assert.match(nodePack.defaultSteps(src({})).fetch[0]!, /^npm install/, 'no lock file: npm install');
   assert.deepEqual(nodePack.defaultArtifacts!(src({})), [{ from: 'app', fromRoot: 'out', to: '/app' }]);
-  assert.deepEqual(nodePack.runtimePackages(undefined), ['nodejs'], 'no npm at run time');
+  assert.deepEqual(nodePack.runtimePackages(undefined), ['nodejs', 'ca-certificates'], 'no npm at run time');
 });
 
 test('a build script: prod gets tsconfig\'s outDir (through a simple extends chain, JSON with comments) and what package.json names', () => {

@@ -74,8 +74,9 @@ export const nodePack: LanguagePack = {
     return [...new Set(['nodejs', 'npm', 'ca-certificates', 'dpkg-dev', ...(major ? [libnodeFor(major)] : [])])].sort();
   },
   runtimePackages(major) {
-    // node and its shared-library closure (libnode, ICU, OpenSSL, libuv…); never npm.
-    return ['nodejs', ...(major ? [libnodeFor(major)] : [])];
+    // node and its shared-library closure (libnode, ICU, OpenSSL, libuv…); never npm. The CA bundle
+    // (ca-certificates), which Debian's node reads through OpenSSL's default paths: nodejs only recommends it.
+    return ['nodejs', ...(major ? [libnodeFor(major)] : []), 'ca-certificates'];
   },
   buildEnv(): Record<string, string> {
     return { npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };

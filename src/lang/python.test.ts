@@ -27,11 +27,11 @@ test('versions: 3.11, python3.11 and 3.11.2 map to python3.11; 3.12 fails listin
   assert.equal(languagePack('python'), pythonPack);
 });
 
-test('prod runtime: the minimal interpreter and the stdlib, never pip, ensurepip, setuptools or -dev', () => {
+test('prod runtime: the interpreter, the stdlib and the CA bundle, never pip, ensurepip, setuptools or -dev', () => {
   const rt = pythonPack.runtimePackages('3.11');
-  assert.deepEqual(rt, ['python3.11-minimal', 'libpython3.11-stdlib', 'python3-minimal']);
+  assert.deepEqual(rt, ['python3.11-minimal', 'libpython3.11-stdlib', 'python3-minimal', 'ca-certificates']);
   for (const p of rt) assert.doesNotMatch(p, /pip|setuptools|-dev|venv/);
-  assert.deepEqual(pythonPack.runtimePackages(undefined), ['python3-minimal', 'libpython3-stdlib']);
+  assert.deepEqual(pythonPack.runtimePackages(undefined), ['python3-minimal', 'libpython3-stdlib', 'ca-certificates']);
 });
 
 test('bytecode: hash-based, forced, paths rewritten to /app, tests skipped; tests run with unittest or pytest', () => {
@@ -69,7 +69,8 @@ test('pip: a requirements.txt adds pip, setuptools and wheel to the builder only
   const builder = pythonPack.builderPackages('3.11', pip);
   for (const p of ['python3-pip', 'python3-setuptools', 'python3-wheel', 'ca-certificates']) assert.ok(builder.includes(p), p);
   assert.deepEqual(pythonPack.builderPackages('3.11', src(['main.py'])), ['dpkg-dev', 'python3', 'python3.11']);
-  assert.deepEqual(pythonPack.runtimePackages('3.11'), ['python3.11-minimal', 'libpython3.11-stdlib', 'python3-minimal'], 'prod asks for no pip either way');
+  const runtime = ['python3.11-minimal', 'libpython3.11-stdlib', 'python3-minimal', 'ca-certificates'];
+  assert.deepEqual(pythonPack.runtimePackages('3.11'), runtime, 'prod asks for no pip either way');
   assert.deepEqual(pythonPack.defaultSteps(src(['main.py'])).test, ['python3 -m unittest discover -s . -v'], 'without requirements the steps stay as they were');
 });
 

@@ -129,8 +129,12 @@ export const pythonPack: LanguagePack = {
     return [...new Set(pkgs)].sort();
   },
   runtimePackages(version) {
-    // The interpreter and its standard library; python3-minimal provides /usr/bin/python3. No pip, no ensurepip.
-    return version ? [`python${version}-minimal`, `libpython${version}-stdlib`, 'python3-minimal'] : ['python3-minimal', 'libpython3-stdlib'];
+    // The interpreter and its standard library; python3-minimal provides /usr/bin/python3. No pip, no ensurepip. The
+    // CA bundle (ca-certificates), which ssl's default context reads: no package of the interpreter depends on it.
+    const python = version
+      ? [`python${version}-minimal`, `libpython${version}-stdlib`, 'python3-minimal']
+      : ['python3-minimal', 'libpython3-stdlib'];
+    return [...python, 'ca-certificates'];
   },
   buildEnv(): Record<string, string> {
     return { PYTHONHASHSEED: '0', PIP_NO_INPUT: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_ROOT_USER_ACTION: 'ignore', PIP_CACHE_DIR: PIP_CACHE };
