@@ -36,8 +36,8 @@ if (!filters.length) {
 // other worker has nothing left: the suite's wall time is then close to its work divided by the workers.
 const LONGEST = [
   'faults-kill', 'export-buildkit', 'lang-java-maven', 'coverage-go', 'faults-concurrency', 'corpus-c', 'coverage-c',
-  'init-examples', 'build-cpp-service', 'coverage-python', 'build-c-no-canary', 'cache-prune', 'faults-disk-full',
-  'coverage-node', 'build-upstream',
+  'init-examples', 'build-cpp-service', 'sliced-prod-probes', 'coverage-python', 'build-c-no-canary', 'cache-prune',
+  'faults-disk-full', 'coverage-node', 'build-upstream',
 ];
 const rank = (f) => {
   const i = LONGEST.findIndex((name) => f.endsWith(`/${name}.test.ts`));

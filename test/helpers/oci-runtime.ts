@@ -23,6 +23,8 @@ export interface RunOptions {
   env?: string[];
   /** Kill the container after this long (default 2 minutes); a killed run says so at the end of its stderr. */
   timeoutMs?: number;
+  /** Host files or folders bound read-only into the container: container path → host path (e.g. a probe script). */
+  binds?: Record<string, string>;
   /** Share the host's network namespace (to reach a server in the container from the test on 127.0.0.1). */
   hostNetwork?: boolean;
   /**
@@ -46,29 +48,59 @@ function must(cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
 }
 
+const REF_NAME = 'org.opencontainers.image.ref.name';
+
+/** An image unpacked by umoci: its root file system (which a test may edit) and the runtime spec umoci wrote. */
+export interface UnpackedImage {
+  rootfs: string;
+  /** The runtime spec as umoci made it from the image config (each run edits a copy). */
+  spec: any;
+  /** The image config's Entrypoint (what `args` follow). */
+  entrypoint: string[];
+}
+
+/** Unpacks `layoutDir:tag` into `dir` (a new folder) with umoci. */
+export function unpackImage(layoutDir: string, tag: string, dir: string): UnpackedImage {
+  must('umoci', ['unpack', '--image', `${layoutDir}:${tag}`, dir]);
+  const index = JSON.parse(readFileSync(join(layoutDir, 'index.json'), 'utf8'));
+  const desc = index.manifests.find((d: { annotations?: Record<string, string> }) => d.annotations?.[REF_NAME] === tag);
+  const manifest = JSON.parse(readFileSync(join(layoutDir, 'blobs/sha256', desc.digest.slice(7)), 'utf8'));
+  const config = JSON.parse(readFileSync(join(layoutDir, 'blobs/sha256', manifest.config.digest.slice(7)), 'utf8'));
+  const spec = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  return { rootfs: join(dir, spec.root.path), spec, entrypoint: config.config?.Entrypoint ?? [] };
+}
+
 /** Unpacks `layoutDir:tag` into a temp bundle and runs it with runc (as root); always cleans up. */
 export async function runImage(layoutDir: string, tag: string, opts: RunOptions): Promise<RunResult> {
   const work = mkdtempSync(join(tmpdir(), 'airlock-run-'));
-  const bundle = join(work, 'bundle');
+  try {
+    return await runUnpacked(unpackImage(layoutDir, tag, join(work, 'bundle')), opts);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs an unpacked image with runc (as root) from a bundle of its own whose config.json names the unpacked root file
+ * system, so runs of one unpacked image do not share a spec file.
+ */
+export async function runUnpacked(image: UnpackedImage, opts: RunOptions): Promise<RunResult> {
+  const bundle = mkdtempSync(join(tmpdir(), 'airlock-bundle-'));
   const id = `airlock-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    must('umoci', ['unpack', '--image', `${layoutDir}:${tag}`, bundle]);
-    const cfgPath = join(bundle, 'config.json');
-    const spec = JSON.parse(readFileSync(cfgPath, 'utf8'));
+    const spec = structuredClone(image.spec);
+    spec.root.path = image.rootfs;
     spec.process.terminal = false;
     spec.root.readonly = opts.readOnly;
     if (opts.entrypoint) spec.process.args = [...opts.entrypoint, ...(opts.args ?? [])];
-    else if (opts.args) {
-      const index = JSON.parse(readFileSync(join(layoutDir, 'index.json'), 'utf8'));
-      const desc = index.manifests.find((d: { annotations?: Record<string, string> }) => d.annotations?.['org.opencontainers.image.ref.name'] === tag);
-      const manifest = JSON.parse(readFileSync(join(layoutDir, 'blobs/sha256', desc.digest.slice(7)), 'utf8'));
-      const config = JSON.parse(readFileSync(join(layoutDir, 'blobs/sha256', manifest.config.digest.slice(7)), 'utf8'));
-      spec.process.args = [...(config.config?.Entrypoint ?? []), ...opts.args];
-    }
+    else if (opts.args) spec.process.args = [...image.entrypoint, ...opts.args];
     if (opts.env) spec.process.env = [...(spec.process.env ?? []), ...opts.env];
+    for (const [destination, source] of Object.entries(opts.binds ?? {})) {
+      spec.mounts.push({ destination, source, type: 'bind', options: ['rbind', 'ro'] });
+    }
     if (opts.hostNetwork) spec.linux.namespaces = spec.linux.namespaces.filter((n: { type: string }) => n.type !== 'network');
     opts.edit?.(spec);
-    writeFileSync(cfgPath, JSON.stringify(spec, null, 2));
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
     return await new Promise<RunResult>((resolve, reject) => {
       const child = spawn('runc', ['run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
@@ -97,6 +129,6 @@ export async function runImage(layoutDir: string, tag: string, opts: RunOptions)
     });
   } finally {
     spawnSync('runc', ['delete', '--force', id], { stdio: 'ignore' });
-    rmSync(work, { recursive: true, force: true });
+    rmSync(bundle, { recursive: true, force: true });
   }
 }

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, copyFixture, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
+import { probeTls, TLS_BODY } from '../helpers/tls-probe.js';
+import { trustInBundle } from '../helpers/trust-store.js';
 import { validateLayout } from '../validate.js';
 
 /** Every non-directory path of an unpacked root file system. */
@@ -63,6 +65,18 @@ describe('airlock build examples/go-api', { timeout: 40 * 60_000 }, () => {
     const z = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true, args: ['--zone', 'Europe/Paris'] });
     assert.equal(z.code, 1, z.stdout);
     assert.match(z.stderr, /unknown time zone Europe\/Paris/);
+  });
+
+  test('prod verifies HTTPS with the CA bundle (Go\'s system roots); without the bundle it cannot', async () => {
+    const client = (url: string) => ({ args: ['--fetch', url] });
+    const tls = await probeTls(join(out, 'oci'), 'latest-prod', { client, trust: trustInBundle });
+    assert.equal(tls.untrusted.code, 1, 'the test CA is not trusted before it is added');
+    assert.match(tls.untrusted.stderr, /x509: certificate signed by unknown authority/);
+    assert.equal(tls.trusted.code, 0, tls.trusted.stderr);
+    assert.equal(tls.trusted.stdout, `200 ${TLS_BODY}`);
+    assert.equal(tls.store, '/etc/ssl/certs/ca-certificates.crt');
+    assert.equal(tls.withoutStore.code, 1, tls.withoutStore.stdout);
+    assert.match(tls.withoutStore.stderr, /x509: /);
   });
 
   test('prod holds fewer than 15 files and no libc, no shell', () => {

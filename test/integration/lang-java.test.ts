@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
+import { probeTls, TLS_BODY } from '../helpers/tls-probe.js';
+import { javaTrustStore, trustInKeystore } from '../helpers/trust-store.js';
 import { validateLayout } from '../validate.js';
 import { JLINKED, prodModules, prodTlsCheck } from '../helpers/java-prod.js';
 
@@ -50,6 +52,25 @@ describe('airlock build examples/java-app', { timeout: 40 * 60_000 }, () => {
     const http = await runImage(join(out, 'oci'), 'latest-prod', { readOnly: true, args: ['--self-check'] });
     assert.equal(http.code, 0, http.stderr);
     assert.match(http.stdout, /^200 \{"service":"java-app","path":"\/health"/);
+  });
+
+  // The trust store is found as the image's java finds it (javax.net.ssl.trustStore, else java.home's
+  // lib/security/cacerts), wherever the JRE is, and the test CA is imported into it with keytool.
+  test('prod verifies HTTPS with the JRE\'s trust store (--fetch); without the store it cannot', async () => {
+    const tls = await probeTls(join(out, 'oci'), 'latest-prod', {
+      client: (url) => ({ args: ['--fetch', url] }),
+      trust: (image, pem) => {
+        const store = javaTrustStore(image);
+        trustInKeystore(image, store, pem, 'airlock-test-ca');
+        return store.path;
+      },
+    });
+    assert.equal(tls.untrusted.code, 1, 'the test CA is not trusted before it is added');
+    assert.match(tls.untrusted.stderr, /PKIX path building failed/);
+    assert.equal(tls.trusted.code, 0, tls.trusted.stderr);
+    assert.equal(tls.trusted.stdout, `200 ${TLS_BODY}`);
+    assert.equal(tls.withoutStore.code, 1, tls.withoutStore.stdout);
+    assert.match(tls.withoutStore.stderr, /the trustAnchors parameter must be non-empty/);
   });
 
   test('prod: a runtime of the jdeps modules (no JRE or JDK package), the JKS trust store, no shell, at most 45 MB', async (t) => {

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
+import { PROBE_SCRIPTS, probeTls, TLS_BODY } from '../helpers/tls-probe.js';
+import { trustInBundle } from '../helpers/trust-store.js';
 import { validateLayout } from '../validate.js';
 
 describe('airlock build examples/node-web', { timeout: 40 * 60_000 }, () => {
@@ -44,6 +46,24 @@ describe('airlock build examples/node-web', { timeout: 40 * 60_000 }, () => {
     assert.match(http.stdout, /^200 \{"service":"node-web","path":"\/health"/);
   });
 
+  // Debian's node reads OpenSSL's default trust store (SSL_CERT_FILE, /usr/lib/ssl/cert.pem), not a built-in list.
+  test('prod verifies HTTPS with its CA bundle (node:https); without the bundle it cannot', async () => {
+    const tls = await probeTls(join(out, 'oci'), 'latest-prod', {
+      // the image's interpreter (its entrypoint's program) runs the probe script
+      client: (url, image) => ({
+        entrypoint: [image.entrypoint[0]!, '/probe/fetch.js', url], binds: { '/probe': PROBE_SCRIPTS },
+      }),
+      trust: trustInBundle,
+    });
+    assert.equal(tls.untrusted.code, 1, 'the test CA is not trusted before it is added');
+    assert.match(tls.untrusted.stderr, /UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+    assert.equal(tls.trusted.code, 0, tls.trusted.stderr);
+    assert.equal(tls.trusted.stdout, `200 ${TLS_BODY}`);
+    assert.equal(tls.store, '/etc/ssl/certs/ca-certificates.crt');
+    assert.equal(tls.withoutStore.code, 1, tls.withoutStore.stdout);
+    assert.match(tls.withoutStore.stderr, /UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+  });
+
   test('prod: production node_modules only, no devDependency, no npm, no shell, no tests', () => {
     assert.ok(existsSync(join(rootfs, 'app/node_modules/ms/package.json')), 'the dependency is there');
     assert.ok(!existsSync(join(rootfs, 'app/node_modules/is-number')), 'the devDependency is absent');
@@ -51,7 +71,7 @@ describe('airlock build examples/node-web', { timeout: 40 * 60_000 }, () => {
     assert.ok(existsSync(join(rootfs, 'usr/bin/node')));
     assert.ok(!existsSync(join(rootfs, 'usr/bin/npm')) && !existsSync(join(rootfs, 'usr/share/nodejs/npm')));
     const pkgs = readdirSync(join(rootfs, 'var/lib/dpkg/status.d')).filter((f) => !f.endsWith('.md5sums'));
-    assert.ok(pkgs.includes('nodejs') && pkgs.includes('libnode108'), pkgs.join(' '));
+    for (const p of ['nodejs', 'libnode108', 'ca-certificates']) assert.ok(pkgs.includes(p), `${p}: ${pkgs.join(' ')}`);
     // Debian's nodejs itself depends on a few node-* modules (acorn, undici, …); npm and its modules stay out.
     for (const p of ['npm', 'node-semver', 'node-npm-package-arg', 'node-gyp']) assert.ok(!pkgs.includes(p), `${p} not in prod`);
     assert.deepEqual(report.variants.prod.shells, []);

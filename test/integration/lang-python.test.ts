@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
+import { PROBE_SCRIPTS, probeTls, TLS_BODY } from '../helpers/tls-probe.js';
+import { trustInBundle } from '../helpers/trust-store.js';
 import { validateLayout } from '../validate.js';
 
 describe('airlock build examples/python-web', { timeout: 40 * 60_000 }, () => {
@@ -43,9 +45,27 @@ describe('airlock build examples/python-web', { timeout: 40 * 60_000 }, () => {
     assert.match(http.stdout, /^200 \{"greeting": "hello from prod", "path": "\/health"/);
   });
 
+  test('prod verifies HTTPS with its CA bundle (urllib: ssl\'s defaults); without the bundle it cannot', async () => {
+    const tls = await probeTls(join(out, 'oci'), 'latest-prod', {
+      // the image's interpreter (its entrypoint's program) runs the probe script
+      client: (url, image) => ({
+        entrypoint: [image.entrypoint[0]!, '/probe/fetch.py', url], binds: { '/probe': PROBE_SCRIPTS },
+      }),
+      trust: trustInBundle,
+    });
+    assert.equal(tls.untrusted.code, 1, 'the test CA is not trusted before it is added');
+    assert.match(tls.untrusted.stderr, /CERTIFICATE_VERIFY_FAILED/);
+    assert.equal(tls.trusted.code, 0, tls.trusted.stderr);
+    assert.equal(tls.trusted.stdout, `200 ${TLS_BODY}`);
+    assert.equal(tls.store, '/etc/ssl/certs/ca-certificates.crt');
+    assert.equal(tls.withoutStore.code, 1, tls.withoutStore.stdout);
+    assert.match(tls.withoutStore.stderr, /CERTIFICATE_VERIFY_FAILED/);
+  });
+
   test('prod: runtime packages only (no pip, ensurepip, setuptools, -dev), no shell, app with bytecode and without tests', () => {
     const pkgs = readdirSync(join(rootfs, 'var/lib/dpkg/status.d')).filter((f) => !f.endsWith('.md5sums')).sort();
-    for (const p of ['python3.11-minimal', 'libpython3.11-stdlib', 'python3-minimal', 'python3-yaml']) assert.ok(pkgs.includes(p), `${p} in prod: ${pkgs.join(' ')}`);
+    const wanted = ['python3.11-minimal', 'libpython3.11-stdlib', 'python3-minimal', 'python3-yaml', 'ca-certificates'];
+    for (const p of wanted) assert.ok(pkgs.includes(p), `${p} in prod: ${pkgs.join(' ')}`);
     for (const p of pkgs) assert.doesNotMatch(p, /pip|setuptools|-dev$|^python3\.11-venv$|^dash$|^bash$/, p);
     assert.equal(readlinkSync(join(rootfs, 'usr/bin/python3')), 'python3.11', 'python3-minimal provides the entrypoint path');
     assert.ok(lstatSync(join(rootfs, 'usr/bin/python3.11')).isFile());

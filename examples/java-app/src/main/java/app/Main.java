@@ -12,7 +12,10 @@ import java.security.KeyStore;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-/** java-app: prints the answer for "/"; --port N serves HTTP; --self-check serves on loopback and asks itself. */
+/**
+ * java-app: prints the answer for "/"; --port N serves HTTP; --self-check serves on loopback and asks itself;
+ * --fetch URL prints the status and body of a GET (HTTPS verified with the JRE's default trust store).
+ */
 public final class Main {
     /** How many CAs the JRE's default trust store (cacerts) holds. */
     static int trustedCas() throws Exception {
@@ -45,6 +48,10 @@ public final class Main {
                 HttpResponse.BodyHandlers.ofString());
             System.out.print(r.statusCode() + " " + r.body());
             s.stop(0);
+        } else if (args.length > 1 && args[0].equals("--fetch")) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(args[1])).build(), HttpResponse.BodyHandlers.ofString());
+            System.out.print(r.statusCode() + " " + r.body());
         } else {
             System.out.println(Greeting.answer("/", trustedCas()));
         }
