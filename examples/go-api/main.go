@@ -41,17 +41,7 @@ func selfCheck() error {
 		return err
 	}
 	go func() { _ = http.Serve(ln, handler()) }()
-	resp, err := http.Get("http://" + ln.Addr().String() + "/health")
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("%d %s", resp.StatusCode, body)
-	return nil
+	return fetch("http://" + ln.Addr().String() + "/health")
 }
 
 // trust reports the system roots Go's TLS client would use.
