@@ -157,7 +157,7 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
     buildFlags: { hardening: w.build_flags?.hardening ?? 'standard' },
     variants: variants(w.variants),
     slicing: { mode: w.variants?.prod?.slicing ?? 'auto', keep: [...new Set((w.variants?.prod?.keep ?? []).map((g) => g.replace(/^\/+/, '')))] },
-    debian: { architecture: w.debian?.architecture ?? inputs.architecture },
+    debian: archs(w.debian, inputs.architecture),
   };
   if (w.version !== undefined) config.version = String(w.version);
   if (w.artifacts) config.artifacts = w.artifacts.map(artifact);
@@ -173,4 +173,10 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
   if (w.debian?.sources !== undefined) config.debian.sources = sourcesText(w.debian.sources);
   if (w.debian?.keyring) config.debian.keyring = resolve(dir, w.debian.keyring);
   return config;
+}
+
+/** `debian.architecture(s)`: the list written (without repeats), else the one architecture, else the host's. */
+function archs(d: { architecture?: string | undefined; architectures?: string[] | undefined } | undefined, host: string): { architecture: string; architectures: string[] } {
+  const list = d?.architectures?.length ? [...new Set(d.architectures)] : [d?.architecture ?? host];
+  return { architecture: list[0]!, architectures: list };
 }

@@ -78,3 +78,22 @@ test('build.workspace is for Node.js: elsewhere a warning; normalized as written
   const written = WrittenConfigSchema.parse({ name: 'a', base_language: 'node', build: { workspace: '@x/api' } });
   assert.deepEqual(normalize(written, { file: '/p/airlock.yaml', architecture: 'amd64' }).build, { workspace: '@x/api' });
 });
+
+test('debian.architectures: the list in order without repeats; a foreign one is emulated; not with architecture', () => {
+  const w = WrittenConfigSchema.parse({ name: 'a', base_language: 'c', debian: { architectures: ['amd64', 'arm64'] } });
+  const c = normalize(w, { file: '/p/airlock.yaml', architecture: 'amd64' });
+  assert.deepEqual(c.debian, { architecture: 'amd64', architectures: ['amd64', 'arm64'] });
+  assert.deepEqual(normalize(WrittenConfigSchema.parse({ name: 'a' }), { file: '/p/airlock.yaml', architecture: 'arm64' }).debian, { architecture: 'arm64', architectures: ['arm64'] });
+  const r = rules({ name: 'a', base_language: 'c', debian: { architectures: ['amd64', 'arm64'] } });
+  assert.deepEqual(r.errors, []);
+  assert.match(r.warnings[0]!, /^debian\.architectures: building for arm64 on this amd64 host: .*emulation/);
+  const both = rules({ name: 'a', base_language: 'c', debian: { architecture: 'amd64', architectures: ['arm64', 'arm64'] } });
+  assert.deepEqual(both.errors, ['debian.architecture: give either debian.architecture or debian.architectures, not both', 'debian.architectures.1: arm64 is listed twice']);
+  assert.deepEqual(rules({ name: 'a', base_language: 'c', debian: { architectures: ['amd64'] } }).warnings, []);
+});
+
+test('debian.architectures: an empty list or a bad name is a positioned error', () => {
+  const parse = (text: string) => () => parseConfig(text, { file: '/p/airlock.yaml', displayName: 'airlock.yaml', architecture: 'amd64' });
+  assert.throws(parse('name: a\nbase_language: c\ndebian:\n  architectures: []\n'), (e: Error) => /airlock\.yaml:4:\d+: debian\.architectures: expected at least one architecture/.test(e.message));
+  assert.throws(parse('name: a\nbase_language: c\ndebian:\n  architectures: [amd64, ARM]\n'), (e: Error) => /airlock\.yaml:4:\d+: debian\.architectures\[1\]: expected a Debian architecture/.test(e.message));
+});

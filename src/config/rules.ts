@@ -114,9 +114,7 @@ export interface RuleInputs {
 export function checkRules(w: WrittenConfig, c: Config, inputs: RuleInputs): RuleResult {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
-  if (c.debian.architecture !== inputs.hostArchitecture) {
-    warnings.push({ path: ['debian', 'architecture'], message: `building for ${c.debian.architecture} on this ${inputs.hostArchitecture} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower` });
-  }
+  architectureRules(w, c, inputs, errors, warnings);
   if (w.base_language === undefined) warnings.push({ path: [], message: 'base_language is not set; using the C toolchain (base_language: c)' });
   if (c.build.workspace !== undefined && c.language !== 'node') {
     warnings.push({ path: ['build', 'workspace'], message: 'build.workspace names an npm workspace (base_language: node); it is ignored here' });
@@ -129,4 +127,20 @@ export function checkRules(w: WrittenConfig, c: Config, inputs: RuleInputs): Rul
   deployRules(w, c, errors, warnings);
   secretRules(w, errors);
   return { errors, warnings };
+}
+
+/** `debian.architecture` and `debian.architectures`: one or the other, no repeats; a foreign one is emulated. */
+function architectureRules(w: WrittenConfig, c: Config, inputs: RuleInputs, errors: ConfigProblem[], warnings: ConfigProblem[]): void {
+  const list = w.debian?.architectures;
+  if (list && w.debian?.architecture !== undefined) {
+    errors.push({ path: ['debian', 'architecture'], message: 'give either debian.architecture or debian.architectures, not both' });
+  }
+  list?.forEach((a, i) => {
+    if (list.indexOf(a) !== i) errors.push({ path: ['debian', 'architectures', i], message: `${a} is listed twice` });
+  });
+  const key = list ? 'architectures' : 'architecture';
+  const foreign = c.debian.architectures.filter((a) => a !== inputs.hostArchitecture);
+  if (foreign.length) {
+    warnings.push({ path: ['debian', key], message: `building for ${foreign.join(', ')} on this ${inputs.hostArchitecture} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower` });
+  }
 }

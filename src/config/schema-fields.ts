@@ -111,10 +111,13 @@ export const Variants = z.strictObject({
   test: variant({ tools: true, source: true, tests: true, strip: false }).optional().describe('Optional. Settings of the test image (builder + source + tests; runs build.test).'),
 });
 
+const debianArch = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a Debian architecture such as amd64 or arm64' });
+
 /** `debian`: where packages come from. */
 export const Debian = z.strictObject({
   suite: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, { error: 'expected a suite or codename such as bookworm' }).optional().describe('Optional. Suite or codename. Default: the suite of the apt sources of this machine. Example: bookworm'),
-  architecture: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a Debian architecture such as amd64' }).optional().describe('Optional. Debian architecture. Default: the host\'s (amd64 on x86-64).'),
+  architecture: debianArch.optional().describe('Optional. Debian architecture to build for. Default: the host\'s (amd64 on x86-64). Give `architectures` instead for several.'),
+  architectures: z.array(debianArch).min(1, { error: 'expected at least one architecture' }).optional().describe('Optional. Debian architectures to build for, e.g. [amd64, arm64]: each variant becomes an OCI image index with one image per architecture (one lock per architecture: airlock.lock.<arch>.json). Default: [the host\'s]. `--platform` on the command line overrides it.'),
   sources: z.union([z.string(), z.array(z.string())]).optional().describe('Optional. apt sources: deb822 text, one-line "deb URI SUITE COMPONENTS" text, or a list of one-line entries. Default: this machine\'s /etc/apt/sources.list.d/*.sources.'),
   keyring: z.string().optional().describe('Optional. Path of an OpenPGP keyring that signs the sources, relative to the config file. Default: the system\'s Debian archive keyring.'),
 });

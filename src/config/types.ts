@@ -104,7 +104,10 @@ export interface Config {
   kubernetes?: WrittenKubernetes;
   debian: {
     suite?: string;
+    /** The architecture this config builds for (one of `architectures`; a multi-architecture build sets it per platform). */
     architecture: string;
+    /** Every architecture the config builds for, in the order written (one: a single-platform build, as before). */
+    architectures: string[];
     sources?: SourcesText;
     /** Absolute path of the keyring. */
     keyring?: string;

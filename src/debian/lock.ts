@@ -89,8 +89,22 @@ export function parseLock(text: string, file = 'airlock.lock.json'): Lock {
 }
 
 /** The lock file for a config file: `airlock.lock.json` beside it. */
-export function lockPath(configFile: string): string {
-  return join(dirname(configFile), 'airlock.lock.json');
+export function lockPath(configFile: string, architecture?: string): string {
+  return join(dirname(configFile), architecture ? `airlock.lock.${architecture}.json` : 'airlock.lock.json');
+}
+
+/**
+ * The lock of a config as it builds now: `airlock.lock.json` when it builds for one architecture, else one lock per
+ * architecture, `airlock.lock.<arch>.json` (each platform resolves, fetches and builds from its own).
+ */
+export function configLockPath(config: { file: string; debian: { architecture: string; architectures: string[] } }): string {
+  return lockPath(config.file, config.debian.architectures.length > 1 ? config.debian.architecture : undefined);
+}
+
+/** Every lock file a config has (one, or one per architecture). */
+export function configLockPaths(config: { file: string; debian: { architectures: string[] } }): string[] {
+  const { architectures } = config.debian;
+  return architectures.length > 1 ? architectures.map((a) => lockPath(config.file, a)) : [lockPath(config.file)];
 }
 
 /** Reads a lock file, or undefined if there is none. */

@@ -7,7 +7,7 @@ import type { Config } from '../config/types.js';
 import { ALWAYS_IGNORED, IGNORE_FILES } from '../config/ignore.js';
 import type { Log } from '../log.js';
 import type { Image } from '../image/image.js';
-import { lockPath } from '../debian/lock.js';
+import { configLockPaths } from '../debian/lock.js';
 import { planBuild } from '../pipeline/plan-stage.js';
 import { MANIFEST_PATHS, type BuildPlan } from '../pipeline/plan.js';
 import { stepContext } from '../pipeline/run-build.js';
@@ -68,7 +68,7 @@ export async function collectFacts(
     : undefined;
   const rootfs = await rootfsMod.ensureBuilderRootfs(lock, io);
   const defaultOut = join(config.dir, 'airlock-out');
-  const leftOut = [config.file, lockPath(config.file), defaultOut, opts.exportDir]
+  const leftOut = [config.file, ...configLockPaths(config), defaultOut, opts.exportDir]
     .map((p) => inside(config.source, p))
     .filter((p): p is string => !!p);
   const ignore = readIgnore(config.source, ...leftOut, outputSiblings(inside(config.source, defaultOut)));

@@ -27,10 +27,11 @@ export function buildKey(parts: BuildKeyParts): string {
 
 type FileStamp = [path: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 
-async function stamps(dir: string): Promise<FileStamp[]> {
+/** Stat stamps of the files under `dir` (not the record, nor anything under a folder named in `skip`). */
+async function stamps(dir: string, skip: string[] = []): Promise<FileStamp[]> {
   const out: FileStamp[] = [];
   for (const rel of (await readdir(dir, { recursive: true, encoding: 'utf8' })).sort()) {
-    if (rel === BUILD_RECORD) continue;
+    if (rel === BUILD_RECORD || skip.some((s) => rel === s || rel.startsWith(`${s}/`))) continue;
     const st = await stat(join(dir, rel));
     if (st.isFile()) out.push([rel, st.size, st.mtimeMs, st.ctimeMs, st.ino]);
   }
@@ -41,8 +42,19 @@ async function stamps(dir: string): Promise<FileStamp[]> {
  * The record of a finished output folder: its build key, a stat stamp of every file in it, and for files that are
  * a function of a recipe (a docker-archive: image digest, tags, epoch, airlock's identity) that recipe's digest.
  */
-export async function buildRecord(dir: string, key: string, recipes: Record<string, string> = {}): Promise<string> {
-  return `${JSON.stringify({ key, files: await stamps(dir), recipes })}\n`;
+export async function buildRecord(dir: string, key: string, recipes: Record<string, string> = {}, skip: string[] = []): Promise<string> {
+  return `${JSON.stringify({ key, files: await stamps(dir, skip), recipes })}\n`;
+}
+
+/**
+ * The record of `dir` again, with the same key and recipes and fresh stamps: for an output folder whose files got
+ * another name elsewhere (a hard link changes a file's ctime, not its bytes). No record, nothing to do.
+ */
+export async function restampRecord(dir: string): Promise<string | undefined> {
+  let record: { key?: string; recipes?: Record<string, string> };
+  try { record = JSON.parse(await readFile(join(dir, BUILD_RECORD), 'utf8')) as typeof record; } catch { return undefined; }
+  if (typeof record.key !== 'string') return undefined;
+  return buildRecord(dir, record.key, record.recipes ?? {});
 }
 
 /** Files of an earlier output folder that a new build may link instead of writing again. */
@@ -74,13 +86,13 @@ export async function priorOutputs(dir: string): Promise<PriorOutputs> {
  * The report of the outputs in `dir` when they were made by a build with this key and every file is still as the
  * build left it (same size, times and inode: blobs are written once and never changed in place); else undefined.
  */
-export async function reusableOutputs(dir: string, key: string): Promise<BuildReport | undefined> {
+export async function reusableOutputs<R = BuildReport>(dir: string, key: string, skip: string[] = []): Promise<R | undefined> {
   try {
     const record = JSON.parse(await readFile(join(dir, BUILD_RECORD), 'utf8')) as { key?: string; files?: FileStamp[] };
     if (record.key !== key || !Array.isArray(record.files)) return undefined;
-    const now = await stamps(dir);
+    const now = await stamps(dir, skip);
     if (canonicalJson(now) !== canonicalJson(record.files)) return undefined;
-    return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as BuildReport;
+    return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as R;
   } catch {
     return undefined;
   }

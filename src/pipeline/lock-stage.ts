@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import { checkVersion, languagePack, offeredVersions } from '../lang/index.js';
 import { cachedPackageNames } from './versions.js';
 import { lockStep, type LockStepOptions } from './lock-step.js';
-import { lockPath, readLock } from '../debian/lock.js';
+import { configLockPath, readLock } from '../debian/lock.js';
 import { lockedFor } from '../upstream/select.js';
 import type { UpstreamRequest } from '../upstream/types.js';
 import { packageRequests } from './requests.js';
@@ -47,11 +47,11 @@ export async function lockForConfig(config: Config, configDigest: string, opts: 
   };
   const stepOpts = { cache: opts.cache, log: opts.log, offline: opts.offline, locked: opts.locked, update: opts.update, ...(opts.env ? { env: opts.env } : {}) };
   const lockWith = (r: { builder: string[]; runtime: string[]; upstream?: UpstreamRequest[] }) =>
-    lockStep(config.file, { builder: r.builder, runtime: r.runtime, ...base, ...(r.upstream ? { upstream: r.upstream } : {}) }, stepOpts);
+    lockStep(configLockPath(config), { builder: r.builder, runtime: r.runtime, ...base, ...(r.upstream ? { upstream: r.upstream } : {}) }, stepOpts);
 
   // A lock whose toolchain came from the registry for this same version stays on the registry: reused when it matches
   // (also with --locked and --offline), re-resolved keeping its registry packages when the rest of the config changed.
-  const existing = readLock(lockPath(config.file));
+  const existing = readLock(configLockPath(config));
   if (existing?.upstream?.length && version !== undefined) {
     const up = upstreamFor();
     if (up && up.upstream.every((r) => lockedFor(existing.upstream!, r))) {

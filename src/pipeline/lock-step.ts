@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import { lockPackages, obtainableChecker } from '../debian/engine.js';
-import { checkLock, lockPath, readLock, writeLock } from '../debian/lock.js';
+import { checkLock, readLock, writeLock } from '../debian/lock.js';
 import type { Lock } from '../debian/types.js';
 import { resolveUpstream } from '../upstream/npm.js';
 import type { LockedUpstream, UpstreamRequest } from '../upstream/types.js';
@@ -43,9 +43,8 @@ export function requestDigest(req: PackageRequestSet): string {
   return h.digest('hex');
 }
 
-/** Returns the lock to build from, writing airlock.lock.json beside the config when it (re)resolves. */
-export async function lockStep(configFile: string, req: PackageRequestSet, opts: LockStepOptions): Promise<{ lock: Lock; file: string; resolved: boolean }> {
-  const file = lockPath(configFile);
+/** Returns the lock to build from, writing `file` (the config's lock, src/debian/lock.ts) when it (re)resolves. */
+export async function lockStep(file: string, req: PackageRequestSet, opts: LockStepOptions): Promise<{ lock: Lock; file: string; resolved: boolean }> {
   const digest = requestDigest(req);
   const existing = readLock(file);
   if (existing && !opts.update) {

@@ -29,10 +29,8 @@ import { slicedEvidencePackages, slicingReport } from './slicing-summary.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
 
-/** Archive file name for a variant: the image name with '/' replaced. */
-export function archiveName(name: string, variant: VariantName): string {
-  return `${name.replace(/\//g, '_')}-${variant}.tar`;
-}
+import { archiveName } from './archive-name.js';
+export { archiveName };
 
 function countFiles(layers: { path: string; type: string }[][]): { files: number; paths: string[] } {
   const visible = new Map<string, string>();

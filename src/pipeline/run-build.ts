@@ -15,7 +15,7 @@ import { buildKey, reusableOutputs } from './build-record.js';
 import { planBuild, type PlannedBuild } from './plan-stage.js';
 import type { StepContext } from './run-steps.js';
 import { contextDigest, readIgnore } from './source-info.js';
-import { lockPath } from '../debian/lock.js';
+import { configLockPaths } from '../debian/lock.js';
 import { UPSTREAM_PREFIX } from './upstream-step.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 import { outputSiblings, recoverOutputs } from './output-folder.js';
@@ -37,6 +37,9 @@ export interface BuildOptions {
   noCache: boolean;
   key?: KeyObject;
   vexFindings?: Finding[];
+  /** The output folder the build context leaves out with its lock and swap folders (default: outDir; a platform's
+   * build of a multi-platform one leaves out the whole OUT). */
+  contextOut?: string;
 }
 
 export interface BuildOutcome {
@@ -55,8 +58,8 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   // The config and its lock are the plan's inputs, not the build's: a step never sees them (so editing the config
   // reruns only the steps whose plan changed).
   const inside = (p: string) => insideSource(config.source, p);
-  const outRel = inside(opts.outDir);
-  const ignore = readIgnore(config.source, outRel, outputSiblings(outRel), inside(config.file), inside(lockPath(config.file)));
+  const outRel = inside(opts.contextOut ?? opts.outDir);
+  const ignore = readIgnore(config.source, outRel, outputSiblings(outRel), inside(config.file), ...configLockPaths(config).map(inside));
   const context = await contextDigest(config.source, ignore);
   const key = buildKey({ plan: planned.json, context, lock: lockDigest(planned.lock), options: outputOptions(opts) });
   const reused = opts.noCache ? undefined : await reusableOutputs(opts.outDir, key);

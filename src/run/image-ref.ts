@@ -27,7 +27,9 @@ export async function imageRefOf(spec: string, outDir: string, cwd: string): Pro
       },
     );
   }
-  const report = JSON.parse(text) as ReportRefs;
+  // A multi-platform build's report holds each platform's; their names are the same, and OUT/oci's tags are indexes.
+  const parsed = JSON.parse(text) as ReportRefs | { platforms: { report: ReportRefs }[] };
+  const report = 'platforms' in parsed ? parsed.platforms[0]!.report : parsed;
   const oci = join(outDir, 'oci');
   for (const [v, r] of Object.entries(report.variants)) {
     if (spec === v || spec === r.ref) return { kind: 'oci', dir: oci, tag: `${report.tag}-${v}` };

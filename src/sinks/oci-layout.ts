@@ -1,19 +1,20 @@
 // OCI image layout sink and source: several tagged images in one directory, blobs shared, atomic index updates.
-import { mkdir, readFile } from 'node:fs/promises';
+import { link, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { bytesStream, collect, type BlobStore } from '../image/blob-store.js';
-import type { Descriptor } from '../image/descriptor.js';
+import type { Descriptor, Platform } from '../image/descriptor.js';
+import { formatPlatform, ociPlatform, platformMatches } from '../image/platform.js';
 import { sha256, type Digest } from '../image/digest.js';
 import { imageFromBytes, layersFromManifest, descriptorOf, type Image } from '../image/image.js';
 import { indexBytes, newIndex, parseIndex, type ImageIndex } from '../image/image-index.js';
 import { compareBytes, parseJsonBytes } from '../image/json.js';
 import { parseManifest } from '../image/manifest.js';
-import { Annotation, CosignKind, isIndexType } from '../image/media-types.js';
+import { Annotation, CosignKind, MediaType, isIndexType } from '../image/media-types.js';
 import type { ConfigFile } from '../image/config.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { withFileLock } from '../files/file-lock.js';
-import { exists, fsBlobStore } from './blob-store.js';
+import { blobPath, exists, fsBlobStore } from './blob-store.js';
 
 /** An image and the tag it is written under. */
 export interface TaggedImage {
@@ -140,6 +141,13 @@ export async function findInLayout(dir: string, ref?: string): Promise<Descripto
   const ix = await readLayoutIndex(dir);
   const fits = (d: Descriptor) => (ref === undefined ? !isCosignAttachment(d) : isNamed(d, ref));
   const hits = ix.manifests.filter(fits);
+  // A digest may also name one platform's image inside a tagged multi-platform index.
+  if (hits.length === 0 && ref?.startsWith('sha256:')) {
+    for (const d of ix.manifests.filter((x) => isIndexType(x.mediaType))) {
+      const child = parseIndex(await readBlob(fsBlobStore(dir), d, `${dir}@${d.digest}`), `${dir}@${d.digest}`).manifests.find((m) => m.digest === ref);
+      if (child) return child;
+    }
+  }
   if (hits.length !== 1) {
     const tags = ix.manifests.map((d) => tagOf(d) ?? d.digest).join(', ') || 'none';
     const none = `no image tagged "${ref}" in ${dir}`;
@@ -149,14 +157,28 @@ export async function findInLayout(dir: string, ref?: string): Promise<Descripto
   return hits[0]!;
 }
 
-/** Reads a tagged image from a layout; manifest and config bytes are verified, layers open lazily. */
-export async function readLayout(dir: string, tag?: string): Promise<Image> {
+/**
+ * Reads a tagged image from a layout; manifest and config bytes are verified, layers open lazily. A tag naming a
+ * multi-platform index gives the image of `platform` (a Debian architecture), or the only one it holds.
+ */
+export async function readLayout(dir: string, tag?: string, platform?: string): Promise<Image> {
   const desc = await findInLayout(dir, tag);
   const where = `${dir}${tag ? `:${tag}` : ''}`;
   if (isIndexType(desc.mediaType)) {
-    throw new AirlockError('image', 'multi-platform', `${where} is a multi-platform index`, { hint: 'airlock reads single-platform images only' });
+    const ix = parseIndex(await readBlob(fsBlobStore(dir), desc, where), where);
+    const m = manifestForPlatform(ix, where, platform);
+    return readImageFromStore(fsBlobStore(dir), m.digest, m.size, `${where} (${formatPlatform(m.platform!)})`);
   }
   return readImageFromStore(fsBlobStore(dir), desc.digest, desc.size, where);
+}
+
+/** The index a layout tag names (checked against its digest), or undefined when the tag names a single image. */
+export async function readLayoutImageIndex(dir: string, tag?: string): Promise<{ descriptor: Descriptor; index: ImageIndex; bytes: Uint8Array } | undefined> {
+  const desc = await findInLayout(dir, tag);
+  if (!isIndexType(desc.mediaType)) return undefined;
+  const where = `${dir}${tag ? `:${tag}` : ''}`;
+  const bytes = await readBlob(fsBlobStore(dir), desc, where);
+  return { descriptor: desc, index: parseIndex(bytes, where), bytes };
 }
 
 /** Reads an image whose manifest is `digest` from any blob store. */
@@ -167,4 +189,64 @@ export async function readImageFromStore(store: BlobStore, digest: Digest, size:
   const config = parseJsonBytes(cBytes, `${where}: config`) as ConfigFile;
   if (!Array.isArray(config?.rootfs?.diff_ids)) throw new AirlockError('image', 'bad-config', `${where}: config has no rootfs.diff_ids`);
   return imageFromBytes(mBytes, cBytes, layersFromManifest(manifest, config, (d) => store.open(d.digest)), where);
+}
+
+/** One platform's image of a multi-platform index: the layout holding its blobs, and its manifest there. */
+export interface PlatformImage {
+  platform: Platform;
+  /** The OCI layout folder the manifest and its blobs are in. */
+  layout: string;
+  manifest: Descriptor;
+}
+
+/** Puts `from`'s blob `digest` into the layout at `dir`: a hard link when it can, else a digest-checked copy. */
+async function linkBlob(from: string, dir: string, digest: Digest): Promise<void> {
+  const to = blobPath(dir, digest);
+  if (await exists(to)) return;
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  try {
+    await link(blobPath(from, digest), to);
+  } catch {
+    await fsBlobStore(dir).put(fsBlobStore(from).open(digest), digest);
+  }
+}
+
+/**
+ * Writes multi-platform images into the layout at `dir`: for each tag, an image index with one manifest per platform
+ * (in the order given, each with its `platform`), tagged in index.json. The images' blobs come from their own layouts
+ * (hard-linked where the file system allows). Returns each tag's index descriptor.
+ */
+export async function writeIndexLayout(dir: string, entries: { tag: string; images: PlatformImage[] }[]): Promise<Record<string, Descriptor>> {
+  for (const { tag } of entries) checkLayoutTag(tag);
+  const store = fsBlobStore(dir);
+  const out: Record<string, Descriptor> = {};
+  for (const { tag, images } of entries) {
+    for (const img of images) {
+      const where = `${img.layout}: ${img.manifest.digest}`;
+      const mBytes = await readBlob(fsBlobStore(img.layout), img.manifest, where);
+      const m = parseManifest(mBytes, where);
+      for (const d of [img.manifest, m.config, ...m.layers]) await linkBlob(img.layout, dir, d.digest);
+    }
+    const ix = newIndex(images.map((i) => ({ mediaType: i.manifest.mediaType, digest: i.manifest.digest, size: i.manifest.size, platform: i.platform })));
+    const bytes = indexBytes(ix);
+    const { digest, size } = await store.put(bytesStream(bytes), sha256(bytes));
+    out[tag] = { mediaType: MediaType.index, digest, size, annotations: { [Annotation.refName]: tag } };
+  }
+  await updateLayoutIndex(dir, Object.values(out));
+  return out;
+}
+
+/**
+ * The manifest of `platform` (a Debian architecture) in the index `ix`; without one, the only one, else an error that
+ * lists the platforms the index has.
+ */
+export function manifestForPlatform(ix: ImageIndex, where: string, platform?: string): Descriptor {
+  const images = ix.manifests.filter((d) => !isIndexType(d.mediaType) && d.platform);
+  const hits = platform === undefined ? images : images.filter((d) => platformMatches(d.platform, platform));
+  if (hits.length === 1) return hits[0]!;
+  const has = images.map((d) => formatPlatform(d.platform!)).join(', ') || 'none';
+  if (platform === undefined) {
+    throw new AirlockError('usage', 'platform-required', `${where} is a multi-platform index (${has})`, { hint: 'choose one with --platform, e.g. --platform linux/arm64' });
+  }
+  throw new AirlockError('image', 'platform-not-found', `${where} has no ${formatPlatform(ociPlatform(platform))} image`, { hint: `it has ${has}` });
 }

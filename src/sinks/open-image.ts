@@ -9,7 +9,12 @@ import type { Log } from '../log.js';
 import { archiveImageStore } from './archive-store.js';
 import { readDockerArchive, writeDockerArchive } from './docker-archive.js';
 import { layoutImageStore } from './layout-store.js';
-import { readLayout, writeLayout } from './oci-layout.js';
+import { putImageBlobs, readImageFromStore, readLayout, readLayoutImageIndex, updateLayoutIndex, writeLayout } from './oci-layout.js';
+import { fsBlobStore } from './blob-store.js';
+import { bytesStream } from '../image/blob-store.js';
+import { parseIndex, type ImageIndex } from '../image/image-index.js';
+import { Annotation, isIndexType } from '../image/media-types.js';
+import { formatPlatform, ociPlatform, platformMatches } from '../image/platform.js';
 import { formatRef, type ImageRef } from './ref.js';
 import { dockerConfigCredentials, type CredentialSource } from './registry-auth.js';
 import { registryClient, type RegistryClient } from './registry.js';
@@ -29,6 +34,8 @@ export interface ImageIO {
   mountFrom?: string;
   /** The name a layout's or archive's image gets in signature payloads (default: its ref.name or file name). */
   repository?: string;
+  /** The platform (a Debian architecture) to take from a multi-platform index (default: the only one; a registry: amd64). */
+  platform?: string;
 }
 
 /** A client for `host` with the user's credentials (default: the docker config of `env`/home). */
@@ -40,9 +47,73 @@ export function clientFor(host: string, io: ImageIO): RegistryClient {
 /** Opens the image a reference points to. */
 export async function openImage(ref: ImageRef, io: ImageIO = {}): Promise<Image> {
   switch (ref.kind) {
-    case 'oci': return readLayout(ref.dir, ref.tag);
-    case 'docker-archive': return readDockerArchive(ref.file);
-    case 'registry': return clientFor(ref.host, io).pull(ref.repo, ref.digest ?? ref.tag ?? 'latest');
+    case 'oci': return readLayout(ref.dir, ref.tag, io.platform);
+    case 'docker-archive': {
+      const img = await readDockerArchive(ref.file);
+      if (io.platform !== undefined && !platformMatches({ os: img.config.os, architecture: img.config.architecture, ...(img.config.variant ? { variant: img.config.variant } : {}) }, io.platform)) {
+        throw new AirlockError('image', 'platform-not-found', `${ref.file} holds a ${img.config.os}/${img.config.architecture} image, not ${formatPlatform(ociPlatform(io.platform))}`, { hint: 'a docker-archive holds one platform: pick the archive of the one you want (NAME-VARIANT-ARCH.tar)' });
+      }
+      return img;
+    }
+    case 'registry': return clientFor(ref.host, io).pull(ref.repo, ref.digest ?? ref.tag ?? 'latest', io.platform !== undefined ? ociPlatform(io.platform) : undefined);
+  }
+}
+
+/** A multi-platform index and its images, as read from a layout or a registry. */
+export interface OpenedIndex {
+  digest: Digest;
+  bytes: Uint8Array;
+  index: ImageIndex;
+  /** Each entry's image (layers open lazily), in the index's order. */
+  images: Image[];
+}
+
+/** The index a reference names, with its images; undefined when it names a single image (or a docker-archive). */
+export async function openImageIndex(ref: ImageRef, io: ImageIO = {}): Promise<OpenedIndex | undefined> {
+  switch (ref.kind) {
+    case 'docker-archive': return undefined;
+    case 'oci': {
+      const found = await readLayoutImageIndex(ref.dir, ref.tag);
+      if (!found) return undefined;
+      const where = `${ref.dir}${ref.tag ? `:${ref.tag}` : ''}`;
+      const images = [];
+      for (const d of found.index.manifests) images.push(await readImageFromStore(fsBlobStore(ref.dir), d.digest, d.size, `${where} (${d.digest})`));
+      return { digest: found.descriptor.digest, bytes: found.bytes, index: found.index, images };
+    }
+    case 'registry': {
+      const client = clientFor(ref.host, io);
+      const m = await client.manifest(ref.repo, ref.digest ?? ref.tag ?? 'latest');
+      if (!isIndexType(m.mediaType)) return undefined;
+      const where = `${ref.host}/${ref.repo}:${ref.digest ?? ref.tag ?? 'latest'}`;
+      const index = parseIndex(m.bytes, where);
+      const images = [];
+      for (const d of index.manifests) images.push(await client.pull(ref.repo, d.digest));
+      return { digest: m.digest, bytes: m.bytes, index, images };
+    }
+  }
+}
+
+/** Writes an index and all its images where a reference points (a layout tag or a registry tag); returns its digest. */
+export async function writeImageIndex(ref: ImageRef, ix: OpenedIndex, io: ImageIO = {}): Promise<Digest> {
+  switch (ref.kind) {
+    case 'docker-archive':
+      throw new AirlockError('usage', 'multi-platform', `${ref.file}: a docker-archive holds one platform, and the source is a multi-platform index`, { hint: 'pick one with --platform, e.g. --platform linux/arm64' });
+    case 'oci': {
+      const store = fsBlobStore(ref.dir);
+      for (const img of ix.images) await putImageBlobs(store, img);
+      await store.put(bytesStream(ix.bytes), ix.digest);
+      await updateLayoutIndex(ref.dir, [{ mediaType: ix.index.mediaType, digest: ix.digest, size: ix.bytes.length, annotations: { [Annotation.refName]: ref.tag ?? 'latest' } }]);
+      return ix.digest;
+    }
+    case 'registry': {
+      if (ref.digest && ref.digest !== ix.digest) {
+        throw new AirlockError('usage', 'digest-mismatch', `${formatRef(ref)} names digest ${ref.digest}, but the index is ${ix.digest}`, { hint: 'drop the @digest or copy the matching index' });
+      }
+      const client = clientFor(ref.host, io);
+      // Each image by digest first, then the index under the tag: a reader never sees an index whose images are missing.
+      for (const img of ix.images) await client.push(ref.repo, undefined, img, io.mountFrom ? { mountFrom: io.mountFrom } : {});
+      return client.pushManifest(ref.repo, ref.tag ?? ref.digest ?? 'latest', ix.bytes, ix.index.mediaType);
+    }
   }
 }
 

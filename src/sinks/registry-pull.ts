@@ -106,7 +106,7 @@ export async function pullImage(t: RegistryTransport, repo: string, reference: s
   const where = `${t.host}/${repo}:${reference}`;
   if (isIndexType(m.mediaType)) {
     const ix = parseIndex(m.bytes, where);
-    const hit = ix.manifests.find((d) => d.platform?.os === platform.os && d.platform?.architecture === platform.architecture && (!platform.variant || d.platform?.variant === platform.variant));
+    const hit = ix.manifests.find((d) => d.platform?.os === platform.os && d.platform?.architecture === platform.architecture && (!platform.variant || !d.platform?.variant || d.platform.variant === platform.variant));
     if (!hit) throw new AirlockError('image', 'image-not-found', `${where} has no ${platform.os}/${platform.architecture} image`, { hint: 'pick another platform or reference' });
     m = await getManifest(t, repo, hit.digest);
   }

@@ -13,6 +13,7 @@ import type { Log } from '../log.js';
 import { withProgress } from './progress.js';
 import { devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';
 import { CA_BUNDLE_PATH } from '../debian/ca-bundle.js';
+import { ociPlatform } from '../image/platform.js';
 
 export interface AssembleInput {
   config: Config;
@@ -121,7 +122,7 @@ export async function assembleProd(input: AssembleInput): Promise<AssembledVaria
   const user = rt.user ?? `${NONROOT}:${NONROOT}`;
   const env = [PATH_ENV, ...(ca ? [`SSL_CERT_FILE=/${CA_BUNDLE_PATH}`] : []), ...Object.entries({ ...input.prodEnv, ...rt.env }).map(([k, v]) => `${k}=${v}`)];
   const image = newImage({
-    layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
+    layers: built, ...ociPlatform(input.config.debian.architecture), epoch: input.epoch,
     config: {
       User: user, Env: env,
       ...(rt.entrypoint ?? input.entrypoint ? { Entrypoint: rt.entrypoint ?? input.entrypoint } : {}),
@@ -151,7 +152,7 @@ export async function assembleDev(input: AssembleInput): Promise<AssembledVarian
   const built = [root.layer, ...(tool ? [tool] : []), await layer(input, extra), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
   const user = '1000:1000';
   const image = newImage({
-    layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
+    layers: built, ...ociPlatform(input.config.debian.architecture), epoch: input.epoch,
     config: { User: user, Env: [PATH_ENV, 'HOME=/home/dev', 'LANG=C.UTF-8'], Cmd: ['/bin/bash'], WorkingDir: '/src', Labels: labels(input.config, 'dev'), ExposedPorts: input.config.runtime.ports },
     annotations: annotations(input, 'dev'),
   });
@@ -167,7 +168,7 @@ export async function assembleTest(input: AssembleInput): Promise<AssembledVaria
   const built = [root.layer, ...(tool ? [tool] : []), ...(src.length ? [await layer(input, src)] : []), ...(input.installed.length ? [await layer(input, input.installed)] : [])];
   const user = '0:0';
   const image = newImage({
-    layers: built, architecture: input.config.debian.architecture, os: 'linux', epoch: input.epoch,
+    layers: built, ...ociPlatform(input.config.debian.architecture), epoch: input.epoch,
     config: { User: user, Env: [PATH_ENV, 'HOME=/root', 'LANG=C.UTF-8'], Entrypoint: ['/bin/sh', '-ec', input.testCommand], WorkingDir: '/src', Labels: labels(input.config, 'test') },
     annotations: annotations(input, 'test'),
   });

@@ -9,17 +9,19 @@ import { runGates } from '../../gates/run-gates.js';
 import { parseSize } from '../../gates/checks/size-budget.js';
 import type { GateConfig, Profile } from '../../gates/types.js';
 import { openImage } from '../../sinks/open-image.js';
+import { parsePlatform } from '../../image/platform.js';
 import { parseRef } from '../../sinks/ref.js';
 import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 
-const usage = 'airlock audit IMAGE [--profile prod|dev|test|any] [--json] [--insecure] [--max-bytes N] [--max-entries N] [--hardening maximum] [--allow-source] [--max-size SIZE] [--epoch N] [--skip ID,…]   (IMAGE: oci:DIR[:TAG], docker-archive:FILE or docker://HOST/REPO:TAG)';
+const usage = 'airlock audit IMAGE [--platform P] [--profile prod|dev|test|any] [--json] [--insecure] [--max-bytes N] [--max-entries N] [--hardening maximum] [--allow-source] [--max-size SIZE] [--epoch N] [--skip ID,…]   (IMAGE: oci:DIR[:TAG], docker-archive:FILE or docker://HOST/REPO:TAG)';
 const PROFILES: readonly Profile[] = ['prod', 'dev', 'test', 'any'];
 
 /** Opens an image reference for reading (layers stay lazy); relative paths are taken from `cwd`; registry retries are logged. */
-export async function openImageRef(ref: string, opts: { insecure: boolean; cwd: string; env: NodeJS.ProcessEnv; log?: Log }): Promise<Image> {
+export async function openImageRef(ref: string, opts: { insecure: boolean; cwd: string; env: NodeJS.ProcessEnv; log?: Log; platform?: string | undefined }): Promise<Image> {
   const log = opts.log ? { log: opts.log } : {};
-  return openImage(parseRef(ref, opts.cwd), { insecure: opts.insecure, env: opts.env, ...log });
+  const platform = opts.platform !== undefined ? { platform: parsePlatform(opts.platform) } : {};
+  return openImage(parseRef(ref, opts.cwd), { insecure: opts.insecure, env: opts.env, ...log, ...platform });
 }
 
 /** Reads --max-bytes / --max-entries into limits. */
@@ -37,7 +39,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('audit', usage, argv, {
     profile: { type: 'string' }, json: { type: 'boolean' }, insecure: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
     'max-bytes': { type: 'string' }, 'max-entries': { type: 'string' }, hardening: { type: 'string' }, 'allow-source': { type: 'boolean' },
-    'max-size': { type: 'string' }, epoch: { type: 'string' }, skip: { type: 'string' },
+    'max-size': { type: 'string' }, epoch: { type: 'string' }, skip: { type: 'string' }, platform: { type: 'string' },
   });
   if (positionals.length !== 1) throw new AirlockError('usage', 'bad-arguments', `audit takes exactly one image, got ${positionals.length}`, { hint: `usage: ${usage}` });
   const profile = (values.profile ?? 'prod') as Profile;
@@ -52,7 +54,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     ...(values.epoch !== undefined ? { epoch: Number(values.epoch) } : {}),
     ...(values.skip ? { skip: values.skip.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
   };
-  const img = await openImageRef(ref, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env, log: ctx.log });
+  const img = await openImageRef(ref, { insecure: values.insecure ?? false, cwd: ctx.cwd, env: ctx.env, log: ctx.log, platform: values.platform });
   ctx.log.info(`auditing ${ref} (${img.digest}, ${img.layers.length} layer${img.layers.length === 1 ? '' : 's'}) with profile ${profile}`);
   const fs = await imageFsFromImage(img, limits);
   for (const p of fs.problems) ctx.log.warn(p);

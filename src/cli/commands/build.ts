@@ -14,6 +14,10 @@ import { readPrivateKeyFile } from '../../evidence/key-files.js';
 import { parseScanReport } from '../../evidence/scan-report.js';
 import { readFile } from 'node:fs/promises';
 import { AirlockError } from '../../errors.js';
+import type { Config } from '../../config/types.js';
+import type { Log } from '../../log.js';
+import { parsePlatformList } from '../../image/platform.js';
+import type { PlatformsReport } from '../../pipeline/platforms.js';
 
 async function readScan(path: string) {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
@@ -22,7 +26,7 @@ async function readScan(path: string) {
   return parseScanReport(text, path);
 }
 
-const usage = 'airlock build [-c FILE] [--out DIR] [--offline] [--locked] [--update] [--no-gates] [--no-cache] [--sign KEY] [--vex-scan REPORT] [--quiet] [--json]';
+const usage = 'airlock build [-c FILE] [--out DIR] [--platform linux/amd64,linux/arm64] [--offline] [--locked] [--update] [--no-gates] [--no-cache] [--sign KEY] [--vex-scan REPORT] [--quiet] [--json]';
 
 export const command: Command = {
   name: 'build',
@@ -41,24 +45,40 @@ export const command: Command = {
       json: { type: 'boolean' },
       sign: { type: 'string' },
       'vex-scan': { type: 'string' },
+      platform: { type: 'string' },
     }, false);
     // Read the scan report first too: a missing or malformed report fails before the build.
     const vexScan = values['vex-scan'] ? await readScan(resolve(ctx.cwd, values['vex-scan'])) : undefined;
     // Read the key first: a wrong path or passphrase fails before a long build, not after.
     const key = values.sign ? await readPrivateKeyFile(resolve(ctx.cwd, values.sign), ctx.env.AIRLOCK_KEY_PASSWORD) : undefined;
-    const loaded = await loadConfig(values.config ?? 'airlock.yaml', { architecture: hostArchitecture() });
+    const host = hostArchitecture();
+    const platforms = values.platform !== undefined ? parsePlatformList(values.platform) : undefined;
+    const loaded = await loadConfig(values.config ?? 'airlock.yaml', { architecture: host });
     for (const w of loaded.warnings) ctx.log.warn(w);
-    const config = loaded.config;
+    const config = platforms ? withArchitectures(loaded.config, platforms, host, ctx.log) : loaded.config;
     const outDir = resolve(values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out'));
     const cache = defaultCacheDir(ctx.env);
     // Held while the build runs: `airlock cache prune` keeps every entry the build uses (src/cache/hold.ts).
     const hold = await holdCache(cache);
     // One build writes an output folder at a time: a second one fails at once, naming the first (pipeline/outputs.ts).
-    const { report, prodFailed } = await withOutputLock(outDir, () => runBuild(config, loaded.digest, {
+    const buildOpts = {
       cache, log: ctx.log, env: ctx.env, outDir, offline: values.offline ?? false, locked: values.locked ?? false,
       update: values.update ?? false, noGates: values['no-gates'] ?? false, noCache: values['no-cache'] ?? false,
       ...(key ? { key } : {}), ...(vexScan ? { vexFindings: vexScan.findings } : {}),
-    })).finally(() => hold.release());
+    };
+    if (config.debian.architectures.length > 1) {
+      const { runPlatformBuilds } = await import('../../pipeline/platforms.js');
+      const multi = await withOutputLock(outDir, () => runPlatformBuilds(config, loaded.digest, buildOpts)).finally(() => hold.release());
+      if (values.json) ctx.stdout(JSON.stringify(multi.report, null, 2) + '\n');
+      else ctx.stdout(renderPlatforms(multi.report, outDir));
+      if (multi.prodFailed) {
+        const failed = multi.report.platforms.filter((p) => p.report.variants.prod.gates?.passed === false).map((p) => p.platform);
+        ctx.log.warn(`prod gates failed on ${failed.join(', ')}: see each platform's report.json`);
+        return ExitCode.policy;
+      }
+      return ExitCode.ok;
+    }
+    const { report, prodFailed } = await withOutputLock(outDir, () => runBuild(config, loaded.digest, buildOpts)).finally(() => hold.release());
     if (values.json) ctx.stdout(JSON.stringify(report, null, 2) + '\n');
     else ctx.stdout('\n' + renderTable(report) + `\noutputs in ${outDir}: oci/, ${Object.values(report.outputs.archives).join(', ')}, evidence/, report.json, report.html, why.json\n`);
     if (prodFailed) {
@@ -69,3 +89,19 @@ export const command: Command = {
     return ExitCode.ok;
   },
 };
+
+/** The config with `--platform`'s architectures instead of its own (said when a foreign one must be emulated). */
+function withArchitectures(config: Config, archs: string[], host: string, log: Log): Config {
+  const foreign = archs.filter((a) => a !== host);
+  if (foreign.length) log.warn(`--platform: building for ${foreign.join(', ')} on this ${host} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower`);
+  return { ...config, debian: { ...config.debian, architecture: archs[0]!, architectures: archs } };
+}
+
+/** The summary of a multi-platform build: each platform's table, then the indexes. */
+function renderPlatforms(r: PlatformsReport, outDir: string): string {
+  const parts = r.platforms.map((p) => `\n${p.platform}\n${renderTable(p.report)}`);
+  const ix = (['dev', 'prod', 'test'] as const).map((v) => `  ${r.name}:${r.tag}-${v}${v === 'prod' ? ` (= ${r.name}:${r.tag})` : ''}  ${r.indexes[v]}`);
+  const archives = Object.values(r.outputs.archives).flatMap((a) => Object.values(a)).join(', ');
+  return `${parts.join('')}\nimage indexes (${r.platforms.map((p) => p.platform).join(', ')}):\n${ix.join('\n')}\n` +
+    `outputs in ${outDir}: oci/ (indexes), ${archives}, platforms/<arch>/ (each platform's outputs, evidence and report), report.json\n`;
+}

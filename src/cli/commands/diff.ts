@@ -5,6 +5,7 @@ import { AirlockError, ExitCode } from '../../errors.js';
 import { diffImages, type FileChange, type ImageDiff } from '../../gates/diff.js';
 import { imageFsFromImage } from '../../gates/from-image.js';
 import { openImage } from '../../sinks/open-image.js';
+import { parsePlatform } from '../../image/platform.js';
 import { parseRef } from '../../sinks/ref.js';
 import { findTrace } from '../../why/load.js';
 import type { WhySlicing } from '../../why/record.js';
@@ -14,7 +15,7 @@ import type { Command, CommandContext } from '../command.js';
 import { limitsFrom } from './audit.js';
 import { folderOf } from './why.js';
 
-const usage = 'airlock diff IMAGE_A IMAGE_B [--json] [--out DIR] [--insecure] [--files-limit N] [--max-bytes N] '
+const usage = 'airlock diff IMAGE_A IMAGE_B [--platform P] [--json] [--out DIR] [--insecure] [--files-limit N] [--max-bytes N] '
   + '[--max-entries N]   (IMAGE: oci:DIR[:TAG], docker-archive:FILE or docker://HOST/REPO:TAG)';
 
 const human = (n: number) => {
@@ -87,7 +88,7 @@ export function withSlicing(d: ImageDiff, a: WhySlicing | undefined, b: WhySlici
 async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('diff', usage, argv, {
     json: { type: 'boolean' }, insecure: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
-    out: { type: 'string', short: 'o' },
+    out: { type: 'string', short: 'o' }, platform: { type: 'string' },
     'files-limit': { type: 'string' }, 'max-bytes': { type: 'string' }, 'max-entries': { type: 'string' },
   });
   const bad = (message: string) => new AirlockError('usage', 'bad-arguments', message, { hint: `usage: ${usage}` });
@@ -96,7 +97,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   if (!/^\d+$/.test(limitText)) throw bad(`--files-limit "${limitText}" is not a number`);
   const limits = limitsFrom(values);
   const [refA, refB] = positionals as [string, string];
-  const io = { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log };
+  const io = { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log, ...(values.platform !== undefined ? { platform: parsePlatform(values.platform) } : {}) };
   const extra = values.out ? [resolve(ctx.cwd, values.out)] : [];
   // Each image with the slicing record of its build, when it is the prod of outputs beside it (or in --out).
   const open = async (text: string) => {

@@ -8,11 +8,13 @@ import { prepareRun } from '../../run/container.js';
 import { imageRefOf } from '../../run/image-ref.js';
 import { checkRuntime, runWithRunc } from '../../run/runc.js';
 import { openImage } from '../../sinks/open-image.js';
+import { parsePlatform } from '../../image/platform.js';
+import { hostArchitecture } from '../../pipeline/host.js';
 import { parse } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 
 const usage =
-  'airlock run [IMAGE] [-p [HOST:]PORT]… [-e K=V]… [--out DIR | -c FILE] [-t] [-- ARGS…]   ' +
+  'airlock run [IMAGE] [-p [HOST:]PORT]… [-e K=V]… [--out DIR | -c FILE] [--platform P] [-t] [-- ARGS…]   ' +
   '(IMAGE: prod (default), dev, test, NAME:TAG of the outputs, oci:DIR[:TAG], docker-archive:FILE, docker://…)';
 
 /** argv split at the first `--`: options and image before, the container's arguments after. */
@@ -38,6 +40,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     tty: { type: 'boolean', short: 't' },
     entrypoint: { type: 'string' },
     insecure: { type: 'boolean' },
+    platform: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length > 1)
@@ -46,7 +49,9 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     });
   checkRuntime(true);
   const ref = await imageRefOf(positionals[0] ?? 'prod', outputsDir(values, ctx.cwd), ctx.cwd);
-  const image = await openImage(ref, { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log });
+  // Of a multi-platform index: --platform's image, else the host's (another one runs under qemu-user through binfmt).
+  const platform = values.platform !== undefined ? parsePlatform(values.platform) : ref.kind === 'docker-archive' ? undefined : hostArchitecture();
+  const image = await openImage(ref, { insecure: values.insecure ?? false, env: ctx.env, log: ctx.log, ...(platform ? { platform } : {}) });
   // Held while it runs: a prune meanwhile keeps the root file system the container is using.
   const hold = await holdCache(defaultCacheDir(ctx.env));
   try {

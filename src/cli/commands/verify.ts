@@ -8,7 +8,7 @@ import { parse } from '../args.js';
 import type { Command } from '../command.js';
 import { openStoreArg } from '../open-store.js';
 
-const usage = 'airlock verify IMAGE --key PUB [--sbom FILE]... [--insecure]'
+const usage = 'airlock verify IMAGE --key PUB [--sbom FILE]... [--platform P] [--insecure]'
   + '   (IMAGE: docker://HOST/REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE)';
 
 export const command: Command = {
@@ -19,7 +19,7 @@ export const command: Command = {
   async run(argv, ctx) {
     const options = {
       key: { type: 'string' }, sbom: { type: 'string', multiple: true },
-      insecure: { type: 'boolean' }, quiet: { type: 'boolean' },
+      insecure: { type: 'boolean' }, quiet: { type: 'boolean' }, platform: { type: 'string' },
     } as const;
     const { values, positionals } = parse('verify', usage, argv, options);
     if (positionals.length !== 1 || !values.key) throw new AirlockError('usage', 'bad-arguments', 'verify: needs one IMAGE and --key PUB', { hint: `usage: ${usage}` });

@@ -1,0 +1,192 @@
+// Multi-platform builds: a config that lists several architectures builds each one as its own single-platform build
+// (its own lock, builder, steps and outputs in OUT/platforms/ARCH), then OUT gets what joins them: an OCI layout whose
+// tags are image indexes with one manifest per platform, a docker-archive per variant and platform, and report.json.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm, symlink } from 'node:fs/promises';
+import { createHash, createPublicKey } from 'node:crypto';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { canonicalJson } from '../image/json.js';
+import { BUILD_RECORD, buildRecord, restampRecord, reusableOutputs } from './build-record.js';
+import type { Config } from '../config/types.js';
+import { AirlockError } from '../errors.js';
+import type { Descriptor } from '../image/descriptor.js';
+import { formatPlatform, ociPlatform } from '../image/platform.js';
+import { writeFileAtomic } from '../files/atomic.js';
+import { findInLayout, isCosignAttachment, readLayoutIndex, updateLayoutIndex, writeIndexLayout } from '../sinks/oci-layout.js';
+import { fsBlobStore } from '../sinks/blob-store.js';
+import { collect } from '../image/blob-store.js';
+import { parseManifest } from '../image/manifest.js';
+import { layoutImageStore } from '../sinks/layout-store.js';
+import type { BuildReport, VariantName } from '../report/report.js';
+import { archiveName } from './archive-name.js';
+import { OUTPUT_MARKER } from './workspace.js';
+import { runBuild, type BuildOptions, type BuildOutcome } from './run-build.js';
+
+const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
+
+/** report.json of a multi-platform build. */
+export interface PlatformsReport {
+  name: string;
+  tag: string;
+  /** Each platform's build, in the config's order; its own outputs are in `folder`. */
+  platforms: { architecture: string; platform: string; folder: string; report: BuildReport }[];
+  /** The image index of each variant (and the NAME:TAG alias, prod's). */
+  indexes: Record<VariantName, string>;
+  aliases: Record<string, string>;
+  outputs: { oci: string; archives: Record<VariantName, Record<string, string>>; platforms: string };
+  /** Whether the indexes were signed (cosign .sig tags in the layout). */
+  signed: boolean;
+}
+
+export interface PlatformsOutcome {
+  report: PlatformsReport;
+  /** Every platform's outputs were reused (nothing rebuilt). */
+  reused: boolean;
+  prodFailed: boolean;
+}
+
+/** Where a multi-platform build puts the single-platform outputs of `architecture`. */
+export function platformFolder(outDir: string, architecture: string): string {
+  return join(outDir, 'platforms', architecture);
+}
+
+/** True for the output folder of a multi-platform build. */
+export function isPlatformsReport(r: unknown): r is PlatformsReport {
+  return typeof r === 'object' && r !== null && Array.isArray((r as PlatformsReport).platforms);
+}
+
+/** Docker-archive file name of a variant for one platform: NAME-prod-arm64.tar. */
+export function platformArchiveName(name: string, variant: VariantName, architecture: string): string {
+  return archiveName(name, variant).replace(/\.tar$/, `-${architecture}.tar`);
+}
+
+/**
+ * The single-platform output folder to read for `platform` in `outDir`: outDir itself for a single-platform build;
+ * for a multi-platform one, the platform asked for, else the host's when it was built, else an error naming those built.
+ */
+export function platformOutDir(outDir: string, platform: string | undefined, hostArch: string): string {
+  const file = join(outDir, 'report.json');
+  let report: unknown;
+  try { report = JSON.parse(readFileSync(file, 'utf8')); } catch { return outDir; }
+  if (!isPlatformsReport(report)) return outDir; // one platform: the image itself says which
+  const archs = report.platforms.map((p) => p.architecture);
+  const want = platform ?? (archs.includes(hostArch) ? hostArch : undefined);
+  if (want === undefined || !archs.includes(want)) {
+    const has = report.platforms.map((p) => p.platform).join(', ');
+    const what = want === undefined ? `${outDir} holds several platforms (${has})` : `${outDir} has no ${formatPlatform(ociPlatform(want))} build`;
+    throw new AirlockError('usage', want === undefined ? 'platform-required' : 'platform-not-found', what, { hint: `choose one with --platform (built: ${has})` });
+  }
+  return platformFolder(outDir, want);
+}
+
+/** Builds every architecture of the config, one after the other, then joins their outputs in `opts.outDir`. */
+export async function runPlatformBuilds(config: Config, configDigest: string, opts: BuildOptions): Promise<PlatformsOutcome> {
+  const { outDir, log } = opts;
+  // The marker first: each platform's build leaves OUT (all platforms' outputs) out of its source context.
+  await mkdir(outDir, { recursive: true });
+  await writeFileAtomic(join(outDir, OUTPUT_MARKER), 'This folder holds airlock outputs; builds leave it out of their source context.\n');
+  const built: { architecture: string; outcome: BuildOutcome }[] = [];
+  const archs = config.debian.architectures;
+  for (const [i, architecture] of archs.entries()) {
+    log.info(`==> platform ${formatPlatform(ociPlatform(architecture))} (${i + 1}/${archs.length})`);
+    const one: Config = { ...config, debian: { ...config.debian, architecture } };
+    const outcome = await runBuild(one, configDigest, { ...opts, outDir: platformFolder(outDir, architecture), contextOut: outDir });
+    built.push({ architecture, outcome });
+  }
+  const prodFailed = built.some((b) => b.outcome.prodFailed);
+  // What joins them is a function of each platform's images and the signing key: kept when those did not change and
+  // its files are intact, else made again (then the platform folders' records are stamped anew: linking their blobs
+  // into OUT/oci changed those files' ctime).
+  const key = joinKey(config, built, opts.key);
+  const kept = built.every((b) => b.outcome.reused) && !opts.noCache ? await reusableOutputs<PlatformsReport>(outDir, key, ['platforms']) : undefined;
+  if (kept) return { report: kept, reused: true, prodFailed };
+  const report = await joinPlatforms(config, outDir, built, opts.key);
+  for (const b of built) {
+    const dir = platformFolder(outDir, b.architecture);
+    const record = await restampRecord(dir);
+    if (record) await writeFileAtomic(join(dir, BUILD_RECORD), record);
+  }
+  await writeFileAtomic(join(outDir, BUILD_RECORD), await buildRecord(outDir, key, {}, ['platforms']));
+  return { report, reused: false, prodFailed };
+}
+
+/** The key of what joins the platforms: each platform's variant digests, the names, and the signing key. */
+function joinKey(config: Config, built: { architecture: string; outcome: BuildOutcome }[], key?: KeyObject): string {
+  const pub = key ? createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('hex') : null;
+  const images = built.map((b) => [b.architecture, ...VARIANTS.map((v) => b.outcome.report.variants[v].digest)]);
+  return createHash('sha256').update(canonicalJson({ join: 1, name: config.name, tag: config.tag, images, signingKey: pub })).digest('hex');
+}
+
+/**
+ * Writes what joins the platforms into `outDir`: oci/ (an index per variant tag, made in a fresh folder and swapped
+ * in), NAME-VARIANT-ARCH.tar (links to each platform's archive) and report.json. With a key the indexes are signed.
+ */
+async function joinPlatforms(config: Config, outDir: string, built: { architecture: string; outcome: BuildOutcome }[], key?: KeyObject): Promise<PlatformsReport> {
+  const { name, tag } = config;
+  const tags: [string, VariantName][] = [[`${tag}-dev`, 'dev'], [`${tag}-prod`, 'prod'], [`${tag}-test`, 'test'], [tag, 'prod']];
+  const tmp = join(outDir, `.oci.tmp-${process.pid}`);
+  const old = join(outDir, `.oci.old-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  const entries = [];
+  for (const [t, v] of tags) {
+    const images = [];
+    for (const b of built) {
+      const layout = join(platformFolder(outDir, b.architecture), 'oci');
+      const manifest: Descriptor = await findInLayout(layout, `${tag}-${v}`);
+      images.push({ platform: ociPlatform(b.architecture), layout, manifest });
+    }
+    entries.push({ tag: t, images });
+  }
+  const indexes = await writeIndexLayout(tmp, entries);
+  // Each platform's signatures and attestations (cosign's sha256-<digest>.sig/.att tags) come along, so that
+  // `airlock verify --platform` finds them beside the index; the index gets its own signature.
+  for (const b of built) await copyAttachments(join(platformFolder(outDir, b.architecture), 'oci'), tmp);
+  if (key) {
+    const { signImage } = await import('../evidence/sign-image.js');
+    for (const v of VARIANTS) await signImage(await layoutImageStore(tmp, { reference: `${tag}-${v}`, repository: name }), key, []);
+  }
+  await rename(join(outDir, 'oci'), old).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+  await rename(tmp, join(outDir, 'oci'));
+  await rm(old, { recursive: true, force: true });
+
+  const archives = {} as Record<VariantName, Record<string, string>>;
+  for (const v of VARIANTS) {
+    archives[v] = {};
+    for (const b of built) {
+      const file = platformArchiveName(name, v, b.architecture);
+      // A relative symbolic link: the archive stays one file, and its stamp in the platform's record stays true.
+      const target = join(outDir, file);
+      await rm(target, { force: true });
+      await symlink(join('platforms', b.architecture, archiveName(name, v)), target);
+      archives[v][b.architecture] = file;
+    }
+  }
+  const digestOf = (v: VariantName) => indexes[`${tag}-${v}`]!.digest;
+  const report: PlatformsReport = {
+    name, tag,
+    platforms: built.map((b) => ({
+      architecture: b.architecture, platform: formatPlatform(ociPlatform(b.architecture)), folder: `platforms/${b.architecture}`, report: b.outcome.report,
+    })),
+    indexes: { dev: digestOf('dev'), prod: digestOf('prod'), test: digestOf('test') },
+    aliases: { [`${name}:${tag}`]: digestOf('prod') },
+    outputs: { oci: 'oci', archives, platforms: 'platforms' },
+    signed: !!key,
+  };
+  await writeFileAtomic(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  return report;
+}
+
+/** Copies the cosign signature and attestation entries of the layout `from` (with their blobs) into `to`. */
+async function copyAttachments(from: string, to: string): Promise<void> {
+  const ix = await readLayoutIndex(from);
+  const attached = ix.manifests.filter(isCosignAttachment);
+  if (!attached.length) return;
+  const src = fsBlobStore(from);
+  const dst = fsBlobStore(to);
+  for (const d of attached) {
+    const m = parseManifest(await collect(src.open(d.digest)), `${from}@${d.digest}`);
+    for (const b of [d, m.config, ...m.layers]) if (!(await dst.has(b.digest))) await dst.put(src.open(b.digest), b.digest);
+  }
+  await updateLayoutIndex(to, attached, { append: true });
+}
