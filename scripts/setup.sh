@@ -11,6 +11,7 @@ declare -A tools=(
   [dpkg-scanpackages]=dpkg-dev [gpgv]=gpgv [objdump]=binutils [openssl]=openssl
   [newuidmap]=uidmap [arch-test]=arch-test [xz]=xz-utils [zstd]=zstd
   [faketime]=faketime [busybox]=busybox-static [jq]=jq [tar]=tar [dockerd]=docker.io [chromium]=chromium
+  [qemu-aarch64-static]=qemu-user-static [file]=file
 )
 missing=()
 for cmd in "${!tools[@]}"; do
@@ -23,6 +24,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Builds for another architecture (debian.architectures, --platform) run its programs under qemu-user through
+# binfmt_misc; the handler needs the F flag so sandboxed steps can use it. Debian's qemu-user-static registers it
+# where systemd runs; in a container, mount binfmt_misc and register it here (root only; skipped when not allowed).
+if [ "$(dpkg --print-architecture)" != arm64 ] && [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+  if [ -w /proc/sys/fs/binfmt_misc/register ] && [ -f /usr/lib/binfmt.d/qemu-aarch64.conf ]; then
+    echo "setup: registering qemu-aarch64 with binfmt_misc"
+    cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register || true
+  fi
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || echo "setup: warning: qemu-aarch64 is not registered with binfmt_misc; arm64 builds and tests will fail" >&2
 fi
 
 # npm dependencies: reinstall only when the lock file changed since the last install.

@@ -1,4 +1,6 @@
 // Resolution with apt in a private apt dir: the builder closure (required + usrmerge + apt + requests) and the runtime closure.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Lock, LockedRepository } from './types.js';
@@ -51,6 +53,13 @@ export async function resolve(input: ResolveInput, opts: ResolveOptions): Promis
     await ensureLists(dir, opts);
     const targets = await indexTargets(dir);
     if (targets.length === 0) {
+      const carried = releaseArchitectures(dir.listsDir);
+      if (carried.length && !carried.includes(input.architecture)) {
+        const suites = [...new Set(sources.map((s) => s.suite))].join(', ');
+        throw new AirlockError('usage', 'unknown-architecture', `the sources (${suites}) do not carry ${input.architecture}; they carry ${carried.join(', ')}`, {
+          hint: 'build for one of those (debian.architectures or --platform), or point debian.sources at a suite that has it',
+        });
+      }
       throw new AirlockError('packages', 'no-indexes', `no package indexes for ${input.architecture} in ${sources.map((s) => `${s.uri} ${s.suite}`).join(', ')}`, {
         hint: 'check the Components and Architectures of the sources, then run with --update',
       });
@@ -96,4 +105,16 @@ export async function resolve(input: ResolveInput, opts: ResolveOptions): Promis
     sets: { builder, runtime },
   };
   });
+}
+
+/** The architectures the downloaded Release files of `listsDir` name (their `Architectures:` fields, `all` left out). */
+export function releaseArchitectures(listsDir: string): string[] {
+  const archs = new Set<string>();
+  let names: string[] = [];
+  try { names = readdirSync(listsDir); } catch { return []; }
+  for (const n of names.filter((x) => /_(In)?Release$/.test(x))) {
+    const m = /^Architectures:[ \t]*(.*)$/m.exec(readFileSync(join(listsDir, n), 'utf8'));
+    for (const a of m?.[1]?.trim().split(/\s+/) ?? []) if (a && a !== 'all') archs.add(a);
+  }
+  return [...archs].sort();
 }

@@ -68,11 +68,18 @@ export async function verifyImage(
   const m = await resolveManifest(store);
   const checks: string[] = [];
   const manifest = parse(m.bytes, `manifest of ${store.where}`);
-  if (!manifest.config || !Array.isArray(manifest.layers)) throw fail('unsupported-manifest', `${store.where} is an index, not an image manifest; verify one platform's image`);
-  await checkedBlob(store, manifest.config, 'the config');
+  // A multi-platform index is signed itself: its signature is checked here; each platform's image, with its
+  // attestations, is verified on its own (`--platform`).
+  const index = Array.isArray((manifest as { manifests?: unknown }).manifests) ? (manifest as { manifests: Desc[] }).manifests : undefined;
+  if (!index && (!manifest.config || !Array.isArray(manifest.layers))) throw fail('unsupported-manifest', `${store.where} is neither an image manifest nor an index`);
   const layers: Buffer[] = [];
-  for (const [i, l] of manifest.layers.entries()) layers.push(await checkedBlob(store, l, `layer ${i + 1}`));
-  checks.push(`blobs: config and ${layers.length} layer(s) match their digests`);
+  if (index) {
+    checks.push(`index: ${index.length} platform image(s); verify each with --platform for its attestations`);
+  } else {
+    await checkedBlob(store, manifest.config!, 'the config');
+    for (const [i, l] of manifest.layers!.entries()) layers.push(await checkedBlob(store, l, `layer ${i + 1}`));
+    checks.push(`blobs: config and ${layers.length} layer(s) match their digests`);
+  }
 
   const sigImage = await findManifest(store, cosignTag(m.digest, 'sig'));
   if (!sigImage) throw fail('no-signature', `${store.where}@${m.digest} has no signature (${cosignTag(m.digest, 'sig')} not found)`, 'sign it with airlock sign IMAGE --key KEY');
@@ -93,6 +100,7 @@ export async function verifyImage(
       'the signature belongs to another image; sign this image');
   }
   checks.push(`payload: names manifest ${m.digest}`);
+  if (index) return { digest: m.digest, checks, statements: [] };
 
   const attImage = await findManifest(store, cosignTag(m.digest, 'att'));
   const statements: VerifiedStatement[] = [];

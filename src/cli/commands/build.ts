@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../../debian/cache.js';
 import { runBuild } from '../../pipeline/run-build.js';
 import { withOutputLock } from '../../pipeline/output-folder.js';
 import { renderTable } from '../../report/table.js';
-import { hostArchitecture } from '../../pipeline/host.js';
+import { checkEmulation, hostArchitecture } from '../../pipeline/host.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../../errors.js';
@@ -56,6 +56,8 @@ export const command: Command = {
     const loaded = await loadConfig(values.config ?? 'airlock.yaml', { architecture: host });
     for (const w of loaded.warnings) ctx.log.warn(w);
     const config = platforms ? withArchitectures(loaded.config, platforms, host, ctx.log) : loaded.config;
+    // Another architecture's builder runs under qemu-user: without it, fail now rather than after the downloads.
+    for (const a of config.debian.architectures) checkEmulation(a, host);
     const outDir = resolve(values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out'));
     const cache = defaultCacheDir(ctx.env);
     // Held while the build runs: `airlock cache prune` keeps every entry the build uses (src/cache/hold.ts).
