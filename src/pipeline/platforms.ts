@@ -1,7 +1,6 @@
 // Multi-platform builds: a config that lists several architectures builds each one as its own single-platform build
 // (its own lock, builder, steps and outputs in OUT/platforms/ARCH), then OUT gets what joins them: an OCI layout whose
 // tags are image indexes with one manifest per platform, a docker-archive per variant and platform, and report.json.
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { createHash, createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
@@ -9,7 +8,6 @@ import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../image/json.js';
 import { BUILD_RECORD, buildRecord, restampRecord, reusableOutputs } from './build-record.js';
 import type { Config } from '../config/types.js';
-import { AirlockError } from '../errors.js';
 import type { Descriptor } from '../image/descriptor.js';
 import { formatPlatform, ociPlatform } from '../image/platform.js';
 import { writeFileAtomic } from '../files/atomic.js';
@@ -18,66 +16,20 @@ import { fsBlobStore } from '../sinks/blob-store.js';
 import { collect } from '../image/blob-store.js';
 import { parseManifest } from '../image/manifest.js';
 import { layoutImageStore } from '../sinks/layout-store.js';
-import type { BuildReport, VariantName } from '../report/report.js';
+import type { VariantName } from '../report/report.js';
 import { archiveName } from './archive-name.js';
 import { OUTPUT_MARKER } from './workspace.js';
+import { platformArchiveName, platformFolder, type PlatformsReport } from './platform-folders.js';
+
 import { runBuild, type BuildOptions, type BuildOutcome } from './run-build.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
-
-/** report.json of a multi-platform build. */
-export interface PlatformsReport {
-  name: string;
-  tag: string;
-  /** Each platform's build, in the config's order; its own outputs are in `folder`. */
-  platforms: { architecture: string; platform: string; folder: string; report: BuildReport }[];
-  /** The image index of each variant (and the NAME:TAG alias, prod's). */
-  indexes: Record<VariantName, string>;
-  aliases: Record<string, string>;
-  outputs: { oci: string; archives: Record<VariantName, Record<string, string>>; platforms: string };
-  /** Whether the indexes were signed (cosign .sig tags in the layout). */
-  signed: boolean;
-}
 
 export interface PlatformsOutcome {
   report: PlatformsReport;
   /** Every platform's outputs were reused (nothing rebuilt). */
   reused: boolean;
   prodFailed: boolean;
-}
-
-/** Where a multi-platform build puts the single-platform outputs of `architecture`. */
-export function platformFolder(outDir: string, architecture: string): string {
-  return join(outDir, 'platforms', architecture);
-}
-
-/** True for the output folder of a multi-platform build. */
-export function isPlatformsReport(r: unknown): r is PlatformsReport {
-  return typeof r === 'object' && r !== null && Array.isArray((r as PlatformsReport).platforms);
-}
-
-/** Docker-archive file name of a variant for one platform: NAME-prod-arm64.tar. */
-export function platformArchiveName(name: string, variant: VariantName, architecture: string): string {
-  return archiveName(name, variant).replace(/\.tar$/, `-${architecture}.tar`);
-}
-
-/**
- * The single-platform output folder to read for `platform` in `outDir`: outDir itself for a single-platform build;
- * for a multi-platform one, the platform asked for, else the host's when it was built, else an error naming those built.
- */
-export function platformOutDir(outDir: string, platform: string | undefined, hostArch: string): string {
-  const file = join(outDir, 'report.json');
-  let report: unknown;
-  try { report = JSON.parse(readFileSync(file, 'utf8')); } catch { return outDir; }
-  if (!isPlatformsReport(report)) return outDir; // one platform: the image itself says which
-  const archs = report.platforms.map((p) => p.architecture);
-  const want = platform ?? (archs.includes(hostArch) ? hostArch : undefined);
-  if (want === undefined || !archs.includes(want)) {
-    const has = report.platforms.map((p) => p.platform).join(', ');
-    const what = want === undefined ? `${outDir} holds several platforms (${has})` : `${outDir} has no ${formatPlatform(ociPlatform(want))} build`;
-    throw new AirlockError('usage', want === undefined ? 'platform-required' : 'platform-not-found', what, { hint: `choose one with --platform (built: ${has})` });
-  }
-  return platformFolder(outDir, want);
 }
 
 /** Builds every architecture of the config, one after the other, then joins their outputs in `opts.outDir`. */

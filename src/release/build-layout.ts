@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { Image } from '../image/image.js';
-import { Annotation } from '../image/media-types.js';
+import { Annotation, isIndexType } from '../image/media-types.js';
 import { exists } from '../sinks/blob-store.js';
 import { isCosignAttachment, readLayout, readLayoutIndex } from '../sinks/oci-layout.js';
 
@@ -29,6 +29,12 @@ export async function readBuildImages(dir: string): Promise<BuildImages> {
     const found = tags.join(', ') || 'none';
     throw new AirlockError('usage', 'no-build-output', `${dir} does not hold exactly one build (tags: ${found})`, {
       hint: 'a build writes TAG-dev, TAG-prod and TAG-test; build again into a fresh --out folder',
+    });
+  }
+  const indexed = (await readLayoutIndex(dir)).manifests.some((d) => d.annotations?.[Annotation.refName] === `${bases[0]}-prod` && isIndexType(d.mediaType));
+  if (indexed) {
+    throw new AirlockError('usage', 'multi-platform-publish', `${dir} holds a multi-platform build (its tags are image indexes); publishing indexes is not supported yet`, {
+      hint: 'publish one platform with --out OUT/platforms/ARCH, or push an index with airlock copy oci:OUT/oci:TAG-prod docker://REGISTRY/NAME:VERSION',
     });
   }
   const out = {} as BuildImages;

@@ -63,7 +63,9 @@ describe('one config, two platforms: amd64 and arm64 image indexes', { timeout: 
     }
     const arm = JSON.parse(skopeo('inspect', '--override-arch', 'arm64', `oci:${out}/oci:latest-prod`));
     assert.equal(arm.Architecture, 'arm64');
-    assert.equal(arm.Digest, report.platforms[1].report.variants.prod.digest);
+    assert.equal(arm.Digest, report.indexes.prod); // skopeo names the index it chose from
+    const armConfig = JSON.parse(skopeo('inspect', '--override-arch', 'arm64', '--config', `oci:${out}/oci:latest-prod`));
+    assert.equal(armConfig.variant, 'v8');
   });
 
   test('skopeo copy --override-arch arm64 takes the arm64 prod out of the layout and out of a registry', async () => {

@@ -17,7 +17,7 @@ import { AirlockError } from '../../errors.js';
 import type { Config } from '../../config/types.js';
 import type { Log } from '../../log.js';
 import { parsePlatformList } from '../../image/platform.js';
-import type { PlatformsReport } from '../../pipeline/platforms.js';
+import type { PlatformsReport } from '../../pipeline/platform-folders.js';
 
 async function readScan(path: string) {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {

@@ -23,10 +23,11 @@ const bad = (message: string) => new AirlockError('usage', 'bad-arguments', mess
 async function builtDigest(dir: string, name: string, tag: string): Promise<string | undefined> {
   const file = join(dir, 'report.json');
   if (!existsSync(file)) return undefined;
-  type Report = { name?: string; tag?: string; variants?: { prod?: { digest?: string } } };
+  type Report = { name?: string; tag?: string; variants?: { prod?: { digest?: string } }; indexes?: { prod?: string } };
   const report = JSON.parse(await readFile(file, 'utf8')) as Report;
   if (report.name !== name || report.tag !== tag) return undefined;
-  return report.variants?.prod?.digest;
+  // A multi-platform build: the index, so that each node pulls its own platform's image.
+  return report.indexes?.prod ?? report.variants?.prod?.digest;
 }
 
 /** Replaces `dir` with the files at once: written into a temp folder beside it, then renamed. */

@@ -9,9 +9,12 @@ import { formatWhy } from '../../why/format.js';
 import { findTrace, loadTrace, type LoadedTrace } from '../../why/load.js';
 import type { WhyVariant } from '../../why/record.js';
 import { parse } from '../args.js';
+import { parsePlatform } from '../../image/platform.js';
+import { hostArchitecture } from '../../pipeline/host.js';
+import { platformOutDir } from '../../pipeline/platform-folders.js';
 import type { Command, CommandContext } from '../command.js';
 
-const usage = 'airlock why PATH [--out DIR | --image REF] [--variant prod|dev|test] [-c FILE] [--json]';
+const usage = 'airlock why PATH [--out DIR | --image REF] [--variant prod|dev|test] [--platform P] [-c FILE] [--json]';
 const VARIANTS: WhyVariant[] = ['dev', 'prod', 'test'];
 
 function variantOf(s: string | undefined): WhyVariant | undefined {
@@ -48,6 +51,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     config: { type: 'string', short: 'c' },
     json: { type: 'boolean' },
     insecure: { type: 'boolean' },
+    platform: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length !== 1)
@@ -57,9 +61,10 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   if (values.out && values.image)
     throw new AirlockError('usage', 'bad-arguments', 'give --out or --image, not both', { hint: `usage: ${usage}` });
   const asked = variantOf(values.variant);
-  const outDir = values.out
+  // A multi-platform build's outputs: the platform's own (--platform, else the host's).
+  const outDir = platformOutDir(values.out
     ? resolve(ctx.cwd, values.out)
-    : join(dirname(resolve(ctx.cwd, values.config ?? 'airlock.yaml')), 'airlock-out');
+    : join(dirname(resolve(ctx.cwd, values.config ?? 'airlock.yaml')), 'airlock-out'), values.platform !== undefined ? parsePlatform(values.platform) : undefined, hostArchitecture());
   let trace: LoadedTrace;
   let variant: WhyVariant;
   if (values.image) {
