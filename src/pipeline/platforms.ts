@@ -22,6 +22,7 @@ import { OUTPUT_MARKER } from './workspace.js';
 import { platformArchiveName, platformFolder, type PlatformsReport } from './platform-folders.js';
 
 import { runBuild, type BuildOptions, type BuildOutcome } from './run-build.js';
+import { renderPlatformsHtml } from '../report/html.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
 
@@ -126,6 +127,7 @@ async function joinPlatforms(config: Config, outDir: string, built: { architectu
     signed: !!key,
   };
   await writeFileAtomic(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  await writeFileAtomic(join(outDir, 'report.html'), renderPlatformsHtml(report));
   return report;
 }
 

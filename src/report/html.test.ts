@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { esc, fig } from './html-parts.js';
-import { renderReportHtml } from './html.js';
+import { renderPlatformsHtml, renderReportHtml } from './html.js';
 import type { ReportPage } from './html-model.js';
 import type { BuildReport, VariantReport } from './report.js';
 
@@ -111,4 +111,17 @@ test('the Slicing section: each figure is report.json\'s, biggest cut first; abs
   assert.match(html, /whole \(declared\)/);
   assert.match(html, />9\.5 MB</);
   assert.doesNotMatch(html, /<lookups>/, 'rule names are escaped');
+});
+
+test('a multi-platform page: index digests and each platform linked to its own page, figures from report.json', () => {
+  const r = page().report;
+  const html = renderPlatformsHtml({
+    name: 'x', tag: '1', indexes: { dev: 'sha256:d', prod: 'sha256:p', test: 'sha256:t' },
+    platforms: [{ platform: 'linux/amd64', folder: 'platforms/amd64', report: r }, { platform: 'linux/arm64/v8', folder: 'platforms/arm64', report: r }],
+  });
+  assert.match(html, /data-figure="indexes\.prod" data-value="sha256:p"/);
+  assert.match(html, /<a href="platforms\/arm64\/report\.html">linux\/arm64\/v8<\/a>/);
+  assert.match(html, /data-figure="platforms\.1\.report\.variants\.prod\.compressedSize" data-value="1000"/);
+  assert.doesNotMatch(html, /<script|src=|https?:/);
+  assert.match(html, /default-src &#39;none&#39;/);
 });

@@ -1,6 +1,6 @@
 // report.html: one self-contained page (no scripts, no requests: a CSP allows only its own style) from a ReportPage.
 import { createHash } from 'node:crypto';
-import type { VariantName } from './report.js';
+import type { BuildReport, VariantName } from './report.js';
 import type { ReportPage } from './html-model.js';
 import { bars, esc, fig, size, table } from './html-parts.js';
 import { evidenceSection, gatesSection, hardeningSection, makeupSection, timingsSection } from './html-sections.js';
@@ -109,6 +109,43 @@ export function renderReportHtml(p: ReportPage): string {
 <meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(r.name)}:${esc(r.tag)} — airlock report</title>
+<style>${STYLE}</style></head>
+<body>
+${body.join('\n')}
+</body></html>
+`;
+}
+
+/** What the page of a multi-platform build shows: the indexes, and each platform with its own page. */
+export interface PlatformsPage {
+  name: string;
+  tag: string;
+  indexes: Record<'dev' | 'prod' | 'test', string>;
+  platforms: { platform: string; folder: string; report: BuildReport }[];
+}
+
+/** The page of a multi-platform build: each variant's index, then a row per platform linking to its own report. */
+export function renderPlatformsHtml(p: PlatformsPage): string {
+  const styleHash = createHash('sha256').update(STYLE).digest('base64');
+  const csp = [`default-src 'none'`, `style-src 'sha256-${styleHash}'`, `img-src 'none'`, `base-uri 'none'`, `form-action 'none'`].join('; ');
+  const variants = ['dev', 'prod', 'test'] as const;
+  const indexRows = variants.map((v) => [`${esc(p.name)}:${esc(p.tag)}-${v}${v === 'prod' ? ` (= ${esc(p.name)}:${esc(p.tag)})` : ''}`, `<span class="mono">${fig(`indexes.${v}`, p.indexes[v])}</span>`]);
+  const platformRows = p.platforms.map((x, i) => [
+    `<a href="${esc(`${x.folder}/report.html`)}">${esc(x.platform)}</a>`,
+    ...variants.map((v) => `<span class="num">${fig(`platforms.${i}.report.variants.${v}.compressedSize`, x.report.variants[v].compressedSize, size(x.report.variants[v].compressedSize))}</span>`),
+    `<span class="mono">${fig(`platforms.${i}.report.variants.prod.digest`, x.report.variants.prod.digest)}</span>`,
+  ]);
+  const body = [
+    `<h1>${esc(p.name)}:${esc(p.tag)} — airlock multi-platform build</h1>`,
+    `<h2>Image indexes</h2>${table(['tag', 'index digest'], indexRows)}`,
+    `<h2>Platforms</h2><p>Each platform was built on its own; its page has everything a single-platform build reports.</p>`,
+    table(['platform', 'dev (compressed)', 'prod (compressed)', 'test (compressed)', 'prod digest'], platformRows),
+  ];
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(p.name)}:${esc(p.tag)} — airlock multi-platform report</title>
 <style>${STYLE}</style></head>
 <body>
 ${body.join('\n')}

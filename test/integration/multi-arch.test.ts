@@ -50,6 +50,12 @@ describe('one config, two platforms: amd64 and arm64 image indexes', { timeout: 
     for (const a of ['amd64', 'arm64']) assert.equal(json(join(dir, `airlock.lock.${a}.json`)).architecture, a);
     assert.ok(!existsSync(join(dir, 'airlock.lock.json')));
     assert.deepEqual(report.platforms.map((p: any) => p.platform), ['linux/amd64', 'linux/arm64/v8']);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, new RegExp(`data-figure="indexes\\.prod" data-value="${report.indexes.prod}"`));
+    for (const a of ['amd64', 'arm64']) {
+      assert.match(html, new RegExp(`href="platforms/${a}/report\\.html"`));
+      assert.ok(existsSync(join(out, 'platforms', a, 'report.html')));
+    }
   });
 
   test('skopeo reads each tag as an index with one manifest per platform', () => {
