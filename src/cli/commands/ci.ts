@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { renderCi, DEFAULT_PATHS, type CiSystem } from '../../ci/render.js';
 import { loadConfig } from '../../config/load.js';
-import { lockPath } from '../../debian/lock.js';
+import { configLockPaths } from '../../debian/lock.js';
 import { AirlockError, ExitCode } from '../../errors.js';
 import { writeFileAtomic } from '../../files/atomic.js';
 import { hostArchitecture } from '../../pipeline/host.js';
@@ -41,7 +41,8 @@ export const command: Command = {
     const rel = (p: string) => relative(ctx.cwd, p).split(sep).join('/');
     const { config } = loaded;
     const text = renderCi(system, {
-      config: rel(config.file), lock: rel(lockPath(config.file)), out: rel(join(config.dir, 'airlock-out')),
+      // Several architectures: the first one's lock keys the cache.
+      config: rel(config.file), lock: rel(configLockPaths(config)[0]!), out: rel(join(config.dir, 'airlock-out')),
       name: config.name, tag: config.tag, airlockVersion: AIRLOCK_VERSION, devTagsMaxAge: maxAge,
       ...(values.repo ? { repo: values.repo } : {}),
     });
