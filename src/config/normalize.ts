@@ -159,6 +159,9 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
     slicing: { mode: w.variants?.prod?.slicing ?? 'auto', keep: [...new Set((w.variants?.prod?.keep ?? []).map((g) => g.replace(/^\/+/, '')))] },
     debian: archs(w.debian, inputs.architecture),
   };
+  const icu = w.variants?.prod?.icu;
+  const languages = icu?.languages ? { languages: [...new Set(icu.languages)].sort() } : {};
+  if (icu) config.icu = { ...languages, converters: icu.converters ?? true };
   if (w.version !== undefined) config.version = String(w.version);
   if (w.artifacts) config.artifacts = w.artifacts.map(artifact);
   if (w.deployment_policy) config.deploymentPolicy = w.deployment_policy;

@@ -97,3 +97,20 @@ test('debian.architectures: an empty list or a bad name is a positioned error', 
   assert.throws(parse('name: a\nbase_language: c\ndebian:\n  architectures: []\n'), (e: Error) => /airlock\.yaml:4:\d+: debian\.architectures: expected at least one architecture/.test(e.message));
   assert.throws(parse('name: a\nbase_language: c\ndebian:\n  architectures: [amd64, ARM]\n'), (e: Error) => /airlock\.yaml:4:\d+: debian\.architectures\[1\]: expected a Debian architecture/.test(e.message));
 });
+
+test('variants.prod.icu: normalized sorted and unique; a no-op or a builder prod is a warning; bad codes are errors', () => {
+  const written = WrittenConfigSchema.parse({ name: 'a', base_language: 'node', variants: { prod: { icu: { languages: ['en', 'de', 'en'] } } } });
+  assert.deepEqual(normalize(written, { file: '/p/airlock.yaml', architecture: 'amd64' }).icu, { languages: ['de', 'en'], converters: true });
+  assert.deepEqual(rules({ name: 'a', base_language: 'node', variants: { prod: { icu: { converters: false } } } }), { errors: [], warnings: [] });
+  assert.deepEqual(rules({ name: 'a', base_language: 'node', variants: { prod: { icu: {} } } }).warnings, [
+    "variants.prod.icu: keeps all of ICU's data: list `languages` or set `converters: false`",
+  ]);
+  assert.ok(rules({ name: 'a', base_language: 'node', variants: { prod: { include_build_tools: true, icu: { languages: ['en'] } } } }).warnings
+    .includes("variants.prod.icu: has no effect: with include_build_tools prod is the builder, with Debian's ICU data"));
+  assert.throws(() => parseConfig('name: a\nbase_language: node\nvariants:\n  prod:\n    icu:\n      languages: [en_US, EN]\n      converters: no\n', { file: '/p/airlock.yaml', displayName: 'airlock.yaml', architecture: 'amd64' }), (e: Error) => {
+    assert.match(e.message, /airlock\.yaml:6:19: variants\.prod\.icu\.languages\[0\]: expected a language code such as en, de or zh .*got string "en_US"/);
+    assert.match(e.message, /airlock\.yaml:6:26: variants\.prod\.icu\.languages\[1\]: expected a language code/);
+    assert.match(e.message, /airlock\.yaml:7:19: variants\.prod\.icu\.converters: expected a boolean/);
+    return true;
+  });
+});

@@ -85,6 +85,8 @@ function variantRules(w: WrittenConfig, c: Config, errors: ConfigProblem[], warn
   for (const [key, [on, label]] of Object.entries(what)) {
     if (on) warnings.push({ path: ['variants', 'prod', key], message: `prod will contain ${label}; the airlock keeps them out of prod by default` });
   }
+  if (c.icu && prod.includeBuildTools) warnings.push({ path: ['variants', 'prod', 'icu'], message: 'has no effect: with include_build_tools prod is the builder, with Debian\'s ICU data' });
+  else if (c.icu && !c.icu.languages && c.icu.converters) warnings.push({ path: ['variants', 'prod', 'icu'], message: 'keeps all of ICU\'s data: list `languages` or set `converters: false`' });
   if (!c.variants.test.includeTests) warnings.push({ path: ['variants', 'test', 'include_tests'], message: 'the test image will have no tests to run' });
   for (const v of ['dev', 'prod', 'test'] as const) {
     const m = w.variants?.[v]?.max_size;

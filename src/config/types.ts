@@ -35,6 +35,12 @@ export interface VariantSettings {
 }
 
 export type VariantName = 'dev' | 'prod' | 'test';
+
+/** What prod keeps of ICU's data: the languages whose locales stay (undefined: all), and the charset converters. */
+export interface IcuSettings {
+  languages?: string[];
+  converters: boolean;
+}
 export type Hardening = 'none' | 'standard' | 'maximum';
 
 /** The runtime settings; undefined means "the variant's default". */
@@ -94,6 +100,8 @@ export interface Config {
   variants: Record<VariantName, VariantSettings>;
   /** prod's slicing of runtime packages (`variants.prod.slicing`, `variants.prod.keep`: globs without a leading '/'). */
   slicing: { mode: 'auto' | 'off'; keep: string[] };
+  /** `variants.prod.icu`: trim prod's ICU data; undefined leaves Debian's libicudata as it is. */
+  icu?: IcuSettings;
   /** `deployment_policy` exactly as written (src/policy resolves the defaults). */
   deploymentPolicy?: WrittenDeploymentPolicy;
   /** Build secrets: where each value is on the host, and which phases get it (values are read by the build). */

@@ -97,6 +97,7 @@ export function cyclonedxDocument(input: EvidenceInput): Json {
     properties: [
       { name: 'airlock:file:size', value: String(a.size) },
       ...(a.step ? [{ name: 'airlock:file:step', value: a.step }] : []),
+      ...(a.madeFrom ? [{ name: 'airlock:file:made-from', value: a.madeFrom.package }, { name: 'airlock:file:made-how', value: a.madeFrom.how }] : []),
     ],
   }));
   const dependencies: Json[] = [

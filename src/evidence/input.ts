@@ -25,6 +25,8 @@ export interface EvidenceArtifact {
   size: number;
   /** Name of the build step that produced it, when known. */
   step?: string;
+  /** A file airlock made in place of a Debian package's (the trimmed ICU data): that package, and how. */
+  madeFrom?: { package: string; how: string };
 }
 
 /** A component that does not come from Debian: an npm-registry package laid out in the image (e.g. the official Node.js binary). */

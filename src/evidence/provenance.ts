@@ -49,6 +49,7 @@ export function provenanceStatement(input: EvidenceInput): Json {
     name: `/${a.path}`,
     digest: { sha256: a.sha256 },
     ...(a.step ? { annotations: { 'dev.airlock.step': a.step } } : {}),
+    ...(a.madeFrom ? { annotations: { 'dev.airlock.made-from': a.madeFrom.package } } : {}),
   }));
   // The gate result is a byproduct: its content is the record, its annotation the verdict policies match on.
   if (input.gates) {

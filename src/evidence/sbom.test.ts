@@ -155,3 +155,19 @@ test('file lists are sorted (same bytes whatever order they come in); a malforme
   assert.throws(() => cyclonedxDocument(bad({ path: '/usr/lib/x' })), code('bad-path'));
   assert.throws(() => spdxDocument(bad({ path: 'usr/../etc/x' })), code('bad-path'));
 });
+
+test('a file airlock made in place of a package\'s is listed as airlock\'s, GENERATED_FROM that package', () => {
+  const made = { path: 'usr/lib/x86_64-linux-gnu/libicudata.so.72.1', sha256: 'ef'.repeat(32), size: 10, madeFrom: { package: 'libc6', how: 'its ICU data trimmed' } };
+  const input = sampleInput({ artifacts: [...sampleInput().artifacts, made] });
+  const doc = spdxDocument(input) as any;
+  assert.deepEqual(spdxErrors(doc), []);
+  const file = doc.files.find((f: any) => f.fileName === `./${made.path}`);
+  assert.equal(file.comment, 'made by airlock in place of the file of Debian package libc6: its ICU data trimmed');
+  const rels = doc.relationships.map((r: any) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`);
+  assert.ok(rels.includes(`${file.SPDXID} GENERATED_FROM SPDXRef-Package-deb-libc6-amd64`), rels.join('\n'));
+  assert.ok(rels.includes(`SPDXRef-Image CONTAINS ${file.SPDXID}`));
+  const bom = cyclonedxDocument(input) as any;
+  assert.deepEqual(cyclonedxErrors(bom), []);
+  const c = bom.components.find((x: any) => x.name === `/${made.path}`);
+  assert.deepEqual(c.properties.slice(1), [{ name: 'airlock:file:made-from', value: 'libc6' }, { name: 'airlock:file:made-how', value: 'its ICU data trimmed' }]);
+});

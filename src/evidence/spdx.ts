@@ -141,6 +141,7 @@ export function spdxDocument(input: EvidenceInput): Json {
     licenseConcluded: 'NOASSERTION',
     copyrightText: 'NOASSERTION',
     ...(a.step ? { comment: `produced by build step '${a.step}'` } : {}),
+    ...(a.madeFrom ? { comment: `made by airlock in place of the file of Debian package ${a.madeFrom.package}: ${a.madeFrom.how}` } : {}),
   }));
   const rel = (a: string, type: string, b: string) => ({ spdxElementId: a, relationshipType: type, relatedSpdxElement: b });
   const relationships = [rel('SPDXRef-DOCUMENT', 'DESCRIBES', 'SPDXRef-Image')];
@@ -148,6 +149,10 @@ export function spdxDocument(input: EvidenceInput): Json {
   for (const id of npmIds) relationships.push(rel('SPDXRef-Image', 'CONTAINS', id));
   for (const f of files) relationships.push(rel('SPDXRef-Image', 'CONTAINS', f.SPDXID as string));
   for (const { of, file } of debFiles) relationships.push(rel(of, 'CONTAINS', file.SPDXID as string));
+  artifacts.forEach((a, i) => {
+    const from = a.madeFrom && names.get(a.madeFrom.package);
+    if (from) relationships.push(rel(files[i]!.SPDXID as string, 'GENERATED_FROM', spdxPackageId(from)));
+  });
   for (const p of pkgs) {
     for (const d of [...new Set(p.depends)].sort()) {
       const dep = names.get(d);

@@ -1,5 +1,5 @@
 // Symbol tables: imported (undefined) and exported (defined, global) function names.
-import { ElfBytes, type SectionHeader } from './elf-reader.js';
+import { ElfBytes, type ProgramHeader, type SectionHeader, vaddrToOffset } from './elf-reader.js';
 import type { DynamicInfo } from './elf-dynamic.js';
 
 const SHT_SYMTAB = 2;
@@ -51,4 +51,26 @@ export function readSymbols(r: ElfBytes, sections: SectionHeader[], dyn: Dynamic
     }
   }
   return info;
+}
+
+/** The bytes of a defined dynamic data symbol (STT_OBJECT), e.g. the ICU data a libicudata exports; else undefined. */
+export function readSymbolData(
+  r: ElfBytes, sections: SectionHeader[], dyn: DynamicInfo, phdrs: ProgramHeader[], name: string,
+): Uint8Array | undefined {
+  const entsize = r.is64 ? 24 : 16;
+  for (const t of tables(r, sections, dyn).filter((x) => x.dynamic)) {
+    for (let i = 1; i < t.count; i++) {
+      const e = t.offset + i * entsize;
+      const nameOff = r.u32(e);
+      if (nameOff === 0 || nameOff >= t.strSize || r.cstr(t.strOff + nameOff, 512) !== name) continue;
+      const type = (r.is64 ? r.u8(e + 4) : r.u8(e + 12)) & 0xf;
+      const shndx = r.is64 ? r.u16(e + 6) : r.u16(e + 14);
+      const value = r.is64 ? r.u64(e + 8) : r.u32(e + 4);
+      const size = r.is64 ? r.u64(e + 16) : r.u32(e + 8);
+      const at = vaddrToOffset(phdrs, value);
+      if (type !== 1 || shndx === 0 || at === undefined) return undefined;
+      return r.slice(at, size);
+    }
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@ import { classifyFortify } from './elf-fortify.js';
 import { readDynamic, type DynamicInfo } from './elf-dynamic.js';
 import { readNoteInfo, type NoteInfo } from './elf-notes.js';
 import { ElfBytes, type ProgramHeader, type SectionHeader, readFileHeader, readProgramHeaders, readSectionHeaders } from './elf-reader.js';
-import { readSymbols, type SymbolInfo } from './elf-symbols.js';
+import { readSymbolData, readSymbols, type SymbolInfo } from './elf-symbols.js';
 import { readRecordedSwitches } from './elf-switches.js';
 import type { ElfInfo, ElfType, Relro } from './elf-types.js';
 
@@ -81,4 +81,19 @@ export function parseElf(bytes: Uint8Array): ElfInfo | undefined {
     exports: sorted(syms.exports),
     problems,
   };
+}
+
+/** The bytes of a data symbol an ELF shared object defines (what libicudata exports as icudtNN_dat), or undefined. */
+export function elfSymbolData(bytes: Uint8Array, name: string): Uint8Array | undefined {
+  const known = (bytes[4] === 1 || bytes[4] === 2) && (bytes[5] === 1 || bytes[5] === 2);
+  if (!isElf(bytes) || bytes.length < 64 || !known) return undefined;
+  const r = new ElfBytes(bytes, bytes[4] === 2, bytes[5] === 1);
+  try {
+    const h = readFileHeader(r);
+    const phdrs = readProgramHeaders(r, h);
+    const sections = readSectionHeaders(r, h);
+    return readSymbolData(r, sections, readDynamic(r, phdrs, sections), phdrs, name);
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,8 @@ import { AirlockError } from '../errors.js';
 import { runtimeLayer, type RuntimeLayer } from '../variants/runtime-layer.js';
 import { sliceRuntime, type SliceResult, type SliceRoot } from '../variants/slice.js';
 import { slicingSummary, type SlicingSummary } from './slicing-summary.js';
-import { parseElf } from '../gates/elf.js';
+import { elfSymbolData, parseElf } from '../gates/elf.js';
+import { replaceIcuData, withoutReplaced, type IcuReplacement } from '../variants/icu-replace.js';
 import type { Config } from '../config/types.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
@@ -34,6 +35,8 @@ export interface Assembled {
   leftOutArtifacts: string[];
   /** What slicing kept and removed of prod's runtime packages (absent with `slicing: off`). */
   slicing?: SlicingSummary;
+  /** Files airlock made in place of a package's (`variants.prod.icu`: the trimmed ICU data). */
+  replaced: IcuReplacement[];
   /** sha256 and size of each file prod got from the build. */
   artifactDigests(): Promise<{ path: string; sha256: string; size: number }[]>;
 }
@@ -75,6 +78,21 @@ async function sliceProd(runtime: RuntimeLayer, prodFiles: FileEntry[], opts: { 
   return r;
 }
 
+/** `variants.prod.icu`: prod's ICU data trimmed (undefined when not asked for, or when prod is the builder). */
+async function trimIcu(entries: FileEntry[], owners: ReadonlyMap<string, string>, config: Config, log: Log) {
+  if (!config.icu || config.variants.prod.includeBuildTools) return undefined;
+  const r = await replaceIcuData({ entries, owners, settings: config.icu, symbolData: elfSymbolData });
+  if (r.replacements.length === 0) {
+    log.warn('variants.prod.icu: prod holds no ICU data (libicudata.so of a libicu package): nothing to trim');
+  }
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  for (const x of r.replacements) {
+    const items = `${x.keptItems} of ${x.keptItems + x.removedItems} items of ${x.package}'s ICU data`;
+    log.info(`icu: /${x.path} made by airlock: ${items} (${mb(x.original.size)} → ${mb(x.made.size)})`);
+  }
+  return r;
+}
+
 export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, opts: {
   ws: Workspace; rootfs: BuilderRootfs; upstream: UpstreamToolchain | undefined; cache: string; log: Log; noCache: boolean;
 }): Promise<Assembled> {
@@ -92,7 +110,9 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
   const sliced = config.slicing.mode === 'auto' && !config.variants.prod.includeBuildTools
     ? await sliceProd(runtime, [...handed, ...upstreamProd], { config, entrypoint: config.runtime.entrypoint ?? handoff.entrypoint, log })
     : undefined;
-  const rtEntries = sliced?.entries ?? runtime.entries;
+  const icu = await trimIcu(sliced?.entries ?? runtime.entries, runtime.owners, config, log);
+  const rtEntries = icu?.entries ?? sliced?.entries ?? runtime.entries;
+  const replaced = icu?.replacements ?? [];
   const orphaned = new Set(sliced?.orphaned ?? []);
   const leftFiles = handed.filter((e) => e.type !== 'dir' && !orphaned.has(e.path));
   // A folder that held only dropped files goes too (…/pydoc_data/__pycache__).
@@ -101,7 +121,8 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
   const tests = plan.steps.filter((s) => s.phase === 'test').map((s) => s.command);
   const input: AssembleInput = {
     config, epoch: plan.epoch.seconds, store, cacheDir: opts.cache,
-    rootfsDir: rootfs.dir, rootfsKey: rootfs.key, runtimeEntries: rtEntries, ...(sliced ? {} : { runtimeLayer: runtime.layer }),
+    rootfsDir: rootfs.dir, rootfsKey: rootfs.key, runtimeEntries: rtEntries,
+    ...(sliced || replaced.length ? {} : { runtimeLayer: runtime.layer }),
     ...(upstream ? { toolchain: { key: upstream.key, prod: upstreamProd, full: upstream.fullEntries } } : {}),
     prodArtifacts,
     installed: await handoffEntries(await allInstalled(ws.out)),
@@ -129,11 +150,14 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
   const prod = await timed('prod', (i) => assembleProd({ ...i, prodArtifacts: plus(i.prodArtifacts, app?.prod) }));
   const dev = await timed('dev', (i) => assembleDev({ ...i, installed: plus(i.installed, app?.dev) }));
   const test = await timed('test', (i) => assembleTest({ ...i, installed: plus(i.installed, app?.prod) }));
-  const runtimePaths = new Set([...rtEntries.map((e) => e.path), ...(upstream?.prodFiles ?? []).map((f) => f.path)]);
+  // A file airlock made is not the package's: the gates hold it to the build's own hardening.
+  const made = new Set(replaced.map((r) => r.path));
+  const packaged = rtEntries.map((e) => e.path).filter((p) => !made.has(p));
+  const runtimePaths = new Set([...packaged, ...(upstream?.prodFiles ?? []).map((f) => f.path)]);
   const rootfsPaths = new Set([...(dev.layers[0] ?? []).map((e) => e.path), ...(upstream?.fullEntries ?? []).map((e) => e.path)]);
   return {
     variants: { dev, prod, test }, timings, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths },
-    ...(sliced ? { slicing: slicingSummary(sliced) } : {}), leftOutArtifacts: [...orphaned],
+    ...(sliced ? { slicing: slicingSummary(withoutReplaced(sliced, replaced)) } : {}), leftOutArtifacts: [...orphaned], replaced,
     artifactDigests: async () => {
       const files = handoff.prodFiles.filter((x) => x.type === 'file' && !orphaned.has(x.path));
       return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await hashFile(f.hostPath), size: (await stat(f.hostPath)).size })));

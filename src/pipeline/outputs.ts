@@ -26,6 +26,7 @@ import { OUTPUT_MARKER } from './workspace.js';
 import { whyJson } from '../why/record.js';
 import { WHY_JSON, writeReportHtml } from './report-page.js';
 import { slicedEvidencePackages, slicingReport } from './slicing-summary.js';
+import { icuReports, madeArtifacts, withReplacedFiles } from './replaced-files.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
 
@@ -131,7 +132,9 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
   // Evidence: the prod and test/dev package sets are what their images' dpkg databases say.
   const builderPkgs = r.lock.sets.builder;
   // A sliced prod's SBOMs list the files each package kept.
-  const prodPkgs: EvidencePackage[] = slicedEvidencePackages(r.prodPackages, r.slicing);
+  // A package a file of which airlock replaced lists the others (sliced or not).
+  const replaced = r.replaced ?? [];
+  const prodPkgs: EvidencePackage[] = withReplacedFiles(slicedEvidencePackages(r.prodPackages, r.slicing), replaced);
   const pkgsOf: Record<VariantName, EvidencePackage[]> = { dev: builderPkgs, test: builderPkgs, prod: prodPkgs };
   // Toolchain packages from the npm registry: node is in every variant, npm in dev and test only.
   const component = (u: LockedUpstream): UpstreamComponent => ({
@@ -147,7 +150,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
       upstream: upstreamOf[v], builderUpstream,
       name: config.name, tag, variant: v, imageDigest: r.variants[v].image.digest, configDigest: r.variants[v].image.configDigest,
       epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
-      artifacts: v === 'prod' ? r.artifacts : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
+      artifacts: v === 'prod' ? [...r.artifacts, ...madeArtifacts(replaced)] : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
       config, sourceDigest: r.sourceDigest, builderRootfsDigest: r.rootfsDigest,
       ...(opts.gates ? { gates: gateRecord(opts.gates[v]) } : {}), tests: r.tests,
     }, opts.key ? { key: opts.key } : {});
@@ -192,6 +195,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
     tests: r.tests,
     steps: r.steps,
     ...(r.slicing ? { slicing: slicingReport(r.slicing) } : {}),
+    ...(replaced.length ? { icu: icuReports(replaced) } : {}),
     ...(r.pruned ? { pruned: r.pruned } : {}),
     stages: r.stages,
   };

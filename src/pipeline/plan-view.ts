@@ -1,5 +1,6 @@
 // The human view of a build plan: the stages in order, and for each step what it runs and what it sees.
 import type { BuildPlan, PlannedStep } from './plan.js';
+import type { IcuSettings } from '../config/types.js';
 
 const SEES: Record<PlannedStep['inputs'], string> = {
   manifests: 'the dependency manifests only (package.json + lock, go.mod/go.sum, Cargo.*, requirements.txt, pom.xml, vendor/, wheels/)',
@@ -19,6 +20,11 @@ function artifactLines(plan: BuildPlan): string[] {
   const a = plan.handoff.artifacts;
   if (!a) return ['  artifacts: everything installed under $AIRLOCK_OUT except headers, static libraries, pkg-config/CMake files and docs'];
   return a.map((x) => `  artifact: ${x.fromRoot === 'out' ? '$AIRLOCK_OUT' : '/src'}/${x.from} -> ${x.to}${x.exclude ? ` (without ${x.exclude.join(', ')})` : ''}`);
+}
+
+function icuText(icu: IcuSettings): string {
+  const languages = icu.languages ? `languages ${icu.languages.join(', ')}` : 'all languages';
+  return `${languages}, legacy charset converters ${icu.converters ? 'kept' : 'removed'}`;
 }
 
 /** Renders the plan for people; `airlock plan --json` prints the plan itself. */
@@ -46,6 +52,7 @@ export function renderPlan(plan: BuildPlan): string {
     '4. variants',
     `  dev:  the builder, user ${String(plan.variants.dev.user)}, the source at /src, the installed tree`,
     `  prod: ${(prod.layers as string[]).join(' + ')}; user ${String(prod.user)}, workdir ${String(prod.workdir)}`,
+    ...(prod.icu ? [`        ICU data trimmed: ${icuText(prod.icu as IcuSettings)} (variants.prod.icu)`] : []),
     `  test: the builder, the built work tree at /src; runs ${plan.steps.filter((s) => s.phase === 'test').length} test step(s)`,
   ];
   return `${lines.join('\n')}\n`;

@@ -9,6 +9,7 @@ import { languagePack } from '../lang/index.js';
 import type { SourceInfo } from '../lang/pack.js';
 import { isManifestPath, makePlan, planJson, type PlanInputs } from './plan.js';
 import { packageRequests } from './requests.js';
+import { renderPlan } from './plan-view.js';
 
 const lock: Lock = {
   lockVersion: 1, codename: 'bookworm', osVersion: '12', architecture: 'amd64', configDigest: 'x', repositories: [], indexEpoch: 1700000000,
@@ -88,4 +89,13 @@ test('handoff and variants follow the config', () => {
   assert.deepEqual(plan.variants.prod.env, { A: '1' });
   assert.equal(plan.variants.prod.user, '65532:65532');
   assert.equal(plan.env.SOURCE_DATE_EPOCH, '1700000000');
+});
+
+test('variants.prod.icu is part of prod\'s recipe (a change rebuilds) and of the plan\'s text; absent, nothing is said', () => {
+  const plan = makePlan(inputs({ name: 'app', base_language: 'c', variants: { prod: { icu: { languages: ['en'] } } } }, ['Makefile']));
+  assert.deepEqual(plan.variants.prod.icu, { languages: ['en'], converters: true });
+  assert.match(renderPlan(plan), /\n {8}ICU data trimmed: languages en, legacy charset converters kept \(variants\.prod\.icu\)\n/);
+  const plain = makePlan(inputs({ name: 'app', base_language: 'c' }, ['Makefile']));
+  assert.equal('icu' in plain.variants.prod, false);
+  assert.doesNotMatch(renderPlan(plain), /ICU/);
 });

@@ -182,7 +182,7 @@ function variantRecipes(inputs: PlanInputs, entrypoint: string[] | null): BuildP
     prod: {
       ...flags('prod'), user: rt.user ?? '65532:65532', workdir: rt.workdir ?? pack.defaultWorkdir?.(source) ?? '/home/nonroot',
       env: { ...(pack.prodEnv?.(requests.version) ?? {}), ...rt.env }, entrypoint, cmd: rt.cmd ?? null, ports: rt.ports,
-      labels: rt.labels, layers: prodLayers,
+      labels: rt.labels, layers: prodLayers, ...(config.icu ? { icu: config.icu } : {}),
     },
     test: { ...flags('test'), user: '0:0', workdir: '/src', layers: ['builder', ...toolchain, 'built source', 'installed'] },
   };

@@ -8,6 +8,7 @@ import type { StepOutcome } from './run-steps.js';
 import type { TestsOutcome } from '../report/report.js';
 import type { SlicingSummary } from './slicing-summary.js';
 import type { WhyRecord } from '../why/record.js';
+import type { IcuReplacement } from '../variants/icu-replace.js';
 
 export type Variants = Record<'dev' | 'prod' | 'test', AssembledVariant>;
 
@@ -35,6 +36,8 @@ export interface BuildResult {
   warnings: string[];
   /** What slicing kept of prod's runtime packages, when prod was sliced. */
   slicing?: SlicingSummary;
+  /** Files airlock made in place of a runtime package's (`variants.prod.icu`). */
+  replaced?: IcuReplacement[];
   /** What a step's pruning of the dependencies removed (the Node pack's note), when it did. */
   pruned?: { files: number; bytes: number };
   /** Toolchain packages from the npm registry (node in prod; node and npm in dev and test), empty when all is Debian. */

@@ -90,11 +90,12 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     await clock.time('secrets', () => scanVariantsForSecrets(assembled.variants, secrets, log));
     const gateOpts = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache, packagedPaths: assembled.packagedPaths };
     const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
-    const traceOpts = { ws, rootfsDir: rootfs.dir, upstream, slicing: assembled.slicing };
+    const traceOpts = { ws, rootfsDir: rootfs.dir, upstream, slicing: assembled.slicing, replaced: assembled.replaced };
     const trace = await clock.time('trace', () => s.traceStage(planned, handoff, assembled.variants, traceOpts));
     const result: BuildResult = {
       config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
       ...(handoff.pruned ? { pruned: handoff.pruned } : {}), ...(assembled.slicing ? { slicing: assembled.slicing } : {}),
+      ...(assembled.replaced.length ? { replaced: assembled.replaced } : {}),
       closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
       sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
       timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests,

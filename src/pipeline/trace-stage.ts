@@ -13,6 +13,8 @@ import type { ArtifactHardening, NeededLink, WhyRecord } from '../why/record.js'
 import { traceBuild } from '../why/trace.js';
 import type { Handoff } from './handoff.js';
 import type { SlicingSummary } from './slicing-summary.js';
+import type { IcuReplacement } from '../variants/icu-replace.js';
+import { replacementHow } from './replaced-files.js';
 import type { PlannedBuild } from './plan-stage.js';
 import type { Variants } from './result.js';
 import type { UpstreamToolchain } from './upstream-step.js';
@@ -100,6 +102,7 @@ export async function traceStage(
     rootfsDir: string;
     upstream: UpstreamToolchain | undefined;
     slicing: SlicingSummary | undefined;
+    replaced: readonly IcuReplacement[];
   },
 ): Promise<WhyRecord> {
   const { ws, rootfsDir, upstream } = opts;
@@ -155,5 +158,6 @@ export async function traceStage(
     },
     prodHasBuildTools: config.variants.prod.includeBuildTools,
     ...(opts.slicing ? { slicing: { keptBy: opts.slicing.keptBy, leftOut: opts.slicing.leftOut } } : {}),
+    replaced: Object.fromEntries(opts.replaced.map((r) => [r.path, { package: r.package, how: replacementHow(r) }])),
   });
 }

@@ -45,6 +45,21 @@ export interface SlicingReport {
   packages: { name: string; whole: boolean; keptFiles: number; keptBytes: number; removedFiles: number; removedBytes: number }[];
 }
 
+/** A file airlock made in place of a runtime package's (`variants.prod.icu`: ICU's data, trimmed). */
+export interface IcuReport {
+  path: string;
+  /** The package whose file it replaces (its md5sums no longer name the path). */
+  package: string;
+  languages: string[] | 'all';
+  converters: boolean;
+  original: { size: number; sha256: string };
+  made: { size: number; sha256: string };
+  keptItems: number;
+  removedItems: number;
+  /** Items removed, by kind: locale data, dictionaries, converters. */
+  removed: Record<string, number>;
+}
+
 export interface BuildReport {
   name: string;
   tag: string;
@@ -69,6 +84,8 @@ export interface BuildReport {
   steps?: { id: string; cached: boolean; seconds: number }[];
   /** What slicing left out of prod's runtime packages; absent with `slicing: off`. */
   slicing?: SlicingReport;
+  /** Files airlock made in place of a runtime package's (`variants.prod.icu`); absent when none. */
+  icu?: IcuReport[];
   /** Files no runtime needs that the language pack pruned from the dependencies (node_modules); absent when none. */
   pruned?: { files: number; bytes: number };
   /** Wall seconds of each stage of the build (plan, fetch, rootfs, steps, handoff, assemble, gates, outputs). */

@@ -47,6 +47,12 @@ test('the table compares the three variants and states the reduction', () => {
   assert.match(renderTable({ ...r, slicing }), /\nslicing: 812 files \(9\.5 MB\) left out of 2 of prod's 3 runtime packages\n/);
   const whole = { ...slicing, removedFiles: 0, removedBytes: 0, packages: [pkg('tzdata', 0, 0)] };
   assert.match(renderTable({ ...r, slicing: whole }), /slicing: nothing left out of prod's 1 runtime package\n/);
+  const icu = {
+    path: 'usr/lib/x86_64-linux-gnu/libicudata.so.72.1', package: 'libicu72', languages: ['en'], converters: false,
+    original: { size: 31_262_256, sha256: 'a' }, made: { size: 4_899_320, sha256: 'b' }, keptItems: 700, removedItems: 3220, removed: {},
+  };
+  assert.match(renderTable({ ...r, slicing, icu: [icu] }), /runtime packages\nicu: \/usr\/lib\/x86_64-linux-gnu\/libicudata\.so\.72\.1 trimmed to languages en, no legacy charset converters: 31\.3 MB → 4\.9 MB \(made by airlock, not libicu72's\)\n/);
+  assert.match(renderTable({ ...r, icu: [{ ...icu, languages: 'all' }] }), /\n\nicu: .* trimmed to all languages, no legacy charset converters:/);
 });
 
 test('inventory finds shells, compilers and package managers only in executable dirs', () => {

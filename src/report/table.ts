@@ -1,5 +1,5 @@
 // The size comparison table printed at the end of a build (the seeds' dev vs prod table).
-import type { BuildReport, SlicingReport, VariantName } from './report.js';
+import type { BuildReport, IcuReport, SlicingReport, VariantName } from './report.js';
 
 /** Human-readable size in B/KB/MB/GB (powers of 1000, as registries show). */
 export function humanSize(bytes: number): string {
@@ -21,6 +21,13 @@ export function slicingLine(s: SlicingReport): string {
   if (cut === 0) return `slicing: nothing left out of prod's ${of}`;
   const files = `${s.removedFiles} file${s.removedFiles === 1 ? '' : 's'} (${humanSize(s.removedBytes)})`;
   return `slicing: ${files} left out of ${cut} of prod's ${of}`;
+}
+
+/** One line on a trimmed ICU data library (report.json's `icu`). */
+export function icuLine(r: IcuReport): string {
+  const languages = r.languages === 'all' ? 'all languages' : `languages ${r.languages.join(', ')}`;
+  const kept = `${languages}${r.converters ? '' : ', no legacy charset converters'}`;
+  return `icu: /${r.path} trimmed to ${kept}: ${humanSize(r.original.size)} → ${humanSize(r.made.size)} (made by airlock, not ${r.package}'s)`;
 }
 
 /** Renders the comparison table as plain text. */
@@ -48,6 +55,8 @@ export function renderTable(r: BuildReport): string {
     out.push('', `dependencies pruned of ${r.pruned.files} files no runtime needs (${humanSize(r.pruned.bytes)})`);
   }
   if (r.slicing) out.push('', slicingLine(r.slicing));
+  if (r.icu?.length && !r.slicing) out.push('');
+  for (const x of r.icu ?? []) out.push(icuLine(x));
   out.push('', `prod is ${(r.reduction * 100).toFixed(1)}% smaller than dev (compressed); ${r.name}:${r.tag} = ${r.name}:${r.tag}-prod (${r.variants.prod.digest.slice(0, 19)}…)`);
   return out.join('\n') + '\n';
 }

@@ -8,7 +8,8 @@ export type WhyStep =
   | { kind: 'needed'; path: string; library: string; by: string }
   | { kind: 'package'; name: string; reason: PackageReason; set: 'prod' | 'builder' }
   | { kind: 'cycle'; name: string }
-  | { kind: 'rule'; rule: string };
+  | { kind: 'rule'; rule: string }
+  | { kind: 'made'; package: string; how: string };
 
 export interface WhyAnswer {
   path: string;
@@ -67,6 +68,8 @@ function chainOf(r: WhyRecord, variant: WhyVariant, path: string): WhyStep[] {
     const a = r.artifacts.find((x) => x.path === path)!;
     return [file, { kind: 'artifact', path, from: a.from }];
   }
+  const made = variant === 'prod' ? r.made?.[path] : undefined;
+  if (made) return [file, { kind: 'made', package: made.package, how: made.how }, ...packageChain(r, made.package, 'prod')];
   if (!origin.startsWith('pkg:')) return [file];
   const pkg = origin.slice(4);
   const set = variant === 'prod' && !r.prodHasBuildTools ? 'prod' : 'builder';

@@ -7,7 +7,7 @@ const ORIGIN: Record<Exclude<Origin, `pkg:${string}`>, string> = {
   installed: 'installed by the build (under $AIRLOCK_OUT)',
   source: 'part of the build context, copied to /src',
   toolchain: 'part of the toolchain from the npm registry',
-  airlock: 'made by airlock (users and groups, dpkg status, os-release, CA bundle)',
+  airlock: 'made by airlock (users and groups, dpkg status, os-release, CA bundle, trimmed ICU data)',
   builder: 'made while the builder root was installed (owned by no package: maintainer scripts, dpkg database)',
 };
 
@@ -43,6 +43,8 @@ function stepText(s: WhyStep): string {
       return `(${s.name} again: a dependency cycle)`;
     case 'rule':
       return `slicing kept it by its rule for ${s.rule}`;
+    case 'made':
+      return `made in place of the file of ${s.package}: ${s.how}`;
   }
 }
 

@@ -66,6 +66,8 @@ export interface WhyRecord {
   /** prod holds the whole builder (variants.prod.include_build_tools). */
   prodHasBuildTools: boolean;
   slicing?: WhySlicing;
+  /** prod's files airlock made in place of a package's (variants.prod.icu) → that package and how. */
+  made?: Record<string, { package: string; how: string }>;
 }
 
 /** why.json text: one line per file so that the large maps stay readable and diffable; deterministic. */
@@ -86,13 +88,16 @@ export function whyJson(r: WhyRecord): string {
     `  "artifacts": [${r.artifacts.map((a) => `\n    ${j(a)}`).join(',')}${r.artifacts.length ? '\n  ' : ''}],`,
     `  "needed": [${r.needed.map((n) => `\n    ${j(n)}`).join(',')}${r.needed.length ? '\n  ' : ''}],`,
     `  "packages": {\n    "prod": ${lines(r.packages.prod)},\n    "builder": ${lines(r.packages.builder)}\n  },`,
-    `  "files": {\n${variants.join(',\n')}\n  }${r.slicing ? ',' : ''}`,
-    ...(r.slicing
-      ? [
-          `  "slicing": {\n    "reasons": [${r.slicing.reasons.map((x) => `\n      ${j(x)}`).join(',')}\n    ],`,
-          `    "kept": ${lines(r.slicing.kept)},\n    "removed": ${lines(r.slicing.removed)}\n  }`,
-        ]
-      : []),
+    [
+      `  "files": {\n${variants.join(',\n')}\n  }`,
+      ...(r.slicing
+        ? [
+            `  "slicing": {\n    "reasons": [${r.slicing.reasons.map((x) => `\n      ${j(x)}`).join(',')}\n    ],\n`
+              + `    "kept": ${lines(r.slicing.kept)},\n    "removed": ${lines(r.slicing.removed)}\n  }`,
+          ]
+        : []),
+      ...(r.made ? [`  "made": ${lines(r.made, '    ')}`] : []),
+    ].join(',\n'),
     '}',
     '',
   ].join('\n');

@@ -29,6 +29,8 @@ export interface TraceInput {
   /** Variants that hold the source at /src. */
   source: Record<WhyVariant, boolean>;
   prodHasBuildTools: boolean;
+  /** prod's files airlock made in place of a package's (they count as `airlock`) → that package and how. */
+  replaced?: Record<string, { package: string; how: string }>;
   /** Slicing: paths a rule kept → the rule, and paths left out → their package and why. */
   slicing?: { keptBy: ReadonlyMap<string, string>; leftOut: ReadonlyMap<string, { package: string; reason: string }> };
 }
@@ -74,7 +76,7 @@ function classify(input: TraceInput, variant: WhyVariant, path: string, sets: Re
   if (variant !== 'prod' && input.installed.has(path)) return 'installed';
   if (input.toolchain.has(path)) return 'toolchain';
   if (input.source[variant] && src) return 'source';
-  if (input.made[variant].has(path)) return 'airlock';
+  if (input.made[variant].has(path) || (variant === 'prod' && input.replaced?.[path])) return 'airlock';
   const pkg = input.owner(path);
   if (pkg && sets[variant].has(pkg)) return `pkg:${pkg}`;
   return variant === 'prod' && !input.prodHasBuildTools ? 'airlock' : 'builder';
@@ -120,5 +122,6 @@ export function traceBuild(input: TraceInput): WhyRecord {
     },
     files,
     ...(input.slicing ? { slicing: slicingRecord(input.slicing) } : {}),
+    ...(input.replaced && Object.keys(input.replaced).length ? { made: input.replaced } : {}),
   };
 }

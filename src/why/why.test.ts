@@ -199,3 +199,16 @@ test('explain: a file slicing left out names the rule that did not apply and why
   assert.match(formatWhy(doc, 'app:v1-prod'), /slicing kept it by its rule for copyright files/);
   assert.equal(explain(r, '/lib/libnss_files.so.2', 'dev').sliced, undefined, 'only prod is sliced');
 });
+
+test('explain: a file airlock made in place of a package\'s says so, how, and why that package is in prod', () => {
+  const i = input();
+  i.replaced = { 'usr/lib/libb.so.2': { package: 'libb', how: 'its ICU data (icudt72_dat) trimmed to the languages en (variants.prod.icu)' } };
+  const r = traceBuild(i);
+  assert.deepEqual(r.files.prod['usr/lib/libb.so.2'], [200, 'airlock'], 'no longer the package\'s file');
+  assert.deepEqual(r.files.dev['usr/lib/libb.so.2'], [200, 'pkg:libb'], 'dev keeps Debian\'s');
+  assert.deepEqual(JSON.parse(whyJson(r)).made, i.replaced, 'why.json carries what was made');
+  const made = explain(r, '/usr/lib/libb.so.2', 'prod');
+  assert.deepEqual(made.chain.map((s) => s.kind), ['file', 'made', 'package', 'needed', 'artifact']);
+  assert.match(formatWhy(made, 'app:v1-prod'), /\(200 bytes\) is made by airlock \(.*trimmed ICU data\)\n +← made in place of the file of libb: its ICU data \(icudt72_dat\) trimmed to the languages en \(variants\.prod\.icu\)\n +← libb is in prod because it provides libb\.so\.2, NEEDED by \/usr\/lib\/liba\.so\.1\n/);
+  assert.equal(JSON.parse(whyJson(traceBuild(input()))).made, undefined, 'no record when nothing was made');
+});
