@@ -18,7 +18,7 @@ const EXAMPLES = readdirSync(join(repoRoot, 'examples'), { withFileTypes: true }
   .sort();
 
 /** What no project file states: a pinned toolchain, extra Debian packages, published ports. */
-const NOT_DETECTABLE = ['version', 'packages', 'devPackages', 'runtime.ports'];
+const NOT_DETECTABLE = ['version', 'packages', 'devPackages', 'runtime.ports', 'icu'];
 
 const root = mkdtempSync(join(tmpdir(), 'airlock-init-'));
 

@@ -3,10 +3,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
+import { copyExample, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage, TEST_IMAGE_TIME_LIMIT } from '../helpers/oci-runtime.js';
 import { PROBE_SCRIPTS, probeTls, TLS_BODY } from '../helpers/tls-probe.js';
 import { trustInBundle } from '../helpers/trust-store.js';
@@ -62,6 +63,41 @@ describe('airlock build examples/node-web', { timeout: 40 * 60_000 }, () => {
     assert.equal(tls.store, '/etc/ssl/certs/ca-certificates.crt');
     assert.equal(tls.withoutStore.code, 1, tls.withoutStore.stdout);
     assert.match(tls.withoutStore.stderr, /UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+  });
+
+  // variants.prod.icu: languages [en] — prod's libicudata.so.72 is airlock's, with English and the root locale only.
+  test('prod runs Intl on its trimmed ICU data: English works, German falls back, Unicode data stays', async () => {
+    const probe = await runImage(join(out, 'oci'), 'latest-prod', {
+      readOnly: true, entrypoint: ['/usr/bin/node', '/probe/intl.js'], binds: { '/probe': join(repoRoot, 'test/fixtures/intl-probe') },
+    });
+    assert.equal(probe.code, 0, probe.stderr);
+    assert.deepEqual(JSON.parse(probe.stdout), {
+      icu: '72.1', date: '1/1/1970', long: 'Thursday, 1 January 1970', number: '€1,234.50',
+      german: 'January', supported: ['en-GB'], nfd: 2, upper: 'STRASSE', turkish: 'İ', sorted: 'aäbz', words: 5,
+      idna: 'xn--bcher-kva.example', utf8: 'é', windows1252: '€',
+    });
+  });
+
+  test('the trimmed ICU data is airlock\'s: libicu72\'s md5sums and SBOM files leave it out, report, SBOM and why say so', async () => {
+    const lib = 'usr/lib/x86_64-linux-gnu/libicudata.so.72.1';
+    const [icu] = report.icu;
+    assert.deepEqual([icu.path, icu.package, icu.languages, icu.converters], [lib, 'libicu72', ['en'], true]);
+    assert.ok(icu.made.size < icu.original.size / 2, `${icu.made.size} of ${icu.original.size}`);
+    const made = readFileSync(join(rootfs, lib));
+    assert.equal(createHash('sha256').update(made).digest('hex'), icu.made.sha256);
+    const sums = readFileSync(join(rootfs, 'var/lib/dpkg/status.d/libicu72.md5sums'), 'utf8');
+    assert.match(sums, /libicuuc\.so\.72/);
+    assert.doesNotMatch(sums, /libicudata/);
+    const spdx = JSON.parse(readFileSync(join(out, 'evidence/prod.spdx.json'), 'utf8'));
+    const file = spdx.files.find((f: any) => f.fileName === `./${lib}`);
+    assert.match(file.comment, /^made by airlock in place of the file of Debian package libicu72: its ICU data \(icudt72_dat\) trimmed/);
+    assert.equal(file.checksums[0].checksumValue, icu.made.sha256);
+    const contained = spdx.relationships.filter((r: any) => r.relatedSpdxElement === file.SPDXID || r.spdxElementId === file.SPDXID);
+    assert.deepEqual(contained.map((r: any) => r.relationshipType).sort(), ['CONTAINS', 'GENERATED_FROM']);
+    assert.equal(contained.find((r: any) => r.relationshipType === 'CONTAINS').spdxElementId, 'SPDXRef-Image', 'the image holds it, not libicu72');
+    const why = await runCli(['why', `/${lib}`, '--out', out]);
+    assert.equal(why.code, 0, why.stderr);
+    assert.match(why.stdout, /is made by airlock .*\n.*made in place of the file of libicu72: .*languages en/);
   });
 
   test('prod: production node_modules only, no devDependency, no npm, no shell, no tests', () => {
