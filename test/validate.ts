@@ -10,6 +10,8 @@ import { Hasher, sha256 } from '../src/image/digest.js';
 import type { Image } from '../src/image/image.js';
 import { MediaType } from '../src/image/media-types.js';
 import { readLayout } from '../src/sinks/oci-layout.js';
+import type { Platform } from '../src/image/descriptor.js';
+import { debianArchOf } from '../src/image/platform.js';
 import { readFileStream } from '../src/sinks/blob-store.js';
 
 /** The OCI image-spec schemas, copied into the repo (test/schemas/oci; test/schemas/README.md says from where). */
@@ -98,5 +100,21 @@ export async function validateLayout(dir: string, tag?: string): Promise<void> {
   }
   if (problems.length) throw new Error(`validation failed:\n  ${problems.join('\n  ')}`);
   const tags = tag !== undefined ? [tag] : index.manifests.map((d) => d.annotations?.['org.opencontainers.image.ref.name']).filter((t): t is string => !!t);
-  for (const t of tags) await validateImage(await readLayout(dir, t), `${dir}:${t}`);
+  for (const t of tags) {
+    const d = (index.manifests as { mediaType?: string; digest: string; annotations?: Record<string, string> }[]).find((x) => x.annotations?.['org.opencontainers.image.ref.name'] === t);
+    if (d?.mediaType !== 'application/vnd.oci.image.index.v1+json') {
+      await validateImage(await readLayout(dir, t), `${dir}:${t}`);
+      continue;
+    }
+    // A multi-platform index: its own schema, then every platform's image.
+    const raw = await readFile(join(blobDir, d.digest.slice(7)));
+    const ixProblems: string[] = [];
+    checkSchema('index', raw, `${dir}:${t} (index)`, ixProblems);
+    if (ixProblems.length) throw new Error(`validation failed:\n  ${ixProblems.join('\n  ')}`);
+    for (const m of (JSON.parse(raw.toString('utf8')) as { manifests: { digest: string; platform?: Platform }[] }).manifests) {
+      const arch = debianArchOf(m.platform);
+      if (!arch) throw new Error(`${dir}:${t}: index entry ${m.digest} has no Linux platform`);
+      await validateImage(await readLayout(dir, t, arch), `${dir}:${t} (${arch})`);
+    }
+  }
 }
