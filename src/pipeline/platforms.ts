@@ -1,7 +1,7 @@
 // Multi-platform builds: a config that lists several architectures builds each one as its own single-platform build
 // (its own lock, builder, steps and outputs in OUT/platforms/ARCH), then OUT gets what joins them: an OCI layout whose
 // tags are image indexes with one manifest per platform, a docker-archive per variant and platform, and report.json.
-import { mkdir, rename, rm, symlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
 import { createHash, createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -128,6 +128,9 @@ async function joinPlatforms(config: Config, outDir: string, built: { architectu
   };
   await writeFileAtomic(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   await writeFileAtomic(join(outDir, 'report.html'), renderPlatformsHtml(report));
+  // What an earlier single-platform build left at the top (its evidence, archives, why.json) is not this build's.
+  const ours = new Set([OUTPUT_MARKER, BUILD_RECORD, 'oci', 'platforms', 'report.json', 'report.html', ...VARIANTS.flatMap((v) => Object.values(archives[v]))]);
+  for (const e of await readdir(outDir)) if (!ours.has(e)) await rm(join(outDir, e), { recursive: true, force: true });
   return report;
 }
 
