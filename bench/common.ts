@@ -2,6 +2,7 @@
 // parts of the shared one, a timed `airlock build`, a child-process runner and a plain-text table.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultCacheDir } from '../src/debian/cache.js';
@@ -60,12 +61,37 @@ export interface ChildResult { code: number | null; signal: NodeJS.Signals | nul
 /** Children still running, so an interrupted bench can end them. */
 export const running = new Set<ChildProcess>();
 
+let stopping: NodeJS.Signals | undefined;
+
+/** The signal that is stopping this bench, if one came: its loops start no new step then. */
+export const interrupted = (): NodeJS.Signals | undefined => stopping;
+
+/**
+ * On the first SIGINT or SIGTERM: ends the running children, lets runChild start no new one, awaits `stop` (which
+ * stops dockerd and removes scratch files) and exits with 128 + the signal's number. A second signal is ignored, so
+ * a repeated ^C cannot exit before `stop` is done and leave dockerd or its folders behind.
+ */
+export function stopOnSignal(stop: () => Promise<void>, log: (msg: string) => void): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) return log(`${sig}: already stopping (${stopping})`);
+      stopping = sig;
+      log(`${sig}: stopping dockerd and removing scratch files`);
+      for (const c of running) c.kill('SIGTERM');
+      void stop()
+        .catch((e: unknown) => log(`stopping: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => process.exit(128 + constants.signals[sig]));
+    });
+  }
+}
+
 /**
  * Runs a program to its end and times it with performance.now around the child process. stdout is kept whole
  * unless `stdoutTo` is given; stderr keeps its last 64 KB. Never rejects on a non-zero exit: the caller decides.
  */
 export function runChild(cmd: string, args: readonly string[], opts: SpawnOptions & { stdoutTo?: NodeJS.WritableStream } = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
+    if (stopping) return reject(new Error(`${cmd} not started: the bench is stopping (${stopping})`));
     const t0 = performance.now();
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);

@@ -2,8 +2,10 @@
 // data-root, exec-root, pidfile and socket under one scratch folder, no bridge and no iptables rules (the host's
 // networking and any other engine are left alone). Builds therefore need `--network=none` or `--network=host`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { killCgroup } from './cgroup.js';
 import { runChild, type ChildResult } from './common.js';
 
 /** Debian's docker.io paths: its client has BuildKit (the newer client some machines have in /usr/local/bin has no buildx). */
@@ -24,7 +26,7 @@ export interface Dockerd {
   version: string;
   /** Runs the docker client against this engine; throws when it fails. */
   docker(args: readonly string[], opts?: { stdoutTo?: NodeJS.WritableStream }): Promise<ChildResult>;
-  /** Stops the engine (TERM, then KILL after 20 s), unmounts what it left under `dir` and removes `dir`. Safe to call twice. */
+  /** Stops the engine (TERM, KILL after 20 s) and its containers, unmounts and removes `dir`; calls share one stop. */
   stop(): Promise<void>;
 }
 
@@ -33,9 +35,12 @@ export async function startDockerd(dir: string): Promise<Dockerd> {
   mkdirSync(join(dir, 'config'), { recursive: true });
   const sock = join(dir, 'docker.sock');
   const logFd = openSync(join(dir, 'dockerd.log'), 'a');
+  // Every container of this engine, BuildKit's RUN steps included, runs below this cgroup: stop() ends them there.
+  const cgroup = `airlock-bench-${process.pid}-${randomBytes(4).toString('hex')}`;
   const proc: ChildProcess = spawn(DOCKERD, [
     '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'docker.pid'),
     '-H', `unix://${sock}`, '--bridge=none', '--iptables=false', '--ip6tables=false', '--log-level=warn',
+    `--cgroup-parent=/${cgroup}`,
   ], { stdio: ['ignore', logFd, logFd], detached: true }); // own process group: a ^C reaches it only through stop()
   closeSync(logFd);
   let exited = false;
@@ -46,10 +51,11 @@ export async function startDockerd(dir: string): Promise<Dockerd> {
     if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.code ?? r.signal}):\n${r.stderr.slice(-3000)}`);
     return r;
   };
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  // One shutdown, however many callers: a second call (the signal handler and a finally block both stop the engine)
+  // awaits the first instead of returning at once and letting the bench exit while dockerd still runs.
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= shutdown());
+  const shutdown = async () => {
     if (!exited && proc.pid) {
       const gone = new Promise<void>((res) => { if (exited) res(); else proc.once('exit', () => res()); });
       proc.kill('SIGTERM');
@@ -57,6 +63,8 @@ export async function startDockerd(dir: string): Promise<Dockerd> {
       await gone;
       clearTimeout(late);
     }
+    // A build step that was starting when dockerd stopped outlives its runc: end it before removing its root.
+    await killCgroup(cgroup);
     unmountUnder(dir);
     rmSync(dir, { recursive: true, force: true });
   };

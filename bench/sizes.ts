@@ -11,7 +11,9 @@ import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readDockerArchive } from '../src/sinks/docker-archive.js';
 import { readLayout } from '../src/sinks/oci-layout.js';
-import { airlockBuild, airlockCommand, copyExample, formatTable, repoRoot, running, sharedCacheDir } from './common.js';
+import {
+  airlockBuild, airlockCommand, copyExample, formatTable, interrupted, repoRoot, running, sharedCacheDir, stopOnSignal,
+} from './common.js';
 import { BASES, baseTar, basesOf, buildFlags, makeBase, versionsOf } from './docker-bases.js';
 import { dockerMissing, startDockerd, type Dockerd } from './dockerd.js';
 import { withSlicing } from './example-config.js';
@@ -64,18 +66,16 @@ const work = mkdtempSync(join(tmpdir(), 'sz-')); // short: dockerd's socket live
 mkdirSync(opts.record, { recursive: true });
 let engine: Dockerd | undefined;
 
-async function cleanup(): Promise<void> {
+let cleaning: Promise<void> | undefined;
+/** Stops dockerd and removes the scratch folder, once: the signal handler and the end of the run share it. */
+const cleanup = (): Promise<void> => (cleaning ??= (async () => {
   for (const c of running) c.kill('SIGTERM');
+  const start = performance.now();
   await engine?.stop().catch((e: Error) => progress(`stopping dockerd: ${e.message}`));
-  engine = undefined;
   rmSync(work, { recursive: true, force: true });
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    progress(`${sig}: stopping dockerd and removing scratch files`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+  progress(`dockerd stopped, scratch files removed in ${secs((performance.now() - start) / 1000)}`);
+})());
+stopOnSignal(cleanup, progress);
 
 /** Starts the engine and imports the bases the chosen Dockerfiles need; the reason when Docker cannot be used. */
 async function startDocker(examples: readonly string[]): Promise<string | undefined> {
@@ -186,6 +186,49 @@ function releaseNotes(): string[] {
   return [...new Set(lines)].map((l) => l.slice(2));
 }
 
+/** The three builds of one example; after a signal, the steps not yet started are not run. */
+async function measureExample(example: string, unavailable: string | undefined): Promise<SizesResult> {
+  const stopped: Measured = { error: 'not built (interrupted)' };
+  const off = await airlockProd(example, 'off');
+  const auto = interrupted() ? stopped : await airlockProd(example, 'auto');
+  const docker = interrupted() ? stopped : await dockerProd(example, unavailable);
+  return { example, off, auto, docker };
+}
+
+/** The lines printed under the table. */
+async function tableNotes(): Promise<string[]> {
+  const slim = await slimBaseNote().catch((e) => `slim base not measured: ${firstLine(e)}`);
+  const built = 'BuildKit, last stage of bench/dockerfiles/<example>/Dockerfile';
+  const engineNote = `docker: docker.io ${engine?.version}, ${built}`;
+  return [
+    ...(slim ? [slim] : []),
+    ...releaseNotes().map((l) => `docker bases made from the host's mirror, ${l}`),
+    ...(engine ? [engineNote] : []),
+  ];
+}
+
+/** Prints the table, keeps it in the record folder and exits: 1 when a build failed. */
+function report(results: readonly SizesResult[], notes: readonly string[]): never {
+  const lines = [
+    'prod sizes in MB (10^6 bytes) as "tar / gz": tar = the layers\' uncompressed tar lengths summed,',
+    'gz = their gzip-compressed lengths summed (airlock: the layer sizes its manifest lists;',
+    'Docker: each `docker save` layer gzipped at level 6, as `docker push` does); both images whole, bases included',
+    `ratio = slicing auto / Docker, for tar and gz; the target applies to slicing auto`,
+    '',
+    ...formatTable(SIZE_COLUMNS, sizeRows(results)),
+    '',
+    ...notes,
+    `versions recorded in ${opts.record} (airlock's locks, the Docker images' dpkg packages, the bases' Release files)`,
+  ];
+  for (const l of lines) console.log(l);
+  writeFileSync(join(opts.record, 'table.txt'), `${lines.join('\n')}\n`);
+  progress(`sizes: done in ${secs(elapsed())}`);
+  // A build that failed is a failure; a Docker column empty because no dockerd could run is not.
+  const failedBuild = (m: Measured) => 'error' in m && m.error.startsWith('failed:');
+  const failed = results.some((r) => [r.off, r.auto, r.docker].some(failedBuild));
+  process.exit(failed ? 1 : 0);
+}
+
 const results: SizesResult[] = [];
 let notes: string[] = [];
 try {
@@ -195,36 +238,12 @@ try {
   const unavailable = await startDocker(opts.only);
   if (unavailable) progress(`docker: ${unavailable}; the Docker column says so`);
   for (const example of opts.only) {
-    const off = await airlockProd(example, 'off');
-    const auto = await airlockProd(example, 'auto');
-    const docker = await dockerProd(example, unavailable);
-    results.push({ example, off, auto, docker });
+    if (interrupted()) break;
+    results.push(await measureExample(example, unavailable));
   }
-  const slim = await slimBaseNote().catch((e) => `slim base not measured: ${firstLine(e)}`);
-  notes = [
-    ...(slim ? [slim] : []),
-    ...releaseNotes().map((l) => `docker bases made from the host's mirror, ${l}`),
-    ...(engine ? [`docker: docker.io ${engine.version}, BuildKit, last stage of bench/dockerfiles/<example>/Dockerfile`] : []),
-  ];
+  if (!interrupted()) notes = await tableNotes();
 } finally {
   await cleanup();
 }
-
-const lines = [
-  'prod sizes in MB (10^6 bytes) as "tar / gz": tar = the layers\' uncompressed tar lengths summed,',
-  'gz = their gzip-compressed lengths summed (airlock: the layer sizes its manifest lists;',
-  'Docker: each `docker save` layer gzipped at level 6, as `docker push` does); both images whole, bases included',
-  `ratio = slicing auto / Docker, for tar and gz; the target applies to slicing auto`,
-  '',
-  ...formatTable(SIZE_COLUMNS, sizeRows(results)),
-  '',
-  ...notes,
-  `versions recorded in ${opts.record} (airlock's locks, the Docker images' dpkg packages, the bases' Release files)`,
-];
-for (const l of lines) console.log(l);
-writeFileSync(join(opts.record, 'table.txt'), `${lines.join('\n')}\n`);
-progress(`sizes: done in ${secs(elapsed())}`);
-// A build that failed is a failure; a Docker column empty because no dockerd could run is not.
-const failedBuild = (m: Measured) => 'error' in m && m.error.startsWith('failed:');
-const failed = results.some((r) => [r.off, r.auto, r.docker].some(failedBuild));
-process.exit(failed ? 1 : 0);
+// After a signal, stopOnSignal exits once cleanup is done: no table.
+if (!interrupted()) report(results, notes);

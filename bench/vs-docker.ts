@@ -14,7 +14,10 @@
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { airlockBuild, airlockCommand, copyExample, formatTable, repoRoot, running, runChild, seedCache, type BuildReport } from './common.js';
+import {
+  airlockBuild, airlockCommand, copyExample, formatTable, interrupted, repoRoot, running, runChild, seedCache,
+  stopOnSignal, type BuildReport,
+} from './common.js';
 import { baseTar, basesOf, buildFlags, makeBase } from './docker-bases.js';
 import { dockerMissing, startDockerd, type Dockerd } from './dockerd.js';
 
@@ -76,12 +79,7 @@ async function cleanup(): Promise<void> {
   if (work) rmSync(work, { recursive: true, force: true });
   work = undefined;
 }
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    progress(`${sig}: stopping dockerd and removing scratch files`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+stopOnSignal(cleanup, progress);
 
 async function benchProject(example: string): Promise<Result> {
   const p = PROJECTS[example]!;
@@ -150,6 +148,7 @@ const results: Result[] = [];
 progress(`vs-docker: ${examples.join(', ')}; mode ${warmDownloads ? 'warm-downloads' : 'cold'}; ${availableParallelism()} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 let dockerVersion = '';
 for (const example of examples) {
+  if (interrupted()) break;
   try {
     results.push(await benchProject(example));
     dockerVersion = engine?.version ?? dockerVersion;
@@ -164,44 +163,50 @@ for (const example of examples) {
   }
 }
 
-const rows: string[][] = [];
-const notes: string[] = [];
-for (const r of results) {
-  const p = PROJECTS[r.example]!;
-  for (const s of SCENARIOS) {
-    const a = r.airlock[s]?.seconds;
-    const d = r.docker[s]?.seconds;
-    const [target, met] =
-      s === 'cold' ? ['<= docker', a !== undefined && d !== undefined ? a <= d : undefined]
-      : s === 'one-line change' ? ['<= 1.1x docker', a !== undefined && d !== undefined ? a <= 1.1 * d : undefined]
-      : [`<= ${p.noChangeTarget} s`, a !== undefined ? a <= p.noChangeTarget : undefined];
-    rows.push([r.example, s, a !== undefined ? secs(a) : '-', d !== undefined ? secs(d) : '-', a !== undefined && d ? (a / d).toFixed(2) : '-', target, met === undefined ? '-' : met ? 'yes' : 'NO']);
+/** Prints the table and its notes, then exits: 1 when a project failed. */
+function printResults(): never {
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const r of results) {
+    const p = PROJECTS[r.example]!;
+    for (const s of SCENARIOS) {
+      const a = r.airlock[s]?.seconds;
+      const d = r.docker[s]?.seconds;
+      const [target, met] =
+        s === 'cold' ? ['<= docker', a !== undefined && d !== undefined ? a <= d : undefined]
+        : s === 'one-line change' ? ['<= 1.1x docker', a !== undefined && d !== undefined ? a <= 1.1 * d : undefined]
+        : [`<= ${p.noChangeTarget} s`, a !== undefined ? a <= p.noChangeTarget : undefined];
+      rows.push([r.example, s, a !== undefined ? secs(a) : '-', d !== undefined ? secs(d) : '-', a !== undefined && d ? (a / d).toFixed(2) : '-', target, met === undefined ? '-' : met ? 'yes' : 'NO']);
+    }
+    if (r.error) notes.push(`${r.example}: FAILED: ${r.error}`);
+    const prod = (s: Scenario) => r.airlock[s]?.report.variants.prod.digest;
+    const same = (x: string | undefined, y: string | undefined) => (x && y ? (x === y ? 'yes' : 'NO') : '-');
+    if (prod('cold')) {
+      notes.push(`${r.example}: airlock prod digest identical across no-change rebuilds: ${same(prod('cold'), prod('no-change'))} (cold -> no-change), ${same(prod('one-line change'), prod('no-change again'))} (change -> no-change again); the change ${prod('cold') === prod('one-line change') ? 'left prod as it was' : 'gave a new prod digest'}`);
+    }
+    if (r.docker.cold) {
+      const sameId = (x: Scenario, y: Scenario) => (r.docker[x] && r.docker[y] ? (r.docker[x]!.id === r.docker[y]!.id ? 'yes' : 'no') : '-');
+      notes.push(`${r.example}: docker image id identical across no-change rebuilds: ${sameId('cold', 'no-change')}, ${sameId('one-line change', 'no-change again')}`);
+    }
+    if (r.dockerBases) {
+      notes.push(r.dockerBases.seconds
+        ? `${r.example}: docker cold = ${secs(r.dockerBases.seconds)} making its bases (mmdebstrap + docker import) + ${secs(r.docker.cold!.seconds - r.dockerBases.seconds)} docker build`
+        : `${r.example}: docker bases imported before timing (${secs(r.dockerBases.untimed)}, not counted)`);
+    }
   }
-  if (r.error) notes.push(`${r.example}: FAILED: ${r.error}`);
-  const prod = (s: Scenario) => r.airlock[s]?.report.variants.prod.digest;
-  const same = (x: string | undefined, y: string | undefined) => (x && y ? (x === y ? 'yes' : 'NO') : '-');
-  if (prod('cold')) {
-    notes.push(`${r.example}: airlock prod digest identical across no-change rebuilds: ${same(prod('cold'), prod('no-change'))} (cold -> no-change), ${same(prod('one-line change'), prod('no-change again'))} (change -> no-change again); the change ${prod('cold') === prod('one-line change') ? 'left prod as it was' : 'gave a new prod digest'}`);
-  }
-  if (r.docker.cold) {
-    const sameId = (x: Scenario, y: Scenario) => (r.docker[x] && r.docker[y] ? (r.docker[x]!.id === r.docker[y]!.id ? 'yes' : 'no') : '-');
-    notes.push(`${r.example}: docker image id identical across no-change rebuilds: ${sameId('cold', 'no-change')}, ${sameId('one-line change', 'no-change again')}`);
-  }
-  if (r.dockerBases) {
-    notes.push(r.dockerBases.seconds
-      ? `${r.example}: docker cold = ${secs(r.dockerBases.seconds)} making its bases (mmdebstrap + docker import) + ${secs(r.docker.cold!.seconds - r.dockerBases.seconds)} docker build`
-      : `${r.example}: docker bases imported before timing (${secs(r.dockerBases.untimed)}, not counted)`);
-  }
+
+  console.log(`airlock vs Docker (${dockerVersion ? `docker.io ${dockerVersion}` : 'docker.io'}, BuildKit), ${availableParallelism()} CPUs, load at start ${loadavg()[0]!.toFixed(1)}`);
+  console.log(warmDownloads
+    ? 'mode: warm-downloads (airlock: fresh cache linking only the apt lists, .debs and npm tarballs; Docker: fresh engine, base images imported before timing)'
+    : 'mode: cold (airlock: empty cache; Docker: fresh engine, cold time includes making its base images with mmdebstrap + docker import)');
+  console.log(`airlock ran as ${airlockCommand().how}; docker builds the prod stage of bench/dockerfiles/<example>/Dockerfile (its tests run in the build stage); airlock builds dev, prod and test`);
+  console.log('');
+  for (const l of formatTable(['project', 'scenario', 'airlock', 'docker', 'ratio(airlock/docker)', 'target (issue #11)', 'met'], rows)) console.log(l);
+  console.log('');
+  for (const n of notes) console.log(n);
+  console.log(`total ${secs((performance.now() - t0) / 1000)}`);
+  process.exit(results.some((r) => r.error) ? 1 : 0);
 }
 
-console.log(`airlock vs Docker (${dockerVersion ? `docker.io ${dockerVersion}` : 'docker.io'}, BuildKit), ${availableParallelism()} CPUs, load at start ${loadavg()[0]!.toFixed(1)}`);
-console.log(warmDownloads
-  ? 'mode: warm-downloads (airlock: fresh cache linking only the apt lists, .debs and npm tarballs; Docker: fresh engine, base images imported before timing)'
-  : 'mode: cold (airlock: empty cache; Docker: fresh engine, cold time includes making its base images with mmdebstrap + docker import)');
-console.log(`airlock ran as ${airlockCommand().how}; docker builds the prod stage of bench/dockerfiles/<example>/Dockerfile (its tests run in the build stage); airlock builds dev, prod and test`);
-console.log('');
-for (const l of formatTable(['project', 'scenario', 'airlock', 'docker', 'ratio(airlock/docker)', 'target (issue #11)', 'met'], rows)) console.log(l);
-console.log('');
-for (const n of notes) console.log(n);
-console.log(`total ${secs((performance.now() - t0) / 1000)}`);
-process.exit(results.some((r) => r.error) ? 1 : 0);
+// After a signal, stopOnSignal exits once cleanup is done: no table.
+if (!interrupted()) printResults();
