@@ -36,3 +36,13 @@ test('C and C++ get maximum hardening set; no stated version leaves version a co
   );
   assert.deepEqual(parse(text), { name: 'svc', base_language: 'c', build_flags: { hardening: 'maximum' } });
 });
+
+test('packages a project file names are set, with where from; requirements init left out are named', () => {
+  const leftOut = ['pywin32; sys_platform == "win32"'];
+  const packages = { names: ['python3-yaml'], from: 'pyproject.toml dependencies', leftOut };
+  const text = initConfigText(facts({ detection: { language: 'python', because: 'pyproject.toml', also: [], packages } }));
+  assert.deepEqual(parse(text), { name: 'svc', base_language: 'python', packages: ['python3-yaml'] });
+  assert.match(text, /^# stated in pyproject\.toml dependencies, as Debian packages\npackages:\n {2}- "python3-yaml"$/m);
+  assert.match(text, /^# not added: an environment marker decides whether these apply\n# {3}pywin32; sys_platform/m);
+  assert.match(initConfigText(facts()), /^# packages: \[\]$/m);
+});

@@ -27,6 +27,17 @@ export interface InitFacts {
 const q = (s: string) => JSON.stringify(s);
 const commentList = (indent: string, items: string[]) => items.map((i) => `#${indent}- ${q(i)}`);
 
+/** `packages:` set to what a project file names, with where from and what was left out; else a comment. */
+function packagesBlock(stated: Detection['packages']): string[] {
+  if (!stated) return ['# packages: []'];
+  const set = stated.names.length
+    ? [`# stated in ${stated.from}, as Debian packages`, 'packages:', ...stated.names.map((n) => `  - ${q(n)}`)]
+    : ['# packages: []'];
+  if (!stated.leftOut.length) return set;
+  const marked = stated.leftOut.map((r) => `#   ${r}`);
+  return [...set, '# not added: an environment marker decides whether these apply', ...marked];
+}
+
 function stepsBlock(key: string, v: string[] | { error: string }): string[] {
   if (!Array.isArray(v)) return [`#   ${key}: []          # no default: ${v.error.split('\n')[0]}`];
   if (v.length === 0) return [`#   ${key}: []`];
@@ -59,7 +70,7 @@ export function initConfigText(f: InitFacts): string {
     `#   builder: ${f.defaults.builderPackages.join(', ') || 'none'}`,
     `#   prod:    ${f.defaults.runtimePackages.join(', ') || 'none (only the ELF closure of the artifacts)'}`,
     '# dev_packages: []',
-    '# packages: []',
+    ...packagesBlock(d.packages),
     '',
     `# Build steps run in a sandbox (network only in fetch steps); the ${d.language} pack's defaults for this tree:`,
     '# build:',

@@ -47,6 +47,31 @@ test('each marker file names its language, with the version and name its manifes
   assert.equal(detectProject(src({ 'app.py': '' }))?.language, 'python');
 });
 
+test("a version manager's pin file states the version, before the manifest's range", () => {
+  const node = src({ 'package.json': '{"engines":{"node":">=18"}}', '.nvmrc': '20\n' });
+  assert.deepEqual(detectProject(node)?.version, { value: '20', from: '.nvmrc' });
+  const java = src({ 'pom.xml': '<maven.compiler.release>11</maven.compiler.release>', '.java-version': '17' });
+  assert.deepEqual(detectProject(java)?.version, { value: '17', from: '.java-version' });
+  assert.deepEqual(detectProject(src({ 'main.py': '', '.python-version': '3.11\n' }))?.version, {
+    value: '3.11',
+    from: '.python-version',
+  });
+  assert.equal(detectProject(src({ Makefile: '', '.python-version': '3.11' }))?.version, undefined, 'not the language');
+});
+
+test('pyproject dependencies become Debian packages, unless pip takes them from requirements.txt', () => {
+  const pyproject = '[project]\nname = "svc"\ndependencies = [\n  "PyYAML>=6",\n  "colorama; os_name == \'nt\'",\n]\n';
+  assert.deepEqual(detectProject(src({ 'pyproject.toml': pyproject })), {
+    language: 'python',
+    because: 'pyproject.toml',
+    also: [],
+    name: 'svc',
+    packages: { names: ['python3-yaml'], from: 'pyproject.toml dependencies', leftOut: ["colorama; os_name == 'nt'"] },
+  });
+  assert.equal(detectProject(src({ 'pyproject.toml': pyproject, 'requirements.txt': '' }))?.packages, undefined);
+  assert.equal(detectProject(src({ 'pyproject.toml': '[project]\nname = "svc"\n' }))?.packages, undefined);
+});
+
 test('the first rule wins, the others are named; --language overrides; nothing known is undefined', () => {
   const both = src({ 'package.json': '{not json', Makefile: '' });
   assert.deepEqual(detectProject(both), { language: 'node', because: 'package.json', also: ['c'] });

@@ -1,6 +1,10 @@
 // Which language pack fits a source tree, from its top-level files (pure): what `airlock init` proposes.
 import { detectBuildSystem } from './c.js';
 import type { SourceInfo, SourceQuestions } from './pack.js';
+import { usesPip } from './python.js';
+import { dependencyPackages } from './python-debian.js';
+import { tomlString, tomlStrings, tomlTable } from './toml.js';
+import { pinnedVersion } from './version-files.js';
 
 /** The folders detection looks into below the top (a Maven-layout tree without a pom, C++ sources under src/). */
 export const DETECT_QUESTIONS: SourceQuestions = { dirs: ['src', 'src/main'] };
@@ -11,8 +15,13 @@ export interface Detection {
   because: string;
   /** The toolchain version a project file states, with the file, when one does. */
   version?: { value: string; from: string };
-  /** The image name a project file states (package.json, Cargo.toml, pom.xml, go.mod). */
+  /** The image name a project file states (package.json, Cargo.toml, pom.xml, go.mod, pyproject.toml). */
   name?: string;
+  /**
+   * The Debian packages prod needs that a project file names, with the file (Python: pyproject's dependencies when
+   * no requirements.txt hands them to pip), and the requirements left to the user (environment markers).
+   */
+  packages?: { names: string[]; from: string; leftOut: string[] };
   /** Other languages the tree also has markers of (the first rule wins; --language chooses another). */
   also: string[];
 }
@@ -68,9 +77,11 @@ const rules: { language: (s: SourceInfo) => string | undefined; because: (s: Sou
   },
 ];
 
-/** The version a project file pins, per language. */
+/** The version a project file pins, per language: a version manager's pin file first, then the manifest. */
 function statedVersion(language: string, src: SourceInfo): Detection['version'] {
   const text = (f: string) => src.topText.get(f) ?? '';
+  const pinned = pinnedVersion(language, src.topText);
+  if (pinned) return pinned;
   if (language === 'go') {
     const m = /^go\s+(\d+\.\d+)/m.exec(text('go.mod'));
     return m ? { value: m[1]!, from: 'go.mod' } : undefined;
@@ -96,7 +107,16 @@ function statedName(language: string, src: SourceInfo): string | undefined {
   if (language === 'java')
     name = /<artifactId>([^<]+)<\/artifactId>/.exec(text('pom.xml').replace(/<parent>[\s\S]*?<\/parent>/, ''))?.[1];
   if (language === 'go') name = /^module\s+(\S+)/m.exec(text('go.mod'))?.[1]?.split('/').pop();
+  if (language === 'python') name = tomlString(tomlTable(text('pyproject.toml'), 'project')?.body, 'name');
   return name && /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/.test(name) ? name : undefined;
+}
+
+/** The Debian packages a project file names for prod (Python's pyproject dependencies, when pip does not take them). */
+function statedPackages(language: string, src: SourceInfo): Detection['packages'] {
+  if (language !== 'python' || usesPip(src)) return undefined;
+  const project = tomlTable(src.topText.get('pyproject.toml'), 'project')?.body;
+  const found = dependencyPackages(tomlStrings(project, 'dependencies'));
+  return found && { names: found.packages, from: 'pyproject.toml dependencies', leftOut: found.marked };
 }
 
 /** The language of a source tree (its first matching rule), or undefined when no rule matches. */
@@ -107,11 +127,13 @@ export function detectProject(src: SourceInfo, language?: string): Detection | u
   const also = [...new Set(matches.map((m) => m.language!))].filter((l) => l !== chosen.language);
   const version = statedVersion(chosen.language, src);
   const name = statedName(chosen.language, src);
+  const packages = statedPackages(chosen.language, src);
   return {
     language: chosen.language,
     because: chosen.because,
     also,
     ...(version ? { version } : {}),
     ...(name ? { name } : {}),
+    ...(packages ? { packages } : {}),
   };
 }

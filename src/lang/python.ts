@@ -3,13 +3,14 @@
 import { langAsset } from './assets.js';
 import type { HostFacts } from './host-facts.js';
 import { entrypointAmbiguous, PROXY_ENV, type DefaultArtifact, type LanguagePack, type SourceInfo } from './pack.js';
+import { debianPythonPackage, requirementName } from './python-debian.js';
 import { tomlString, tomlStringEntries, tomlStrings, tomlTable } from './toml.js';
 
-/** Paths of the project tree that never reach prod (tests, VCS, virtualenvs, caches, airlock's own files). */
+/** Paths of the project tree that never reach prod (tests, VCS, virtualenvs, caches, version pins, airlock's files). */
 export const PYTHON_EXCLUDE: RegExp[] = [
   /^tests?(\/|$)/, /(^|\/)\.git(\/|$)/, /^\.?venv(\/|$)/, /^env(\/|$)/, /(^|\/)\.(tox|nox|mypy_cache|pytest_cache|ruff_cache)(\/|$)/,
   /(^|\/)(build|dist)\/|(^|\/)[^/]+\.egg-info(\/|$)/, /(^|\/)conftest\.py$/, /(^|\/)test_[^/]*\.py$/, /(^|\/)[^/]*_test\.py$/,
-  /^airlock\.(ya?ml|lock\.json)$/, /^\.(airlock|docker|git)ignore$/, /^airlock-out(\/|$)/,
+  /^airlock\.(ya?ml|lock\.json)$/, /^\.(airlock|docker|git)ignore$/, /^\.python-version$/, /^airlock-out(\/|$)/,
 ];
 
 /** True when the project's configuration mentions pytest (then tests run with pytest, else unittest). */
@@ -53,13 +54,14 @@ const BACKEND_PACKAGES: Record<string, string[]> = {
 
 /**
  * The Debian packages of pyproject's [build-system] requires (pip builds with --no-build-isolation from them):
- * python3-<normalized name>, except the backends above; no [build-system] means setuptools, as for pip.
+ * python3-<name> (python-debian.ts), except the backends above; no [build-system] means setuptools, as for pip.
  */
 export function buildBackendPackages(src: SourceInfo): string[] {
   const buildSystem = tomlTable(src.topText.get('pyproject.toml'), 'build-system')?.body;
   const requires = tomlStrings(buildSystem, 'requires') ?? ['setuptools'];
-  const names = requires.map((r) => /^\s*([A-Za-z0-9._-]+)/.exec(r)?.[1]?.toLowerCase().replace(/[-_.]+/g, '-'));
-  const packages = names.filter((n): n is string => !!n).flatMap((n) => BACKEND_PACKAGES[n] ?? [`python3-${n}`]);
+  const names = requires.map(requirementName).filter((n): n is string => !!n);
+  const backend = (n: string) => BACKEND_PACKAGES[n.toLowerCase().replace(/[-_.]+/g, '-')];
+  const packages = names.flatMap((n) => backend(n) ?? [debianPythonPackage(n)]);
   return [...new Set(packages)].sort();
 }
 

@@ -5,11 +5,16 @@ import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { compileIgnore, IGNORE_FILES } from '../config/ignore.js';
 import type { LanguagePack, SourceInfo } from '../lang/pack.js';
+import { VERSION_FILES } from '../lang/version-files.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 import { OUTPUT_MARKER } from './workspace.js';
 
-/** Top-level files whose text language packs may read. */
-const TEXT_FILES = ['package.json', 'package-lock.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'requirements.txt', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'CMakeLists.txt', 'Makefile', 'configure.ac', 'main.py', 'app.py'];
+/** Top-level files whose text language packs (and `airlock init`) may read. */
+const TEXT_FILES = [
+  'package.json', 'package-lock.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'requirements.txt',
+  'pom.xml', 'build.gradle', 'build.gradle.kts', 'CMakeLists.txt', 'Makefile', 'configure.ac', 'main.py', 'app.py',
+  ...Object.values(VERSION_FILES).flat(),
+];
 
 /** Top-level files whose first bytes only packs may read (a generated configure says so near its top). */
 const HEAD_FILES = ['configure'];
