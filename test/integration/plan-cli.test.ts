@@ -62,4 +62,16 @@ describe('airlock plan', { timeout: 15 * 60_000 }, () => {
     assert.match(r.stderr, /set build\.steps/);
     assert.ok(!existsSync(join(dir, 'airlock.lock.json')), 'nothing was resolved or locked');
   });
+
+  test('--platform picks one of the config\'s architectures; another one is refused before anything is locked', async () => {
+    const dir = await hello();
+    writeFileSync(join(dir, 'airlock.yaml'), `${readFileSync(join(dir, 'airlock.yaml'), 'utf8')}debian:\n  architectures: [amd64, arm64]\n`);
+    const r = await runCli(['plan', '-c', join(dir, 'airlock.yaml'), '--platform', 'linux/s390x'], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error\[platform-not-found\]: --platform: the config builds for amd64, arm64, not s390x/);
+    const bad = await runCli(['plan', '-c', join(dir, 'airlock.yaml'), '--platform', 'windows/amd64'], { env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /error\[bad-platform\]: --platform: "windows\/amd64" is not a Linux platform/);
+    for (const a of ['amd64', 'arm64']) assert.ok(!existsSync(join(dir, `airlock.lock.${a}.json`)), 'nothing was resolved or locked');
+  });
 });
