@@ -12,7 +12,7 @@ import { parseRegistryRef } from '../sinks/ref.js';
 import { renderBake, type BakeService } from './bake.js';
 import { renderBasesGuide } from './bases-guide.js';
 import type { BuildPlan } from '../pipeline/plan.js';
-import { OUTPUT_MARKER } from '../pipeline/workspace.js';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../pipeline/workspace.js';
 import { collectFacts, type CollectOptions, type ExportFacts } from './collect.js';
 import {
   checkPlanExportable, renderDockerfile, renderDockerignore, type Frontend, type RenderOptions,
@@ -76,7 +76,7 @@ export async function runExport(req: ExportRequest): Promise<ExportedService[]> 
   try {
     await mkdir(tmp, { recursive: true });
     // Marked as airlock output: a build whose source holds the export leaves it out of the context.
-    await writeFile(join(tmp, OUTPUT_MARKER), 'This folder holds airlock outputs; builds leave it out of their source context.\n');
+    await writeFile(join(tmp, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
     for (const r of rendered) {
       await mkdir(join(tmp, r.dir), { recursive: true });
       await writeFile(join(tmp, r.dir, 'Dockerfile'), r.dockerfile);

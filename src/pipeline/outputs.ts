@@ -22,7 +22,7 @@ import type { BuildResult } from './result.js';
 import { BUILD_RECORD, buildRecord, priorOutputs, type PriorOutputs } from './build-record.js';
 import { hexOf } from '../image/digest.js';
 import { canonicalJson } from '../image/json.js';
-import { OUTPUT_MARKER } from './workspace.js';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './workspace.js';
 import { whyJson } from '../why/record.js';
 import { WHY_JSON, writeReportHtml } from './report-page.js';
 import { slicedEvidencePackages, slicingReport } from './slicing-summary.js';
@@ -110,7 +110,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
 }): Promise<BuildReport> {
   const { config } = r;
   await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(join(outDir, OUTPUT_MARKER), 'This folder holds airlock outputs; builds leave it out of their source context.\n');
+  await writeFileAtomic(join(outDir, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
   const ociDir = join(outDir, 'oci');
   const tag = config.tag;
   // Layers are content-addressed: one the earlier layout holds intact is the same bytes (the layout skips it).

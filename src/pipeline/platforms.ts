@@ -2,7 +2,7 @@
 // (its own lock, builder, steps and outputs in OUT/platforms/ARCH), then OUT gets what joins them: an OCI layout whose
 // tags are image indexes with one manifest per platform, a docker-archive per variant and platform, and report.json.
 import { mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../image/json.js';
@@ -11,17 +11,13 @@ import type { Config } from '../config/types.js';
 import type { Descriptor } from '../image/descriptor.js';
 import { formatPlatform, ociPlatform } from '../image/platform.js';
 import { writeFileAtomic } from '../files/atomic.js';
-import { findInLayout, isCosignAttachment, readLayoutIndex, updateLayoutIndex, writeIndexLayout } from '../sinks/oci-layout.js';
-import { fsBlobStore } from '../sinks/blob-store.js';
-import { collect } from '../image/blob-store.js';
-import { parseManifest } from '../image/manifest.js';
+import { copyAttachments, findInLayout, writeIndexLayout } from '../sinks/oci-layout.js';
 import { layoutImageStore } from '../sinks/layout-store.js';
 import type { VariantName } from '../report/report.js';
 import { archiveName } from './archive-name.js';
-import { OUTPUT_MARKER } from './workspace.js';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './workspace.js';
 import { platformArchiveName, platformFolder, type PlatformsReport } from './platform-folders.js';
-
-import { runBuild, type BuildOptions, type BuildOutcome } from './run-build.js';
+import { publicKeyDigest, runBuild, type BuildOptions, type BuildOutcome } from './run-build.js';
 import { renderPlatformsHtml } from '../report/html.js';
 
 const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
@@ -38,7 +34,7 @@ export async function runPlatformBuilds(config: Config, configDigest: string, op
   const { outDir, log } = opts;
   // The marker first: each platform's build leaves OUT (all platforms' outputs) out of its source context.
   await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(join(outDir, OUTPUT_MARKER), 'This folder holds airlock outputs; builds leave it out of their source context.\n');
+  await writeFileAtomic(join(outDir, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
   const built: { architecture: string; outcome: BuildOutcome }[] = [];
   const archs = config.debian.architectures;
   for (const [i, architecture] of archs.entries()) {
@@ -66,7 +62,7 @@ export async function runPlatformBuilds(config: Config, configDigest: string, op
 
 /** The key of what joins the platforms: each platform's variant digests, the names, and the signing key. */
 function joinKey(config: Config, built: { architecture: string; outcome: BuildOutcome }[], key?: KeyObject): string {
-  const pub = key ? createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('hex') : null;
+  const pub = key ? publicKeyDigest(key) : null;
   const images = built.map((b) => [b.architecture, ...VARIANTS.map((v) => b.outcome.report.variants[v].digest)]);
   return createHash('sha256').update(canonicalJson({ join: 1, name: config.name, tag: config.tag, images, signingKey: pub })).digest('hex');
 }
@@ -132,18 +128,4 @@ async function joinPlatforms(config: Config, outDir: string, built: { architectu
   const ours = new Set([OUTPUT_MARKER, BUILD_RECORD, 'oci', 'platforms', 'report.json', 'report.html', ...VARIANTS.flatMap((v) => Object.values(archives[v]))]);
   for (const e of await readdir(outDir)) if (!ours.has(e)) await rm(join(outDir, e), { recursive: true, force: true });
   return report;
-}
-
-/** Copies the cosign signature and attestation entries of the layout `from` (with their blobs) into `to`. */
-async function copyAttachments(from: string, to: string): Promise<void> {
-  const ix = await readLayoutIndex(from);
-  const attached = ix.manifests.filter(isCosignAttachment);
-  if (!attached.length) return;
-  const src = fsBlobStore(from);
-  const dst = fsBlobStore(to);
-  for (const d of attached) {
-    const m = parseManifest(await collect(src.open(d.digest)), `${from}@${d.digest}`);
-    for (const b of [d, m.config, ...m.layers]) if (!(await dst.has(b.digest))) await dst.put(src.open(b.digest), b.digest);
-  }
-  await updateLayoutIndex(to, attached, { append: true });
 }

@@ -138,9 +138,14 @@ function lockDigest(lock: Lock): string {
   return createHash('sha256').update(canonicalJson(lock)).digest('hex');
 }
 
+/** sha256 of a signing key's public part (what build keys record: outputs depend on which key signed them). */
+export function publicKeyDigest(key: KeyObject): string {
+  return createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
 /** Switches that change the outputs without changing the plan. */
 function outputOptions(opts: BuildOptions): Record<string, string | boolean | null> {
-  const pub = opts.key ? createHash('sha256').update(createPublicKey(opts.key).export({ type: 'spki', format: 'der' })).digest('hex') : null;
+  const pub = opts.key ? publicKeyDigest(opts.key) : null;
   const vex = opts.vexFindings ? createHash('sha256').update(canonicalJson(opts.vexFindings)).digest('hex') : null;
   return { noGates: opts.noGates, signingKey: pub, vexScan: vex };
 }

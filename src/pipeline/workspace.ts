@@ -5,6 +5,8 @@ import { join, relative, sep } from 'node:path';
 
 /** A file every airlock output folder holds, so later builds leave such folders out of their context. */
 export const OUTPUT_MARKER = '.airlock-output';
+/** What the marker says to a person who opens it. */
+export const OUTPUT_MARKER_TEXT = 'This folder holds airlock outputs; builds leave it out of their source context.\n';
 
 export interface Workspace {
   root: string;

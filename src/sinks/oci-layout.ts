@@ -144,7 +144,7 @@ export async function findInLayout(dir: string, ref?: string): Promise<Descripto
   // A digest may also name one platform's image inside a tagged multi-platform index.
   if (hits.length === 0 && ref?.startsWith('sha256:')) {
     for (const d of ix.manifests.filter((x) => isIndexType(x.mediaType))) {
-      const child = parseIndex(await readBlob(fsBlobStore(dir), d, `${dir}@${d.digest}`), `${dir}@${d.digest}`).manifests.find((m) => m.digest === ref);
+      const child = (await readIndexBlob(dir, d, `${dir}@${d.digest}`)).index.manifests.find((m) => m.digest === ref);
       if (child) return child;
     }
   }
@@ -165,8 +165,7 @@ export async function readLayout(dir: string, tag?: string, platform?: string): 
   const desc = await findInLayout(dir, tag);
   const where = `${dir}${tag ? `:${tag}` : ''}`;
   if (isIndexType(desc.mediaType)) {
-    const ix = parseIndex(await readBlob(fsBlobStore(dir), desc, where), where);
-    const m = manifestForPlatform(ix, where, platform);
+    const m = manifestForPlatform((await readIndexBlob(dir, desc, where)).index, where, platform);
     return readImageFromStore(fsBlobStore(dir), m.digest, m.size, `${where} (${formatPlatform(m.platform!)})`);
   }
   return readImageFromStore(fsBlobStore(dir), desc.digest, desc.size, where);
@@ -176,9 +175,13 @@ export async function readLayout(dir: string, tag?: string, platform?: string): 
 export async function readLayoutImageIndex(dir: string, tag?: string): Promise<{ descriptor: Descriptor; index: ImageIndex; bytes: Uint8Array } | undefined> {
   const desc = await findInLayout(dir, tag);
   if (!isIndexType(desc.mediaType)) return undefined;
-  const where = `${dir}${tag ? `:${tag}` : ''}`;
+  return { descriptor: desc, ...(await readIndexBlob(dir, desc, `${dir}${tag ? `:${tag}` : ''}`)) };
+}
+
+/** The index blob `desc` names in the layout at `dir`, checked against its digest, and parsed. */
+async function readIndexBlob(dir: string, desc: Descriptor, where: string): Promise<{ index: ImageIndex; bytes: Uint8Array }> {
   const bytes = await readBlob(fsBlobStore(dir), desc, where);
-  return { descriptor: desc, index: parseIndex(bytes, where), bytes };
+  return { index: parseIndex(bytes, where), bytes };
 }
 
 /** Reads an image whose manifest is `digest` from any blob store. */
@@ -209,6 +212,19 @@ async function linkBlob(from: string, dir: string, digest: Digest): Promise<void
   } catch {
     await fsBlobStore(dir).put(fsBlobStore(from).open(digest), digest);
   }
+}
+
+/**
+ * Puts the cosign signature and attestation entries of the layout `from` (their manifests and blobs linked like
+ * index blobs) into the layout at `to`, beside what it holds.
+ */
+export async function copyAttachments(from: string, to: string): Promise<void> {
+  const attached = (await readLayoutIndex(from)).manifests.filter(isCosignAttachment);
+  for (const d of attached) {
+    const m = parseManifest(await readBlob(fsBlobStore(from), d, `${from}@${d.digest}`), `${from}@${d.digest}`);
+    for (const b of [d, m.config, ...m.layers]) await linkBlob(from, to, b.digest);
+  }
+  if (attached.length) await updateLayoutIndex(to, attached, { append: true });
 }
 
 /**
