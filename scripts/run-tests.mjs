@@ -35,7 +35,7 @@ if (!filters.length) {
 // The longest files first (measured from an empty cache, longest first), so that no long one starts last while the
 // other worker has nothing left: the suite's wall time is then close to its work divided by the workers.
 const LONGEST = [
-  'faults-kill', 'multi-arch', 'export-buildkit', 'lang-java-maven', 'coverage-go', 'faults-concurrency', 'corpus-c', 'coverage-c',
+  'faults-kill', 'multi-arch', 'multi-arch-go', 'export-buildkit', 'lang-java-maven', 'coverage-go', 'faults-concurrency', 'corpus-c', 'coverage-c',
   'init-examples', 'build-cpp-service', 'sliced-prod-probes', 'coverage-python', 'build-c-no-canary', 'cache-prune',
   'faults-disk-full', 'coverage-node', 'build-upstream',
 ];

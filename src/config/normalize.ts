@@ -143,6 +143,7 @@ export function normalize(w: WrittenConfig, inputs: NormalizeInputs): Config {
   }
   if (w.build?.workspace !== undefined) build.workspace = w.build.workspace;
   if (w.build?.coverage) build.coverage = { min: w.build.coverage.min };
+  if (w.build?.cross === false) build.cross = false;
   const config: Config = {
     file: inputs.file,
     dir,

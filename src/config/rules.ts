@@ -142,7 +142,10 @@ function architectureRules(w: WrittenConfig, c: Config, inputs: RuleInputs, erro
   });
   const key = list ? 'architectures' : 'architecture';
   const foreign = c.debian.architectures.filter((a) => a !== inputs.hostArchitecture);
-  if (foreign.length) {
+  // Go, and C/C++ without dev packages, cross-compile on the host's builder (the build says so, and says when a
+  // step's cgo prevents it).
+  const crosses = c.build.cross !== false && (c.language === 'go' || ((c.language === 'c' || c.language === 'cpp') && c.devPackages.length === 0));
+  if (foreign.length && !crosses) {
     warnings.push({ path: ['debian', key], message: `building for ${foreign.join(', ')} on this ${inputs.hostArchitecture} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower` });
   }
 }

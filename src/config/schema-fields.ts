@@ -46,6 +46,7 @@ export const Build = z.strictObject({
   steps: commands.optional().describe('Optional. Offline build steps; they install into $AIRLOCK_OUT. Default for C/C++: ./configure --prefix=/usr (autotools or hand-written), CMake, Meson (meson setup --prefix=/usr --buildtype=release) or make, then make install DESTDIR=$AIRLOCK_OUT (cmake --install, meson install --destdir). Example: ["make", "make install DESTDIR=$AIRLOCK_OUT"]'),
   test: commands.optional().describe('Optional. Offline test steps; the test image runs them. Default for C/C++: make check or make test when the Makefile has the target, ctest or meson test when tests are defined; otherwise the report says \"no tests found\". Example: ["make check"]'),
   coverage: Coverage.optional(),
+  cross: z.boolean().optional().describe('Optional. For an architecture other than the host\'s: whether steps that can cross-compile on the host\'s builder do (Go with GOARCH, C and C++ with Debian\'s cross compilers when no dev packages are declared). false runs them in the target\'s own builder under qemu-user instead: slower, for builds whose steps ignore CC/CXX. Default: true. Example: false'),
   workspace: z.string().min(1).optional().describe('Optional. Node.js with npm workspaces: the folder (or package name) of the workspace that is the app; prod gets it, the workspaces it depends on and their production dependencies. Required when package.json has workspaces and the default steps are used. Example: packages/api'),
 });
 

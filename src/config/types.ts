@@ -91,8 +91,11 @@ export interface Config {
   devPackages: PackageRequest[];
   /** Absolute build context. */
   source: string;
-  /** Each list undefined = the language default; `workspace`: the app's npm workspace (folder or package name). */
-  build: { fetch?: string[]; steps?: string[]; test?: string[]; workspace?: string; coverage?: { min: number } };
+  /**
+   * Each list undefined = the language default; `workspace`: the app's npm workspace (folder or package name);
+   * `cross: false`: a foreign architecture's steps run emulated on its own builder even when they could cross-compile.
+   */
+  build: { fetch?: string[]; steps?: string[]; test?: string[]; workspace?: string; coverage?: { min: number }; cross?: false };
   /** undefined = the default artifact rule (everything installed except dev/doc files). */
   artifacts?: ArtifactSpec[];
   runtime: RuntimeSettings;

@@ -74,6 +74,8 @@ export interface EvidenceInput {
   sourceDigest: string;
   /** `sha256:<hex>` of the builder root file system. */
   builderRootfsDigest: string;
+  /** A cross build's steps ran on a builder of the host's architecture: its packages and root file system. */
+  crossBuilder?: { packages: LockedPackage[]; rootfsDigest: string };
   /** What the quality gates said about this image (recorded in the provenance for `policy check`). */
   gates?: GateRecord;
   /** What the build's test steps showed: passed, counts, coverage (recorded in the provenance for `policy check`). */

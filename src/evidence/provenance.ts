@@ -42,6 +42,10 @@ export function provenanceStatement(input: EvidenceInput): Json {
     ...sortedPackages(input.builderPackages ?? []).map((p) => dep(p, 'builder')),
     ...sortedUpstream(input.builderUpstream ?? []).map((c) => npm(c, 'builder')),
     { name: 'builder-rootfs', digest: { sha256: digestHex(input.builderRootfsDigest, 'builder rootfs digest') }, annotations: { [ROLE_ANNOTATION]: 'builder-rootfs' } },
+    ...(input.crossBuilder ? [
+      ...sortedPackages(input.crossBuilder.packages).map((p) => dep(p, 'cross-builder')),
+      { name: 'cross-builder-rootfs', digest: { sha256: digestHex(input.crossBuilder.rootfsDigest, 'cross builder rootfs digest') }, annotations: { [ROLE_ANNOTATION]: 'cross-builder-rootfs' } },
+    ] : []),
     { name: 'source', digest: { sha256: digestHex(input.sourceDigest, 'source digest') }, annotations: { [ROLE_ANNOTATION]: 'source' } },
   ];
   const time = isoSeconds(input.epoch);

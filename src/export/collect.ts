@@ -7,10 +7,9 @@ import type { Config } from '../config/types.js';
 import { ALWAYS_IGNORED, IGNORE_FILES } from '../config/ignore.js';
 import type { Log } from '../log.js';
 import type { Image } from '../image/image.js';
-import { configLockPaths } from '../debian/lock.js';
 import { planBuild } from '../pipeline/plan-stage.js';
 import { MANIFEST_PATHS, type BuildPlan } from '../pipeline/plan.js';
-import { stepContext } from '../pipeline/run-build.js';
+import { builders, lockFiles, stepContext } from '../pipeline/run-build.js';
 import { readIgnore } from '../pipeline/source-info.js';
 import { createWorkspace } from '../pipeline/workspace.js';
 import { outputSiblings } from '../pipeline/output-folder.js';
@@ -62,27 +61,27 @@ export async function collectFacts(
     import('../pipeline/handoff.js'), import('../pipeline/assemble-stage.js'), import('../pipeline/upstream-step.js'),
   ]);
   const io = { cache: opts.cache, log: opts.log, offline: opts.offline };
-  await engine.fetchLocked(lock, io);
+  for (const l of [lock, ...(planned.stepsLock ? [planned.stepsLock] : [])]) await engine.fetchLocked(l, io);
   const upstream = lock.upstream?.length
     ? await upstreamMod.prepareUpstream(lock.upstream, { ...io, env: opts.env })
     : undefined;
-  const rootfs = await rootfsMod.ensureBuilderRootfs(lock, io);
+  const { rootfs, stepsRootfs } = await builders(planned, io, rootfsMod.ensureBuilderRootfs);
   const defaultOut = join(config.dir, 'airlock-out');
-  const leftOut = [config.file, ...configLockPaths(config), defaultOut, opts.exportDir]
+  const leftOut = [config.file, ...lockFiles(config, planned), defaultOut, opts.exportDir]
     .map((p) => inside(config.source, p))
     .filter((p): p is string => !!p);
   const ignore = readIgnore(config.source, ...leftOut, outputSiblings(inside(config.source, defaultOut)));
   const ws = await createWorkspace(config.source, ignore);
   try {
     const buildOpts = { ...opts, outDir: defaultOut, update: false, noGates: true, noCache: false };
-    const ctx = stepContext(planned, ws, rootfs.dir, upstream?.tree, buildOpts);
+    const ctx = stepContext(planned, ws, stepsRootfs.dir, upstream?.tree, buildOpts);
     const stepCache = {
-      cache: opts.cache, noCache: false, airlockVersion: plan.airlock, rootfsKey: rootfs.key,
+      cache: opts.cache, noCache: false, airlockVersion: plan.airlock, rootfsKey: stepsRootfs.key,
       pristine: ws.pristine, scratch: ws.root,
     };
     const ran = await steps.runPlannedSteps(ctx, plan, stepCache);
     const dirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
-    const handoff = await handoffMod.handOff(plan, lock, ctx, dirs);
+    const handoff = await handoffMod.handOff(plan, lock, { ...ctx, rootfs: rootfs.dir }, dirs);
     const assembleOpts = { ws, rootfs, upstream, cache: opts.cache, log: opts.log, noCache: false };
     const assembled = await assemble.assembleVariants(planned, handoff, assembleOpts);
     const prod = assembled.variants.prod.image;

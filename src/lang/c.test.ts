@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cPack, cppPack, detectBuildSystem } from './c.js';
 import { checkVersion } from './index.js';
 import { AirlockError } from '../errors.js';
@@ -31,7 +32,7 @@ test('Meson builds with Ninja from Debian, release build type, no subproject dow
 
 test('a hand-written configure gets --prefix=/usr and runs tests only when the Makefile has a test target', () => {
   const d = cPack.defaultSteps(withConfigure('#!/bin/sh\n'));
-  assert.equal(d.steps[0], './configure --prefix=/usr');
+  assert.equal(d.steps[0], './configure --prefix=/usr', 'no --host: a hand-written configure may not know it');
   assert.match(d.test[0]!, /make -n "\$t"/);
   assert.doesNotMatch(d.test.join('\n'), /^make check$/m);
   assert.deepEqual(cPack.builderPackages(undefined, withConfigure('#!/bin/sh\n')), ['binutils', 'dpkg-dev', 'gcc', 'libc6-dev', 'make', 'pkg-config']);
@@ -76,4 +77,11 @@ test('an unavailable version names what the suite offers', () => {
     assert.equal(e.exitCode, 2);
     return true;
   });
+});
+
+test("autoconf's configure is told --host when a cross build's environment names the target's GNU type", () => {
+  const step = cPack.defaultSteps(withConfigure(AUTOCONF)).steps[0]!;
+  const sh = (env: Record<string, string>) => spawnSync('sh', ['-c', step.replace('./configure', 'echo')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' }).stdout.trim();
+  assert.equal(sh({}), '--prefix=/usr');
+  assert.equal(sh({ DEB_HOST_GNU_TYPE: 'aarch64-linux-gnu' }), '--prefix=/usr --host=aarch64-linux-gnu');
 });

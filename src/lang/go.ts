@@ -59,6 +59,16 @@ const GO_NETWORK_ENV = ['GOPROXY', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GOSUM
 // The versioned toolchain's bin first (also in the test image, whose PATH is the default one).
 const GO_PATH = 'for d in /usr/lib/go-*/bin; do [ -x "$d/go" ] && PATH="$d:$PATH"; done; export PATH; ';
 
+/** Go's GOARCH (and GOARM) of each Debian architecture Go can target. */
+const GOARCH: Record<string, Record<string, string>> = {
+  amd64: { GOARCH: 'amd64' }, arm64: { GOARCH: 'arm64' }, armhf: { GOARCH: 'arm', GOARM: '7' }, armel: { GOARCH: 'arm', GOARM: '5' },
+  i386: { GOARCH: '386' }, ppc64el: { GOARCH: 'ppc64le' }, s390x: { GOARCH: 's390x' }, riscv64: { GOARCH: 'riscv64' },
+  mips64el: { GOARCH: 'mips64le' }, mipsel: { GOARCH: 'mipsle' },
+};
+
+/** A step that turns cgo on (`CGO_ENABLED=1`, as a variable or through `go env -w`). */
+const CGO_ON = /\bCGO_ENABLED=1\b/;
+
 /** The Go pack. */
 export const goPack: LanguagePack = {
   id: 'go',
@@ -129,6 +139,14 @@ export const goPack: LanguagePack = {
     return [{ name: 'go', path: GO_CACHE }];
   },
   hostProbe: { env: GO_NETWORK_ENV },
+  crossCompile(target, { commands }) {
+    const env = GOARCH[target];
+    if (!env) return { emulate: `Go has no GOARCH for ${target}` };
+    const cgo = commands.find((c) => CGO_ON.test(c));
+    // With cgo, the C part needs the target's C compiler and libraries: the target's builder has them.
+    if (cgo) return { emulate: `a step turns cgo on (${cgo.length > 60 ? `${cgo.slice(0, 57)}...` : cgo}), which needs the target's C toolchain` };
+    return { env: { ...env, CGO_ENABLED: '0' }, builderPackages: [] };
+  },
   networkEnv(host) {
     // The host's module proxy settings, if any (never a hard-coded host).
     const out: Record<string, string> = {};

@@ -71,6 +71,18 @@ export function refusedSteps(err: Error): DefaultSteps {
  */
 export const NO_TESTS_FILE = '.airlock-no-tests';
 
+/** What a pack is told to decide whether (and how) it cross-compiles. */
+export interface CrossQuestion {
+  /** Every step of the build (a declared one may ask for what prevents it, like Go's cgo). */
+  commands: string[];
+  /** The toolchain version asked for (undefined: the suite's default). */
+  version: string | undefined;
+  /** The config's dev packages (headers and libraries of the build's architecture, not the target's). */
+  devPackages: string[];
+}
+
+export type CrossAnswer = { env: Record<string, string>; builderPackages: string[] } | { emulate: string };
+
 export interface LanguagePack {
   id: string;
   /** Debian package name pattern whose numeric capture lists the toolchain versions the suite offers. */
@@ -121,6 +133,12 @@ export interface LanguagePack {
   upstream?(version: string, architecture: string, src: SourceInfo): UpstreamPlan | undefined;
   /** Extra environment of fetch steps only, from the host's facts (e.g. the npm registry URL from npm's config; pure). */
   networkEnv?(host: HostFacts): Record<string, string>;
+  /**
+   * How the pack's steps build for `target` on a builder of another architecture: the environment that makes its
+   * toolchain cross-compile and the packages the host's builder needs for it, or why it cannot (then the target's own
+   * builder runs the steps under qemu-user). Absent: the pack never cross-compiles.
+   */
+  crossCompile?(target: string, build: CrossQuestion): CrossAnswer;
 }
 
 /** Proxy settings, in both spellings, that the fetch steps of every package manager honour. */

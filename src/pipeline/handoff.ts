@@ -81,6 +81,7 @@ export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opt
     parseElf, owner: async (p) => packageOwningPath(opts.rootfsDir, p),
   });
   const elfArtifacts = closure.elfArtifacts.filter((a) => artifacts.some((f) => f.path === a));
+  if (plan.execution.mode === 'cross') await checkCrossBuilt(artifacts.filter((f) => elfArtifacts.includes(f.path)), plan);
   const prodFiles = plan.handoff.strip && elfArtifacts.length ? await stripped(artifacts, elfArtifacts, ctx, opts.strippedDir) : artifacts;
   const entrypoint = chooseEntrypoint(plan, artifacts);
   // Runtime set: today's rules from the requests, not the lock's runtime set (an older lock cannot keep extra packages).
@@ -90,6 +91,25 @@ export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opt
     prodFiles, artifacts, entrypoint, closurePackages: closure.packages, links: closure.links,
     prodPackages: runtimeClosure(lock.sets.builder, roots), ...(pruned ? { pruned } : {}),
   };
+}
+
+/** ELF machine of each Debian architecture (as parseElf names it). */
+const MACHINE_OF: Record<string, string> = {
+  amd64: 'x86_64', arm64: 'aarch64', armhf: 'arm', armel: 'arm', i386: 'i386', ppc64el: 'ppc64', s390x: 's390x', riscv64: 'riscv',
+};
+
+/** A cross build whose artifact is a program of the build machine: a step compiled with the host's compiler. */
+async function checkCrossBuilt(files: HandoffFile[], plan: BuildPlan): Promise<void> {
+  const target = MACHINE_OF[plan.image.architecture];
+  const host = MACHINE_OF[plan.execution.host];
+  if (!target || !host || target === host) return;
+  const wrong: string[] = [];
+  for (const f of files) if (parseElf(await readFile(f.hostPath))?.machineName === host) wrong.push(`/${f.path}`);
+  if (wrong.length === 0) return;
+  const vars = Object.keys(plan.env).filter((k) => /^(CC|CXX|GOARCH)$/.test(k)).join(', ');
+  throw new AirlockError('build', 'cross-built-for-host', `the cross build for ${plan.image.architecture} made ${host} programs: ${wrong.slice(0, 5).join(', ')}${wrong.length > 5 ? ', …' : ''}`, {
+    hint: `a step does not use the cross compiler the environment names (${vars || 'see the plan'}): use $CC/$CXX rather than a fixed compiler, or set build.cross: false to build on the ${plan.image.architecture} builder under qemu-user`,
+  });
 }
 
 function chooseEntrypoint(plan: BuildPlan, artifacts: HandoffFile[]): string[] {

@@ -19,7 +19,7 @@ const QEMU_OF_DEBIAN: Record<string, string> = {
 };
 
 /** Architectures the host runs without emulation (amd64 runs i386 programs itself). */
-function runsNatively(host: string, target: string): boolean {
+export function runsNatively(host: string, target: string): boolean {
   return target === host || (host === 'amd64' && target === 'i386');
 }
 

@@ -11,8 +11,11 @@ import { packageRequests } from './requests.js';
 import { readSourceInfo } from './source-info.js';
 import { phaseCommands } from './plan.js';
 
-/** How to lock: the cache, a log and the lock switches of the command line. */
-export type LockOptions = LockStepOptions;
+/**
+ * How to lock: the cache, a log and the lock switches of the command line; `lockFile` instead of the config's, and
+ * `extraBuilder` packages (a cross build's compilers) in the builder set.
+ */
+export type LockOptions = LockStepOptions & { lockFile?: string; extraBuilder?: string[] };
 
 /**
  * Step 1 of a build, also `airlock lock`: the language pack's requests, locked (or the existing lock reused). When the
@@ -46,12 +49,14 @@ export async function lockForConfig(config: Config, configDigest: string, opts: 
     return upstreamMemo;
   };
   const stepOpts = { cache: opts.cache, log: opts.log, offline: opts.offline, locked: opts.locked, update: opts.update, ...(opts.env ? { env: opts.env } : {}) };
+  const file = opts.lockFile ?? configLockPath(config);
+  const extra = opts.extraBuilder ?? [];
   const lockWith = (r: { builder: string[]; runtime: string[]; upstream?: UpstreamRequest[] }) =>
-    lockStep(configLockPath(config), { builder: r.builder, runtime: r.runtime, ...base, ...(r.upstream ? { upstream: r.upstream } : {}) }, stepOpts);
+    lockStep(file, { builder: [...new Set([...r.builder, ...extra])].sort(), runtime: r.runtime, ...base, ...(r.upstream ? { upstream: r.upstream } : {}) }, stepOpts);
 
   // A lock whose toolchain came from the registry for this same version stays on the registry: reused when it matches
   // (also with --locked and --offline), re-resolved keeping its registry packages when the rest of the config changed.
-  const existing = readLock(configLockPath(config));
+  const existing = readLock(file);
   if (existing?.upstream?.length && version !== undefined) {
     const up = upstreamFor();
     if (up && up.upstream.every((r) => lockedFor(existing.upstream!, r))) {

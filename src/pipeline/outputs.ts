@@ -152,6 +152,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
       epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
       artifacts: v === 'prod' ? [...r.artifacts, ...madeArtifacts(replaced)] : [], builder: { id: 'https://airlock.dev/builder', version: opts.builderVersion },
       config, sourceDigest: r.sourceDigest, builderRootfsDigest: r.rootfsDigest,
+      ...(r.stepsBuilder ? { crossBuilder: { packages: r.stepsBuilder.lock.sets.builder, rootfsDigest: r.stepsBuilder.rootfsDigest } } : {}),
       ...(opts.gates ? { gates: gateRecord(opts.gates[v]) } : {}), tests: r.tests,
     }, opts.key ? { key: opts.key } : {});
   }
@@ -198,6 +199,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
     ...(replaced.length ? { icu: icuReports(replaced) } : {}),
     ...(r.pruned ? { pruned: r.pruned } : {}),
     stages: r.stages,
+    ...(r.execution.mode !== 'native' ? { execution: { mode: r.execution.mode, host: r.execution.host, why: r.execution.why } } : {}),
   };
   await writeFileAtomic(join(outDir, 'report.json'), reportJson(report));
   // why.json (what `airlock why` reads) and report.html, made from the files written above.

@@ -27,6 +27,14 @@ function icuText(icu: IcuSettings): string {
   return `${languages}, legacy charset converters ${icu.converters ? 'kept' : 'removed'}`;
 }
 
+function executionLines(plan: BuildPlan): string[] {
+  const e = plan.execution;
+  if (e.mode === 'native') return [];
+  if (e.mode === 'emulated') return [`  emulated: on this ${e.host} host, under qemu-user (${e.why})`];
+  const b = e.builder!;
+  return [`  cross: on the ${b.architecture} builder (${b.packages.length} packages, key ${b.rootfsKey}): ${e.why}`];
+}
+
 /** Renders the plan for people; `airlock plan --json` prints the plan itself. */
 export function renderPlan(plan: BuildPlan): string {
   const b = plan.builder;
@@ -41,6 +49,7 @@ export function renderPlan(plan: BuildPlan): string {
     `  hardening: ${b.hardening}`,
     '',
     '2. steps (sandboxed; each cached by the builder, the step before it, its command and environment, and what it sees)',
+    ...executionLines(plan),
     ...plan.steps.flatMap(stepLines),
     '',
     '3. handoff (what crosses the airlock into prod)',

@@ -10,6 +10,7 @@ import type { SourceInfo } from '../lang/pack.js';
 import { isManifestPath, makePlan, planJson, type PlanInputs } from './plan.js';
 import { packageRequests } from './requests.js';
 import { renderPlan } from './plan-view.js';
+import { chooseExecution } from './execution.js';
 
 const lock: Lock = {
   lockVersion: 1, codename: 'bookworm', osVersion: '12', architecture: 'amd64', configDigest: 'x', repositories: [], indexEpoch: 1700000000,
@@ -27,6 +28,7 @@ function inputs(written: Record<string, unknown>, files: string[], dir = '/home/
   return {
     config, lock, pack, source, requests: packageRequests(config, pack, source), upstream: false,
     epoch: { seconds: 1700000000, from: 'SOURCE_DATE_EPOCH' }, airlockVersion: '0.1.0+test',
+    execution: chooseExecution(config, pack, [], 'amd64', 'amd64'),
   };
 }
 
@@ -98,4 +100,24 @@ test('variants.prod.icu is part of prod\'s recipe (a change rebuilds) and of the
   const plain = makePlan(inputs({ name: 'app', base_language: 'c' }, ['Makefile']));
   assert.equal('icu' in plain.variants.prod, false);
   assert.doesNotMatch(renderPlan(plain), /ICU/);
+});
+
+test('a cross build plans its steps on the host\'s builder with the cross environment; dev keeps the target\'s builder', () => {
+  const arm: Lock = { ...lock, architecture: 'arm64', sets: { builder: lock.sets.builder.map((p) => ({ ...p, architecture: 'arm64', sha256: 'c'.repeat(64) })), runtime: [] } };
+  const base = inputs({ name: 'app', base_language: 'go', debian: { architectures: ['amd64', 'arm64'] } }, ['go.mod', 'main.go']);
+  const config = { ...base.config, debian: { ...base.config.debian, architecture: 'arm64' } };
+  const execution = chooseExecution(config, base.pack, [], 'arm64', 'amd64');
+  const plan = makePlan({ ...base, config, lock: arm, execution, stepsLock: lock });
+  assert.equal(plan.execution.mode, 'cross');
+  assert.equal(plan.env.GOARCH, 'arm64');
+  assert.equal(plan.env.CGO_ENABLED, '0');
+  assert.equal(plan.execution.builder?.architecture, 'amd64');
+  const native = makePlan(base);
+  assert.equal(plan.execution.builder?.rootfsKey, native.builder.rootfsKey, 'the steps run on the amd64 builder');
+  assert.notEqual(plan.builder.rootfsKey, native.builder.rootfsKey, 'dev and test stay on the arm64 builder');
+  assert.equal(plan.image.architecture, 'arm64');
+  assert.match(renderPlan(plan), /cross/);
+  assert.throws(() => makePlan({ ...base, config, lock: arm, execution }), /host's builder/);
+  assert.equal(native.execution.mode, 'native');
+  assert.equal(native.env.GOARCH, undefined);
 });

@@ -7,10 +7,11 @@ import { AirlockError } from '../errors.js';
 import type { DefaultArtifact, DefaultSteps, LanguagePack, SourceInfo } from '../lang/pack.js';
 import { stableJson } from '../image/json.js';
 import { COVERAGE_PRISTINE, COVERAGE_TOOLS, measuringTests } from '../coverage/measure.js';
+import type { Execution } from './execution.js';
 
 export { COVERAGE_PRISTINE };
 
-export const PLAN_FORMAT = 1;
+export const PLAN_FORMAT = 2;
 
 /** Where the work tree and the install root are in every step. */
 export const SANDBOX_SRC = '/src';
@@ -58,6 +59,17 @@ export interface BuildPlan {
     toolchain: { language: string; version: string | null; upstream: string[] };
     hardening: string;
   };
+  /**
+   * Where the steps run: `native` and `emulated` on the builder above (emulated: under qemu-user); `cross` on the
+   * host's builder (`builder` here) with a cross-compiling environment, the builder above giving dev, test and prod's
+   * libraries.
+   */
+  execution: {
+    mode: 'native' | 'cross' | 'emulated';
+    host: string;
+    why: string;
+    builder?: { architecture: string; rootfsKey: string; packages: string[] };
+  };
   /** The environment every step sees (the sandbox adds nothing from the host; fetch steps add the host's network settings). */
   env: Record<string, string>;
   steps: PlannedStep[];
@@ -86,6 +98,10 @@ export interface PlanInputs {
   upstream: boolean;
   epoch: { seconds: number; from: string };
   airlockVersion: string;
+  /** Where the steps run (chosen from the host's architecture at the edge). */
+  execution: Execution;
+  /** A cross build's steps' builder (the host's architecture). */
+  stepsLock?: Lock;
 }
 
 /** Files a pack's own fetch step reads: dependency manifests and vendored folders (a prefix ending in '/' is a folder). */
@@ -209,7 +225,8 @@ export function makePlan(inputs: PlanInputs): BuildPlan {
       },
       hardening: config.buildFlags.hardening,
     },
-    env: stepEnv(inputs.epoch.seconds, inputs.pack.buildEnv(inputs.requests.version)),
+    execution: executionPlan(inputs),
+    env: stepEnv(inputs.epoch.seconds, { ...inputs.pack.buildEnv(inputs.requests.version), ...inputs.execution.env }),
     steps,
     handoff: { artifacts: artifacts ? artifacts.map(artifactRule) : null, strip: config.variants.prod.stripBinaries, entrypoint },
     runtime: [...requests.runtime].sort(),
@@ -217,6 +234,16 @@ export function makePlan(inputs: PlanInputs): BuildPlan {
     ...(config.build.coverage
       ? { coverage: { min: config.build.coverage.min, tool: COVERAGE_TOOLS[config.language]?.name ?? '' } } : {}),
   };
+}
+
+function executionPlan(inputs: PlanInputs): BuildPlan['execution'] {
+  const { mode, host, why } = inputs.execution;
+  const l = inputs.stepsLock;
+  if (mode === 'cross' && !l) throw new Error('a cross build needs the lock of the host\'s builder');
+  const builder = mode === 'cross' && l
+    ? { builder: { architecture: l.architecture, rootfsKey: builderSetKey(l), packages: l.sets.builder.map((p) => `${p.name}=${p.version}`).sort() } }
+    : {};
+  return { mode, host, why, ...builder };
 }
 
 function rt(v: string[] | undefined): string[] | undefined {

@@ -4,6 +4,7 @@ import type { Lock, LockedPackage } from '../debian/types.js';
 import type { LockedUpstream } from '../upstream/types.js';
 import type { AssembledVariant } from '../variants/assemble.js';
 import type { GateRun } from './gates.js';
+import type { Execution } from './execution.js';
 import type { StepOutcome } from './run-steps.js';
 import type { TestsOutcome } from '../report/report.js';
 import type { SlicingSummary } from './slicing-summary.js';
@@ -34,6 +35,10 @@ export interface BuildResult {
   rootfsDigest: string;
   gates: GateRun;
   warnings: string[];
+  /** Where the steps ran (native, cross, emulated). */
+  execution: Execution;
+  /** A cross build's steps' builder (the host's architecture): its lock and rootfs digest (provenance names them). */
+  stepsBuilder?: { lock: Lock; rootfsDigest: string };
   /** What slicing kept of prod's runtime packages, when prod was sliced. */
   slicing?: SlicingSummary;
   /** Files airlock made in place of a runtime package's (`variants.prod.icu`). */

@@ -15,11 +15,13 @@ import { buildKey, reusableOutputs } from './build-record.js';
 import { planBuild, type PlannedBuild } from './plan-stage.js';
 import type { StepContext } from './run-steps.js';
 import { contextDigest, readIgnore } from './source-info.js';
-import { configLockPaths } from '../debian/lock.js';
+import { configLockPaths, lockPath } from '../debian/lock.js';
 import { UPSTREAM_PREFIX } from './upstream-step.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 import { outputSiblings, recoverOutputs } from './output-folder.js';
 import type { BuildResult } from './result.js';
+import type { BuilderRootfs } from '../debian/rootfs.js';
+import { stepsLockName } from './execution.js';
 import { readSecretValues } from '../secrets/read.js';
 import { scanVariantsForSecrets } from './secret-guard.js';
 
@@ -59,7 +61,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   // reruns only the steps whose plan changed).
   const inside = (p: string) => insideSource(config.source, p);
   const outRel = inside(opts.contextOut ?? opts.outDir);
-  const ignore = readIgnore(config.source, outRel, outputSiblings(outRel), inside(config.file), ...configLockPaths(config).map(inside));
+  const ignore = readIgnore(config.source, outRel, outputSiblings(outRel), inside(config.file), ...lockFiles(config, planned).map(inside));
   const context = await contextDigest(config.source, ignore);
   const key = buildKey({ plan: planned.json, context, lock: lockDigest(planned.lock), options: outputOptions(opts) });
   const reused = opts.noCache ? undefined : await reusableOutputs(opts.outDir, key);
@@ -70,21 +72,23 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   const s = await loadStages();
   const { lock, plan } = planned;
   const secrets = await readSecretValues(config.secrets ?? [], opts.env); // held in memory, for the steps only
-  await clock.time('fetch', () => s.fetchLocked(lock, { cache, log, offline }));
+  const io = { cache, log, offline };
+  await clock.time('fetch', async () => { for (const l of [lock, ...(planned.stepsLock ? [planned.stepsLock] : [])]) await s.fetchLocked(l, io); });
   const upstream = lock.upstream?.length
     ? await clock.time('toolchain', () => s.prepareUpstream(lock.upstream!, { cache, offline, env: opts.env, log }))
     : undefined;
-  const rootfs = await clock.time('rootfs', () => s.ensureBuilderRootfs(lock, { cache, log, offline }));
+  const { rootfs, stepsRootfs } = await clock.time('rootfs', () => builders(planned, io, s.ensureBuilderRootfs));
   const ws = await clock.time('workspace', () => createWorkspace(config.source, ignore));
   try {
-    const ctx = { ...stepContext(planned, ws, rootfs.dir, upstream?.tree, opts), secrets };
+    const ctx = { ...stepContext(planned, ws, stepsRootfs.dir, upstream?.tree, opts), secrets };
     const stepCache = {
-      cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: rootfs.key, pristine: ws.pristine, scratch: ws.root,
+      cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: stepsRootfs.key, pristine: ws.pristine, scratch: ws.root,
     };
     const steps = await clock.time('steps', () => s.runPlannedSteps(ctx, plan, stepCache));
     const prepared = clock.since();
     const handoffDirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
-    const handoff = await clock.time('handoff', () => s.handOff(plan, lock, ctx, handoffDirs));
+    // A cross build's artifacts are the target's: stripped by the target builder's strip (under qemu-user).
+    const handoff = await clock.time('handoff', () => s.handOff(plan, lock, { ...ctx, rootfs: rootfs.dir }, handoffDirs));
     const assembleOpts = { ws, rootfs, upstream, cache, log, noCache: opts.noCache };
     const assembled = await clock.time('assemble', () => s.assembleVariants(planned, handoff, assembleOpts));
     await clock.time('secrets', () => scanVariantsForSecrets(assembled.variants, secrets, log));
@@ -98,6 +102,8 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       ...(assembled.replaced.length ? { replaced: assembled.replaced } : {}),
       closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
       sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
+      execution: planned.execution,
+      ...(planned.stepsLock ? { stepsBuilder: { lock: planned.stepsLock, rootfsDigest: await tarDigest(stepsRootfs.tar) } } : {}),
       timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests,
       stages: clock.stages, trace,
     };
@@ -110,6 +116,23 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   } finally {
     await ws.dispose();
   }
+}
+
+/**
+ * The builder root file systems: the target's (dev and test are made from it; prod's libraries and their owners are
+ * looked up in it) and the one the steps run on, which is the host's for a cross build and the target's otherwise.
+ */
+export async function builders(
+  planned: Pick<PlannedBuild, 'lock' | 'stepsLock'>, io: { cache: string; log: Log; offline: boolean },
+  ensure: (lock: Lock, io: { cache: string; log: Log; offline: boolean }) => Promise<BuilderRootfs>,
+): Promise<{ rootfs: BuilderRootfs; stepsRootfs: BuilderRootfs }> {
+  const rootfs = await ensure(planned.lock, io);
+  return { rootfs, stepsRootfs: planned.stepsLock ? await ensure(planned.stepsLock, io) : rootfs };
+}
+
+/** The config's lock files, and the host builder's of a cross build: plan inputs, never in the build context. */
+export function lockFiles(config: Config, planned: Pick<PlannedBuild, 'stepsLock' | 'execution'>): string[] {
+  return [...configLockPaths(config), ...(planned.stepsLock ? [lockPath(config.file, stepsLockName(planned.execution))] : [])];
 }
 
 /** Wall time of each stage, in order (the report shows them). */

@@ -73,7 +73,8 @@ export async function hardeningFlags(ctx: StepContext): Promise<Record<string, s
 
 /** What the builder's dpkg-buildflags exports for the hardening level (not 'none'). */
 async function dpkgBuildflags(ctx: StepContext): Promise<Record<string, string>> {
-  const env = baseEnv(ctx);
+  // The flags for the images' architecture (a cross build asks the host's builder about the target's).
+  const env: Record<string, string> = { ...baseEnv(ctx), DEB_HOST_ARCH: ctx.architecture };
   if (ctx.hardening === 'maximum') env.DEB_BUILD_MAINT_OPTIONS = 'hardening=+all';
   const captured = memoryLog();
   const r = await runInSandbox({ ...sandbox(ctx, env, false), log: captured }, 'dpkg-buildflags --export=sh');

@@ -90,6 +90,8 @@ export interface BuildReport {
   pruned?: { files: number; bytes: number };
   /** Wall seconds of each stage of the build (plan, fetch, rootfs, steps, handoff, assemble, gates, outputs). */
   stages?: Record<string, number>;
+  /** How a build for another architecture ran its steps (absent: natively). */
+  execution?: { mode: 'cross' | 'emulated'; host: string; why: string };
 }
 
 /** Serializes the report with a stable key order (the order of the objects above) and a final newline. */

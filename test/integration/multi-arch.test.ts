@@ -1,5 +1,6 @@
-// Multi-arch (#17) end to end on hello-c: one config built for linux/amd64 and linux/arm64 (arm64's builder under
-// qemu-user through binfmt_misc). The layout's tags are OCI image indexes that skopeo reads; `skopeo copy
+// Multi-arch (#17) end to end on hello-c: one config built for linux/amd64 and linux/arm64 (arm64 cross-compiled on
+// the amd64 builder with Debian's cross compilers; arm64's own builder, made under qemu-user through binfmt_misc,
+// gives dev and test; with build.cross: false the steps run there, emulated). The layout's tags are OCI image indexes that skopeo reads; `skopeo copy
 // --override-arch arm64` takes the arm64 image out of our layout and out of a real docker-registry the index was
 // pushed to; the arm64 prod binary is aarch64 ELF (our reader and file(1)) and prints its answer under runc with
 // binfmt; per-platform archives, evidence and signatures verify; a second build in another folder gives the same
@@ -43,12 +44,22 @@ describe('one config, two platforms: amd64 and arm64 image indexes', { timeout: 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the build makes one lock per architecture and says arm64 is emulated', () => {
+  test('the build makes one lock per architecture and one for the cross compilers, and says arm64 cross-compiles', () => {
     assert.equal(build.code, 0, build.stderr.slice(-4000));
-    assert.match(build.stderr, /debian\.architectures: building for arm64 on this amd64 host: build steps run under emulation/);
+    assert.doesNotMatch(build.stderr, /under emulation|emulated under qemu-user/);
+    assert.match(build.stderr, /build steps for arm64: C cross-compiles on the amd64 builder with binutils-aarch64-linux-gnu, gcc-12-aarch64-linux-gnu, libc6-dev-arm64-cross \(CC=aarch64-linux-gnu-gcc-12 /);
+    // The cross compiler did the compiling, with the hardening flags dpkg-buildflags gives for arm64.
+    assert.match(build.stderr, /^aarch64-linux-gnu-gcc-12 .*-fstack-protector-strong.* -o hello hello\.c$/m);
+    // The test step ran the arm64 program under qemu-user, its loader from the cross libc.
+    assert.match(build.stderr, /hello-c: 1 test passed/);
     assert.match(build.stderr, /==> platform linux\/amd64 \(1\/2\)[\s\S]*==> platform linux\/arm64\/v8 \(2\/2\)/);
     for (const a of ['amd64', 'arm64']) assert.equal(json(join(dir, `airlock.lock.${a}.json`)).architecture, a);
+    const crossLock = json(join(dir, 'airlock.lock.amd64-to-arm64.json'));
+    assert.equal(crossLock.architecture, 'amd64');
+    assert.ok(crossLock.sets.builder.some((p: any) => p.name === 'gcc-12-aarch64-linux-gnu' && p.architecture === 'amd64'));
     assert.ok(!existsSync(join(dir, 'airlock.lock.json')));
+    assert.equal(report.platforms[1].report.execution.mode, 'cross');
+    assert.equal(report.platforms[0].report.execution, undefined);
     assert.deepEqual(report.platforms.map((p: any) => p.platform), ['linux/amd64', 'linux/arm64/v8']);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, new RegExp(`data-figure="indexes\\.prod" data-value="${report.indexes.prod}"`));
@@ -138,6 +149,26 @@ describe('one config, two platforms: amd64 and arm64 image indexes', { timeout: 
     const noPlatform = await runCli(['audit', `oci:${out}/oci:latest-prod`]);
     assert.equal(noPlatform.code, 2);
     assert.match(noPlatform.stderr, /is a multi-platform index \(linux\/amd64, linux\/arm64\/v8\)[\s\S]*--platform/);
+  });
+
+  test('build.cross: false builds arm64 emulated on its own builder, and that prod answers too', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'airlock-emul-'));
+    try {
+      cpSync(dir, other, { recursive: true });
+      writeFileSync(join(other, 'airlock.yaml'), `${readFileSync(join(other, 'airlock.yaml'), 'utf8')}build:\n  cross: false\n`);
+      const b = await runCli(['build', '-c', join(other, 'airlock.yaml'), '--platform', 'linux/arm64', '--out', join(other, 'out')]);
+      assert.equal(b.code, 0, b.stderr.slice(-3000));
+      assert.match(b.stderr, /building for arm64 on this amd64 host: build steps run under emulation/);
+      assert.match(b.stderr, /build steps for arm64 run emulated under qemu-user on this amd64 host \(much slower\): build\.cross is false/);
+      assert.match(b.stderr, /^gcc-12 .* -o hello hello\.c$/m, 'the arm64 builder\'s own gcc');
+      const r = json(join(other, 'out', 'report.json'));
+      assert.equal(r.execution.mode, 'emulated');
+      const run = await runImage(join(other, 'out', 'oci'), 'latest-prod', { readOnly: true, args: ['emulated'] });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /Hello, emulated, from airlock! \(uid 65532\)/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   test('a no-change rebuild keeps everything; another folder gives the same index digests', async () => {

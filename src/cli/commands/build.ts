@@ -92,10 +92,13 @@ export const command: Command = {
   },
 };
 
+/** Languages that may cross-compile (the plan says, per architecture, whether they do or why not). */
+const CROSSING = new Set(['go', 'c', 'cpp']);
+
 /** The config with `--platform`'s architectures instead of its own (said when a foreign one must be emulated). */
 function withArchitectures(config: Config, archs: string[], host: string, log: Log): Config {
   const foreign = archs.filter((a) => a !== host);
-  if (foreign.length) log.warn(`--platform: building for ${foreign.join(', ')} on this ${host} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower`);
+  if (foreign.length && !CROSSING.has(config.language)) log.warn(`--platform: building for ${foreign.join(', ')} on this ${host} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower`);
   return { ...config, debian: { ...config.debian, architecture: archs[0]!, architectures: archs } };
 }
 

@@ -7,6 +7,9 @@ import { ExitCode } from '../../errors.js';
 import { parse } from '../args.js';
 import { parsePlatformList } from '../../image/platform.js';
 import type { Command } from '../command.js';
+import { lockPath } from '../../debian/lock.js';
+import { phaseCommands } from '../../pipeline/plan.js';
+import { chooseExecution, stepsLockName } from '../../pipeline/execution.js';
 
 const usage = 'airlock lock [-c FILE] [--platform P,…] [--update] [--offline] [--check]';
 
@@ -27,15 +30,29 @@ export const command: Command = {
     for (const w of loaded.warnings) ctx.log.warn(w);
     const base = loaded.config;
     const archs = values.platform !== undefined ? parsePlatformList(values.platform) : base.debian.architectures;
+    const host = hostArchitecture();
+    const opts = {
+      cache: defaultCacheDir(ctx.env), log: ctx.log, offline: values.offline ?? false,
+      locked: values.check ?? false, update: values.update ?? false, env: ctx.env,
+    };
     // One lock per architecture when the config builds several (airlock.lock.<arch>.json); resolving needs no emulation.
-    for (const architecture of archs) {
+    // An architecture that cross-compiles here also needs the host's builder (airlock.lock.<host>.json), locked after.
+    type Job = { architecture: string; file?: string; extraBuilder?: string[]; crossFor?: string };
+    const locks: Job[] = archs.map((architecture) => ({ architecture }));
+    for (let i = 0; i < locks.length; i++) {
+      const { architecture, file, extraBuilder, crossFor } = locks[i]!;
       const config = { ...base, debian: { ...base.debian, architecture, architectures: archs } };
-      const r = await lockForConfig(config, loaded.digest, {
-        cache: defaultCacheDir(ctx.env), log: ctx.log, offline: values.offline ?? false,
-        locked: values.check ?? false, update: values.update ?? false, env: ctx.env,
-      });
+      const r = await lockForConfig(config, loaded.digest, { ...opts, ...(file ? { lockFile: file } : {}), ...(extraBuilder ? { extraBuilder } : {}) });
+      const phases = phaseCommands(config, r.pack, r.srcInfo);
+      const e = crossFor ? undefined : chooseExecution(config, r.pack, [...phases.fetch, ...phases.steps, ...phases.test], architecture, host);
+      const stepsFile = e?.mode === 'cross' ? lockPath(base.file, stepsLockName(e)) : undefined;
+      // The builder its steps run on, unless it is a lock of this loop already.
+      if (e && stepsFile && !locks.some((l) => (l.file ?? lockPath(base.file, archs.length > 1 ? l.architecture : undefined)) === stepsFile)) {
+        locks.push({ architecture: host, file: stepsFile, extraBuilder: e.builderPackages, crossFor: architecture });
+      }
       const up = r.lock.upstream?.length ? `; from the npm registry: ${r.lock.upstream.map((u) => `${u.name}@${u.version}`).join(', ')}` : '';
-      ctx.stdout(`${r.file}: ${r.lock.sets.builder.length} builder packages, ${r.lock.sets.runtime.length} runtime packages (${r.lock.codename}/${r.lock.architecture})${up}${r.resolved ? '' : ', up to date'}\n`);
+      const role = crossFor ? `; the builder that cross-compiles for ${crossFor}` : '';
+      ctx.stdout(`${r.file}: ${r.lock.sets.builder.length} builder packages, ${r.lock.sets.runtime.length} runtime packages (${r.lock.codename}/${r.lock.architecture})${up}${role}${r.resolved ? '' : ', up to date'}\n`);
     }
     return ExitCode.ok;
   },
