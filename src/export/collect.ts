@@ -67,7 +67,7 @@ export async function collectFacts(
     : undefined;
   const { rootfs, stepsRootfs } = await builders(planned, io, rootfsMod.ensureBuilderRootfs);
   const defaultOut = join(config.dir, 'airlock-out');
-  const leftOut = [config.file, ...lockFiles(config, planned), defaultOut, opts.exportDir]
+  const leftOut = [config.file, ...lockFiles(config), defaultOut, opts.exportDir]
     .map((p) => inside(config.source, p))
     .filter((p): p is string => !!p);
   const ignore = readIgnore(config.source, ...leftOut, outputSiblings(inside(config.source, defaultOut)));

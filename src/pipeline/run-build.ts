@@ -21,7 +21,6 @@ import { createWorkspace, type Workspace } from './workspace.js';
 import { outputSiblings, recoverOutputs } from './output-folder.js';
 import type { BuildResult } from './result.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
-import { stepsLockName } from './execution.js';
 import { readSecretValues } from '../secrets/read.js';
 import { scanVariantsForSecrets } from './secret-guard.js';
 
@@ -61,7 +60,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
   // reruns only the steps whose plan changed).
   const inside = (p: string) => insideSource(config.source, p);
   const outRel = inside(opts.contextOut ?? opts.outDir);
-  const ignore = readIgnore(config.source, outRel, outputSiblings(outRel), inside(config.file), ...lockFiles(config, planned).map(inside));
+  const ignore = readIgnore(config.source, outRel, outputSiblings(outRel), inside(config.file), ...lockFiles(config).map(inside));
   const context = await contextDigest(config.source, ignore);
   const key = buildKey({ plan: planned.json, context, lock: lockDigest(planned.lock), options: outputOptions(opts) });
   const reused = opts.noCache ? undefined : await reusableOutputs(opts.outDir, key);
@@ -130,9 +129,12 @@ export async function builders(
   return { rootfs, stepsRootfs: planned.stepsLock ? await ensure(planned.stepsLock, io) : rootfs };
 }
 
-/** The config's lock files, and the host builder's of a cross build: plan inputs, never in the build context. */
-export function lockFiles(config: Config, planned: Pick<PlannedBuild, 'stepsLock' | 'execution'>): string[] {
-  return [...configLockPaths(config), ...(planned.stepsLock ? [lockPath(config.file, stepsLockName(planned.execution))] : [])];
+/**
+ * The config's lock files: plan inputs, never in the build context. Every `airlock.lock.*.json` beside the config
+ * (a pattern): another platform's build may write a cross builder's lock after this one read the context.
+ */
+export function lockFiles(config: Config): string[] {
+  return [...configLockPaths(config), lockPath(config.file, '*')];
 }
 
 /** Wall time of each stage, in order (the report shows them). */

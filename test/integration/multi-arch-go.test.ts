@@ -37,10 +37,10 @@ describe('Go for arm64 cross-compiles on the amd64 builder', { timeout: 60 * 60_
   test('the log, the report and the plan say arm64 cross-compiles on the amd64 builder', async () => {
     assert.equal(build.code, 0, build.stderr.slice(-4000));
     assert.doesNotMatch(build.stderr, /run under emulation|emulated under qemu-user/);
-    assert.match(build.stderr, /build steps for arm64: go cross-compiles on the amd64 builder \(GOARCH=arm64 CGO_ENABLED=0\)/);
+    assert.match(build.stderr, /build steps for arm64: Go cross-compiles on the amd64 builder \(GOARCH=arm64 CGO_ENABLED=0\)/);
     const [amd, arm] = report.platforms.map((p: any) => p.report);
     assert.equal(amd.execution, undefined, 'amd64 builds natively');
-    assert.deepEqual(arm.execution, { mode: 'cross', host: 'amd64', why: 'go cross-compiles on the amd64 builder (GOARCH=arm64 CGO_ENABLED=0)' });
+    assert.deepEqual(arm.execution, { mode: 'cross', host: 'amd64', why: 'Go cross-compiles on the amd64 builder (GOARCH=arm64 CGO_ENABLED=0)' });
     // Two locks, the amd64 one serving both the amd64 platform and arm64's steps.
     assert.deepEqual(['amd64', 'arm64'].map((a) => json(join(dir, `airlock.lock.${a}.json`)).architecture), ['amd64', 'arm64']);
     assert.ok(!existsSync(join(dir, 'airlock.lock.json')));
