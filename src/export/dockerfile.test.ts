@@ -16,6 +16,7 @@ function facts(steps: PlannedStep[], over: Partial<ExportFacts> = {}): ExportFac
   const files = [{ path: 'app/server.js', type: 'file' as const }, { path: 'app/node_modules/x/index.js', type: 'file' as const }];
   const plan = {
     airlock: '0.1.0', image: { name: 'web', tag: 'v1', architecture: 'amd64' }, epoch: { seconds: 1700000000, from: 'test' }, steps,
+    execution: { mode: 'native', host: 'amd64', why: 'building on amd64' },
   } as unknown as BuildPlan;
   return {
     config: { name: 'web' } as ExportFacts['config'], plan,
@@ -133,4 +134,15 @@ test('prod copies, per top-level folder, the deepest folder holding its artifact
   assert.deepEqual(handoffCopies({ rules: [], strip: [], files, listDigest: '' }), [
     ['VERSION', 'VERSION'], ['app/', 'app/'], ['etc/x/__pycache__/', 'etc/x/__pycache__/'], ['usr/lib/python3.11/', 'usr/lib/python3.11/'],
   ]);
+});
+
+test('a cross build is refused: the Dockerfile would run its steps on the target\'s builder', () => {
+  const f = facts(withFetch.slice(1));
+  const cross = { ...f, plan: { ...f.plan, image: { ...f.plan.image, architecture: 'arm64' }, execution: { mode: 'cross' as const, host: 'amd64', why: 'Go cross-compiles' } } };
+  assert.throws(() => renderDockerfile(cross, opts()), (e: Error & { location?: string; hint?: string }) => {
+    assert.match(e.message, /arm64 cross-compiles on the amd64 builder here/);
+    assert.equal(e.location, 'build.cross');
+    assert.match(e.hint ?? '', /build\.cross: false/);
+    return true;
+  });
 });

@@ -54,6 +54,14 @@ function run(step: RenderedStep, plan: PlanWithSecrets, opts: RenderOptions): st
 
 /** Refuses what the plan alone shows the frontend cannot build (checked before any step runs). */
 export function checkPlanExportable(plan: BuildPlan, frontend: Frontend): void {
+  // The Dockerfile runs every step on the target's builder image: a cross build's steps need the host's builder.
+  if (plan.execution.mode === 'cross') {
+    const arch = plan.image.architecture;
+    throw new AirlockError('usage', 'export-unsupported', `${arch} cross-compiles on the ${plan.execution.host} builder here, and the Dockerfile runs every step on the ${arch} builder`, {
+      location: 'build.cross',
+      hint: `set build.cross: false (the steps then run on the ${arch} builder, under emulation where the engine is not ${arch}), or export on an ${arch} machine`,
+    });
+  }
   const fetch = plan.steps.find((s) => s.network);
   if (frontend === 'docker-20.10' && fetch) {
     const why = "Docker 20.10's built-in Dockerfile frontend cannot give one step the network "
