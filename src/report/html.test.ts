@@ -125,3 +125,11 @@ test('a multi-platform page: index digests and each platform linked to its own p
   assert.doesNotMatch(html, /<script|src=|https?:/);
   assert.match(html, /default-src &#39;none&#39;/);
 });
+
+test('a build for another architecture says how its steps ran; a native one says nothing', () => {
+  assert.doesNotMatch(renderReportHtml(page()), /Build steps:/);
+  const p = page();
+  p.report.execution = { mode: 'cross', host: 'amd64', why: 'Go cross-compiles on the amd64 builder (GOARCH=arm64 CGO_ENABLED=0)' };
+  const html = renderReportHtml(p);
+  assert.match(html, /Build steps: <span[^>]*data-figure="execution\.mode" data-value="cross"[^>]*>cross<\/span> on this amd64 host: Go cross-compiles on the amd64 builder \(GOARCH=arm64 CGO_ENABLED=0\)/);
+});

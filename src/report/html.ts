@@ -80,7 +80,10 @@ function buildSection(p: ReportPage): string {
     ? `<ul>${r.warnings.map((w) => `<li class="warn">${esc(w)}</li>`).join('')}</ul>`
     : '<p>none</p>';
   const tests = r.tests ? `${esc(r.tests.status)}${r.tests.note ? ` (${esc(r.tests.note)})` : ''}` : 'not recorded';
-  return `<h2>What crossed the airlock</h2>${table(['artifact', 'bytes', 'sha256'], artifacts)}
+  const steps = r.execution
+    ? `<p>Build steps: ${fig('execution.mode', r.execution.mode)} on this ${esc(r.execution.host)} host: ${esc(r.execution.why)}</p>\n`
+    : '';
+  return `<h2>What crossed the airlock</h2>${steps}${table(['artifact', 'bytes', 'sha256'], artifacts)}
 <p>ELF closure packages: ${list(r.closurePackages, 'closurePackages')}</p>
 <p>Tests: ${tests}</p><h3>Warnings</h3>${warnings}`;
 }
