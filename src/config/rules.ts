@@ -108,7 +108,7 @@ function debianRules(w: WrittenConfig, c: Config, errors: ConfigProblem[]): void
 
 /** What the rules need to know about the machine. */
 export interface RuleInputs {
-  /** The host's Debian architecture: build steps run natively, so another target needs emulation. */
+  /** The host's Debian architecture: another target's builder is made under emulation. */
   hostArchitecture: string;
 }
 
@@ -131,7 +131,7 @@ export function checkRules(w: WrittenConfig, c: Config, inputs: RuleInputs): Rul
   return { errors, warnings };
 }
 
-/** `debian.architecture` and `debian.architectures`: one or the other, no repeats; a foreign one is emulated. */
+/** `debian.architecture` and `debian.architectures`: one or the other, no repeats; a foreign one needs qemu-user. */
 function architectureRules(w: WrittenConfig, c: Config, inputs: RuleInputs, errors: ConfigProblem[], warnings: ConfigProblem[]): void {
   const list = w.debian?.architectures;
   if (list && w.debian?.architecture !== undefined) {
@@ -142,10 +142,8 @@ function architectureRules(w: WrittenConfig, c: Config, inputs: RuleInputs, erro
   });
   const key = list ? 'architectures' : 'architecture';
   const foreign = c.debian.architectures.filter((a) => a !== inputs.hostArchitecture);
-  // Go, and C/C++ without dev packages, cross-compile on the host's builder (the build says so, and says when a
-  // step's cgo prevents it).
-  const crosses = c.build.cross !== false && (c.language === 'go' || ((c.language === 'c' || c.language === 'cpp') && c.devPackages.length === 0));
-  if (foreign.length && !crosses) {
-    warnings.push({ path: ['debian', key], message: `building for ${foreign.join(', ')} on this ${inputs.hostArchitecture} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower` });
+  // Whether a foreign architecture's steps cross-compile or are emulated is the plan's to say (it knows the pack).
+  if (foreign.length) {
+    warnings.push({ path: ['debian', key], message: `building for ${foreign.join(', ')} on this ${inputs.hostArchitecture} host: its builder is made under qemu-user (binfmt_misc), and steps that cannot cross-compile run there, much slower; \`airlock plan\` says which` });
   }
 }

@@ -22,6 +22,15 @@ export function ociPlatform(debianArch: string): Platform {
 }
 
 /** "linux/arm64/v8". */
+/** The ELF machine name (as the ELF reader names e_machine) of a Debian architecture's programs. */
+const ELF_MACHINE_OF_DEBIAN: Record<string, string> = {
+  amd64: 'x86_64', arm64: 'aarch64', armhf: 'arm', armel: 'arm', i386: 'i386', ppc64el: 'ppc64', s390x: 's390x', riscv64: 'riscv',
+};
+
+export function elfMachine(debianArch: string): string | undefined {
+  return ELF_MACHINE_OF_DEBIAN[debianArch];
+}
+
 export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, ...(p.variant ? [p.variant] : [])].join('/');
 }

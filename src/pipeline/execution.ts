@@ -1,8 +1,9 @@
 // Where a build's steps run (pure): on a builder of the target architecture (native, or emulated under qemu-user
 // when the host cannot run the target's programs), or on the host's builder with a cross-compiling toolchain.
 import type { Config } from '../config/types.js';
-import type { LanguagePack } from '../lang/pack.js';
+import type { LanguagePack, SourceInfo } from '../lang/pack.js';
 import { runsNatively } from './host.js';
+import { phaseCommands } from './plan.js';
 
 export type ExecutionMode = 'native' | 'cross' | 'emulated';
 
@@ -54,6 +55,12 @@ export function chooseExecution(config: Config, pack: LanguagePack, commands: st
   }
   const why = cross?.emulate ?? EMULATED_BECAUSE[config.language] ?? `the ${config.language} steps run in the target's builder`;
   return { ...base, mode: 'emulated', why };
+}
+
+/** How the steps of `config` (for its `debian.architecture`) run on a `host` machine, judged on every phase's commands. */
+export function executionFor(config: Config, pack: LanguagePack, source: SourceInfo, host: string): Execution {
+  const p = phaseCommands(config, pack, source);
+  return chooseExecution(config, pack, [...p.fetch, ...p.steps, ...p.test], config.debian.architecture, host);
 }
 
 /** One line for the log. */

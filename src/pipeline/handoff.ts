@@ -7,6 +7,7 @@ import { requestName, runtimeClosure } from '../debian/closure.js';
 import { packageOwningPath } from '../debian/owner.js';
 import type { Lock, LockedPackage } from '../debian/types.js';
 import { parseElf } from '../gates/elf.js';
+import { elfMachine } from '../image/platform.js';
 import { BUILD_NOTES_DIR, selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
 import { elfClosure, type ClosureResult } from '../variants/elf-closure.js';
 import { defaultEntrypoint } from '../variants/handoff-entries.js';
@@ -81,7 +82,7 @@ export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opt
     parseElf, owner: async (p) => packageOwningPath(opts.rootfsDir, p),
   });
   const elfArtifacts = closure.elfArtifacts.filter((a) => artifacts.some((f) => f.path === a));
-  if (plan.execution.mode === 'cross') await checkCrossBuilt(artifacts.filter((f) => elfArtifacts.includes(f.path)), plan);
+  if (plan.execution.mode === 'cross') checkCrossBuilt(elfArtifacts, closure.machines, plan);
   const prodFiles = plan.handoff.strip && elfArtifacts.length ? await stripped(artifacts, elfArtifacts, ctx, opts.strippedDir) : artifacts;
   const entrypoint = chooseEntrypoint(plan, artifacts);
   // Runtime set: today's rules from the requests, not the lock's runtime set (an older lock cannot keep extra packages).
@@ -93,18 +94,11 @@ export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opt
   };
 }
 
-/** ELF machine of each Debian architecture (as parseElf names it). */
-const MACHINE_OF: Record<string, string> = {
-  amd64: 'x86_64', arm64: 'aarch64', armhf: 'arm', armel: 'arm', i386: 'i386', ppc64el: 'ppc64', s390x: 's390x', riscv64: 'riscv',
-};
-
 /** A cross build whose artifact is a program of the build machine: a step compiled with the host's compiler. */
-async function checkCrossBuilt(files: HandoffFile[], plan: BuildPlan): Promise<void> {
-  const target = MACHINE_OF[plan.image.architecture];
-  const host = MACHINE_OF[plan.execution.host];
-  if (!target || !host || target === host) return;
-  const wrong: string[] = [];
-  for (const f of files) if (parseElf(await readFile(f.hostPath))?.machineName === host) wrong.push(`/${f.path}`);
+function checkCrossBuilt(elfArtifacts: string[], machines: Map<string, string>, plan: BuildPlan): void {
+  const host = elfMachine(plan.execution.host);
+  if (!host || host === elfMachine(plan.image.architecture)) return;
+  const wrong = elfArtifacts.filter((p) => machines.get(p) === host).map((p) => `/${p}`);
   if (wrong.length === 0) return;
   const vars = Object.keys(plan.env).filter((k) => /^(CC|CXX|GOARCH)$/.test(k)).join(', ');
   throw new AirlockError('build', 'cross-built-for-host', `the cross build for ${plan.image.architecture} made ${host} programs: ${wrong.slice(0, 5).join(', ')}${wrong.length > 5 ? ', …' : ''}`, {

@@ -4,8 +4,8 @@ import type { Log } from '../log.js';
 import { readHostFacts } from '../lang/host-facts.js';
 import { chooseEpoch } from './epoch.js';
 import { lockForConfig } from './lock-stage.js';
-import { makePlan, phaseCommands, planJson, type BuildPlan } from './plan.js';
-import { chooseExecution, describeExecution, stepsLockName, type Execution } from './execution.js';
+import { makePlan, planJson, type BuildPlan } from './plan.js';
+import { describeExecution, executionFor, stepsLockName, type Execution } from './execution.js';
 import { hostArchitecture } from './host.js';
 import { lockPath } from '../debian/lock.js';
 import type { Lock } from '../debian/types.js';
@@ -50,8 +50,7 @@ export async function planBuild(config: Config, configDigest: string, opts: {
   for (const w of warnings) opts.log.warn(w);
   const locked = await lockForConfig(config, configDigest, opts);
   const host = opts.hostArchitecture ?? hostArchitecture();
-  const phases = phaseCommands(config, locked.pack, locked.srcInfo);
-  const execution = chooseExecution(config, locked.pack, [...phases.fetch, ...phases.steps, ...phases.test], config.debian.architecture, host);
+  const execution = executionFor(config, locked.pack, locked.srcInfo, host);
   if (execution.mode !== 'native') opts.log.info(describeExecution(execution));
   // The host's builder: the same requests locked for the host's architecture (the file a multi-architecture config
   // that lists the host already has, so both share one builder rootfs and its cache).

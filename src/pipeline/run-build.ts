@@ -15,7 +15,7 @@ import { buildKey, reusableOutputs } from './build-record.js';
 import { planBuild, type PlannedBuild } from './plan-stage.js';
 import type { StepContext } from './run-steps.js';
 import { contextDigest, readIgnore } from './source-info.js';
-import { configLockPaths, lockPath } from '../debian/lock.js';
+import { lockPath } from '../debian/lock.js';
 import { UPSTREAM_PREFIX } from './upstream-step.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 import { outputSiblings, recoverOutputs } from './output-folder.js';
@@ -133,8 +133,8 @@ export async function builders(
  * The config's lock files: plan inputs, never in the build context. Every `airlock.lock.*.json` beside the config
  * (a pattern): another platform's build may write a cross builder's lock after this one read the context.
  */
-export function lockFiles(config: Config): string[] {
-  return [...configLockPaths(config), lockPath(config.file, '*')];
+export function lockFiles(config: Pick<Config, 'file'>): string[] {
+  return [lockPath(config.file), lockPath(config.file, '*')];
 }
 
 /** Wall time of each stage, in order (the report shows them). */

@@ -9,7 +9,7 @@ import type { HandoffFile } from './artifacts.js';
 
 // Fake ELF files: the content names what the file needs ("needs:a,b"); the rootfs has no libraries at all.
 const deps = {
-  parseElf: (b: Uint8Array): ElfLinkInfo => ({ needed: new TextDecoder().decode(b).replace('needs:', '').split(',').filter(Boolean) }),
+  parseElf: (b: Uint8Array): ElfLinkInfo => ({ needed: new TextDecoder().decode(b).replace('needs:', '').split(',').filter(Boolean), machineName: 'x86_64' }),
   owner: async () => undefined,
 };
 
@@ -28,6 +28,7 @@ test('a library the project built is found through its soname symlink among the 
     assert.deepEqual(r.links, [{ artifact: '/usr/bin/serdi', by: '/usr/bin/serdi', library: 'libserd-0.so.0', foundAt: `/${lib}/libserd-0.so.0.30.16`, package: undefined }]);
     assert.deepEqual(r.elfArtifacts, ['usr/bin/serdi', `${lib}/libserd-0.so.0.30.16`], 'the link itself is not an ELF file to strip');
     assert.deepEqual(r.packages, []);
+    assert.deepEqual([...r.machines], [['usr/bin/serdi', 'x86_64'], [`${lib}/libserd-0.so.0.30.16`, 'x86_64']], 'each ELF artifact\'s machine, as parsed once');
     // Without the link, the library is missing.
     await assert.rejects(elfClosure(files.slice(0, 2), join(dir, 'empty-rootfs'), 'amd64', deps),
       (e: unknown) => e instanceof AirlockError && e.code === 'library-missing');

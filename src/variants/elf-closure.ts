@@ -8,6 +8,8 @@ import type { HandoffFile } from './artifacts.js';
 export interface ElfLinkInfo {
   interpreter?: string;
   needed: string[];
+  /** The ELF machine name ('x86_64', 'aarch64', …). */
+  machineName?: string;
   rpath?: string[] | string;
   runpath?: string[] | string;
 }
@@ -28,6 +30,8 @@ export interface ClosureResult {
   links: { artifact: string; by: string; library: string; foundAt: string; package: string | undefined }[];
   /** Artifacts that are ELF files (paths relative to the image root). */
   elfArtifacts: string[];
+  /** The ELF machine of each of them, as the parser named it. */
+  machines: Map<string, string>;
 }
 
 const TRIPLETS: Record<string, string> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', armhf: 'arm-linux-gnueabihf', i386: 'i386-linux-gnu', ppc64el: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu', riscv64: 'riscv64-linux-gnu' };
@@ -67,6 +71,7 @@ export async function elfClosure(files: HandoffFile[], rootfs: string, architect
   const packages = new Set<string>();
   const links: ClosureResult['links'] = [];
   const elfArtifacts: string[] = [];
+  const machines = new Map<string, string>();
   const seen = new Set<string>();
   // queue items: [image path, host path, origin artifact]
   const queue: { image: string; host: string; from: string; inArtifacts: boolean }[] = [];
@@ -78,7 +83,10 @@ export async function elfClosure(files: HandoffFile[], rootfs: string, architect
     seen.add(item.image);
     const info = deps.parseElf(new Uint8Array(await readFile(item.host)));
     if (!info) continue;
-    if (item.inArtifacts) elfArtifacts.push(item.image.slice(1));
+    if (item.inArtifacts) {
+      elfArtifacts.push(item.image.slice(1));
+      if (info.machineName) machines.set(item.image.slice(1), info.machineName);
+    }
     const wanted: string[] = [];
     if (info.interpreter) wanted.push(info.interpreter);
     wanted.push(...info.needed);
@@ -108,5 +116,5 @@ export async function elfClosure(files: HandoffFile[], rootfs: string, architect
       queue.push({ ...found, from: item.from });
     }
   }
-  return { packages: [...packages].sort(), links, elfArtifacts: elfArtifacts.sort() };
+  return { packages: [...packages].sort(), links, elfArtifacts: elfArtifacts.sort(), machines };
 }

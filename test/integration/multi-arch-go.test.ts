@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { twoPlatformExample } from '../helpers/multi-arch.js';
 import { runImage, unpackImage } from '../helpers/oci-runtime.js';
 import { parseElf } from '../../src/gates/elf.js';
 
@@ -23,9 +24,7 @@ describe('Go for arm64 cross-compiles on the amd64 builder', { timeout: 60 * 60_
   let build: CliResult;
   let report: any;
   before(async () => {
-    assert.ok(existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64'), 'qemu-aarch64 must be registered with binfmt_misc (scripts/setup.sh does it)');
-    dir = await copyExample('go-api');
-    writeFileSync(join(dir, 'airlock.yaml'), `${readFileSync(join(dir, 'airlock.yaml'), 'utf8')}debian:\n  architectures: [amd64, arm64]\n`);
+    dir = await twoPlatformExample('go-api');
     build = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
     if (build.code === 0) report = json(join(out, 'report.json'));
   });

@@ -15,7 +15,6 @@ import { parseScanReport } from '../../evidence/scan-report.js';
 import { readFile } from 'node:fs/promises';
 import { AirlockError } from '../../errors.js';
 import type { Config } from '../../config/types.js';
-import type { Log } from '../../log.js';
 import { parsePlatformList } from '../../image/platform.js';
 import type { PlatformsReport } from '../../pipeline/platform-folders.js';
 
@@ -55,7 +54,7 @@ export const command: Command = {
     const platforms = values.platform !== undefined ? parsePlatformList(values.platform) : undefined;
     const loaded = await loadConfig(values.config ?? 'airlock.yaml', { architecture: host });
     for (const w of loaded.warnings) ctx.log.warn(w);
-    const config = platforms ? withArchitectures(loaded.config, platforms, host, ctx.log) : loaded.config;
+    const config = platforms ? withArchitectures(loaded.config, platforms) : loaded.config;
     // Another architecture's builder runs under qemu-user: without it, fail now rather than after the downloads.
     for (const a of config.debian.architectures) checkEmulation(a, host);
     const outDir = resolve(values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out'));
@@ -92,13 +91,8 @@ export const command: Command = {
   },
 };
 
-/** Languages that may cross-compile (the plan says, per architecture, whether they do or why not). */
-const CROSSING = new Set(['go', 'c', 'cpp']);
-
-/** The config with `--platform`'s architectures instead of its own (said when a foreign one must be emulated). */
-function withArchitectures(config: Config, archs: string[], host: string, log: Log): Config {
-  const foreign = archs.filter((a) => a !== host);
-  if (foreign.length && !CROSSING.has(config.language)) log.warn(`--platform: building for ${foreign.join(', ')} on this ${host} host: build steps run under emulation (qemu-user with binfmt_misc) and are much slower`);
+/** The config with `--platform`'s architectures instead of its own (each platform's plan says how its steps run). */
+function withArchitectures(config: Config, archs: string[]): Config {
   return { ...config, debian: { ...config.debian, architecture: archs[0]!, architectures: archs } };
 }
 

@@ -7,9 +7,8 @@ import { ExitCode } from '../../errors.js';
 import { parse } from '../args.js';
 import { parsePlatformList } from '../../image/platform.js';
 import type { Command } from '../command.js';
-import { lockPath } from '../../debian/lock.js';
-import { phaseCommands } from '../../pipeline/plan.js';
-import { chooseExecution, stepsLockName } from '../../pipeline/execution.js';
+import { configLockPath, lockPath } from '../../debian/lock.js';
+import { executionFor, stepsLockName } from '../../pipeline/execution.js';
 
 const usage = 'airlock lock [-c FILE] [--platform P,…] [--update] [--offline] [--check]';
 
@@ -43,11 +42,11 @@ export const command: Command = {
       const { architecture, file, extraBuilder, crossFor } = locks[i]!;
       const config = { ...base, debian: { ...base.debian, architecture, architectures: archs } };
       const r = await lockForConfig(config, loaded.digest, { ...opts, ...(file ? { lockFile: file } : {}), ...(extraBuilder ? { extraBuilder } : {}) });
-      const phases = phaseCommands(config, r.pack, r.srcInfo);
-      const e = crossFor ? undefined : chooseExecution(config, r.pack, [...phases.fetch, ...phases.steps, ...phases.test], architecture, host);
+      const e = crossFor ? undefined : executionFor(config, r.pack, r.srcInfo, host);
       const stepsFile = e?.mode === 'cross' ? lockPath(base.file, stepsLockName(e)) : undefined;
       // The builder its steps run on, unless it is a lock of this loop already.
-      if (e && stepsFile && !locks.some((l) => (l.file ?? lockPath(base.file, archs.length > 1 ? l.architecture : undefined)) === stepsFile)) {
+      const fileOf = (l: Job) => l.file ?? configLockPath({ file: base.file, debian: { architecture: l.architecture, architectures: archs } });
+      if (e && stepsFile && !locks.some((l) => fileOf(l) === stepsFile)) {
         locks.push({ architecture: host, file: stepsFile, extraBuilder: e.builderPackages, crossFor: architecture });
       }
       const up = r.lock.upstream?.length ? `; from the npm registry: ${r.lock.upstream.map((u) => `${u.name}@${u.version}`).join(', ')}` : '';
