@@ -168,6 +168,22 @@ describe('one config, two platforms: amd64 and arm64 image indexes', { timeout: 
     }
   });
 
+  test('a cross build whose step ignores CC makes amd64 programs: refused, naming them, with no outputs written', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'airlock-fixedcc-'));
+    try {
+      cpSync(dir, other, { recursive: true });
+      const steps = 'build:\n  steps:\n    - gcc -o hello hello.c\n    - install -D -m 0755 hello "$AIRLOCK_OUT/usr/bin/hello"\n';
+      writeFileSync(join(other, 'airlock.yaml'), `${readFileSync(join(other, 'airlock.yaml'), 'utf8')}${steps}`);
+      const b = await runCli(['build', '-c', join(other, 'airlock.yaml'), '--platform', 'linux/arm64', '--out', join(other, 'out')]);
+      assert.equal(b.code, 4, b.stderr.slice(-2000));
+      assert.match(b.stderr, /error\[cross-built-for-host\]: the cross build for arm64 made x86_64 programs: \/usr\/bin\/hello/);
+      assert.match(b.stderr, /use \$CC\/\$CXX rather than a fixed compiler, or set build\.cross: false/);
+      assert.ok(!existsSync(join(other, 'out', 'report.json')) && !existsSync(join(other, 'out', 'oci')), 'nothing written');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   test('a no-change rebuild keeps everything; another folder gives the same index digests', async () => {
     const again = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--sign', join(work, 'k.key')]);
     assert.equal(again.code, 0, again.stderr.slice(-2000));
