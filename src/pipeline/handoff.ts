@@ -9,7 +9,7 @@ import type { Lock, LockedPackage } from '../debian/types.js';
 import { parseElf } from '../gates/elf.js';
 import { elfMachine } from '../image/platform.js';
 import { BUILD_NOTES_DIR, selectArtifacts, type HandoffFile } from '../variants/artifacts.js';
-import { elfClosure, type ClosureResult } from '../variants/elf-closure.js';
+import { elfClosure, type ClosureResult, type ElfLinkInfo } from '../variants/elf-closure.js';
 import { defaultEntrypoint } from '../variants/handoff-entries.js';
 import type { DefaultArtifact } from '../lang/pack.js';
 import type { BuildPlan } from './plan.js';
@@ -79,10 +79,9 @@ export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opt
   // The npm-registry node binary joins the closure (its libstdc++/libgcc/libc come from Debian) but stays unstripped:
   // its bytes are the ones the lock's integrity names.
   const closure = await elfClosure([...artifacts, ...opts.extraProdFiles], opts.rootfsDir, lock.architecture, {
-    parseElf, owner: async (p) => packageOwningPath(opts.rootfsDir, p),
+    parseElf, owner: async (p) => packageOwningPath(opts.rootfsDir, p), artifact: crossBuiltCheck(plan),
   });
   const elfArtifacts = closure.elfArtifacts.filter((a) => artifacts.some((f) => f.path === a));
-  if (plan.execution.mode === 'cross') checkCrossBuilt(elfArtifacts, closure.machines, plan);
   const prodFiles = plan.handoff.strip && elfArtifacts.length ? await stripped(artifacts, elfArtifacts, ctx, opts.strippedDir) : artifacts;
   const entrypoint = chooseEntrypoint(plan, artifacts);
   // Runtime set: today's rules from the requests, not the lock's runtime set (an older lock cannot keep extra packages).
@@ -94,16 +93,20 @@ export async function handOff(plan: BuildPlan, lock: Lock, ctx: StepContext, opt
   };
 }
 
-/** A cross build whose artifact is a program of the build machine: a step compiled with the host's compiler. */
-function checkCrossBuilt(elfArtifacts: string[], machines: Map<string, string>, plan: BuildPlan): void {
+/**
+ * In a cross build, refuses an artifact that is a program of the build machine (a step compiled with the host's own
+ * compiler); checked as the closure parses it, before its libraries are looked for in the target's builder.
+ */
+function crossBuiltCheck(plan: BuildPlan): ((path: string, info: ElfLinkInfo) => void) | undefined {
   const host = elfMachine(plan.execution.host);
-  if (!host || host === elfMachine(plan.image.architecture)) return;
-  const wrong = elfArtifacts.filter((p) => machines.get(p) === host).map((p) => `/${p}`);
-  if (wrong.length === 0) return;
-  const vars = Object.keys(plan.env).filter((k) => /^(CC|CXX|GOARCH)$/.test(k)).join(', ');
-  throw new AirlockError('build', 'cross-built-for-host', `the cross build for ${plan.image.architecture} made ${host} programs: ${wrong.slice(0, 5).join(', ')}${wrong.length > 5 ? ', …' : ''}`, {
-    hint: `a step does not use the cross compiler the environment names (${vars || 'see the plan'}): use $CC/$CXX rather than a fixed compiler, or set build.cross: false to build on the ${plan.image.architecture} builder under qemu-user`,
-  });
+  if (plan.execution.mode !== 'cross' || !host || host === elfMachine(plan.image.architecture)) return undefined;
+  return (path, info) => {
+    if (info.machineName !== host) return;
+    const vars = Object.keys(plan.env).filter((k) => /^(CC|CXX|GOARCH)$/.test(k)).join(', ');
+    throw new AirlockError('build', 'cross-built-for-host', `the cross build for ${plan.image.architecture} made ${host} programs: ${path}`, {
+      hint: `a step does not use the cross compiler the environment names (${vars || 'see the plan'}): use $CC/$CXX rather than a fixed compiler, or set build.cross: false to build on the ${plan.image.architecture} builder under qemu-user`,
+    });
+  };
 }
 
 function chooseEntrypoint(plan: BuildPlan, artifacts: HandoffFile[]): string[] {

@@ -28,7 +28,12 @@ test('a library the project built is found through its soname symlink among the 
     assert.deepEqual(r.links, [{ artifact: '/usr/bin/serdi', by: '/usr/bin/serdi', library: 'libserd-0.so.0', foundAt: `/${lib}/libserd-0.so.0.30.16`, package: undefined }]);
     assert.deepEqual(r.elfArtifacts, ['usr/bin/serdi', `${lib}/libserd-0.so.0.30.16`], 'the link itself is not an ELF file to strip');
     assert.deepEqual(r.packages, []);
-    assert.deepEqual([...r.machines], [['usr/bin/serdi', 'x86_64'], [`${lib}/libserd-0.so.0.30.16`, 'x86_64']], 'each ELF artifact\'s machine, as parsed once');
+    // An artifact check sees each ELF artifact once, before its libraries are looked for, and may refuse it.
+    const seen: string[] = [];
+    await elfClosure(files, join(dir, 'empty-rootfs'), 'amd64', { ...deps, artifact: (p, info) => { seen.push(`${p} ${info.machineName}`); } });
+    assert.deepEqual(seen, ['/usr/bin/serdi x86_64', `/${lib}/libserd-0.so.0.30.16 x86_64`]);
+    await assert.rejects(elfClosure(files.slice(0, 1), join(dir, 'empty-rootfs'), 'amd64', { ...deps, artifact: (p) => { throw new Error(`refused ${p}`); } }),
+      /refused \/usr\/bin\/serdi/, 'refused before its missing library is reported');
     // Without the link, the library is missing.
     await assert.rejects(elfClosure(files.slice(0, 2), join(dir, 'empty-rootfs'), 'amd64', deps),
       (e: unknown) => e instanceof AirlockError && e.code === 'library-missing');

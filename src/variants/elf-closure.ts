@@ -18,6 +18,8 @@ export interface ClosureDeps {
   parseElf(bytes: Uint8Array): ElfLinkInfo | undefined;
   /** Debian package owning an absolute path of the builder rootfs, or undefined. */
   owner(absPath: string): Promise<string | undefined>;
+  /** Sees each ELF artifact as parsed, before its libraries are looked for (it may refuse one by throwing). */
+  artifact?(path: string, info: ElfLinkInfo): void;
 }
 
 export interface ClosureResult {
@@ -30,8 +32,6 @@ export interface ClosureResult {
   links: { artifact: string; by: string; library: string; foundAt: string; package: string | undefined }[];
   /** Artifacts that are ELF files (paths relative to the image root). */
   elfArtifacts: string[];
-  /** The ELF machine of each of them, as the parser named it. */
-  machines: Map<string, string>;
 }
 
 const TRIPLETS: Record<string, string> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', armhf: 'arm-linux-gnueabihf', i386: 'i386-linux-gnu', ppc64el: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu', riscv64: 'riscv64-linux-gnu' };
@@ -71,7 +71,6 @@ export async function elfClosure(files: HandoffFile[], rootfs: string, architect
   const packages = new Set<string>();
   const links: ClosureResult['links'] = [];
   const elfArtifacts: string[] = [];
-  const machines = new Map<string, string>();
   const seen = new Set<string>();
   // queue items: [image path, host path, origin artifact]
   const queue: { image: string; host: string; from: string; inArtifacts: boolean }[] = [];
@@ -85,7 +84,7 @@ export async function elfClosure(files: HandoffFile[], rootfs: string, architect
     if (!info) continue;
     if (item.inArtifacts) {
       elfArtifacts.push(item.image.slice(1));
-      if (info.machineName) machines.set(item.image.slice(1), info.machineName);
+      deps.artifact?.(item.image, info);
     }
     const wanted: string[] = [];
     if (info.interpreter) wanted.push(info.interpreter);
@@ -116,5 +115,5 @@ export async function elfClosure(files: HandoffFile[], rootfs: string, architect
       queue.push({ ...found, from: item.from });
     }
   }
-  return { packages: [...packages].sort(), links, elfArtifacts: elfArtifacts.sort(), machines };
+  return { packages: [...packages].sort(), links, elfArtifacts: elfArtifacts.sort() };
 }
