@@ -9,22 +9,30 @@
 // Docker's base images are imported before timing from tarballs kept under ~/.cache/airlock-bench/docker-bases
 // (made there on first use; delete that folder to remake them): downloads are warm, everything else is cold.
 // Docker runs as a private dockerd (bench/dockerd.ts), stopped at the end, on failure and on ^C.
-// Usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [example ...]   (default: hello-c; also node-web)
+// Usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [project ...]   (default: hello-c; also node-web,
+// clzip)
 // Prints a table to stdout and progress to stderr. Exits 0 when everything ran, missed targets included.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import {
   airlockBuild, airlockCommand, copyExample, formatTable, interrupted, repoRoot, running, runChild, seedCache,
   stopOnSignal, type BuildReport,
 } from './common.js';
 import { baseTar, basesOf, buildFlags, makeBase } from './docker-bases.js';
 import { dockerMissing, startDockerd, type Dockerd } from './dockerd.js';
+import { debianSourceTree } from '../test/helpers/debian-source.js';
 
-/** Per example: the file the one-line change goes to, the network its Docker build needs, the no-change target (s). */
-const PROJECTS: Record<string, { change: string; network: 'none' | 'host'; noChangeTarget: number }> = {
+/**
+ * Per project: the file the one-line change goes to, the network its Docker build needs, the no-change target (s).
+ * An example comes from examples/; a `debian` project is the upstream source of that Debian source package (fetched
+ * once, as the corpus test does), built with airlock's zero config (`config`).
+ */
+const PROJECTS: Record<string, { change: string; network: 'none' | 'host'; noChangeTarget: number; debian?: { config: string } }> = {
   'hello-c': { change: 'hello.c', network: 'host', noChangeTarget: 0.5 }, // apt-get in the build stage
   'node-web': { change: 'server.js', network: 'host', noChangeTarget: 1 }, // npm ci reaches the npm registry
+  // The kind of project issue #11 measured: a real C program with a plain Makefile and about 30 files.
+  clzip: { change: 'main.c', network: 'host', noChangeTarget: 1, debian: { config: 'name: clzip\nbase_language: c\nversion: gcc-12\n' } },
 };
 
 const SCENARIOS = ['cold', 'no-change', 'one-line change', 'no-change again'] as const;
@@ -90,8 +98,16 @@ async function benchProject(example: string): Promise<Result> {
   const aOut = join(work, 'airlock-out');
   const aCache = join(work, 'airlock-cache');
   const dSrc = join(work, 'docker-src');
-  copyExample(example, aSrc);
-  copyExample(example, dSrc);
+  if (p.debian) {
+    const tree = debianSourceTree(example);
+    cpSync(tree, aSrc, { recursive: true });
+    cpSync(tree, dSrc, { recursive: true });
+    rmSync(dirname(tree), { recursive: true, force: true });
+    writeFileSync(join(aSrc, 'airlock.yaml'), p.debian.config);
+  } else {
+    copyExample(example, aSrc);
+    copyExample(example, dSrc);
+  }
   const linked = seedCache(aCache, warmDownloads ? ['apt', 'debs', 'npm'] : []);
   if (warmDownloads) progress(`${example}: airlock cache links ${linked.join(', ') || 'nothing (the shared cache is empty)'}`);
   mkdirSync(join(work, 'secrets'), { mode: 0o700 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cPack, cppPack, detectBuildSystem } from './c.js';
+import { CCACHE_DIR, cPack, cppPack, detectBuildSystem } from './c.js';
 import { checkVersion } from './index.js';
 import { AirlockError } from '../errors.js';
 
@@ -35,7 +35,7 @@ test('a hand-written configure gets --prefix=/usr and runs tests only when the M
   assert.equal(d.steps[0], './configure --prefix=/usr', 'no --host: a hand-written configure may not know it');
   assert.match(d.test[0]!, /make -n "\$t"/);
   assert.doesNotMatch(d.test.join('\n'), /^make check$/m);
-  assert.deepEqual(cPack.builderPackages(undefined, withConfigure('#!/bin/sh\n')), ['binutils', 'dpkg-dev', 'gcc', 'libc6-dev', 'make', 'pkg-config']);
+  assert.deepEqual(cPack.builderPackages(undefined, withConfigure('#!/bin/sh\n')), ['binutils', 'ccache', 'dpkg-dev', 'gcc', 'libc6-dev', 'make', 'pkg-config']);
 });
 
 test('a shape the pack cannot decide is a usage error naming what was found and the field that settles it', () => {
@@ -57,8 +57,22 @@ test('C++ with CMake pulls g++ and cmake of the requested version into the build
   assert.equal(v, '12');
   const pkgs = cppPack.builderPackages(v, src('CMakeLists.txt'));
   for (const p of ['g++', 'g++-12', 'gcc-12', 'cmake', 'make', 'libc6-dev']) assert.ok(pkgs.includes(p), p);
-  assert.deepEqual(cppPack.buildEnv('12'), { CC: 'gcc-12', CXX: 'g++-12' });
+  const env = cppPack.buildEnv('12');
+  assert.deepEqual([env.CC, env.CXX], ['gcc-12', 'g++-12']);
   assert.match(cppPack.defaultSteps(src('CMakeLists.txt')).steps.join('\n'), /cmake --install build/);
+});
+
+test('every compiler call goes through ccache, kept under the airlock cache between builds', () => {
+  for (const pack of [cPack, cppPack]) {
+    for (const version of ['12', undefined]) {
+      const env = pack.buildEnv(version);
+      assert.equal(env.PATH!.split(':')[0], '/usr/lib/ccache', 'its compiler-named links come first');
+      assert.ok(env.PATH!.split(':').includes('/usr/bin'), 'the rest of PATH is kept');
+      assert.equal(env.CCACHE_DIR, CCACHE_DIR);
+    }
+    assert.deepEqual(pack.stepCaches?.(), [{ name: 'ccache', path: CCACHE_DIR }], 'the folder is bound into every step');
+    assert.ok(pack.builderPackages('12', src('Makefile')).includes('ccache'));
+  }
 });
 
 test('version parsing accepts gcc-12, 12 and 12.2', () => {

@@ -23,6 +23,19 @@ export function detectBuildSystem(src: SourceInfo): BuildSystem {
 
 const JOBS = '$(nproc)';
 
+/**
+ * ccache, kept between builds under <airlock cache>/lang/ccache: a step that reruns because one file changed gets
+ * the other translation units' objects back instead of compiling them again. A hit is the object the same compiler
+ * made from the same preprocessed input and arguments (ccache's own key), so the result is the same bytes as a clean
+ * build. Debian's ccache package puts compiler-named links (gcc-12, cc, g++, the cross compilers) in /usr/lib/ccache:
+ * first on PATH, they route every compiler call, whatever the build system, through it.
+ */
+export const CCACHE_DIR = '/airlock/cache/ccache';
+const CCACHE_ENV: Record<string, string> = {
+  PATH: '/usr/lib/ccache:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  CCACHE_DIR, CCACHE_MAXSIZE: '2G',
+};
+
 /** The GNU type of each Debian architecture Debian ships cross compilers for (gcc-N-TYPE, TYPE's '_' as '-'). */
 const GNU_TYPES: Record<string, string> = {
   amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', armhf: 'arm-linux-gnueabihf', armel: 'arm-linux-gnueabi',
@@ -143,7 +156,7 @@ function makePack(id: 'c' | 'cpp'): LanguagePack {
     },
     builderPackages(version, src) {
       const v = version ? `-${version}` : '';
-      const pkgs = ['gcc', `gcc${v}`, 'make', 'libc6-dev', 'binutils', 'pkg-config', 'dpkg-dev'];
+      const pkgs = ['gcc', `gcc${v}`, 'make', 'libc6-dev', 'binutils', 'pkg-config', 'dpkg-dev', 'ccache'];
       if (cxx) pkgs.push('g++', `g++${v}`);
       pkgs.push(...TOOLS[detectBuildSystem(src)]);
       return [...new Set(pkgs)].sort();
@@ -152,8 +165,11 @@ function makePack(id: 'c' | 'cpp'): LanguagePack {
       return [];
     },
     buildEnv(version): Record<string, string> {
-      if (!version) return {};
-      return cxx ? { CC: `gcc-${version}`, CXX: `g++-${version}` } : { CC: `gcc-${version}` };
+      if (!version) return { ...CCACHE_ENV };
+      return { ...CCACHE_ENV, ...(cxx ? { CC: `gcc-${version}`, CXX: `g++-${version}` } : { CC: `gcc-${version}` }) };
+    },
+    stepCaches() {
+      return [{ name: 'ccache', path: CCACHE_DIR }];
     },
     defaultSteps(src) {
       return stepsFor(detectBuildSystem(src), src);

@@ -93,9 +93,26 @@ async function trimIcu(entries: FileEntry[], owners: ReadonlyMap<string, string>
   return r;
 }
 
-export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, opts: {
+interface AssembleOptions {
   ws: Workspace; rootfs: BuilderRootfs; upstream: UpstreamToolchain | undefined; cache: string; log: Log; noCache: boolean;
-}): Promise<Assembled> {
+}
+
+/** The three variants, one after another. */
+export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, opts: AssembleOptions): Promise<Assembled> {
+  return (await assembleBeforeTests(planned, handoff, opts)).withTest();
+}
+
+/** prod and dev, made from what the build steps left: neither holds anything the test steps write. */
+export interface BeforeTests {
+  prod: AssembledVariant;
+  dev: AssembledVariant;
+  packagedPaths: Assembled['packagedPaths'];
+  /** test (the built work tree as the test steps left it), then everything the assemble stage hands on. */
+  withTest(): Promise<Assembled>;
+}
+
+/** prod and dev now; test when `withTest` is called (after the test steps). */
+export async function assembleBeforeTests(planned: PlannedBuild, handoff: Handoff, opts: AssembleOptions): Promise<BeforeTests> {
   const { plan, config, pack, requests, srcInfo } = planned;
   const { ws, rootfs, upstream, log } = opts;
   const store = fsBlobStore(join(opts.cache, 'blobs'));
@@ -149,18 +166,24 @@ export async function assembleVariants(planned: PlannedBuild, handoff: Handoff, 
   };
   const prod = await timed('prod', (i) => assembleProd({ ...i, prodArtifacts: plus(i.prodArtifacts, app?.prod) }));
   const dev = await timed('dev', (i) => assembleDev({ ...i, installed: plus(i.installed, app?.dev) }));
-  const test = await timed('test', (i) => assembleTest({ ...i, installed: plus(i.installed, app?.prod) }));
   // A file airlock made is not the package's: the gates hold it to the build's own hardening.
   const made = new Set(replaced.map((r) => r.path));
   const packaged = rtEntries.map((e) => e.path).filter((p) => !made.has(p));
   const runtimePaths = new Set([...packaged, ...(upstream?.prodFiles ?? []).map((f) => f.path)]);
   const rootfsPaths = new Set([...(dev.layers[0] ?? []).map((e) => e.path), ...(upstream?.fullEntries ?? []).map((e) => e.path)]);
+  const packagedPaths = { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths };
   return {
-    variants: { dev, prod, test }, timings, packagedPaths: { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths },
-    ...(sliced ? { slicing: slicingSummary(withoutReplaced(sliced, replaced)) } : {}), leftOutArtifacts: [...orphaned], replaced,
-    artifactDigests: async () => {
-      const files = handoff.prodFiles.filter((x) => x.type === 'file' && !orphaned.has(x.path));
-      return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await hashFile(f.hostPath), size: (await stat(f.hostPath)).size })));
+    prod, dev, packagedPaths,
+    withTest: async () => {
+      const test = await timed('test', (i) => assembleTest({ ...i, installed: plus(i.installed, app?.prod) }));
+      return {
+        variants: { dev, prod, test }, timings, packagedPaths,
+        ...(sliced ? { slicing: slicingSummary(withoutReplaced(sliced, replaced)) } : {}), leftOutArtifacts: [...orphaned], replaced,
+        artifactDigests: async () => {
+          const files = handoff.prodFiles.filter((x) => x.type === 'file' && !orphaned.has(x.path));
+          return Promise.all(files.map(async (f) => ({ path: f.path, sha256: await hashFile(f.hostPath), size: (await stat(f.hostPath)).size })));
+        },
+      };
     },
   };
 }

@@ -51,18 +51,22 @@ export function publicPackagedSecrets<F extends { id: string; severity: string; 
     : f));
 }
 
-/** Gates every variant with its own profile; `skip` records that gates were skipped. */
-export async function runBuildGates(config: Config, variants: Record<VariantName, AssembledVariant>, opts: { skip: boolean; epoch: number; packagedPaths: Record<VariantName, ReadonlySet<string>>; log: Log; cacheDir: string }): Promise<GateRun> {
-  const summaries = {} as Record<VariantName, GateSummary>;
+/**
+ * Gates each variant given (all three, or some now and the rest later: a build gates prod and dev while its tests
+ * run) with its own profile; `skip` records that gates were skipped (said once, with prod).
+ */
+export async function runBuildGates(config: Config, variants: Partial<Record<VariantName, AssembledVariant>>, opts: { skip: boolean; epoch: number; packagedPaths: Record<VariantName, ReadonlySet<string>>; log: Log; cacheDir: string }): Promise<Partial<Record<VariantName, GateSummary>>> {
+  const summaries: Partial<Record<VariantName, GateSummary>> = {};
+  const names = (['dev', 'prod', 'test'] as const).filter((v) => variants[v]);
   if (opts.skip) {
-    for (const v of ['dev', 'prod', 'test'] as const) summaries[v] = { passed: true, skipped: true, findings: [] };
-    opts.log.warn('--no-gates: the quality gates were skipped (the report says so)');
-    return { summaries, prodFailed: false };
+    for (const v of names) summaries[v] = { passed: true, skipped: true, findings: [] };
+    if (variants.prod) opts.log.warn('--no-gates: the quality gates were skipped (the report says so)');
+    return summaries;
   }
   const app = await loadAppConfig(config);
   const devConfig = app ? devConfigFiles(app) : [];
-  for (const v of ['dev', 'prod', 'test'] as const) {
-    const a = variants[v];
+  for (const v of names) {
+    const a = variants[v]!;
     const settings = config.variants[v];
     const gateConfig = {
       hardening: config.buildFlags.hardening, allowSource: settings.includeSource, epoch: opts.epoch,
@@ -92,7 +96,14 @@ export async function runBuildGates(config: Config, variants: Record<VariantName
     const errors = shown.filter((f) => f.severity === 'error').length;
     opts.log.info(`gates ${v}: ${summaries[v].passed ? 'passed' : 'FAILED'} (${r.checks.length} checks, ${errors} errors, ${shown.length - errors} warnings)`);
   }
-  return { summaries, prodFailed: !summaries.prod.passed };
+  return summaries;
+}
+
+/** The summaries of all three variants, and whether prod failed (the build exits 6 after writing the report). */
+export function gateRun(summaries: Partial<Record<VariantName, GateSummary>>): GateRun {
+  const all = summaries as Record<VariantName, GateSummary>;
+  for (const v of ['dev', 'prod', 'test'] as const) if (!all[v]) throw new Error(`internal: no gate summary of ${v}`);
+  return { summaries: all, prodFailed: !all.prod.passed };
 }
 
 /**

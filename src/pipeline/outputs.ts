@@ -41,25 +41,54 @@ function countFiles(layers: { path: string; type: string }[][]): { files: number
 }
 
 /**
- * Writes every output into a fresh folder beside `outDir`, then swaps it in: a failure or a kill part-way leaves the
- * previous outputs untouched (a kill between the two renames: `recoverOutputs` puts them back) and no half-written
- * folder in `outDir`. Call under `withOutputLock`.
+ * The output folder in the making, beside `outDir`: the OCI layout and the docker-archives (nearly all of the bytes)
+ * are written from the assembled images while the build still works out the gates, the trace and the evidence, which
+ * do not change an image. `writeOutputsAtomically` adds the rest and swaps the folder in; `discard` removes it when
+ * the build fails before that. Call under `withOutputLock`.
  */
-export async function writeOutputsAtomically(
-  r: BuildResult, outDir: string, opts: Parameters<typeof writeOutputs>[2] & { buildKey: string; noCache?: boolean },
-): Promise<BuildReport> {
+export interface OutputDraft {
+  dir: string;
+  prior?: PriorOutputs;
+  /** Settles when the layout and the archives are written. */
+  images: Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** Starts writing the layout and the archives of `r`'s images into a fresh folder beside `outDir`. */
+export async function startOutputs(
+  outDir: string, r: ImageOutputs, opts: { builderVersion: string; noCache?: boolean },
+): Promise<OutputDraft> {
   await mkdir(dirname(outDir), { recursive: true });
   await recoverOutputs(outDir);
-  const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
+  const dir = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
+  // Blobs and archives the previous outputs hold unchanged are linked into the new folder, not written again
+  // (--no-cache writes every one).
+  const prior = opts.noCache ? undefined : await priorOutputs(outDir);
+  const images = writeImages(r, dir, { builderVersion: opts.builderVersion, ...(prior ? { prior } : {}) });
+  images.catch(() => { /* awaited by writeOutputs or discard */ });
+  return {
+    dir, ...(prior ? { prior } : {}), images,
+    discard: async () => { await images.catch(() => undefined); await rm(dir, { recursive: true, force: true }); },
+  };
+}
+
+/**
+ * Writes every output into a fresh folder beside `outDir` (the draft's, when the images are already being written),
+ * then swaps it in: a failure or a kill part-way leaves the previous outputs untouched (a kill between the two
+ * renames: `recoverOutputs` puts them back) and no half-written folder in `outDir`. Call under `withOutputLock`.
+ */
+export async function writeOutputsAtomically(
+  r: BuildResult, outDir: string,
+  opts: Omit<Parameters<typeof writeOutputs>[2], 'prior' | 'images'> & { buildKey: string; noCache?: boolean; draft?: OutputDraft },
+): Promise<BuildReport> {
+  const draft = opts.draft ?? await startOutputs(outDir, r, opts);
   const old = join(dirname(outDir), `.${basename(outDir)}.old-${process.pid}`);
   try {
-    // Blobs and archives the previous outputs hold unchanged are linked into the new folder, not written again
-    // (--no-cache writes every one).
-    const report = await writeOutputs(r, tmp, { ...opts, ...(opts.noCache ? {} : { prior: await priorOutputs(outDir) }) });
+    const report = await writeOutputs(r, draft.dir, { ...opts, ...(draft.prior ? { prior: draft.prior } : {}), images: draft.images });
     testKillPoint('outputs-written');
     await rename(outDir, old).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
     testKillPoint('outputs-between-renames');
-    await rename(tmp, outDir);
+    await rename(draft.dir, outDir);
     await rm(old, { recursive: true, force: true });
     testKillPoint('outputs-swapped');
     // Last: the record that lets a no-change rebuild keep these outputs (stamps of every file as it now is; taken
@@ -68,19 +97,51 @@ export async function writeOutputsAtomically(
     await writeFileAtomic(join(outDir, BUILD_RECORD), await buildRecord(outDir, opts.buildKey, archiveRecipes(r, opts.builderVersion)));
     return report;
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    await draft.discard();
     throw e;
   }
 }
 
+/** What the layout and the archives are made of. */
+type ImageOutputs = Pick<BuildResult, 'config' | 'variants' | 'epoch'>;
+
+/**
+ * The OCI layout with every tag and a docker-archive per variant. Layer blobs and archives the earlier outputs hold
+ * intact are linked; the rest are written side by side (they are disk-bound, and read the same blobs).
+ */
+async function writeImages(r: ImageOutputs, outDir: string, opts: { builderVersion: string; prior?: PriorOutputs }): Promise<void> {
+  const { config } = r;
+  const tag = config.tag;
+  await mkdir(outDir, { recursive: true });
+  await writeFileAtomic(join(outDir, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
+  // Layers are content-addressed: one the earlier layout holds intact is the same bytes (the layout skips it).
+  const layers = new Set(VARIANTS.flatMap((v) => r.variants[v].image.layers.map((l) => hexOf(l.digest))));
+  for (const hex of layers) await linkPrior(opts.prior, outDir, `oci/blobs/sha256/${hex}`);
+  const recipes = archiveRecipes(r, opts.builderVersion);
+  const archive = async (v: VariantName) => {
+    const rel = archiveName(config.name, v);
+    if (await linkPrior(opts.prior, outDir, rel, recipes[rel])) return;
+    await writeDockerArchive(join(outDir, rel), r.variants[v].image, { repoTags: repoTags(r, v), epoch: r.epoch.seconds });
+  };
+  await Promise.all([
+    writeLayout(join(outDir, 'oci'), [
+      { tag: `${tag}-dev`, image: r.variants.dev.image },
+      { tag: `${tag}-prod`, image: r.variants.prod.image },
+      { tag: `${tag}-test`, image: r.variants.test.image },
+      { tag, image: r.variants.prod.image },
+    ]),
+    ...VARIANTS.map(archive),
+  ]);
+}
+
 /** The names `docker load` gives each variant's archive. */
-function repoTags(r: BuildResult, v: VariantName): string[] {
+function repoTags(r: ImageOutputs, v: VariantName): string[] {
   const { name, tag } = r.config;
   return [`${name}:${tag}-${v}`, ...(v === 'prod' ? [`${name}:${tag}`] : [])];
 }
 
 /** What each docker-archive's bytes are a function of, by its path in the output folder. */
-function archiveRecipes(r: BuildResult, builderVersion: string): Record<string, string> {
+function archiveRecipes(r: ImageOutputs, builderVersion: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of VARIANTS) {
     const recipe = { builderVersion, image: r.variants[v].image.digest, repoTags: repoTags(r, v), epoch: r.epoch.seconds };
@@ -107,27 +168,15 @@ function gateRecord(g: GateSummary): GateRecord {
 /** Writes every output into `outDir` and returns the report (also written as report.json). */
 export async function writeOutputs(r: BuildResult, outDir: string, opts: {
   gates?: Record<VariantName, GateSummary>; key?: KeyObject; builderVersion: string; vexFindings?: Finding[]; prior?: PriorOutputs;
+  /** The layout and archives, already being written into `outDir` (`startOutputs`); else written here first. */
+  images?: Promise<void>;
 }): Promise<BuildReport> {
   const { config } = r;
+  const images = opts.images ?? writeImages(r, outDir, { builderVersion: opts.builderVersion, ...(opts.prior ? { prior: opts.prior } : {}) });
+  images.catch(() => { /* awaited below */ });
   await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(join(outDir, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
   const ociDir = join(outDir, 'oci');
   const tag = config.tag;
-  // Layers are content-addressed: one the earlier layout holds intact is the same bytes (the layout skips it).
-  const layers = new Set(VARIANTS.flatMap((v) => r.variants[v].image.layers.map((l) => hexOf(l.digest))));
-  for (const hex of layers) await linkPrior(opts.prior, outDir, `oci/blobs/sha256/${hex}`);
-  await writeLayout(ociDir, [
-    { tag: `${tag}-dev`, image: r.variants.dev.image },
-    { tag: `${tag}-prod`, image: r.variants.prod.image },
-    { tag: `${tag}-test`, image: r.variants.test.image },
-    { tag, image: r.variants.prod.image },
-  ]);
-  const recipes = archiveRecipes(r, opts.builderVersion);
-  for (const v of VARIANTS) {
-    const rel = archiveName(config.name, v);
-    if (await linkPrior(opts.prior, outDir, rel, recipes[rel])) continue;
-    await writeDockerArchive(join(outDir, rel), r.variants[v].image, { repoTags: repoTags(r, v), epoch: r.epoch.seconds });
-  }
 
   // Evidence: the prod and test/dev package sets are what their images' dpkg databases say.
   const builderPkgs = r.lock.sets.builder;
@@ -164,6 +213,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
     }));
   }
 
+  await images;
   // With a key, each variant is also signed inside the layout the way cosign stores it (.sig and .att tags).
   if (opts.key) {
     for (const v of VARIANTS) {
@@ -204,7 +254,7 @@ export async function writeOutputs(r: BuildResult, outDir: string, opts: {
   await writeFileAtomic(join(outDir, 'report.json'), reportJson(report));
   // why.json (what `airlock why` reads) and report.html, made from the files written above.
   if (r.trace) await writeFileAtomic(join(outDir, WHY_JSON), whyJson(r.trace));
-  await writeReportHtml(outDir);
+  await writeReportHtml(outDir, undefined, { report, ...(r.trace ? { why: r.trace } : {}) });
   return report;
 }
 

@@ -60,15 +60,18 @@ async function evidenceOf(dir: string, v: VariantName, digest: string): Promise<
   return status;
 }
 
-/** What report.html shows for the outputs in `outDir`. */
-export async function loadReportPage(outDir: string): Promise<ReportPage> {
-  const report = await readJson<BuildReport>(join(outDir, 'report.json'));
+/**
+ * What report.html shows for the outputs in `outDir`. `known`: the report and trace just written there, given by the
+ * build that wrote them (not read back and parsed again).
+ */
+export async function loadReportPage(outDir: string, known: { report?: BuildReport; why?: WhyRecord } = {}): Promise<ReportPage> {
+  const report = known.report ?? await readJson<BuildReport>(join(outDir, 'report.json'));
   if (!report) {
     throw new AirlockError('usage', 'no-report', `${outDir} holds no report.json`, {
       hint: 'pass the output folder of a build (airlock build writes airlock-out/ beside the config)',
     });
   }
-  const why = await readJson<WhyRecord>(join(outDir, WHY_JSON));
+  const why = known.why ?? await readJson<WhyRecord>(join(outDir, WHY_JSON));
   const evidence: ReportPage['evidence'] = {};
   for (const v of ['dev', 'prod', 'test'] as const) {
     const e = await evidenceOf(join(outDir, report.outputs.evidence ?? 'evidence'), v, report.variants[v].digest);
@@ -81,8 +84,9 @@ export async function loadReportPage(outDir: string): Promise<ReportPage> {
 export async function writeReportHtml(
   outDir: string,
   target = join(outDir, REPORT_HTML),
+  known: { report?: BuildReport; why?: WhyRecord } = {},
 ): Promise<{ path: string; changed: boolean }> {
-  const html = renderReportHtml(await loadReportPage(outDir));
+  const html = renderReportHtml(await loadReportPage(outDir, known));
   const old = await readFile(target, 'utf8').catch(() => undefined);
   if (old === html) return { path: target, changed: false };
   await writeFileAtomic(target, html);

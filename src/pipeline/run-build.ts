@@ -23,6 +23,7 @@ import type { BuildResult } from './result.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
 import { readSecretValues } from '../secrets/read.js';
 import { scanVariantsForSecrets } from './secret-guard.js';
+import { besideTests } from './beside-tests.js';
 
 export interface BuildOptions {
   cache: string;
@@ -50,7 +51,10 @@ export interface BuildOutcome {
   prodFailed: boolean;
 }
 
-/** Runs a build: lock → plan → (no change: reuse) → fetch → rootfs → steps → handoff → assemble → gates → outputs. */
+/**
+ * Runs a build: lock → plan → (no change: reuse) → fetch → rootfs → build steps → (test steps beside handoff →
+ * assemble prod, dev → their gates) → assemble test → gates of test → trace → outputs.
+ */
 export async function runBuild(config: Config, configDigest: string, opts: BuildOptions): Promise<BuildOutcome> {
   const clock = stageClock();
   const { log, cache, offline } = opts;
@@ -83,35 +87,56 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     const stepCache = {
       cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: stepsRootfs.key, pristine: ws.pristine, scratch: ws.root,
     };
-    const steps = await clock.time('steps', () => s.runPlannedSteps(ctx, plan, stepCache));
+    const built = await clock.time('steps', () => s.runBuildSteps(ctx, plan, stepCache));
     const prepared = clock.since();
     const handoffDirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
-    // A cross build's artifacts are the target's: stripped by the target builder's strip (under qemu-user).
-    const handoff = await clock.time('handoff', () => s.handOff(plan, lock, { ...ctx, rootfs: rootfs.dir }, handoffDirs));
     const assembleOpts = { ws, rootfs, upstream, cache, log, noCache: opts.noCache };
-    const assembled = await clock.time('assemble', () => s.assembleVariants(planned, handoff, assembleOpts));
+    const gating = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache };
+    // The handoff, prod and dev and their gates need nothing the test steps make: they run while the tests do.
+    const beforeTests = async () => {
+      // A cross build's artifacts are the target's: stripped by the target builder's strip (under qemu-user).
+      const handoff = await clock.time('handoff', () => s.handOff(plan, lock, { ...ctx, rootfs: rootfs.dir }, handoffDirs));
+      const made = await clock.time('assemble', () => s.assembleBeforeTests(planned, handoff, assembleOpts));
+      const gateOpts = { ...gating, packagedPaths: made.packagedPaths };
+      const gated = await clock.time('gates', () => s.runBuildGates(config, { prod: made.prod, dev: made.dev }, gateOpts));
+      return { handoff, made, gated };
+    };
+    const runTests = () => clock.time('tests', () => s.runTestSteps(ctx, plan, stepCache, built));
+    const { tested, early } = await besideTests(plan, ws.out, log, runTests, beforeTests);
+    const { handoff } = early;
+    const assembled = await clock.time('assemble', () => early.made.withTest());
+    const steps = { outcomes: [...built.outcomes, ...tested.outcomes], tests: tested.tests };
     await clock.time('secrets', () => scanVariantsForSecrets(assembled.variants, secrets, log));
-    const gateOpts = { skip: opts.noGates, epoch: plan.epoch.seconds, log, cacheDir: cache, packagedPaths: assembled.packagedPaths };
-    const gates = await clock.time('gates', () => s.runBuildGates(config, assembled.variants, gateOpts));
-    const traceOpts = { ws, rootfsDir: rootfs.dir, upstream, slicing: assembled.slicing, replaced: assembled.replaced };
-    const trace = await clock.time('trace', () => s.traceStage(planned, handoff, assembled.variants, traceOpts));
-    const result: BuildResult = {
-      config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
-      ...(handoff.pruned ? { pruned: handoff.pruned } : {}), ...(assembled.slicing ? { slicing: assembled.slicing } : {}),
-      ...(assembled.replaced.length ? { replaced: assembled.replaced } : {}),
-      closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
-      sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
-      execution: planned.execution,
-      ...(planned.stepsLock ? { stepsBuilder: { lock: planned.stepsLock, rootfsDigest: await tarDigest(stepsRootfs.tar) } } : {}),
-      timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests,
-      stages: clock.stages, trace,
-    };
-    const outputOpts = {
-      gates: gates.summaries, builderVersion: plan.airlock, buildKey: key, noCache: opts.noCache,
-      ...(opts.key ? { key: opts.key } : {}), ...(opts.vexFindings ? { vexFindings: opts.vexFindings } : {}),
-    };
-    const report = await clock.time('outputs', () => s.writeOutputsAtomically(result, opts.outDir, outputOpts));
-    return { report, reused: false, prodFailed: gates.prodFailed };
+    // The images are final: their layout and archives are written while the test's gates, the trace and the evidence run.
+    const imageOutputs = { config, variants: assembled.variants, epoch: planned.epoch };
+    const draft = await s.startOutputs(opts.outDir, imageOutputs, { builderVersion: plan.airlock, noCache: opts.noCache });
+    try {
+      const gateOpts = { ...gating, packagedPaths: assembled.packagedPaths };
+      const gatedTest = await clock.time('gates', () => s.runBuildGates(config, { test: assembled.variants.test }, gateOpts));
+      const gates = s.gateRun({ ...early.gated, ...gatedTest });
+      const traceOpts = { ws, rootfsDir: rootfs.dir, upstream, slicing: assembled.slicing, replaced: assembled.replaced };
+      const trace = await clock.time('trace', () => s.traceStage(planned, handoff, assembled.variants, traceOpts));
+      const result: BuildResult = {
+        config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
+        ...(handoff.pruned ? { pruned: handoff.pruned } : {}), ...(assembled.slicing ? { slicing: assembled.slicing } : {}),
+        ...(assembled.replaced.length ? { replaced: assembled.replaced } : {}),
+        closurePackages: handoff.closurePackages, artifacts: await assembled.artifactDigests(), upstream: upstream?.packages ?? [],
+        sourceDigest: context, rootfsKey: rootfs.key, rootfsDigest: await tarDigest(rootfs.tar), gates, warnings: planned.warnings,
+        execution: planned.execution,
+        ...(planned.stepsLock ? { stepsBuilder: { lock: planned.stepsLock, rootfsDigest: await tarDigest(stepsRootfs.tar) } } : {}),
+        timings: { prepare: prepared, ...assembled.timings }, steps: steps.outcomes, tests: steps.tests,
+        stages: clock.stages, trace,
+      };
+      const outputOpts = {
+        gates: gates.summaries, builderVersion: plan.airlock, buildKey: key, noCache: opts.noCache, draft,
+        ...(opts.key ? { key: opts.key } : {}), ...(opts.vexFindings ? { vexFindings: opts.vexFindings } : {}),
+      };
+      const report = await clock.time('outputs', () => s.writeOutputsAtomically(result, opts.outDir, outputOpts));
+      return { report, reused: false, prodFailed: gates.prodFailed };
+    } catch (e) {
+      await draft.discard();
+      throw e;
+    }
   } finally {
     await ws.dispose();
   }
@@ -146,7 +171,7 @@ function stageClock() {
     since: () => (Date.now() - t0) / 1000,
     async time<T>(name: string, f: () => Promise<T>): Promise<T> {
       const s = Date.now();
-      try { return await f(); } finally { stages[name] = (Date.now() - s) / 1000; }
+      try { return await f(); } finally { stages[name] = Math.round((stages[name] ?? 0) * 1000 + Date.now() - s) / 1000; }
     },
   };
 }
@@ -183,9 +208,10 @@ async function loadStages() {
     import('./trace-stage.js'),
   ]);
   return {
-    fetchLocked: engine.fetchLocked, ensureBuilderRootfs: rootfs.ensureBuilderRootfs, runPlannedSteps: steps.runPlannedSteps,
-    handOff: handoff.handOff, assembleVariants: assemble.assembleVariants, runBuildGates: gates.runBuildGates,
-    writeOutputsAtomically: outputs.writeOutputsAtomically, prepareUpstream: upstream.prepareUpstream,
+    fetchLocked: engine.fetchLocked, ensureBuilderRootfs: rootfs.ensureBuilderRootfs, runBuildSteps: steps.runBuildSteps,
+    runTestSteps: steps.runTestSteps,
+    handOff: handoff.handOff, assembleBeforeTests: assemble.assembleBeforeTests, runBuildGates: gates.runBuildGates, gateRun: gates.gateRun,
+    writeOutputsAtomically: outputs.writeOutputsAtomically, startOutputs: outputs.startOutputs, prepareUpstream: upstream.prepareUpstream,
     traceStage: trace.traceStage,
   };
 }

@@ -163,6 +163,23 @@ async function cachedHardeningFlags(ctx: StepContext, opts: StepCacheOptions): P
 export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions): Promise<{
   env: Record<string, string>; outcomes: StepOutcome[]; tests: TestsOutcome;
 }> {
+  const built = await runBuildSteps(ctx, plan, opts);
+  const tested = await runTestSteps(ctx, plan, opts, built);
+  return { env: built.env, outcomes: [...built.outcomes, ...tested.outcomes], tests: tested.tests };
+}
+
+/** Where the fetch and build steps left the chain: the test steps' keys follow on from it. */
+export interface StepChain {
+  env: Record<string, string>;
+  outcomes: StepOutcome[];
+  /** Key of the last step run (null: none). */
+  previous: string | null;
+  /** Digest of each kind of step input, worked out once per build. */
+  inputsDigest: (i: StepInputs) => Promise<string>;
+}
+
+/** The fetch and build steps (everything before the tests). */
+export async function runBuildSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions): Promise<StepChain> {
   for (const c of ctx.caches ?? []) await mkdir(c.host, { recursive: true });
   const env = { ...plan.env, ...ctx.userEnv, ...(await cachedHardeningFlags(ctx, opts)) };
   const digests = new Map<StepInputs, Promise<string>>();
@@ -170,9 +187,28 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
     if (!digests.has(i)) digests.set(i, treeDigest(opts.pristine, i === 'manifests' ? isManifestPath : undefined));
     return digests.get(i)!;
   };
-  const outcomes: StepOutcome[] = [];
-  let previous: string | null = null;
-  for (const step of plan.steps) {
+  const chain: StepChain = { env, outcomes: [], previous: null, inputsDigest };
+  return runSteps(ctx, plan.steps.filter((s) => s.phase !== 'test'), opts, chain);
+}
+
+/**
+ * The test steps, chained on the build steps' keys, and what they showed. They write only into the work tree and
+ * the build notes of $AIRLOCK_OUT (a build may check that, and so run them beside the handoff: pipeline/run-build).
+ */
+export async function runTestSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions, after: StepChain): Promise<{
+  outcomes: StepOutcome[]; tests: TestsOutcome;
+}> {
+  const ran = await runSteps(ctx, plan.steps.filter((s) => s.phase === 'test'), opts, { ...after, outcomes: [] });
+  const tests = await withTestEvidence(await testsOutcome(plan, ctx.srcDir), plan, ctx.outDir, ctx.log);
+  if (tests.status === 'no tests found') ctx.log.warn(`no tests found: ${tests.note}`);
+  return { outcomes: ran.outcomes, tests };
+}
+
+async function runSteps(ctx: StepContext, steps: PlannedStep[], opts: StepCacheOptions, chain: StepChain): Promise<StepChain> {
+  const { env, inputsDigest } = chain;
+  const outcomes = [...chain.outcomes];
+  let previous = chain.previous;
+  for (const step of steps) {
     const t0 = Date.now();
     const key = stepKey({
       airlock: opts.airlockVersion, rootfsKey: opts.rootfsKey, previous, env, inputsDigest: await inputsDigest(step.inputs),
@@ -204,9 +240,7 @@ export async function runPlannedSteps(ctx: StepContext, plan: BuildPlan, opts: S
     }
     outcomes.push({ id: step.id, cached: false, seconds: (Date.now() - t0) / 1000 });
   }
-  const tests = await withTestEvidence(await testsOutcome(plan, ctx.srcDir), plan, ctx.outDir, ctx.log);
-  if (tests.status === 'no tests found') ctx.log.warn(`no tests found: ${tests.note}`);
-  return { env, outcomes, tests };
+  return { ...chain, outcomes, previous };
 }
 
 /** Whether the test steps ran tests: a default test step that found none left its reason in NO_TESTS_FILE. */

@@ -92,8 +92,10 @@ function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: Fil
 }
 
 async function readRootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
-  const walk = () => entriesFromDir(input.rootfsDir, { special: 'skip' });
-  const entries = await cachedListing(input.cacheDir, `rootfs-${input.rootfsKey}`, input.rootfsDir, walk, input.noCache);
+  // Recorded as the layer holds it (checked, sorted, parents in): a rebuild does not plan twelve thousand entries again.
+  const walk = async () => planTar(await entriesFromDir(input.rootfsDir, { special: 'skip' })).entries;
+  const entries = await cachedListing(input.cacheDir, `rootfs-${input.rootfsKey}-planned`, input.rootfsDir, walk, input.noCache);
+  plannedLayers.set(entries, entries);
   const built = await cachedLayer(input.cacheDir, input.store, `rootfs-${input.rootfsKey}-${input.epoch}-${LAYER_FORMAT}`, () => layerFromEntries(withProgress(entries, 'writing the builder layer', input.log), { epoch: input.epoch, store: input.store }));
   return { layer: built.layer, entries };
 }
