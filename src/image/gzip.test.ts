@@ -35,3 +35,17 @@ test('edge sizes: empty, one byte, exactly one block, one block plus one byte', 
   }
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
 });
+
+test('another level: its own bytes, the same with or without workers, valid gzip, and XFL says fastest for level 1', async () => {
+  const text = Buffer.from(Array.from({ length: 300_000 }, (_, i) => `row ${i % 613} of the builder layer\n`).join(''));
+  const nine = await collect(gzipStream(pieces(text, 65536), { workers: 0 }), 1 << 30);
+  const one = await collect(gzipStream(pieces(text, 65536), { workers: 0, level: 1 }), 1 << 30);
+  const oneOnWorkers = await collect(gzipStream(pieces(text, 1 << 20), { workers: 2, level: 1 }), 1 << 30);
+  assert.deepEqual(oneOnWorkers, one);
+  assert.notDeepEqual(one, nine);
+  assert.deepEqual(gunzipSync(one), text);
+  assert.deepEqual(execFileSync('gzip', ['-dc'], { input: one, maxBuffer: 1 << 28 }), text);
+  assert.deepEqual([nine[8], one[8]], [2, 4], 'XFL');
+  const six = await collect(gzipStream(pieces(text, 65536), { workers: 0, level: 6 }), 1 << 30);
+  assert.equal(six[8], 0);
+});

@@ -1,4 +1,4 @@
-// Pinned pure-JS gzip (pako 2.1.0, level 9, MTIME 0, OS 3): the same bytes on every Node version and machine.
+// Pinned pure-JS gzip (pako 2.1.0, level 9 unless told, MTIME 0, OS 3): the same bytes on every Node version and machine.
 // The stream is cut into fixed 1 MiB blocks, each deflated with the previous 32 KiB as dictionary and ended with
 // a sync flush (the pigz scheme), so blocks can be compressed on worker threads with byte-identical output.
 import { createRequire } from 'node:module';
@@ -11,11 +11,17 @@ import { AirlockError } from '../errors.js';
 /** Uncompressed bytes per independently deflated block. */
 export const GZIP_BLOCK = 1024 * 1024;
 const WINDOW = 32 * 1024;
-const HEADER = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+/** A deflate level (1 fastest … 9 smallest). */
+export type GzipLevel = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
-/** Raw-deflates one block (level 9) primed with `dict`; sync-flushed, or finished when `final`. */
-export function deflateBlock(block: Uint8Array, dict: Uint8Array | undefined, final: boolean): Uint8Array {
-  const d = new pako.Deflate({ level: 9, raw: true, ...(dict && dict.length ? { dictionary: dict } : {}) });
+/** The gzip header: no name, MTIME 0, OS 3 (Unix); XFL says 2 for level 9 and 4 for level 1, as gzip does. */
+function header(level: GzipLevel): Uint8Array {
+  return new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, level === 9 ? 2 : level === 1 ? 4 : 0, 3]);
+}
+
+/** Raw-deflates one block (level 9 unless told) primed with `dict`; sync-flushed, or finished when `final`. */
+export function deflateBlock(block: Uint8Array, dict: Uint8Array | undefined, final: boolean, level: GzipLevel = 9): Uint8Array {
+  const d = new pako.Deflate({ level, raw: true, ...(dict && dict.length ? { dictionary: dict } : {}) });
   const out: Uint8Array[] = [];
   d.onData = (c) => { out.push(c as Uint8Array); };
   d.push(block, final ? 4 : 2);
@@ -34,9 +40,9 @@ function deflateFailed(msg: string, cause?: unknown): AirlockError {
 const WORKER_SRC = `
 const { parentPort, workerData } = require('node:worker_threads');
 const pako = require(workerData.pako);
-parentPort.on('message', ({ id, block, dict, final }) => {
+parentPort.on('message', ({ id, block, dict, final, level }) => {
   try {
-    const d = new pako.Deflate({ level: 9, raw: true, ...(dict && dict.length ? { dictionary: dict } : {}) });
+    const d = new pako.Deflate({ level, raw: true, ...(dict && dict.length ? { dictionary: dict } : {}) });
     const out = [];
     d.onData = (c) => out.push(c);
     d.push(block, final ? 4 : 2);
@@ -85,6 +91,8 @@ async function* blocks(src: AsyncIterable<Uint8Array>): AsyncGenerator<{ block: 
 export interface GzipOptions {
   /** Worker threads for deflate (default: available cores, at most 4); 0 compresses on this thread. Output is identical either way. */
   workers?: number;
+  /** Deflate level (default 9). */
+  level?: GzipLevel;
 }
 
 /** A small pool of deflate workers, created on first use. */
@@ -112,12 +120,12 @@ class DeflatePool {
     }
   }
 
-  deflate(block: Uint8Array, dict: Uint8Array | undefined, final: boolean): Promise<Uint8Array> {
+  deflate(block: Uint8Array, dict: Uint8Array | undefined, final: boolean, level: GzipLevel): Promise<Uint8Array> {
     const id = this.id++;
     const w = this.workers[this.next++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      w.postMessage({ id, block, dict, final });
+      w.postMessage({ id, block, dict, final, level });
     });
   }
 
@@ -129,12 +137,13 @@ class DeflatePool {
 /** Gzips a stream (header, blockwise deflate, CRC-32 and size trailer); blocks run on workers when there are several. */
 export async function* gzipStream(src: AsyncIterable<Uint8Array>, opts: GzipOptions = {}): AsyncGenerator<Uint8Array> {
   const want = opts.workers ?? Math.min(4, availableParallelism());
+  const level = opts.level ?? 9;
   let pool: DeflatePool | undefined;
   const inflight: Promise<Uint8Array>[] = [];
   let crc = 0;
   let size = 0;
   let dict: Uint8Array | undefined;
-  yield HEADER;
+  yield header(level);
   try {
     for await (const { block, final } of blocks(src)) {
       crc = crc32(block, crc);
@@ -143,11 +152,11 @@ export async function* gzipStream(src: AsyncIterable<Uint8Array>, opts: GzipOpti
       dict = new Uint8Array(block.length >= WINDOW ? block.subarray(block.length - WINDOW) : Buffer.concat([d ?? new Uint8Array(0), block]).subarray(-WINDOW));
       if (want > 0 && !pool && !final) pool = new DeflatePool(want);
       if (pool) {
-        const p = pool.deflate(block, d, final);
+        const p = pool.deflate(block, d, final, level);
         p.catch(() => undefined); // awaited below; this only stops an early exit from leaving it unhandled
         inflight.push(p);
       }
-      else yield deflateBlock(block, d, final);
+      else yield deflateBlock(block, d, final, level);
       while (inflight.length > 2 * want) yield await inflight.shift()!;
     }
     while (inflight.length) yield await inflight.shift()!;

@@ -3,7 +3,7 @@ import type { BlobStore } from './blob-store.js';
 import { decompress } from './decompress.js';
 import { Hasher, tee, type Digest } from './digest.js';
 import type { FileEntry } from './entry.js';
-import { gzipStream } from './gzip.js';
+import { gzipStream, type GzipLevel } from './gzip.js';
 import { MediaType } from './media-types.js';
 import type { PlanOptions } from './tar-plan.js';
 import { readTar, type TarItem, type TarLimits } from './tar-read.js';
@@ -12,6 +12,11 @@ import { writeTar } from './tar-write.js';
 /** Names how layer bytes are produced (tar writer + gzip scheme); put it in every cache key of built layers, so a
  *  change of scheme never mixes old cached digests with new fresh ones. */
 export const LAYER_FORMAT = 'airlock-ustar-1+pako-2.1.0-l9-block-1MiB';
+
+/** The layer format at another deflate level (LAYER_FORMAT is level 9's). */
+export function layerFormat(level: GzipLevel = 9): string {
+  return LAYER_FORMAT.replace('-l9-', `-l${level}-`);
+}
 
 /** An image layer: compressed blob identity, uncompressed identity (diffID), and an opener. */
 export interface Layer {
@@ -35,6 +40,8 @@ export interface LayerOptions extends PlanOptions {
   store: BlobStore;
   /** gzip (default) or an uncompressed tar layer. */
   compression?: 'gzip' | 'none';
+  /** The gzip level (default 9); name it in the layer's cache key (`layerFormat`). */
+  level?: GzipLevel;
 }
 
 /** A built layer and what the writer found on the way. */
@@ -52,7 +59,7 @@ export async function layerFromEntries(entries: readonly FileEntry[], opts: Laye
   const diff = new Hasher();
   const plain = tee(tar.stream, diff);
   const gz = (opts.compression ?? 'gzip') === 'gzip';
-  const { digest, size } = await opts.store.put(gz ? gzipStream(plain) : plain);
+  const { digest, size } = await opts.store.put(gz ? gzipStream(plain, opts.level ? { level: opts.level } : {}) : plain);
   const layer = layerFromBlob({
     mediaType: gz ? MediaType.layerGzip : MediaType.layer,
     digest, size, diffId: diff.digest(), uncompressedSize: diff.size,
