@@ -112,3 +112,27 @@ test('facts read from the verified bytes are kept with the witness, read once, a
   assert.equal((await verifyOnceWithFacts(path, opts, read)).verdict, 'ok');
   assert.deepEqual([h.calls, reads], [3, 3]);
 });
+
+test('restampLinked: a hard link made and removed again keeps the entry trusted; a changed file is not', async () => {
+  const { restampLinked } = await import('./verify-once.js');
+  const { linkSync, unlinkSync } = await import('node:fs');
+  const data = Buffer.from('a .deb linked into the rootfs repository');
+  const path = await entry(data);
+  const c = counter();
+  assert.equal(await verifyOnce(path, { algorithm: 'sha256', hex: sha(data), hash: c.hash }), 'ok');
+  await nextTick();
+  linkSync(path, `${path}.link`);
+  unlinkSync(`${path}.link`);
+  await nextTick();
+  await restampLinked(path);
+  await nextTick();
+  assert.equal(await verifyOnce(path, { algorithm: 'sha256', hex: sha(data), hash: c.hash }), 'ok');
+  assert.equal(c.calls, 1, 'not hashed again after the link');
+  // A write (a new mtime) is not a link: the record does not follow it, and the next use hashes.
+  chmodSync(path, 0o644);
+  writeFileSync(path, 'tampered bytes, same length as before!!!');
+  await nextTick();
+  await restampLinked(path);
+  assert.equal(await verifyOnce(path, { algorithm: 'sha256', hex: sha(data), hash: c.hash }), 'corrupt');
+  assert.equal(c.calls, 2);
+});

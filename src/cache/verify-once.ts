@@ -81,6 +81,21 @@ export async function verifyOnceWithFacts(
 }
 
 /**
+ * After airlock itself hard-linked an entry and removed the link again (the builder rootfs's package repository):
+ * that moved only the entry's ctime. A record whose size, mtime, inode and device still match follows the new ctime,
+ * so the next build does not hash every .deb of a new builder again. Called at once, under the rootfs lock.
+ */
+export async function restampLinked(entry: string): Promise<void> {
+  const record = verifiedRecordPath(entry);
+  const known = await readRecord(record);
+  const now = await witnessOf(entry);
+  if (!known || !now || known.ctimeNs === now.ctimeNs) return;
+  if (known.size === now.size && known.mtimeNs === now.mtimeNs && known.ino === now.ino && known.dev === now.dev) {
+    await keepRecord(record, { ...known, ...now });
+  }
+}
+
+/**
  * Writes a record, and drops it again when it is "racy" (as git's index): file times have the file system clock's
  * granularity, so a write in the same tick as the entry's last change could leave the same ctime. A record is kept
  * only when it was written on a later tick than that change; the next use hashes again otherwise.

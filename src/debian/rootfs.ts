@@ -1,5 +1,6 @@
 // The builder root file system: mmdebstrap from a local copy:// repo of the verified .debs, no network, cached by set hash.
 import { createHash } from 'node:crypto';
+import { restampLinked } from '../cache/verify-once.js';
 import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
@@ -82,6 +83,10 @@ export async function ensureBuilderRootfs(lock: Lock, opts: { cache: string; log
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
+      // Linking the .debs into the repository moved only their ctime: their verification records follow (a tick
+      // later: a record written in the tick of the entry's change is dropped as racy).
+      await new Promise((r) => setTimeout(r, 20));
+      for (const path of new Set(debs.values())) await restampLinked(path);
     }
     if (!existsSync(dir)) {
       const tmp = `${dir}.extract-${process.pid}`;
