@@ -81,9 +81,11 @@ export async function verifyOnceWithFacts(
 }
 
 /**
- * After airlock itself hard-linked an entry and removed the link again (the builder rootfs's package repository):
- * that moved only the entry's ctime. A record whose size, mtime, inode and device still match follows the new ctime,
- * so the next build does not hash every .deb of a new builder again. Called at once, under the rootfs lock.
+ * After airlock itself hard-linked an entry and removed the link again (the package repository mmdebstrap installs
+ * a new builder rootfs from): that moved only the entry's ctime. A record whose size, mtime, inode and device still match follows the new ctime, so
+ * the next build does not hash every .deb of a new builder again. Called when mmdebstrap has finished, under the
+ * rootfs lock: a write during that run that kept the size and restored the mtime (to a read-only entry) is the one
+ * change this trusts, where the ctime alone would have caught it.
  */
 export async function restampLinked(entry: string): Promise<void> {
   const record = verifiedRecordPath(entry);

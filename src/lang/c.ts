@@ -34,6 +34,9 @@ export const CCACHE_DIR = '/airlock/cache/ccache';
 const CCACHE_ENV: Record<string, string> = {
   PATH: '/usr/lib/ccache:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   CCACHE_DIR, CCACHE_MAXSIZE: '2G',
+  // The cache outlives builders (other gcc builds, other architectures): a compiler is known by its bytes, not by
+  // its size and mtime (ccache's default).
+  CCACHE_COMPILERCHECK: 'content',
 };
 
 /** The GNU type of each Debian architecture Debian ships cross compilers for (gcc-N-TYPE, TYPE's '_' as '-'). */

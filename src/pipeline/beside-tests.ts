@@ -3,31 +3,37 @@
 import type { Log } from '../log.js';
 import { BUILD_NOTES_DIR } from '../variants/artifacts.js';
 import type { BuildPlan } from './plan.js';
-import { diffTrees, snapshotTree, type StatEntry } from './tree-diff.js';
+import { join } from 'node:path';
+import { diffTrees, linkTree, snapshotTree, type StatEntry } from './tree-diff.js';
 
 /**
- * The test steps, and beside them `early` (the handoff, prod and dev, their gates), which reads only what the build
- * steps left in $AIRLOCK_OUT. Side by side when there are test steps and every artifact comes from $AIRLOCK_OUT (one
- * from the work tree would race the tests writing there); one after the other otherwise. A test step that changed
- * $AIRLOCK_OUT beyond its build notes makes `early` run again on what it left, as it would have run after the tests.
- * A failed test step wins over a failure of `early` (the tests come first in the plan).
+ * The test steps, and beside them `early` (the handoff, prod and dev, their gates), given the install root to read.
+ * Side by side when there are test steps and every artifact comes from $AIRLOCK_OUT (one from the work tree would
+ * race the tests writing there); one after the other otherwise. Side by side, `early` reads a hard-linked copy of
+ * $AIRLOCK_OUT made before the tests start (in `scratch`), so a file a test step adds, deletes or renames there never
+ * reaches it; a test step that changed $AIRLOCK_OUT beyond its build notes (an in-place write moves the ctime, seen
+ * in the linked copy too) makes `early` run again on what it left, as it would have run after the tests. A failed
+ * test step wins over a failure of `early` (the tests come first in the plan).
  */
 export async function besideTests<T, E>(
-  plan: Pick<BuildPlan, 'steps' | 'handoff'>, outDir: string, log: Log, tests: () => Promise<T>, early: () => Promise<E>,
+  plan: Pick<BuildPlan, 'steps' | 'handoff'>, dirs: { out: string; scratch: string }, log: Log,
+  tests: () => Promise<T>, early: (outDir: string) => Promise<E>,
 ): Promise<{ tested: T; early: E }> {
   const side = plan.steps.some((st) => st.phase === 'test') && (plan.handoff.artifacts ?? []).every((a) => a.fromRoot === 'out');
   if (!side) {
     const tested = await tests();
-    return { tested, early: await early() };
+    return { tested, early: await early(dirs.out) };
   }
-  const before = await installedTree(outDir);
-  const [t, e] = await Promise.allSettled([tests(), early()]);
+  const frozen = join(dirs.scratch, 'out-before-tests');
+  await linkTree(dirs.out, frozen);
+  const before = await installedTree(dirs.out); // after linking: a link moves the ctime of every file
+  const [t, e] = await Promise.allSettled([tests(), early(frozen)]);
   if (t.status === 'rejected') throw t.reason;
-  const { changed, deleted } = diffTrees(before, await installedTree(outDir));
+  const { changed, deleted } = diffTrees(before, await installedTree(dirs.out));
   if (changed.length || deleted.length) {
     const paths = [...changed, ...deleted];
     log.info(`a test step changed $AIRLOCK_OUT (${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''}): the handoff, prod and dev are made again from what it left`);
-    return { tested: t.value, early: await early() };
+    return { tested: t.value, early: await early(dirs.out) };
   }
   if (e.status === 'rejected') throw e.reason;
   return { tested: t.value, early: e.value };

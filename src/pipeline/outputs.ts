@@ -123,7 +123,8 @@ async function writeImages(r: ImageOutputs, outDir: string, opts: { builderVersi
     if (await linkPrior(opts.prior, outDir, rel, recipes[rel])) return;
     await writeDockerArchive(join(outDir, rel), r.variants[v].image, { repoTags: repoTags(r, v), epoch: r.epoch.seconds });
   };
-  await Promise.all([
+  // Every writer settles before this does: a failed one must not leave the others writing into a folder being removed.
+  const settled = await Promise.allSettled([
     writeLayout(join(outDir, 'oci'), [
       { tag: `${tag}-dev`, image: r.variants.dev.image },
       { tag: `${tag}-prod`, image: r.variants.prod.image },
@@ -132,6 +133,8 @@ async function writeImages(r: ImageOutputs, outDir: string, opts: { builderVersi
     ]),
     ...VARIANTS.map(archive),
   ]);
+  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The names `docker load` gives each variant's archive. */

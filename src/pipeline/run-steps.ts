@@ -192,8 +192,8 @@ export async function runBuildSteps(ctx: StepContext, plan: BuildPlan, opts: Ste
 }
 
 /**
- * The test steps, chained on the build steps' keys, and what they showed. They write only into the work tree and
- * the build notes of $AIRLOCK_OUT (a build may check that, and so run them beside the handoff: pipeline/run-build).
+ * The test steps, chained on the build steps' keys, and what they showed. A build runs them beside the handoff
+ * (pipeline/beside-tests), which checks afterwards that they changed nothing of $AIRLOCK_OUT but its build notes.
  */
 export async function runTestSteps(ctx: StepContext, plan: BuildPlan, opts: StepCacheOptions, after: StepChain): Promise<{
   outcomes: StepOutcome[]; tests: TestsOutcome;

@@ -1,5 +1,5 @@
 // What a step changed in a folder: a stat snapshot before and after, compared entry by entry.
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { chmod, copyFile, lchown, link, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareBytes } from '../image/json.js';
 
@@ -63,4 +63,24 @@ export function diffTrees(before: Map<string, StatEntry>, after: Map<string, Sta
     if (!b || !sameEntry(b, a)) changed.push(p);
   }
   return { changed: changed.sort(compareBytes), deleted: deleted.sort(compareBytes).reverse() };
+}
+
+/**
+ * A copy of a tree whose files are hard links to the originals (a copy where the file system cannot link): what a
+ * later write of a new file, a deletion or a rename under `from` does is not seen under `to`. Directories are made
+ * with the originals' modes and owners; symlinks are copied; sockets, fifos and devices are left out.
+ */
+export async function linkTree(from: string, to: string): Promise<void> {
+  const st = await lstat(from);
+  await mkdir(to);
+  await chmod(to, st.mode & 0o7777);
+  await lchown(to, st.uid, st.gid);
+  for (const name of (await readdir(from)).sort(compareBytes)) {
+    const a = join(from, name);
+    const b = join(to, name);
+    const s = await lstat(a);
+    if (s.isDirectory()) await linkTree(a, b);
+    else if (s.isSymbolicLink()) { await symlink(await readlink(a), b); await lchown(b, s.uid, s.gid); }
+    else if (s.isFile()) await link(a, b).catch(() => copyFile(a, b));
+  }
 }

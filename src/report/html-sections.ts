@@ -143,7 +143,10 @@ export function timingsSection(p: ReportPage): string {
     s.cached ? '<span class="ok">CACHED</span>' : 'ran',
     `${fig(`steps.${i}.seconds`, s.seconds)} s`,
   ]);
-  return `<h2>Build timings</h2>${chart}
+  const beside = r.stages?.tests !== undefined
+    ? '<p>The test steps run beside the handoff and the assembly and gates of prod and dev: those bars overlap.</p>'
+    : '';
+  return `<h2>Build timings</h2>${chart}${beside}
 <p>Step cache: <span data-derived="cached-steps">${hits}</span> of ${fig('steps.length', steps.length)} steps
 replayed.</p>
 ${steps.length ? table(['step', 'result', 'time'], rows) : ''}`;

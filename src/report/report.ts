@@ -88,7 +88,10 @@ export interface BuildReport {
   icu?: IcuReport[];
   /** Files no runtime needs that the language pack pruned from the dependencies (node_modules); absent when none. */
   pruned?: { files: number; bytes: number };
-  /** Wall seconds of each stage of the build (plan, fetch, rootfs, steps, handoff, assemble, gates, outputs). */
+  /**
+   * Wall seconds spent in each stage of the build (plan, fetch, rootfs, steps, tests, handoff, assemble, gates,
+   * trace, outputs), summed over its parts. `tests` overlaps handoff, assemble and gates when those ran beside it.
+   */
   stages?: Record<string, number>;
   /** How a build for another architecture ran its steps (absent: natively). */
   execution?: { mode: 'cross' | 'emulated'; host: string; why: string };

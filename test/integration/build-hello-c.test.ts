@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
@@ -110,5 +110,21 @@ describe('airlock build examples/hello-c', { timeout: 40 * 60_000 }, () => {
     const r2 = JSON.parse(readFileSync(join(out2, 'report.json'), 'utf8'));
     for (const v of ['dev', 'prod', 'test']) assert.equal(r2.variants[v].digest, report.variants[v].digest, v);
     assert.equal(readFileSync(join(out2, 'evidence/prod.spdx.json'), 'utf8'), readFileSync(join(out1(), 'evidence/prod.spdx.json'), 'utf8'));
+  });
+
+  test('ccache changes no byte: the same steps with ccache off make the same program and the same prod', async () => {
+    // The first build compiled through ccache (cold in a fresh cache, warm after): this one bypasses it.
+    const off = await copyExample('hello-c');
+    try {
+      const steps = ['CCACHE_DISABLE=1 make -j$(nproc)', 'CCACHE_DISABLE=1 make install DESTDIR="$AIRLOCK_OUT" PREFIX=/usr'];
+      appendFileSync(join(off, 'airlock.yaml'), `build:\n  steps:\n${steps.map((x) => `    - '${x}'\n`).join('')}`);
+      const out3 = join(outs, 'out3');
+      const r = await runCli(['build', '-c', join(off, 'airlock.yaml'), '--out', out3]);
+      assert.equal(r.code, 0, r.stderr.slice(-3000));
+      const r3 = JSON.parse(readFileSync(join(out3, 'report.json'), 'utf8'));
+      assert.deepEqual(r3.steps.slice(0, 2).map((x: { cached: boolean }) => x.cached), [false, false], 'the steps ran');
+      assert.deepEqual(r3.artifacts, report.artifacts, 'the same bytes of /usr/bin/hello');
+      assert.equal(r3.variants.prod.digest, report.variants.prod.digest);
+    } finally { rmSync(off, { recursive: true, force: true }); }
   });
 });
