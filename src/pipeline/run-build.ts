@@ -99,7 +99,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       const made = await clock.time('assemble', () => s.assembleBeforeTests(planned, handoff, { ...assembleOpts, ws: { ...ws, out: outDir } }));
       const gateOpts = { ...gating, packagedPaths: made.packagedPaths };
       const gated = await clock.time('gates', () => s.runBuildGates(config, { prod: made.prod, dev: made.dev }, gateOpts));
-      return { handoff, made, gated };
+      return { handoff, made, gated, outDir };
     };
     const runTests = () => clock.time('tests', () => s.runTestSteps(ctx, plan, stepCache, built));
     const { tested, early } = await besideTests(plan, { out: ws.out, scratch: ws.root }, log, runTests, beforeTests);
@@ -114,7 +114,8 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       const gateOpts = { ...gating, packagedPaths: assembled.packagedPaths };
       const gatedTest = await clock.time('gates', () => s.runBuildGates(config, { test: assembled.variants.test }, gateOpts));
       const gates = s.gateRun({ ...early.gated, ...gatedTest });
-      const traceOpts = { ws, rootfsDir: rootfs.dir, upstream, slicing: assembled.slicing, replaced: assembled.replaced };
+      // Traced against the install root the handoff read (the linked copy, when the tests ran beside it).
+      const traceOpts = { ws: { ...ws, out: early.outDir }, rootfsDir: rootfs.dir, upstream, slicing: assembled.slicing, replaced: assembled.replaced };
       const trace = await clock.time('trace', () => s.traceStage(planned, handoff, assembled.variants, traceOpts));
       const result: BuildResult = {
         config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
