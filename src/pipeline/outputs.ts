@@ -73,15 +73,15 @@ export async function startOutputs(
 }
 
 /**
- * Writes every output into a fresh folder beside `outDir` (the draft's, when the images are already being written),
- * then swaps it in: a failure or a kill part-way leaves the previous outputs untouched (a kill between the two
+ * Writes the rest of the outputs into the draft's folder (its layout and archives are being written), then swaps it
+ * in: a failure or a kill part-way leaves the previous outputs untouched (a kill between the two
  * renames: `recoverOutputs` puts them back) and no half-written folder in `outDir`. Call under `withOutputLock`.
  */
 export async function writeOutputsAtomically(
   r: BuildResult, outDir: string,
-  opts: Omit<Parameters<typeof writeOutputs>[2], 'prior' | 'images'> & { buildKey: string; noCache?: boolean; draft?: OutputDraft },
+  opts: Omit<Parameters<typeof writeOutputs>[2], 'prior' | 'images'> & { buildKey: string; draft: OutputDraft },
 ): Promise<BuildReport> {
-  const draft = opts.draft ?? await startOutputs(outDir, r, opts);
+  const { draft } = opts;
   const old = join(dirname(outDir), `.${basename(outDir)}.old-${process.pid}`);
   try {
     const report = await writeOutputs(r, draft.dir, { ...opts, ...(draft.prior ? { prior: draft.prior } : {}), images: draft.images });
@@ -168,15 +168,14 @@ function gateRecord(g: GateSummary): GateRecord {
   return { result: g.skipped ? 'skipped' : verdict, errors: count('error'), warnings: count('warning') };
 }
 
-/** Writes every output into `outDir` and returns the report (also written as report.json). */
-export async function writeOutputs(r: BuildResult, outDir: string, opts: {
+/** Writes the evidence, the report and the pages into `outDir`, beside the images being written, and returns the report. */
+async function writeOutputs(r: BuildResult, outDir: string, opts: {
   gates?: Record<VariantName, GateSummary>; key?: KeyObject; builderVersion: string; vexFindings?: Finding[]; prior?: PriorOutputs;
-  /** The layout and archives, already being written into `outDir` (`startOutputs`); else written here first. */
-  images?: Promise<void>;
+  /** The layout and archives being written into `outDir` (`startOutputs`). */
+  images: Promise<void>;
 }): Promise<BuildReport> {
   const { config } = r;
-  const images = opts.images ?? writeImages(r, outDir, { builderVersion: opts.builderVersion, ...(opts.prior ? { prior: opts.prior } : {}) });
-  images.catch(() => { /* awaited below */ });
+  const { images } = opts;
   await mkdir(outDir, { recursive: true });
   const ociDir = join(outDir, 'oci');
   const tag = config.tag;

@@ -129,7 +129,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
         stages: clock.stages, trace,
       };
       const outputOpts = {
-        gates: gates.summaries, builderVersion: plan.airlock, buildKey: key, noCache: opts.noCache, draft,
+        gates: gates.summaries, builderVersion: plan.airlock, buildKey: key, draft,
         ...(opts.key ? { key: opts.key } : {}), ...(opts.vexFindings ? { vexFindings: opts.vexFindings } : {}),
       };
       const report = await clock.time('outputs', () => s.writeOutputsAtomically(result, opts.outDir, outputOpts));
