@@ -63,7 +63,8 @@ describe('airlock build rejects bad input clearly', { timeout: 20 * 60_000 }, ()
 
   test('build steps have no network', async () => {
     const dir = await project((y) => `${y}build:\n  steps:\n    - echo "interfaces $(awk 'NR>2 {printf \"%s\", $1}' /proc/net/dev)"\n    - make\n    - make install DESTDIR="$AIRLOCK_OUT" PREFIX=/usr\n  test: []\n`);
-    const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', outDir(), '--no-gates']);
+    // --no-cache: the probe must really run, not replay from a step cache an earlier run of this code filled.
+    const r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', outDir(), '--no-gates', '--no-cache']);
     assert.equal(r.code, 0, r.stderr.slice(-2000));
     assert.match(r.stderr, /^interfaces lo:$/m, 'only the loopback interface exists in a build step');
   });
