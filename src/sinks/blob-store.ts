@@ -1,6 +1,6 @@
 // A content-addressed BlobStore on disk (`<dir>/blobs/sha256/<hex>`), the same shape as an OCI layout.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,28 @@ export function blobPath(dir: string, digest: Digest): string {
 export async function* readFileStream(path: string, start?: number, end?: number): AsyncGenerator<Uint8Array> {
   const opts = { highWaterMark: 1024 * 1024, ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
   for await (const c of createReadStream(path, opts)) yield c as Uint8Array;
+}
+
+/**
+ * Streams a file whose size is known from a listing, in buffers of that size (at most `chunk`), then reads one byte
+ * more: a file that grew still gives more than `size` bytes, so a reader that counts sees the change. A stream read
+ * allocates a whole high-water-mark buffer per read, which made twelve thousand small rootfs files cost gigabytes of
+ * garbage; small buffers here come from Node's pool.
+ */
+export async function* readFileSized(path: string, size: number, chunk = 1024 * 1024): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    for (let pos = 0; ;) {
+      const want = pos < size ? Math.min(chunk, size - pos) : 1;
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (bytesRead === 0) return;
+      pos += bytesRead;
+      yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 /** True when a path exists. */

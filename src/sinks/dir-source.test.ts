@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entriesFromDir } from './dir-source.js';
 import { collect } from '../image/blob-store.js';
+import { writeTar } from '../image/tar-write.js';
+import { readFileSized } from './blob-store.js';
 
 test('walks a tree sorted bytewise with modes, owners, symlinks and hardlinks', async () => {
   const root = mkdtempSync(join(tmpdir(), 'airlock-dirsrc-'));
@@ -35,6 +37,26 @@ test('walks a tree sorted bytewise with modes, owners, symlinks and hardlinks', 
     await assert.rejects(entriesFromDir(root), /is a socket, fifo or device/);
     assert.equal((await entriesFromDir(root, { special: 'skip' })).some((e) => e.path === 'fifo'), false);
     await assert.rejects(entriesFromDir(join(root, 'missing')), /cannot read directory/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a listed file reads back in chunks of its size; one that grew or shrank after the listing fails the tar writer', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'airlock-dirsrc-'));
+  try {
+    const big = Buffer.alloc(2.5 * 1024 * 1024, 7);
+    writeFileSync(join(root, 'big'), big);
+    writeFileSync(join(root, 'small'), 'twelve bytes');
+    const chunks: number[] = [];
+    for await (const c of readFileSized(join(root, 'big'), big.length)) chunks.push(c.length);
+    assert.deepEqual(chunks, [1024 * 1024, 1024 * 1024, 512 * 1024], 'at most 1 MiB per buffer, none past the end');
+    const [small] = (await entriesFromDir(root)).filter((e) => e.path === 'small');
+    assert.equal(Buffer.from(await collect(small!.open!())).toString(), 'twelve bytes');
+    for (const text of ['twelve bytes and more', 'twelve']) {
+      writeFileSync(join(root, 'small'), text);
+      await assert.rejects(collect(writeTar([small!], 0).stream), /size-mismatch|expected 12/);
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { FileEntry } from '../image/entry.js';
 import { compareBytes } from '../image/json.js';
-import { readFileStream } from './blob-store.js';
+import { readFileSized } from './blob-store.js';
 
 /** Options of `entriesFromDir`. */
 export interface DirSourceOptions {
@@ -46,7 +46,7 @@ export async function entriesFromDir(root: string, opts: DirSourceOptions = {}):
       }
       const e: FileEntry = { path, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: type === 'file' ? st.size : 0 };
       if (type === 'symlink') e.linkname = await readlink(a);
-      if (type === 'file') e.open = () => readFileStream(a);
+      if (type === 'file') e.open = () => readFileSized(a, st.size);
       if (opts.filter && !opts.filter(r, e)) continue;
       if (opts.owner) {
         const o = typeof opts.owner === 'function' ? opts.owner(r, e) : opts.owner;

@@ -1,7 +1,7 @@
 // Turns handoff files (bytes on the host) into image entries owned by root.
 import { stat } from 'node:fs/promises';
 import type { FileEntry } from '../image/entry.js';
-import { readFileStream } from '../sinks/blob-store.js';
+import { readFileSized } from '../sinks/blob-store.js';
 import type { HandoffFile } from './artifacts.js';
 
 /** Image entries for handoff files, optionally placed under a prefix; content is read lazily from the host. */
@@ -14,7 +14,7 @@ export async function handoffEntries(files: readonly HandoffFile[], prefix = '')
     else {
       const size = (await stat(f.hostPath)).size;
       const host = f.hostPath;
-      out.push({ path, type: 'file', mode: f.mode, uid: 0, gid: 0, size, open: () => readFileStream(host) });
+      out.push({ path, type: 'file', mode: f.mode, uid: 0, gid: 0, size, open: () => readFileSized(host, size) });
     }
   }
   return out;

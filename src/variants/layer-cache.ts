@@ -1,6 +1,6 @@
 // Reuses layers across builds: a layer whose inputs have a known key is read back from the blob cache.
 import { mkdir, readFile } from 'node:fs/promises';
-import { readFileStream } from '../sinks/blob-store.js';
+import { readFileSized } from '../sinks/blob-store.js';
 import { join } from 'node:path';
 import { touchCacheEntry } from '../cache/touch.js';
 import type { BlobStore } from '../image/blob-store.js';
@@ -65,7 +65,7 @@ export async function cachedListing(cacheDir: string, key: string, dir: string, 
     if (Array.isArray(rows) && rows.length > 0) {
       return rows.map(([path, type, mode, uid, gid, size, linkname]) => ({
         path, type, mode, uid, gid, size, ...(linkname !== undefined ? { linkname } : {}),
-        ...(type === 'file' ? { open: () => readFileStream(join(dir, path)) } : {}),
+        ...(type === 'file' ? { open: () => readFileSized(join(dir, path), size) } : {}),
       }));
     }
   } catch { /* not recorded yet, or damaged: walk again */ }
