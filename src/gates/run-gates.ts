@@ -30,29 +30,31 @@ export async function runGates(fs: ImageFs, opts: { profile: Profile; config?: G
   const checks = selectChecks(opts.checks ?? allChecks, base);
   const ctx: GateContext = { ...base, files: await preload(fs, [...new Set(checks.flatMap((c) => c.reads ?? []))]) };
   const found = new Map<string, Finding[]>(checks.map((c) => [c.id, []]));
-  const scanners: [string, Scanner][] = [];
-  for (const c of checks) { const s = c.scanner?.(fs, ctx); if (s) scanners.push([c.id, s]); }
-  if (scanners.length > 0) await scanContent(fs, scanners, found, opts.memo);
+  const scanners: [Check, Scanner][] = [];
+  for (const c of checks) { const s = c.scanner?.(fs, ctx); if (s) scanners.push([c, s]); }
+  if (scanners.length > 0) await scanContent(fs, scanners, ctx, found, opts.memo);
   for (const c of checks) found.get(c.id)!.push(...c.run(fs, ctx));
   const findings = checks.flatMap((c) => found.get(c.id)!.sort(order));
   return { passed: !findings.some((f) => f.severity === 'error'), findings, checks: checks.map((c) => c.id) };
 }
 
 /**
- * What the content scan found in one layer, kept between runs: per scanner, the findings of each of the layer's
- * files (files with none are absent), and which of its paths later layers hid when it was recorded.
+ * What one scanner found in one layer, kept between runs: the findings of each of the layer's files (files with none
+ * are absent), and which of its paths later layers hid when it was recorded.
  */
 export interface LayerScanRecord {
   hidden: string[];
-  scanners: Record<string, Record<string, Finding[]>>;
+  files: Record<string, Finding[]>;
 }
 
 /**
- * Layer scan results kept between runs, by a key the caller derives from the layer's content, its position and the
- * gate settings (undefined: not kept). A kept layer's files are not read again.
+ * Per-file scan results kept between runs, one record per layer and scanner, by a key the caller derives from the
+ * layer's content and position, the scanner and the settings its findings depend on (`settings`: what the check
+ * declares in `scanSettings`, or undefined when it declares nothing and the caller must key by all of its settings).
+ * Undefined: not kept. A file a record covers is not read again while it is hidden, or not, as it was then.
  */
 export interface ScanMemo {
-  keyOf(layer: number): string | undefined;
+  keyOf(layer: number, scanner: string, settings: unknown): string | undefined;
   read(key: string): Promise<LayerScanRecord | undefined>;
   write(key: string, record: LayerScanRecord): Promise<void>;
 }
@@ -60,48 +62,57 @@ export interface ScanMemo {
 const hiddenPaths = (fs: ImageFs, layer: number, visible: Set<FsEntry>) =>
   fs.shadowed.filter((e) => e.layer === layer && !visible.has(e)).map((e) => e.path).sort();
 
-/** The content pass: each wanted file read once, every scanner shown it; layers a memo knows are not read. */
-async function scanContent(fs: ImageFs, scanners: [string, Scanner][], found: Map<string, Finding[]>, memo?: ScanMemo): Promise<void> {
+interface Replay { hidden: Set<string>; files: Record<string, Finding[]> }
+
+/** The content pass: each wanted file read once, every scanner shown it; files a memo knows are not read. */
+async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateContext, found: Map<string, Finding[]>, memo?: ScanMemo): Promise<void> {
   const visible = new Set<FsEntry>(fs.entries);
-  // Scanners with a finish() keep state across files: they always read. The others' results are per file.
-  const perFile = scanners.filter(([, s]) => !s.finish).map(([id]) => id);
   const layers = [...new Set([...fs.entries, ...fs.shadowed].map((e) => e.layer))];
-  const known = new Map<number, LayerScanRecord>();
-  const recording = new Map<number, { key: string; record: LayerScanRecord }>();
-  for (const layer of layers) {
-    const key = memo?.keyOf(layer);
-    if (!memo || key === undefined) continue;
-    const hidden = hiddenPaths(fs, layer, visible);
-    const rec = await memo.read(key);
-    const usable = rec && rec.hidden.join('\0') === hidden.join('\0') && perFile.every((id) => rec.scanners[id]);
-    if (usable) known.set(layer, rec);
-    else recording.set(layer, { key, record: { hidden, scanners: Object.fromEntries(perFile.map((id) => [id, {}])) } });
+  // Scanners with a finish() keep state across files: they always read. The others' results are per file.
+  const known = new Map<string, Replay>();
+  const recording = new Map<string, { key: string; record: LayerScanRecord }>();
+  const slot = (layer: number, id: string) => `${layer}\0${id}`;
+  for (const [check, s] of scanners) {
+    if (!memo || s.finish) continue;
+    for (const layer of layers) {
+      const key = memo.keyOf(layer, check.id, check.scanSettings?.(ctx));
+      if (key === undefined) continue;
+      const rec = await memo.read(key);
+      if (rec && Array.isArray(rec.hidden) && rec.files && typeof rec.files === 'object') known.set(slot(layer, check.id), { hidden: new Set(rec.hidden), files: rec.files });
+      else recording.set(slot(layer, check.id), { key, record: { hidden: hiddenPaths(fs, layer, visible), files: {} } });
+    }
   }
-  const replayed = (e: FsEntry, id: string) => known.has(e.layer) && e.content?.layer === e.layer && perFile.includes(id);
+  // A recorded file replays while it is hidden as it was when recorded (the `hidden` flag is part of its findings).
+  const replay = (e: FsEntry, id: string) => {
+    const r = e.content?.layer === e.layer ? known.get(slot(e.layer, id)) : undefined;
+    return r && r.hidden.has(e.path) === !visible.has(e) ? r : undefined;
+  };
+  const skip = (e: FsEntry, id: string, s: Scanner) => (!visible.has(e) && !s.shadowed) || replay(e, id) !== undefined;
   const shadowed = scanners.some(([, s]) => s.shadowed);
   for (const e of shadowed ? [...fs.entries, ...fs.shadowed] : fs.entries) {
-    for (const [id, s] of scanners) {
-      if (!replayed(e, id) || (!visible.has(e) && !s.shadowed)) continue;
-      found.get(id)!.push(...(known.get(e.layer)!.scanners[id]![e.path] ?? []));
+    for (const [check, s] of scanners) {
+      if (!visible.has(e) && !s.shadowed) continue;
+      const r = replay(e, check.id);
+      if (r) found.get(check.id)!.push(...(r.files[e.path] ?? []));
     }
   }
   await fs.scan(
-    (e) => Math.max(0, ...scanners.map(([id, s]) => (replayed(e, id) || (!visible.has(e) && !s.shadowed) ? 0 : s.wants(e)))),
+    (e) => Math.max(0, ...scanners.map(([c, s]) => (skip(e, c.id, s) ? 0 : s.wants(e)))),
     (e, bytes) => {
       const hidden = !visible.has(e);
-      for (const [id, s] of scanners) {
-        if ((hidden && !s.shadowed) || replayed(e, id)) continue;
+      for (const [check, s] of scanners) {
+        if (skip(e, check.id, s)) continue;
         const n = s.wants(e);
         if (n <= 0) continue;
         const mine = bytes.length > n ? bytes.subarray(0, n) : bytes;
         const got = s.inspect(e, mine, { truncated: mine.length < e.size, hidden });
-        found.get(id)!.push(...got);
-        const rec = recording.get(e.layer)?.record.scanners[id];
+        found.get(check.id)!.push(...got);
+        const rec = recording.get(slot(e.layer, check.id))?.record.files;
         if (rec && got.length && e.content?.layer === e.layer) rec[e.path] = [...(rec[e.path] ?? []), ...got];
       }
     },
     { includeShadowed: shadowed },
   );
-  for (const [id, s] of scanners) found.get(id)!.push(...(s.finish?.() ?? []));
+  for (const [check, s] of scanners) found.get(check.id)!.push(...(s.finish?.() ?? []));
   for (const { key, record } of recording.values()) await memo!.write(key, record);
 }

@@ -72,6 +72,12 @@ export interface Check {
   reads?: string[];
   /** Content checks: a per-run scanner that is shown the leading bytes of the files it wants. */
   scanner?(fs: ImageFs, ctx: GateContext): Scanner;
+  /**
+   * What the scanner's findings for a file depend on besides the file itself (its path, metadata, bytes, layer and
+   * whether it is hidden), as JSON. Scan records are shared by every gate run that gives the same value (dev and test
+   * share the builder layer's); without it, records are kept per run settings.
+   */
+  scanSettings?(ctx: GateContext): unknown;
   /** Looks at metadata (runs after the content pass). */
   run(fs: ImageFs, ctx: GateContext): Finding[];
 }

@@ -84,7 +84,7 @@ export async function runBuildGates(config: Config, variants: Partial<Record<Var
     } catch {
       const fs = await imageFsFromEntries(a.layers, a.image.config);
       const packaged = createHash('sha256').update([...opts.packagedPaths[v]].sort().join('\n')).digest('hex');
-      const memo = layerScanMemo(opts.cacheDir, a, { code: await gatesFingerprint(), v, gateConfig, packaged });
+      const memo = layerScanMemo(opts.cacheDir, a, await gatesFingerprint(), { v, gateConfig, packaged });
       r = await runGates(fs, { profile: v, config: { ...gateConfig, packagedPaths: opts.packagedPaths[v] }, memo });
       await mkdir(join(opts.cacheDir, 'gates'), { recursive: true });
       await writeFileAtomic(cacheFile, JSON.stringify(r));
@@ -107,16 +107,18 @@ export function gateRun(summaries: Partial<Record<VariantName, GateSummary>>): G
 }
 
 /**
- * Content-scan results kept per layer (by its digest, position and the gate settings): an unchanged builder layer
- * is not read again when only the small layers above it changed.
+ * Content-scan results kept per layer and scanner (by the layer's digest and position, the scanner and the settings
+ * its findings depend on): an unchanged builder layer is not read again when only the small layers above it changed,
+ * and dev and test read it once between them. A scanner that declares no settings is keyed by all of the variant's.
  */
-function layerScanMemo(cacheDir: string, a: AssembledVariant, settings: unknown): ScanMemo | undefined {
+function layerScanMemo(cacheDir: string, a: AssembledVariant, code: string, variantSettings: unknown): ScanMemo | undefined {
   if (a.layers.length !== a.image.layers.length) return undefined;
   const file = (key: string) => join(cacheDir, 'gates', `scan-${key}.json`);
   return {
-    keyOf: (layer) => {
+    keyOf: (layer, scanner, declared) => {
       const digest = a.image.layers[layer]?.digest;
-      return digest ? createHash('sha256').update(JSON.stringify({ settings, layer, digest })).digest('hex') : undefined;
+      const settings = declared !== undefined ? declared : variantSettings;
+      return digest ? createHash('sha256').update(JSON.stringify({ code, layer, digest, scanner, settings })).digest('hex') : undefined;
     },
     read: async (key) => {
       if (!(await touchCacheEntry(file(key)))) return undefined;

@@ -10,6 +10,7 @@ export const noSecrets: Check = {
   severity: 'error',
   profiles: ['any'],
   description: 'no private keys (PEM, OpenSSH, PKCS#8, PGP), no credential files with tokens (.env, .npmrc, .netrc, .git-credentials, cloud CLIs), no high-confidence tokens (AWS, GitHub, GitLab, Slack, Google, Stripe, npm, PyPI) — in every layer, including deleted files',
+  scanSettings: (ctx) => ({ maxScanBytes: ctx.config.maxScanBytes ?? null }),
   scanner: (_fs, ctx) => {
     const limit = ctx.config.maxScanBytes ?? TEXT_SCAN_BYTES;
     return {

@@ -12,6 +12,7 @@ export const noShell: Check = {
   severity: 'error',
   profiles: ['prod'],
   description: 'no shell (sh, bash, dash, ash, busybox, zsh, …) by name, nor an ELF file that is a shell by its content markers',
+  scanSettings: () => null,
   scanner: () => ({
     wants: (e) => ((e.mode & 0o111) !== 0 && e.size >= 64 ? SHELL_SCAN_BYTES : 0),
     inspect(e, bytes, meta) {
