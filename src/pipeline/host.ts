@@ -5,8 +5,15 @@ import { AirlockError } from '../errors.js';
 
 const NODE_TO_DEBIAN: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', s390x: 's390x', riscv64: 'riscv64' };
 
-/** The Debian architecture of this machine (dpkg's answer when dpkg exists, else mapped from Node's). */
+/** Node's architectures that name one Debian architecture whatever the userland (32-bit arm is armhf or armel). */
+const UNAMBIGUOUS = new Set(['x64', 'arm64']);
+
+/**
+ * The Debian architecture of this machine: mapped from Node's where that has one answer (a dpkg process costs a
+ * no-change rebuild 30 ms), else dpkg's answer when dpkg exists, else mapped from Node's.
+ */
 export function hostArchitecture(): string {
+  if (UNAMBIGUOUS.has(process.arch)) return NODE_TO_DEBIAN[process.arch]!;
   const r = spawnSync('dpkg', ['--print-architecture'], { encoding: 'utf8' });
   if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
   return NODE_TO_DEBIAN[process.arch] ?? process.arch;

@@ -63,7 +63,7 @@ export async function planBuild(config: Config, configDigest: string, opts: {
   opts.log.info(`epoch ${epoch.seconds} (from ${epoch.from})`);
   const plan = makePlan({
     config, lock: locked.lock, pack: locked.pack, source: locked.srcInfo, requests: locked.requests,
-    upstream: locked.upstream, epoch, airlockVersion: airlockIdentity(), execution, ...(stepsLock ? { stepsLock } : {}),
+    upstream: locked.upstream, epoch, airlockVersion: airlockIdentity(opts.cache), execution, ...(stepsLock ? { stepsLock } : {}),
   });
   const { pack } = locked;
   let network: { files: string[]; env: Record<string, string> } | undefined;
