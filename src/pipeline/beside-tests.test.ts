@@ -109,3 +109,30 @@ test('a failed test step is the error, after the early work has settled; an earl
     await assert.rejects(besideTests(plan(['test']), dirs, memoryLog(), async () => 'ok', failingEarly), /no artifacts/);
   });
 });
+
+test('an early result the build does not keep is dropped before anything goes on: failed tests, or a redo', async () => {
+  await withDirs(async (dirs) => {
+    const dropped: string[] = [];
+    const drop = async (e: string) => { await tick(); dropped.push(e); };
+    const r = recorder();
+    const failingTests = async () => { await tick(); await tick(); throw new Error('make check failed'); };
+    await assert.rejects(besideTests(plan(['test']), dirs, memoryLog(), failingTests, r.early, drop), /make check failed/);
+    assert.deepEqual(dropped, ['early 1: app'], 'dropped before the failure is thrown');
+    await rm(join(dirs.scratch, 'out-before-tests'), { recursive: true });
+
+    dropped.length = 0;
+    const redo = recorder(async () => { await writeFile(join(dirs.out, 'usr/bin/app'), 'v2'); });
+    const events: string[] = [];
+    const early = async (outDir: string) => { const got = await redo.early(outDir); events.push(`made ${got}`); return got; };
+    const dropping = async (e: string) => { events.push(`dropped ${e}`); await drop(e); };
+    const got = await besideTests(plan(['test']), dirs, memoryLog(), redo.tests, early, dropping);
+    assert.equal(got.early, 'early 2: app');
+    assert.deepEqual(events, ['made early 1: app', 'dropped early 1: app', 'made early 2: app'], 'the first is dropped before the second starts');
+    await rm(join(dirs.scratch, 'out-before-tests'), { recursive: true });
+
+    dropped.length = 0;
+    const kept = await besideTests(plan(['test']), dirs, memoryLog(), recorder().tests, recorder().early, drop);
+    assert.equal(kept.early, 'early 1: app');
+    assert.deepEqual(dropped, [], 'what the build keeps is not dropped');
+  });
+});

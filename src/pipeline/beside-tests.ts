@@ -13,11 +13,12 @@ import { diffTrees, linkTree, snapshotTree, type StatEntry } from './tree-diff.j
  * $AIRLOCK_OUT made before the tests start (in `scratch`), so a file a test step adds, deletes or renames there never
  * reaches it; a test step that changed $AIRLOCK_OUT beyond its build notes (an in-place write moves the ctime, seen
  * in the linked copy too) makes `early` run again on what it left, as it would have run after the tests. A failed
- * test step wins over a failure of `early` (the tests come first in the plan).
+ * test step wins over a failure of `early` (the tests come first in the plan). An `early` result the build does not
+ * keep (the tests failed, or it is made again) goes to `drop` first.
  */
 export async function besideTests<T, E>(
   plan: Pick<BuildPlan, 'steps' | 'handoff'>, dirs: { out: string; scratch: string }, log: Log,
-  tests: () => Promise<T>, early: (outDir: string) => Promise<E>,
+  tests: () => Promise<T>, early: (outDir: string) => Promise<E>, drop: (e: E) => Promise<void> = async () => undefined,
 ): Promise<{ tested: T; early: E }> {
   const side = plan.steps.some((st) => st.phase === 'test') && (plan.handoff.artifacts ?? []).every((a) => a.fromRoot === 'out');
   if (!side) {
@@ -28,11 +29,14 @@ export async function besideTests<T, E>(
   await linkTree(dirs.out, frozen);
   const before = await installedTree(dirs.out); // after linking: a link moves the ctime of every file
   const [t, e] = await Promise.allSettled([tests(), early(frozen)]);
-  if (t.status === 'rejected') throw t.reason;
+  // What `early` made and the build does not keep is handed to `drop` (it may hold files), before anything goes on.
+  const unkept = async () => { if (e.status === 'fulfilled') await drop(e.value); };
+  if (t.status === 'rejected') { await unkept(); throw t.reason; }
   const { changed, deleted } = diffTrees(before, await installedTree(dirs.out));
   if (changed.length || deleted.length) {
     const paths = [...changed, ...deleted];
     log.info(`a test step changed $AIRLOCK_OUT (${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''}): the handoff, prod and dev are made again from what it left`);
+    await unkept();
     return { tested: t.value, early: await early(dirs.out) };
   }
   if (e.status === 'rejected') throw e.reason;

@@ -19,6 +19,7 @@ import type { LockedUpstream } from '../upstream/types.js';
 import { inventory } from '../report/inventory.js';
 import { reduction, reportJson, type BuildReport, type GateSummary, type VariantName } from '../report/report.js';
 import type { BuildResult } from './result.js';
+import type { AssembledVariant } from '../variants/assemble.js';
 import { BUILD_RECORD, buildRecord, priorOutputs, type PriorOutputs } from './build-record.js';
 import { hexOf } from '../image/digest.js';
 import { canonicalJson } from '../image/json.js';
@@ -42,33 +43,52 @@ function countFiles(layers: { path: string; type: string }[][]): { files: number
 
 /**
  * The output folder in the making, beside `outDir`: the OCI layout and the docker-archives (nearly all of the bytes)
- * are written from the assembled images while the build still works out the gates, the trace and the evidence, which
- * do not change an image. `writeOutputsAtomically` adds the rest and swaps the folder in; `discard` removes it when
- * the build fails before that. Call under `withOutputLock`.
+ * are written from each variant's image as soon as it is final (prod and dev while the test steps still run), while
+ * the build still works out the gates, the trace and the evidence, which do not change an image.
+ * `writeOutputsAtomically` adds the rest and swaps the folder in; `discard` removes it when the build fails before
+ * that. Call under `withOutputLock`.
  */
 export interface OutputDraft {
   dir: string;
   prior?: PriorOutputs;
-  /** Settles when the layout and the archives are written. */
-  images: Promise<void>;
+  /** Starts writing the layout entries and the docker-archive of each variant given (its image is final). */
+  add(variants: Partial<Record<VariantName, AssembledVariant>>): void;
+  /** Settles when everything added is written (the first failure, after every writer settled). */
+  images(): Promise<void>;
   discard(): Promise<void>;
 }
 
-/** Starts writing the layout and the archives of `r`'s images into a fresh folder beside `outDir`. */
+/** Starts an output folder beside `outDir`; `add` writes images into it. */
 export async function startOutputs(
-  outDir: string, r: ImageOutputs, opts: { builderVersion: string; noCache?: boolean },
+  outDir: string, r: Pick<BuildResult, 'config' | 'epoch'>, opts: { builderVersion: string; noCache?: boolean },
 ): Promise<OutputDraft> {
   await mkdir(dirname(outDir), { recursive: true });
   await recoverOutputs(outDir);
   const dir = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
   // Blobs and archives the previous outputs hold unchanged are linked into the new folder, not written again
   // (--no-cache writes every one).
   const prior = opts.noCache ? undefined : await priorOutputs(outDir);
-  const images = writeImages(r, dir, { builderVersion: opts.builderVersion, ...(prior ? { prior } : {}) });
-  images.catch(() => { /* awaited by writeOutputs or discard */ });
+  const writes: Promise<void>[] = [];
+  const settled = async () => {
+    // A writer added while others settle is waited for too.
+    for (let n = 0; n !== writes.length;) { n = writes.length; await Promise.allSettled(writes); }
+    return Promise.allSettled(writes);
+  };
   return {
-    dir, ...(prior ? { prior } : {}), images,
-    discard: async () => { await images.catch(() => undefined); await rm(dir, { recursive: true, force: true }); },
+    dir, ...(prior ? { prior } : {}),
+    add(variants) {
+      const w = writeImages({ ...r, variants }, dir, { builderVersion: opts.builderVersion, ...(prior ? { prior } : {}) });
+      w.catch(() => { /* awaited by images() or discard() */ });
+      writes.push(w);
+    },
+    async images() {
+      const failed = (await settled()).find((x): x is PromiseRejectedResult => x.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    discard: async () => { await settled(); await rm(dir, { recursive: true, force: true }); },
   };
 }
 
@@ -84,7 +104,7 @@ export async function writeOutputsAtomically(
   const { draft } = opts;
   const old = join(dirname(outDir), `.${basename(outDir)}.old-${process.pid}`);
   try {
-    const report = await writeOutputs(r, draft.dir, { ...opts, ...(draft.prior ? { prior: draft.prior } : {}), images: draft.images });
+    const report = await writeOutputs(r, draft.dir, { ...opts, ...(draft.prior ? { prior: draft.prior } : {}), images: draft.images() });
     testKillPoint('outputs-written');
     await rename(outDir, old).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
     testKillPoint('outputs-between-renames');
@@ -102,55 +122,52 @@ export async function writeOutputsAtomically(
   }
 }
 
-/** What the layout and the archives are made of. */
-type ImageOutputs = Pick<BuildResult, 'config' | 'variants' | 'epoch'>;
+/** What the layout and the archives of some variants are made of. */
+type ImageOutputs = Pick<BuildResult, 'config' | 'epoch'> & { variants: Partial<Record<VariantName, AssembledVariant>> };
 
 /**
- * The OCI layout with every tag and a docker-archive per variant. Layer blobs and archives the earlier outputs hold
- * intact are linked; the rest are written side by side (they are disk-bound, and read the same blobs).
+ * The layout entries (prod's also under the plain tag) and the docker-archive of each variant given. Layer blobs and
+ * archives the earlier outputs hold intact are linked; the rest are written side by side (they are disk-bound, and
+ * read the same blobs).
  */
 async function writeImages(r: ImageOutputs, outDir: string, opts: { builderVersion: string; prior?: PriorOutputs }): Promise<void> {
   const { config } = r;
   const tag = config.tag;
-  await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(join(outDir, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
+  const given = VARIANTS.filter((v) => r.variants[v]);
   // Layers are content-addressed: one the earlier layout holds intact is the same bytes (the layout skips it).
-  const layers = new Set(VARIANTS.flatMap((v) => r.variants[v].image.layers.map((l) => hexOf(l.digest))));
+  const layers = new Set(given.flatMap((v) => r.variants[v]!.image.layers.map((l) => hexOf(l.digest))));
   for (const hex of layers) await linkPrior(opts.prior, outDir, `oci/blobs/sha256/${hex}`);
-  const recipes = archiveRecipes(r, opts.builderVersion);
   const archive = async (v: VariantName) => {
     const rel = archiveName(config.name, v);
-    if (await linkPrior(opts.prior, outDir, rel, recipes[rel])) return;
-    await writeDockerArchive(join(outDir, rel), r.variants[v].image, { repoTags: repoTags(r, v), epoch: r.epoch.seconds });
+    const image = r.variants[v]!.image;
+    if (await linkPrior(opts.prior, outDir, rel, archiveRecipe(r, v, image.digest, opts.builderVersion))) return;
+    await writeDockerArchive(join(outDir, rel), image, { repoTags: repoTags(r, v), epoch: r.epoch.seconds });
   };
+  const tagged = given.flatMap((v) => {
+    const image = r.variants[v]!.image;
+    return [{ tag: `${tag}-${v}`, image }, ...(v === 'prod' ? [{ tag, image }] : [])];
+  });
   // Every writer settles before this does: a failed one must not leave the others writing into a folder being removed.
-  const settled = await Promise.allSettled([
-    writeLayout(join(outDir, 'oci'), [
-      { tag: `${tag}-dev`, image: r.variants.dev.image },
-      { tag: `${tag}-prod`, image: r.variants.prod.image },
-      { tag: `${tag}-test`, image: r.variants.test.image },
-      { tag, image: r.variants.prod.image },
-    ]),
-    ...VARIANTS.map(archive),
-  ]);
+  const settled = await Promise.allSettled([writeLayout(join(outDir, 'oci'), tagged), ...given.map(archive)]);
   const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
 }
 
 /** The names `docker load` gives each variant's archive. */
-function repoTags(r: ImageOutputs, v: VariantName): string[] {
+function repoTags(r: Pick<BuildResult, 'config'>, v: VariantName): string[] {
   const { name, tag } = r.config;
   return [`${name}:${tag}-${v}`, ...(v === 'prod' ? [`${name}:${tag}`] : [])];
 }
 
-/** What each docker-archive's bytes are a function of, by its path in the output folder. */
-function archiveRecipes(r: ImageOutputs, builderVersion: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of VARIANTS) {
-    const recipe = { builderVersion, image: r.variants[v].image.digest, repoTags: repoTags(r, v), epoch: r.epoch.seconds };
-    out[archiveName(r.config.name, v)] = createHash('sha256').update(canonicalJson(recipe)).digest('hex');
-  }
-  return out;
+/** What a docker-archive's bytes are a function of. */
+function archiveRecipe(r: Pick<BuildResult, 'config' | 'epoch'>, v: VariantName, image: string, builderVersion: string): string {
+  const recipe = { builderVersion, image, repoTags: repoTags(r, v), epoch: r.epoch.seconds };
+  return createHash('sha256').update(canonicalJson(recipe)).digest('hex');
+}
+
+/** Each docker-archive's recipe, by its path in the output folder. */
+function archiveRecipes(r: Pick<BuildResult, 'config' | 'epoch' | 'variants'>, builderVersion: string): Record<string, string> {
+  return Object.fromEntries(VARIANTS.map((v) => [archiveName(r.config.name, v), archiveRecipe(r, v, r.variants[v].image.digest, builderVersion)]));
 }
 
 /** Links `rel` from the earlier outputs into `outDir` when it is there unchanged; false when it must be written. */

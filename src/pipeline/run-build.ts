@@ -24,6 +24,7 @@ import type { BuilderRootfs } from '../debian/rootfs.js';
 import { readSecretValues } from '../secrets/read.js';
 import { scanVariantsForSecrets } from './secret-guard.js';
 import { besideTests } from './beside-tests.js';
+import type { OutputDraft } from './outputs.js';
 
 export interface BuildOptions {
   cache: string;
@@ -99,18 +100,25 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       const made = await clock.time('assemble', () => s.assembleBeforeTests(planned, handoff, { ...assembleOpts, ws: { ...ws, out: outDir } }));
       const gateOpts = { ...gating, packagedPaths: made.packagedPaths };
       const gated = await clock.time('gates', () => s.runBuildGates(config, { prod: made.prod, dev: made.dev }, gateOpts));
-      return { handoff, made, gated, outDir };
+      // prod and dev are final: their layout entries and archives are written while the tests still run (once no
+      // build secret is in them).
+      const early = { prod: made.prod, dev: made.dev };
+      await clock.time('secrets', () => scanVariantsForSecrets(early, secrets, log, false));
+      const draft = await s.startOutputs(opts.outDir, { config, epoch: planned.epoch }, { builderVersion: plan.airlock, noCache: opts.noCache });
+      draft.add(early);
+      return { handoff, made, gated, outDir, draft };
     };
     const runTests = () => clock.time('tests', () => s.runTestSteps(ctx, plan, stepCache, built));
-    const { tested, early } = await besideTests(plan, { out: ws.out, scratch: ws.root }, log, runTests, beforeTests);
-    const { handoff } = early;
-    const assembled = await clock.time('assemble', () => early.made.withTest());
-    const steps = { outcomes: [...built.outcomes, ...tested.outcomes], tests: tested.tests };
-    await clock.time('secrets', () => scanVariantsForSecrets(assembled.variants, secrets, log));
-    // The images are final: their layout and archives are written while the test's gates, the trace and the evidence run.
-    const imageOutputs = { config, variants: assembled.variants, epoch: planned.epoch };
-    const draft = await s.startOutputs(opts.outDir, imageOutputs, { builderVersion: plan.airlock, noCache: opts.noCache });
+    // Early work the build does not keep (the tests failed, or changed $AIRLOCK_OUT) takes its output folder along.
+    const drop = (e: { draft: OutputDraft }) => e.draft.discard();
+    const { tested, early } = await besideTests(plan, { out: ws.out, scratch: ws.root }, log, runTests, beforeTests, drop);
+    const { handoff, draft } = early;
     try {
+      const assembled = await clock.time('assemble', () => early.made.withTest());
+      const steps = { outcomes: [...built.outcomes, ...tested.outcomes], tests: tested.tests };
+      await clock.time('secrets', () => scanVariantsForSecrets({ test: assembled.variants.test }, secrets, log, true));
+      // The test image is final: its layout entry and archive are written while its gates, the trace and the evidence run.
+      draft.add({ test: assembled.variants.test });
       const gateOpts = { ...gating, packagedPaths: assembled.packagedPaths };
       const gatedTest = await clock.time('gates', () => s.runBuildGates(config, { test: assembled.variants.test }, gateOpts));
       const gates = s.gateRun({ ...early.gated, ...gatedTest });
