@@ -79,7 +79,8 @@ async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateC
       if (key === undefined) continue;
       const rec = await memo.read(key);
       if (rec && Array.isArray(rec.hidden) && rec.files && typeof rec.files === 'object') known.set(slot(layer, check.id), { hidden: new Set(rec.hidden), files: rec.files });
-      else recording.set(slot(layer, check.id), { key, record: { hidden: hiddenPaths(fs, layer, visible), files: {} } });
+      // Paths are keys: no prototype, so a file named __proto__ or constructor is a path like any other.
+      else recording.set(slot(layer, check.id), { key, record: { hidden: hiddenPaths(fs, layer, visible), files: Object.create(null) as Record<string, Finding[]> } });
     }
   }
   // A recorded file replays while it is hidden as it was when recorded (the `hidden` flag is part of its findings).
@@ -93,7 +94,7 @@ async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateC
     for (const [check, s] of scanners) {
       if (!visible.has(e) && !s.shadowed) continue;
       const r = replay(e, check.id);
-      if (r) found.get(check.id)!.push(...(r.files[e.path] ?? []));
+      if (r && Object.hasOwn(r.files, e.path)) found.get(check.id)!.push(...(r.files[e.path] ?? []));
     }
   }
   await fs.scan(
@@ -108,7 +109,7 @@ async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateC
         const got = s.inspect(e, mine, { truncated: mine.length < e.size, hidden });
         found.get(check.id)!.push(...got);
         const rec = recording.get(slot(e.layer, check.id))?.record.files;
-        if (rec && got.length && e.content?.layer === e.layer) rec[e.path] = [...(rec[e.path] ?? []), ...got];
+        if (rec && got.length && e.content?.layer === e.layer) rec[e.path] = [...(Object.hasOwn(rec, e.path) ? rec[e.path]! : []), ...got];
       }
     },
     { includeShadowed: shadowed },

@@ -71,3 +71,15 @@ test('dev and test share the records of scanners that declare their settings, no
   await runGates(await image([base(), [file('app/x', '1')]]), { profile: 'dev', checks: undeclared, memo: memo(store, { 0: 'base', 1: 't' }, 'dev') });
   await assert.rejects(runGates(await image([unreadable(base()), [file('app/x', '1')]]), { profile: 'test', checks: undeclared, memo: memo(store, { 0: 'base', 1: 't' }, 'test') }), /read /);
 });
+
+test('paths that are property names (constructor, __proto__, toString) are recorded and replayed like any other', async () => {
+  const store = new Map<string, LayerScanRecord>();
+  const odd = () => [file('constructor', KEY), file('__proto__', KEY), file('toString', 'plain\n'), file('hasOwnProperty', KEY)];
+  const first = await runGates(await image([odd(), [file('app/x', '1')]]), { profile: 'dev', memo: memo(store, { 0: 'odd', 1: 't' }) });
+  const secrets = (r: typeof first) => r.findings.filter((f) => f.id === 'no-secrets').map((f) => f.path).sort();
+  assert.deepEqual(secrets(first), ['__proto__', 'constructor', 'hasOwnProperty']);
+  // Through JSON, as the pipeline keeps records.
+  for (const [k, v] of store) store.set(k, JSON.parse(JSON.stringify(v)));
+  const again = await runGates(await image([unreadable(odd()), [file('app/x', '1')]]), { profile: 'dev', memo: memo(store, { 0: 'odd', 1: 't' }) });
+  assert.deepEqual(again.findings, first.findings);
+});

@@ -29,13 +29,20 @@ export async function besideTests<T, E>(
   await linkTree(dirs.out, frozen);
   const before = await installedTree(dirs.out); // after linking: a link moves the ctime of every file
   const [t, e] = await Promise.allSettled([tests(), early(frozen)]);
-  // What `early` made and the build does not keep is handed to `drop` (it may hold files), before anything goes on.
-  const unkept = async () => { if (e.status === 'fulfilled') await drop(e.value); };
+  // What `early` made and the build does not keep is handed to `drop` (it may hold files), before anything goes on;
+  // a failure to drop it never hides the error that made the build drop it.
+  const unkept = async () => { if (e.status === 'fulfilled') await drop(e.value).catch(() => undefined); };
   if (t.status === 'rejected') { await unkept(); throw t.reason; }
-  const { changed, deleted } = diffTrees(before, await installedTree(dirs.out));
-  if (changed.length || deleted.length) {
-    const paths = [...changed, ...deleted];
-    log.info(`a test step changed $AIRLOCK_OUT (${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''}): the handoff, prod and dev are made again from what it left`);
+  let redo: string[];
+  try {
+    const { changed, deleted } = diffTrees(before, await installedTree(dirs.out));
+    redo = [...changed, ...deleted];
+  } catch (err) {
+    await unkept();
+    throw err;
+  }
+  if (redo.length) {
+    log.info(`a test step changed $AIRLOCK_OUT (${redo.slice(0, 3).join(', ')}${redo.length > 3 ? ', …' : ''}): the handoff, prod and dev are made again from what it left`);
     await unkept();
     return { tested: t.value, early: await early(dirs.out) };
   }

@@ -72,21 +72,30 @@ export async function startOutputs(
   // (--no-cache writes every one).
   const prior = opts.noCache ? undefined : await priorOutputs(outDir);
   const writes: Promise<void>[] = [];
+  // Layout writes one after another: dev's and test's share the builder layer, written once (the second finds it).
+  let layout: Promise<void> = Promise.resolve();
   const settled = async () => {
     // A writer added while others settle is waited for too.
-    for (let n = 0; n !== writes.length;) { n = writes.length; await Promise.allSettled(writes); }
+    for (let n = -1; n !== writes.length;) { n = writes.length; await Promise.allSettled(writes); }
     return Promise.allSettled(writes);
   };
   return {
     dir, ...(prior ? { prior } : {}),
     add(variants) {
-      const w = writeImages({ ...r, variants }, dir, { builderVersion: opts.builderVersion, ...(prior ? { prior } : {}) });
-      w.catch(() => { /* awaited by images() or discard() */ });
-      writes.push(w);
+      const io = { builderVersion: opts.builderVersion, ...(prior ? { prior } : {}), after: layout };
+      const w = writeImages({ ...r, variants }, dir, io);
+      layout = w.layout;
+      w.done.catch(() => { /* awaited by images() or discard() */ });
+      writes.push(w.done);
     },
-    async images() {
-      const failed = (await settled()).find((x): x is PromiseRejectedResult => x.status === 'rejected');
-      if (failed) throw failed.reason;
+    images() {
+      // One promise, handled at once: a writer failing before the caller awaits it is not an unhandled rejection.
+      const all = settled().then((s) => {
+        const failed = s.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+        if (failed) throw failed.reason;
+      });
+      all.catch(() => { /* the caller awaits it */ });
+      return all;
     },
     discard: async () => { await settled(); await rm(dir, { recursive: true, force: true }); },
   };
@@ -128,15 +137,15 @@ type ImageOutputs = Pick<BuildResult, 'config' | 'epoch'> & { variants: Partial<
 /**
  * The layout entries (prod's also under the plain tag) and the docker-archive of each variant given. Layer blobs and
  * archives the earlier outputs hold intact are linked; the rest are written side by side (they are disk-bound, and
- * read the same blobs).
+ * read the same blobs). The layout write starts after `after` (the previous one) settles; `layout` settles with it.
  */
-async function writeImages(r: ImageOutputs, outDir: string, opts: { builderVersion: string; prior?: PriorOutputs }): Promise<void> {
+function writeImages(r: ImageOutputs, outDir: string, opts: { builderVersion: string; prior?: PriorOutputs; after: Promise<void> }): { layout: Promise<void>; done: Promise<void> } {
   const { config } = r;
   const tag = config.tag;
   const given = VARIANTS.filter((v) => r.variants[v]);
   // Layers are content-addressed: one the earlier layout holds intact is the same bytes (the layout skips it).
   const layers = new Set(given.flatMap((v) => r.variants[v]!.image.layers.map((l) => hexOf(l.digest))));
-  for (const hex of layers) await linkPrior(opts.prior, outDir, `oci/blobs/sha256/${hex}`);
+  const linked = (async () => { for (const hex of layers) await linkPrior(opts.prior, outDir, `oci/blobs/sha256/${hex}`); })();
   const archive = async (v: VariantName) => {
     const rel = archiveName(config.name, v);
     const image = r.variants[v]!.image;
@@ -147,10 +156,14 @@ async function writeImages(r: ImageOutputs, outDir: string, opts: { builderVersi
     const image = r.variants[v]!.image;
     return [{ tag: `${tag}-${v}`, image }, ...(v === 'prod' ? [{ tag, image }] : [])];
   });
+  // After the earlier layout write settled, whatever its outcome (its failure is reported by its own writer).
+  const layout = Promise.allSettled([opts.after, linked]).then(() => linked).then(() => writeLayout(join(outDir, 'oci'), tagged));
   // Every writer settles before this does: a failed one must not leave the others writing into a folder being removed.
-  const settled = await Promise.allSettled([writeLayout(join(outDir, 'oci'), tagged), ...given.map(archive)]);
-  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-  if (failed) throw failed.reason;
+  const done = Promise.allSettled([layout, ...given.map(archive)]).then((settled) => {
+    const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+  return { layout: layout.then(() => undefined, () => undefined), done };
 }
 
 /** The names `docker load` gives each variant's archive. */

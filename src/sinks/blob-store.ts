@@ -31,7 +31,8 @@ export async function* readFileSized(path: string, size: number, chunk = 1024 * 
   const fh = await open(path, 'r');
   try {
     for (let pos = 0; ;) {
-      const want = pos < size ? Math.min(chunk, size - pos) : 1;
+      // At the listed size, one byte probes for more; past it (the file grew), whole chunks again.
+      const want = pos < size ? Math.min(chunk, size - pos) : pos === size ? 1 : chunk;
       const buf = Buffer.allocUnsafe(want);
       const { bytesRead } = await fh.read(buf, 0, want, pos);
       if (bytesRead === 0) return;

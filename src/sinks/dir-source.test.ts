@@ -53,6 +53,10 @@ test('a listed file reads back in chunks of its size; one that grew or shrank af
     assert.deepEqual(chunks, [1024 * 1024, 1024 * 1024, 512 * 1024], 'at most 1 MiB per buffer, none past the end');
     const [small] = (await entriesFromDir(root)).filter((e) => e.path === 'small');
     assert.equal(Buffer.from(await collect(small!.open!())).toString(), 'twelve bytes');
+    // Past the listed size (the file grew), one probe byte and then whole chunks, not a read per byte.
+    const grown: number[] = [];
+    for await (const c of readFileSized(join(root, 'big'), 1024)) grown.push(c.length);
+    assert.deepEqual(grown, [1024, 1, 1024 * 1024, 1024 * 1024, 512 * 1024 - 1025]);
     for (const text of ['twelve bytes and more', 'twelve']) {
       writeFileSync(join(root, 'small'), text);
       await assert.rejects(collect(writeTar([small!], 0).stream), /size-mismatch|expected 12/);
