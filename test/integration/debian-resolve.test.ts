@@ -1,7 +1,8 @@
 // Resolution against the real mirror: the C builder set, runtime closure, pins, byte-identical locks, distinct errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockPackages, obtainableChecker } from '../../src/debian/engine.js';
 import { serializeLock, parseLock, checkLock } from '../../src/debian/lock.js';
@@ -100,12 +101,16 @@ test('caller-given one-line sources with a keyring (no Signed-By) are verified w
   assert.deepEqual(lock.sets.runtime.map((p) => p.name), ['gcc-12-base', 'libc6', 'libgcc-s1']);
 });
 
-test('lists: reused when fresh, refreshed when older than a day or on update; the host apt state is never touched', async () => {
+test('lists: reused when fresh, refreshed when older than a day or on update; the host apt state is never touched', async (t) => {
   const hostState = ['/var/lib/apt/lists', '/var/lib/dpkg/status', '/var/cache/apt'].filter((p) => existsSync(p));
   const before = hostState.map((p) => statSync(p).mtimeMs);
+  // A cache of its own: test files running beside this one lock with the shared cache, and each refresh there
+  // restamps the shared lists (a stamp this test moved to the future came back to now, and the lists were reused).
+  const own = mkdtempSync(join(tmpdir(), 'airlock-lists-'));
+  t.after(() => rmSync(own, { recursive: true, force: true }));
   const run = async (now: number, update = false) => {
     const log = memoryLog();
-    await lockPackages({ builder: ['make'], runtime: [], architecture: 'amd64', configDigest: TEST_DIGEST }, { cache: cacheDir, log, offline: false, update, now });
+    await lockPackages({ builder: ['make'], runtime: [], architecture: 'amd64', configDigest: TEST_DIGEST }, { cache: own, log, offline: false, update, now });
     return log.lines.some((l) => l.startsWith('updating package indexes'));
   };
   const now = Date.now();
