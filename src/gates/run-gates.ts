@@ -68,11 +68,11 @@ interface Replay { hidden: Set<string>; files: Record<string, Finding[]> }
 async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateContext, found: Map<string, Finding[]>, memo?: ScanMemo): Promise<void> {
   const visible = new Set<FsEntry>(fs.entries);
   const layers = [...new Set([...fs.entries, ...fs.shadowed].map((e) => e.layer))];
-  // Scanners with a finish() keep state across files: they always read. The others' results are per file.
   const known = new Map<string, Replay>();
   const recording = new Map<string, { key: string; record: LayerScanRecord }>();
   const slot = (layer: number, id: string) => `${layer}\0${id}`;
   for (const [check, s] of scanners) {
+    // Scanners with a finish() keep state across files: they always read. The others' results are per file.
     if (!memo || s.finish) continue;
     for (const layer of layers) {
       const key = memo.keyOf(layer, check.id, check.scanSettings?.(ctx));
@@ -94,7 +94,8 @@ async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateC
     for (const [check, s] of scanners) {
       if (!visible.has(e) && !s.shadowed) continue;
       const r = replay(e, check.id);
-      if (r && Object.hasOwn(r.files, e.path)) found.get(check.id)!.push(...(r.files[e.path] ?? []));
+      const kept = r && Object.hasOwn(r.files, e.path) ? r.files[e.path] : undefined;
+      if (Array.isArray(kept)) found.get(check.id)!.push(...kept);
     }
   }
   await fs.scan(
