@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
+import { streamToFileAtomic, writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 
 test('atomic writes replace the file whole and leave no temp file beside it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-atomic-'));
@@ -29,5 +29,19 @@ test('a write that cannot be made is a write-failed error naming the file, and t
       e instanceof AirlockError && e.code === 'write-failed' && e.message.includes(f));
     assert.deepEqual(readdirSync(dir), ['target']);
     assert.deepEqual(readdirSync(f), ['inside']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a streamed write gives the bytes of every chunk in order; a source that fails part-way leaves the old file and no temp', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-atomic-'));
+  try {
+    const f = join(dir, 'image.tar');
+    const chunks = [Buffer.alloc(70_000, 1), Buffer.from('middle'), Buffer.alloc(0), Buffer.alloc(3 * 1024 * 1024 + 5, 7)];
+    await streamToFileAtomic(f, (async function* () { yield* chunks; })());
+    assert.deepEqual(readFileSync(f), Buffer.concat(chunks));
+    const failing = (async function* () { yield Buffer.from('partial'); throw new Error('source broke'); })();
+    await assert.rejects(streamToFileAtomic(f, failing), /source broke/);
+    assert.deepEqual(readFileSync(f), Buffer.concat(chunks), 'the old file stays');
+    assert.deepEqual(readdirSync(dir), ['image.tar']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

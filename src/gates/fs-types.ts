@@ -38,6 +38,8 @@ export interface LayerSource {
   name?: string;
   /** Oddities the source met while reading (e.g. skipped device nodes); merged into ImageFs.problems. */
   problems?: readonly string[];
+  /** The same entries as `open` gives, when they are held in memory: read without a wait per entry. */
+  entries?: readonly FileEntry[];
 }
 
 /** Per-layer statistics. */

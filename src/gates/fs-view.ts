@@ -11,7 +11,7 @@ export type { FsEntry, ImageFs, ImageConfigView, LayerSource, LayerItem, FsLimit
 /** A layer source over entries held in memory (their `open` stays valid). */
 export function entriesLayer(entries: readonly FileEntry[], name = 'layer'): LayerSource {
   return {
-    name,
+    name, entries,
     async *open() {
       for (const entry of entries) yield entry.open ? { entry, read: entry.open } : { entry };
     },
@@ -87,7 +87,8 @@ export async function buildImageFs(layers: readonly LayerSource[], config: Confi
   const m = new FsMerger(limits);
   for (const [i, src] of layers.entries()) {
     m.beginLayer(src.name ?? `layer ${i}`);
-    for await (const item of src.open()) m.add(item.entry);
+    if (src.entries) for (const e of src.entries) m.add(e);
+    else for await (const item of src.open()) m.add(item.entry);
     m.endLayer();
   }
   const view = config && 'labels' in config && 'env' in config ? (config as ImageConfigView) : configView(config as ConfigLike | undefined);

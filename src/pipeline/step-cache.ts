@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { hashFile } from '../files/file-hash.js';
 import { touchCacheEntry } from '../cache/touch.js';
 import { verifiedRecordPath, verifyOnce } from '../cache/verify-once.js';
+import { casPath } from '../cache/cas.js';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, link, mkdir, readFile, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -57,7 +58,6 @@ export function stepKey(parts: StepKeyParts): string {
 }
 
 const manifestPath = (cache: string, key: string) => join(cache, 'steps', `${key}.json`);
-const casPath = (cache: string, sha: string) => join(cache, 'cas', 'sha256', sha);
 
 
 /** Copies a file into the content store under its sha256 (temp + rename; entries are read-only). */

@@ -5,7 +5,14 @@ import { collect, memoryBlobStore } from '../image/blob-store.js';
 import type { FileEntry } from '../image/entry.js';
 import { layerFromEntries } from '../image/layer.js';
 import type { LockedPackage } from '../debian/types.js';
-import { entriesOfLayer, runtimeSetKey } from './runtime-layer.js';
+import { entriesOfLayer, runtimeLayer, runtimeSetKey } from './runtime-layer.js';
+import { chmod, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { fsBlobStore } from '../sinks/blob-store.js';
+import { casPath } from '../cache/cas.js';
+import { cachedLayer } from './layer-cache.js';
 
 const pkg = (name: string, sha: string): LockedPackage => ({ name, version: '1.0-1', architecture: 'amd64', sha256: sha.repeat(64), size: 1 } as LockedPackage);
 
@@ -38,5 +45,52 @@ test('entries read back from a runtime layer equal the entries it was made of, c
   for (const e of back.filter((x) => x.type === 'file')) {
     const original = entries.find((x) => x.path === e.path)!;
     assert.deepEqual(await collect(e.open!()), await collect(original.open!()), e.path);
+  }
+});
+
+test('a cached runtime layer is read back from its uncompressed tar in the content store; a damaged copy is never used', async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'airlock-runtime-'));
+  try {
+    const bytes = (s: string) => () => (async function* () { yield new TextEncoder().encode(s); })();
+    const entries: FileEntry[] = [
+      { path: 'usr', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
+      { path: 'usr/lib', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
+      { path: 'usr/lib/libx.so.1', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 6, open: bytes('\x7fELF..') },
+    ];
+    const store = fsBlobStore(join(cache, 'blobs'));
+    const input = {
+      packages: [pkg('libx1', 'a')], baseFiles: pkg('base-files', 'c'), identity: '0.1.0+x', epoch: 1, cacheDir: cache, store,
+      readOsRelease: () => { throw new Error('a cached set reads no .deb'); },
+    };
+    // The layer and its owners, as an earlier build recorded them.
+    const key = `runtime-${runtimeSetKey(input)}`;
+    const made = await cachedLayer(cache, store, key, () => layerFromEntries(entries, { epoch: 1, store }));
+    await writeFile(join(cache, 'layers', `${key}.owners.json`), JSON.stringify([['usr/lib/libx.so.1', 'libx1']]));
+    const kept = casPath(cache, made.layer.diffId.slice('sha256:'.length));
+    const plain = async (es: FileEntry[]) => Promise.all(es.map(async ({ open, ...e }) => ({ ...e, ...(open ? { bytes: Buffer.from(await collect(open())).toString('latin1') } : {}) })));
+    const expected = await plain(entries);
+
+    const first = await runtimeLayer(input);
+    assert.deepEqual(await plain(first.entries), expected);
+    assert.deepEqual([...first.owners], [['usr/lib/libx.so.1', 'libx1']]);
+    assert.equal(createHash('sha256').update(await readFile(kept)).digest('hex'), made.layer.diffId.slice('sha256:'.length), 'the uncompressed tar is kept under its diff id');
+
+    // Read from the kept tar: the compressed blob is not read (garbage stands in its place meanwhile).
+    const blob = join(cache, 'blobs', 'blobs', 'sha256', made.layer.digest.slice('sha256:'.length));
+    await rename(blob, `${blob}.aside`);
+    await writeFile(blob, 'not gzip');
+    const second = await runtimeLayer(input).finally(() => rename(`${blob}.aside`, blob));
+    assert.deepEqual(await plain(second.entries), expected);
+
+    // A damaged copy (same size, one byte of the file's content changed) is found, removed and made again.
+    await chmod(kept, 0o644);
+    const damaged = await readFile(kept);
+    damaged[damaged.indexOf('ELF..')] ^= 0x20;
+    await writeFile(kept, damaged);
+    const third = await runtimeLayer(input);
+    assert.deepEqual(await plain(third.entries), expected);
+    assert.equal(createHash('sha256').update(await readFile(kept)).digest('hex'), made.layer.diffId.slice('sha256:'.length), 'kept again, whole');
+  } finally {
+    await rm(cache, { recursive: true, force: true });
   }
 });

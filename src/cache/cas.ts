@@ -1,0 +1,48 @@
+// The content store `<cache>/cas/sha256/<hex>`: read-only files named by their sha256, each verified once (its
+// verify-once record in `cas/verified/` is also its last use for `airlock cache prune`). The step cache keeps step
+// results here; the runtime layers keep their uncompressed tar here (a rebuild reads it instead of gunzipping).
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { hashFile } from '../files/file-hash.js';
+import { diskFullError } from '../files/atomic.js';
+import { touchCacheEntry } from './touch.js';
+import { verifiedRecordPath, verifyOnce } from './verify-once.js';
+
+/** The path of the entry `hex` (sha256) in the cache's content store. */
+export const casPath = (cache: string, hex: string) => join(cache, 'cas', 'sha256', hex);
+
+/**
+ * The bytes of entry `hex` when it is there and verifies (hashed on first use, trusted after while its stat identity
+ * holds); undefined when it is missing, or corrupt (then it is removed).
+ */
+export async function readVerified(cache: string, hex: string, size?: number): Promise<Buffer | undefined> {
+  const path = casPath(cache, hex);
+  const verdict = await verifyOnce(path, { algorithm: 'sha256', hex, ...(size !== undefined ? { size } : {}), hash: (p) => hashFile(p) });
+  if (verdict !== 'ok') return undefined;
+  return readFile(path).catch(() => undefined);
+}
+
+/**
+ * Keeps `bytes` as the entry named by their sha256 (temp file and rename: a reader never sees part of it), when that
+ * is `expected`; an entry already there is kept as it is. Returns the bytes' sha256 (hex).
+ */
+export async function storeBytes(cache: string, bytes: Uint8Array, expected: string): Promise<string> {
+  const hex = createHash('sha256').update(bytes).digest('hex');
+  if (hex !== expected) return hex;
+  const dest = casPath(cache, hex);
+  await touchCacheEntry(verifiedRecordPath(dest));
+  if (existsSync(dest)) return hex;
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = `${dest}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, bytes, { mode: 0o444 });
+    await chmod(tmp, 0o444);
+    await rename(tmp, dest);
+    return hex;
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw diskFullError(e, tmp);
+  }
+}
