@@ -245,15 +245,6 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
     }));
   }
 
-  await images;
-  // With a key, each variant is also signed inside the layout the way cosign stores it (.sig and .att tags).
-  if (opts.key) {
-    for (const v of VARIANTS) {
-      const store = await layoutImageStore(ociDir, { reference: `${tag}-${v}`, repository: config.name });
-      await signWithEvidence(store, opts.key, join(outDir, 'evidence'));
-    }
-  }
-
   const variants = {} as BuildReport['variants'];
   for (const v of VARIANTS) {
     const a = r.variants[v];
@@ -287,6 +278,16 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
   // why.json (what `airlock why` reads) and report.html, made from the files written above.
   if (r.trace) await writeFileAtomic(join(outDir, WHY_JSON), whyJson(r.trace));
   await writeReportHtml(outDir, undefined, { report, ...(r.trace ? { why: r.trace } : {}) });
+  // The report and the pages were made while the images were still being written (they need only what the build
+  // holds in memory); signing reads the layout.
+  await images;
+  // With a key, each variant is also signed inside the layout the way cosign stores it (.sig and .att tags).
+  if (opts.key) {
+    for (const v of VARIANTS) {
+      const store = await layoutImageStore(ociDir, { reference: `${tag}-${v}`, repository: config.name });
+      await signWithEvidence(store, opts.key, join(outDir, 'evidence'));
+    }
+  }
   return report;
 }
 

@@ -88,7 +88,10 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     const stepCache = {
       cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: stepsRootfs.key, pristine: ws.pristine, scratch: ws.root,
     };
-    const built = await clock.time('steps', () => s.runBuildSteps(ctx, plan, stepCache));
+    // What needs only the builder root is read while the steps run (the main thread waits on their processes).
+    // A failure here is met again, and reported, where the index is used.
+    const warm = setTimeout(() => { try { s.ownerIndex(rootfs.dir); } catch { /* reported by its user */ } }, 20);
+    const built = await clock.time('steps', () => s.runBuildSteps(ctx, plan, stepCache)).finally(() => clearTimeout(warm));
     const prepared = clock.since();
     const handoffDirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
     const assembleOpts = { ws, rootfs, upstream, cache, log, noCache: opts.noCache };
@@ -211,17 +214,17 @@ function outputOptions(opts: BuildOptions): Record<string, string | boolean | nu
 
 /** The stages after the plan, loaded only when the outputs cannot be reused (a no-change rebuild loads none). */
 async function loadStages() {
-  const [engine, rootfs, steps, handoff, assemble, gates, outputs, upstream, trace] = await Promise.all([
+  const [engine, rootfs, steps, handoff, assemble, gates, outputs, upstream, trace, owner] = await Promise.all([
     import('../debian/engine.js'), import('../debian/rootfs.js'), import('./run-steps.js'), import('./handoff.js'),
     import('./assemble-stage.js'), import('./gates.js'), import('./outputs.js'), import('./upstream-step.js'),
-    import('./trace-stage.js'),
+    import('./trace-stage.js'), import('../debian/owner.js'),
   ]);
   return {
     fetchLocked: engine.fetchLocked, ensureBuilderRootfs: rootfs.ensureBuilderRootfs, runBuildSteps: steps.runBuildSteps,
     runTestSteps: steps.runTestSteps,
     handOff: handoff.handOff, assembleBeforeTests: assemble.assembleBeforeTests, runBuildGates: gates.runBuildGates, gateRun: gates.gateRun,
     writeOutputsAtomically: outputs.writeOutputsAtomically, startOutputs: outputs.startOutputs, prepareUpstream: upstream.prepareUpstream,
-    traceStage: trace.traceStage,
+    traceStage: trace.traceStage, ownerIndex: owner.ownerIndex,
   };
 }
 
