@@ -3,11 +3,27 @@ import assert from 'node:assert/strict';
 import { dir, file, hardlink, image, link } from './test-kit.js';
 import { readWhole } from './fs-view.js';
 import { DEFAULT_FS_LIMITS } from './fs-types.js';
-import { imageFsFromEntries } from './fs-view.js';
+import { buildImageFs, imageFsFromEntries } from './fs-view.js';
 
 const paths = (fs: { entries: readonly { path: string }[] }) => fs.entries.map((e) => e.path);
 
 describe('ImageFs', () => {
+  it('an in-memory layer and the same entries streamed give the same view; open() stays callable, not enumerable', async () => {
+    const layer = [dir('etc'), file('etc/a', 'alpha', { mode: 0o600 }), link('etc/b', 'a'), { ...file('etc/c', 'c'), mtime: 7 }];
+    const streamed = { name: 'streamed', async *open() { for (const entry of layer) yield { entry, ...(entry.open ? { read: entry.open } : {}) }; } };
+    const [held, read] = [await imageFsFromEntries([layer], undefined), await buildImageFs([streamed], undefined)];
+    for (const fs of [held, read]) {
+      assert.deepEqual(fs.entries.map((e) => ({ ...e })), [
+        { path: 'etc', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, layer: 0 },
+        { path: 'etc/a', type: 'file', mode: 0o600, uid: 0, gid: 0, size: 5, layer: 0, content: { layer: 0, ordinal: 1 } },
+        { path: 'etc/b', type: 'symlink', mode: 0o777, uid: 0, gid: 0, size: 0, linkname: 'a', layer: 0 },
+        { path: 'etc/c', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 1, mtime: 7, layer: 0, content: { layer: 0, ordinal: 3 } },
+      ]);
+      assert.equal(Object.keys(fs.get('etc/a')!).includes('open'), false);
+      assert.equal(new TextDecoder().decode(await readWhole(fs, 'etc/a', 100)), 'alpha');
+    }
+  });
+
   it('applies whiteouts and opaque directories to lower layers only', async () => {
     const fs = await image([
       [dir('a'), file('a/x', 'x'), file('a/y', 'y'), dir('b'), file('b/z', 'z'), dir('c'), dir('c/d'), file('c/d/e')],
