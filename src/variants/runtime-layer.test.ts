@@ -85,7 +85,9 @@ test('a cached runtime layer is read back from its uncompressed tar in the conte
     // A damaged copy (same size, one byte of the file's content changed) is found, removed and made again.
     await chmod(kept, 0o644);
     const damaged = await readFile(kept);
-    damaged[damaged.indexOf('ELF..')] ^= 0x20;
+    const at = damaged.indexOf('ELF..');
+    assert.ok(at > 0, 'the file content is in the kept tar');
+    damaged[at] = damaged[at]! ^ 0x20;
     await writeFile(kept, damaged);
     const third = await runtimeLayer(input);
     assert.deepEqual(await plain(third.entries), expected);
