@@ -9,8 +9,10 @@
 // Docker's base images are imported before timing from tarballs kept under ~/.cache/airlock-bench/docker-bases
 // (made there on first use; delete that folder to remake them): downloads are warm, everything else is cold.
 // Docker runs as a private dockerd (bench/dockerd.ts), stopped at the end, on failure and on ^C.
-// Usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [project ...]   (default: hello-c; also node-web,
-// clzip)
+// Every scenario but cold runs --repeat times (default 3; each one-line change appends another line), airlock and
+// Docker one after the other each time: the table gives the median and the range (one run on a shared 2-core machine
+// is noisy). Usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [--repeat N] [project ...]
+// (default: hello-c; also node-web, clzip)
 // Prints a table to stdout and progress to stderr. Exits 0 when everything ran, missed targets included.
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -40,12 +42,15 @@ type Scenario = (typeof SCENARIOS)[number];
 
 const args = process.argv.slice(2);
 const warmDownloads = args.includes('--warm-downloads');
+const repeatAt = args.indexOf('--repeat');
+const repeatArg = repeatAt >= 0 ? args.splice(repeatAt, 2)[1] : '3';
+const repeats = /^[1-9]\d?$/.test(repeatArg ?? '') ? Number(repeatArg) : NaN;
 const unknown = args.filter((a) => a.startsWith('-') && a !== '--warm-downloads');
 const examples = args.filter((a) => !a.startsWith('-'));
 if (examples.length === 0) examples.push('hello-c');
 const unsupported = examples.filter((e) => !PROJECTS[e] || !existsSync(dockerfileOf(e)));
-if (unknown.length || unsupported.length) {
-  console.error(`usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [${Object.keys(PROJECTS).join('|')} ...]`);
+if (unknown.length || unsupported.length || Number.isNaN(repeats)) {
+  console.error(`usage: node --import tsx bench/vs-docker.ts [--warm-downloads] [--repeat N (1-99)] [${Object.keys(PROJECTS).join('|')} ...]`);
   if (unsupported.length) console.error(`no Dockerfile or change file known for: ${unsupported.join(', ')}`);
   process.exit(2);
 }
@@ -64,16 +69,19 @@ const progress = (msg: string) => process.stderr.write(`[${((performance.now() -
 const secs = (s: number) => `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
 
 /** Appends one comment line to the change file of a project copy: the one-line source change. */
-function changeOneLine(src: string, file: string): void {
+function changeOneLine(src: string, file: string, n: number): void {
   const ext = extname(file);
-  const line = ext === '.c' || ext === '.h' ? '/* vs-docker: one-line change */' : ext === '.py' ? '# vs-docker: one-line change' : '// vs-docker: one-line change';
+  const text = `vs-docker: one-line change ${n}`;
+  const line = ext === '.c' || ext === '.h' ? `/* ${text} */` : ext === '.py' ? `# ${text}` : `// ${text}`;
   appendFileSync(join(src, file), `${line}\n`);
 }
 
+/** A scenario's runs: `seconds` is their median, `all` each run's time; the report or image id is the last run's. */
+interface Timed { seconds: number; all: number[] }
 interface Result {
   example: string;
-  airlock: Partial<Record<Scenario, { seconds: number; report: BuildReport }>>;
-  docker: Partial<Record<Scenario, { seconds: number; id: string }>>;
+  airlock: Partial<Record<Scenario, Timed & { report: BuildReport; first: BuildReport }>>;
+  docker: Partial<Record<Scenario, Timed & { id: string; firstId: string }>>;
   dockerBases?: { seconds: number; untimed: number };
   error?: string;
 }
@@ -133,31 +141,53 @@ async function benchProject(example: string): Promise<Result> {
     res.dockerBases = { seconds: 0, untimed };
   }
 
+  let changes = 0;
   for (const s of SCENARIOS) {
-    if (s === 'one-line change') {
-      changeOneLine(aSrc, p.change);
-      changeOneLine(dSrc, p.change);
-    }
-    progress(`${example}: airlock ${s} …`);
-    const a = await airlockBuild(aSrc, aOut, aCache);
-    res.airlock[s] = a;
-    progress(`${example}: airlock ${s}: ${secs(a.seconds)} (prod ${a.report.variants.prod.digest.slice(7, 19)})`);
-    let basesSeconds = 0;
-    if (s === 'cold' && !warmDownloads) {
-      for (const b of bases) {
-        progress(`${example}: docker base ${b} (mmdebstrap + import) …`);
-        const t = await makeBase(engine, b, true);
-        basesSeconds += t.make + t.import;
-        progress(`${example}: docker base ${b}: ${secs(t.make)} + import ${secs(t.import)}`);
+    const runs = s === 'cold' ? 1 : repeats;
+    const aTimes: number[] = [];
+    const dTimes: number[] = [];
+    for (let i = 1; i <= runs; i++) {
+      const nth = runs > 1 ? ` (${i}/${runs})` : '';
+      if (s === 'one-line change') {
+        changes++;
+        changeOneLine(aSrc, p.change, changes);
+        changeOneLine(dSrc, p.change, changes);
       }
-      res.dockerBases = { seconds: basesSeconds, untimed: 0 };
+      progress(`${example}: airlock ${s}${nth} …`);
+      const a = await airlockBuild(aSrc, aOut, aCache);
+      aTimes.push(a.seconds);
+      res.airlock[s] = { seconds: median(aTimes), all: [...aTimes], report: a.report, first: res.airlock[s]?.first ?? a.report };
+      progress(`${example}: airlock ${s}${nth}: ${secs(a.seconds)} (prod ${a.report.variants.prod.digest.slice(7, 19)})`);
+      let basesSeconds = 0;
+      if (s === 'cold' && !warmDownloads) {
+        for (const b of bases) {
+          progress(`${example}: docker base ${b} (mmdebstrap + import) …`);
+          const t = await makeBase(engine, b, true);
+          basesSeconds += t.make + t.import;
+          progress(`${example}: docker base ${b}: ${secs(t.make)} + import ${secs(t.import)}`);
+        }
+        res.dockerBases = { seconds: basesSeconds, untimed: 0 };
+      }
+      progress(`${example}: docker ${s}${nth} …`);
+      const d = await dockerBuild();
+      dTimes.push(basesSeconds + d.seconds);
+      res.docker[s] = { seconds: median(dTimes), all: [...dTimes], id: d.id, firstId: res.docker[s]?.firstId ?? d.id };
+      progress(`${example}: docker ${s}${nth}: ${secs(d.seconds)}${basesSeconds ? ` build + ${secs(basesSeconds)} bases` : ''}`);
     }
-    progress(`${example}: docker ${s} …`);
-    const d = await dockerBuild();
-    res.docker[s] = { seconds: basesSeconds + d.seconds, id: d.id };
-    progress(`${example}: docker ${s}: ${secs(d.seconds)}${basesSeconds ? ` build + ${secs(basesSeconds)} bases` : ''}`);
   }
   return res;
+}
+
+/** The median of some times (the lower middle one of an even count). */
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** A scenario's median, with the range of its runs when there were several. */
+function timed(t: Timed | undefined): string {
+  if (!t) return '-';
+  return t.all.length > 1 ? `${secs(t.seconds)} (${Math.min(...t.all).toFixed(2)}-${Math.max(...t.all).toFixed(2)})` : secs(t.seconds);
 }
 
 const results: Result[] = [];
@@ -192,16 +222,21 @@ function printResults(): never {
         s === 'cold' ? ['<= docker', a !== undefined && d !== undefined ? a <= d : undefined]
         : s === 'one-line change' ? ['<= 1.1x docker', a !== undefined && d !== undefined ? a <= 1.1 * d : undefined]
         : [`<= ${p.noChangeTarget} s`, a !== undefined ? a <= p.noChangeTarget : undefined];
-      rows.push([r.example, s, a !== undefined ? secs(a) : '-', d !== undefined ? secs(d) : '-', a !== undefined && d ? (a / d).toFixed(2) : '-', target, met === undefined ? '-' : met ? 'yes' : 'NO']);
+      rows.push([r.example, s, timed(r.airlock[s]), timed(r.docker[s]), a !== undefined && d ? (a / d).toFixed(2) : '-', target, met === undefined ? '-' : met ? 'yes' : 'NO']);
     }
     if (r.error) notes.push(`${r.example}: FAILED: ${r.error}`);
-    const prod = (s: Scenario) => r.airlock[s]?.report.variants.prod.digest;
+    // Each no-change run is compared with the build before it: the last of the scenario before (cold, or the last change).
+    const prod = (s: Scenario, which: 'first' | 'report' = 'report') => r.airlock[s]?.[which].variants.prod.digest;
     const same = (x: string | undefined, y: string | undefined) => (x && y ? (x === y ? 'yes' : 'NO') : '-');
     if (prod('cold')) {
-      notes.push(`${r.example}: airlock prod digest identical across no-change rebuilds: ${same(prod('cold'), prod('no-change'))} (cold -> no-change), ${same(prod('one-line change'), prod('no-change again'))} (change -> no-change again); the change ${prod('cold') === prod('one-line change') ? 'left prod as it was' : 'gave a new prod digest'}`);
+      const noChange = (before: Scenario, s: Scenario) => same(prod(before), prod(s, 'first')) === 'yes' && same(prod(s, 'first'), prod(s)) === 'yes' ? 'yes' : same(prod(before), prod(s));
+      notes.push(`${r.example}: airlock prod digest identical across no-change rebuilds: ${noChange('cold', 'no-change')} (cold -> no-change), ${noChange('one-line change', 'no-change again')} (change -> no-change again); the change ${prod('cold') === prod('one-line change') ? 'left prod as it was' : 'gave a new prod digest'}`);
     }
     if (r.docker.cold) {
-      const sameId = (x: Scenario, y: Scenario) => (r.docker[x] && r.docker[y] ? (r.docker[x]!.id === r.docker[y]!.id ? 'yes' : 'no') : '-');
+      const sameId = (x: Scenario, y: Scenario) => {
+        const [a, b] = [r.docker[x], r.docker[y]];
+        return a && b ? (a.id === b.firstId && b.firstId === b.id ? 'yes' : 'no') : '-';
+      };
       notes.push(`${r.example}: docker image id identical across no-change rebuilds: ${sameId('cold', 'no-change')}, ${sameId('one-line change', 'no-change again')}`);
     }
     if (r.dockerBases) {
@@ -216,6 +251,7 @@ function printResults(): never {
     ? 'mode: warm-downloads (airlock: fresh cache linking only the apt lists, .debs and npm tarballs; Docker: fresh engine, base images imported before timing)'
     : 'mode: cold (airlock: empty cache; Docker: fresh engine, cold time includes making its base images with mmdebstrap + docker import)');
   console.log(`airlock ran as ${airlockCommand().how}; docker builds the prod stage of bench/dockerfiles/<example>/Dockerfile (its tests run in the build stage); airlock builds dev, prod and test`);
+  console.log(`times: cold once; every other scenario ${repeats} time(s), airlock and docker in turn, median (range); ratios of the medians`);
   console.log('');
   for (const l of formatTable(['project', 'scenario', 'airlock', 'docker', 'ratio(airlock/docker)', 'target (issue #11)', 'met'], rows)) console.log(l);
   console.log('');
