@@ -91,13 +91,24 @@ async function readOwners(file: string): Promise<Map<string, string> | undefined
  */
 async function keptEntries(layer: Layer, cacheDir: string): Promise<FileEntry[]> {
   const hex = hexOf(layer.diffId);
-  const where = `layer ${layer.digest}`;
   const kept = await readVerified(cacheDir, hex, layer.uncompressedSize);
-  if (kept) return entriesOfTar(readTar(bytesStream(kept), { where }));
+  if (kept) return entriesOfTarBytes(kept, layer);
   const bytes = await collect(uncompressedStream(layer), Number.MAX_SAFE_INTEGER);
   // Not kept (a full disk, say): the next build gunzips the layer again; nothing is lost.
   await storeBytes(cacheDir, bytes, hex).catch(() => undefined);
-  return entriesOfTar(readTar(bytesStream(bytes), { where }));
+  return entriesOfTarBytes(bytes, layer);
+}
+
+/** The entries of a whole tar held in memory: each file's content is a view of those bytes, not a copy. */
+async function entriesOfTarBytes(tar: Uint8Array, layer: Layer): Promise<FileEntry[]> {
+  const out: FileEntry[] = [];
+  for await (const { entry, dataOffset } of readTar(bytesStream(tar), { where: `layer ${layer.digest}` })) {
+    const { mtime: _mtime, open: _open, ...e } = entry;
+    if (e.type !== 'file') { out.push(e); continue; }
+    const data = tar.subarray(dataOffset, dataOffset + e.size);
+    out.push({ ...e, open: () => bytesStream(data) });
+  }
+  return out;
 }
 
 /** Every entry of a layer we wrote, with file contents read into memory (as `runtimeEntries` returns them). */
