@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkLock, lockPath, parseLock, serializeLock, writeLock, readLock } from './lock.js';
+import { checkLock, lockPath, serializeLock, writeLock } from './lock.js';
+import { parseLock, readLock } from './lock-parse.js';
 import type { Lock, LockedPackage } from './types.js';
 import { AirlockError } from '../errors.js';
 

@@ -1,46 +1,11 @@
-// The lock file: stable serialization (byte-identical when unchanged), validated parsing, atomic write, staleness checks.
+// The lock file: stable serialization (byte-identical when unchanged), atomic write, staleness checks. Validated
+// parsing is in lock-parse.ts (it loads the schema library, which a rebuild with an unchanged lock does without).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { AirlockError } from '../errors.js';
 import type { Lock, LockedPackage, LockedRepository } from './types.js';
 import { writeFileAtomicSync } from '../files/atomic.js';
 import { requestName } from './closure.js';
-
-const pkgSchema = z.object({
-  name: z.string().min(1),
-  version: z.string().min(1),
-  architecture: z.string().min(1),
-  source: z.string().min(1),
-  sourceVersion: z.string().optional(),
-  size: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  filename: z.string().min(1),
-  repository: z.number().int().nonnegative(),
-  depends: z.array(z.string()),
-  installedSize: z.number().int().nonnegative().optional(),
-  maintainer: z.string().optional(),
-  description: z.string().optional(),
-}).strict();
-
-const lockSchema = z.object({
-  lockVersion: z.literal(1),
-  codename: z.string(),
-  osVersion: z.string(),
-  architecture: z.string().min(1),
-  configDigest: z.string(),
-  repositories: z.array(z.object({ uri: z.string().min(1), suite: z.string().min(1), components: z.array(z.string()), inRelease: z.string() }).strict()),
-  indexEpoch: z.number().int().nonnegative(),
-  sets: z.object({ builder: z.array(pkgSchema), runtime: z.array(pkgSchema) }).strict(),
-  upstream: z.array(z.object({
-    registry: z.literal('npm'),
-    role: z.enum(['node', 'npm']),
-    name: z.string().regex(/^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/),
-    version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/),
-    integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]{86}==$/),
-    license: z.string().optional(),
-  }).strict()).optional(),
-}).strict();
 
 const byName = (a: LockedPackage, b: LockedPackage) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.architecture < b.architecture ? -1 : 1);
 
@@ -68,26 +33,6 @@ export function serializeLock(lock: Lock): string {
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
-/** Parses and validates lock text; every problem is listed with its JSON path. */
-export function parseLock(text: string, file = 'airlock.lock.json'): Lock {
-  let data: unknown;
-  try { data = JSON.parse(text); } catch (e) {
-    throw new AirlockError('packages', 'bad-lock', `${file} is not valid JSON: ${(e as Error).message}`, { hint: 'run `airlock lock --update` to write it again', cause: e });
-  }
-  const r = lockSchema.safeParse(data);
-  if (!r.success) {
-    const problems = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
-    throw new AirlockError('packages', 'bad-lock', `${file} is not a valid airlock lock:\n${problems}`, { hint: 'run `airlock lock --update` to write it again' });
-  }
-  const lock = r.data as Lock;
-  for (const p of [...lock.sets.builder, ...lock.sets.runtime]) {
-    if (p.repository >= lock.repositories.length) {
-      throw new AirlockError('packages', 'bad-lock', `${file}: package ${p.name} names repository ${p.repository}, but only ${lock.repositories.length} are listed`);
-    }
-  }
-  return lock;
-}
-
 /** The lock file for a config file: `airlock.lock.json` beside it. */
 export function lockPath(configFile: string, architecture?: string): string {
   return join(dirname(configFile), architecture ? `airlock.lock.${architecture}.json` : 'airlock.lock.json');
@@ -105,18 +50,6 @@ export function configLockPath(config: { file: string; debian: { architecture: s
 export function configLockPaths(config: { file: string; debian: { architectures: string[] } }): string[] {
   const { architectures } = config.debian;
   return architectures.length > 1 ? architectures.map((a) => lockPath(config.file, a)) : [lockPath(config.file)];
-}
-
-/** Reads a lock file, or undefined if there is none. */
-export function readLock(file: string): Lock | undefined {
-  if (!existsSync(file)) return undefined;
-  let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
-    throw new AirlockError('packages', 'bad-lock', `cannot read ${file}: ${(e as Error).message}`, {
-      hint: 'the lock must be a readable file; remove whatever is in its place and run `airlock lock`', cause: e,
-    });
-  }
-  return parseLock(text, file);
 }
 
 /** Writes the lock atomically (temp file + rename); returns whether the bytes changed. */

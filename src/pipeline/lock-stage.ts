@@ -4,7 +4,8 @@ import type { Config } from '../config/types.js';
 import { checkVersion, languagePack, offeredVersions } from '../lang/index.js';
 import { cachedPackageNames } from './versions.js';
 import { lockStep, type LockStepOptions } from './lock-step.js';
-import { configLockPath, readLock } from '../debian/lock.js';
+import { configLockPath } from '../debian/lock.js';
+import { readLockCached } from './parse-cache.js';
 import { lockedFor } from '../upstream/select.js';
 import type { UpstreamRequest } from '../upstream/types.js';
 import { packageRequests } from './requests.js';
@@ -56,7 +57,7 @@ export async function lockForConfig(config: Config, configDigest: string, opts: 
 
   // A lock whose toolchain came from the registry for this same version stays on the registry: reused when it matches
   // (also with --locked and --offline), re-resolved keeping its registry packages when the rest of the config changed.
-  const existing = readLock(file);
+  const existing = await readLockCached(file, { cacheDir: opts.cache });
   if (existing?.upstream?.length && version !== undefined) {
     const up = upstreamFor();
     if (up && up.upstream.every((r) => lockedFor(existing.upstream!, r))) {

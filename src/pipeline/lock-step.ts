@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
 import type { Log } from '../log.js';
 import { lockPackages, obtainableChecker } from '../debian/engine.js';
-import { checkLock, readLock, writeLock } from '../debian/lock.js';
+import { checkLock, writeLock } from '../debian/lock.js';
+import { readLockCached } from './parse-cache.js';
 import type { Lock } from '../debian/types.js';
 import { resolveUpstream } from '../upstream/npm.js';
 import type { LockedUpstream, UpstreamRequest } from '../upstream/types.js';
@@ -46,7 +47,7 @@ export function requestDigest(req: PackageRequestSet): string {
 /** Returns the lock to build from, writing `file` (the config's lock, src/debian/lock.ts) when it (re)resolves. */
 export async function lockStep(file: string, req: PackageRequestSet, opts: LockStepOptions): Promise<{ lock: Lock; file: string; resolved: boolean }> {
   const digest = requestDigest(req);
-  const existing = readLock(file);
+  const existing = await readLockCached(file, { cacheDir: opts.cache });
   if (existing && !opts.update) {
     const diffs = checkLock(existing, { configDigest: digest, builder: req.builder, runtime: req.runtime, upstream: req.upstream ?? [] }, obtainableChecker(opts.cache, req.architecture));
     if (diffs.length === 0) {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheUsage } from '../../src/cache/du.js';
 import { defaultCacheDir } from '../../src/debian/cache.js';
-import { lockPath, readLock } from '../../src/debian/lock.js';
+import { lockPath } from '../../src/debian/lock.js';
+import { readLock } from '../../src/debian/lock-parse.js';
 import { builderSetKey } from '../../src/debian/rootfs.js';
 import { copyExample, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockPackages, obtainableChecker } from '../../src/debian/engine.js';
-import { serializeLock, parseLock, checkLock } from '../../src/debian/lock.js';
+import { serializeLock, checkLock } from '../../src/debian/lock.js';
+import { parseLock } from '../../src/debian/lock-parse.js';
 import { parseSources, renderSources } from '../../src/debian/sources.js';
 import { sourcesKey } from '../../src/debian/apt-dir.js';
 import { AirlockError } from '../../src/errors.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyExample, runCli, type CliResult } from '../helpers/cli.js';
 import { cyclonedxErrors, spdxErrors } from '../fixtures/evidence/schemas.js';
-import { parseLock } from '../../src/debian/lock.js';
+import { parseLock } from '../../src/debian/lock-parse.js';
 import { parseDebPurl } from '../../src/evidence/purl.js';
 import { imageFsFromImage } from '../../src/gates/from-image.js';
 import { readLayout } from '../../src/sinks/oci-layout.js';

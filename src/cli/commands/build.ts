@@ -1,6 +1,6 @@
 // `airlock build`: one YAML → dev, prod and test images, evidence and a report.
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigCached } from '../../pipeline/parse-cache.js';
 import { holdCache } from '../../cache/hold.js';
 import { defaultCacheDir } from '../../debian/cache.js';
 import { runBuild } from '../../pipeline/run-build.js';
@@ -52,13 +52,14 @@ export const command: Command = {
     const key = values.sign ? await readPrivateKeyFile(resolve(ctx.cwd, values.sign), ctx.env.AIRLOCK_KEY_PASSWORD) : undefined;
     const host = hostArchitecture();
     const platforms = values.platform !== undefined ? parsePlatformList(values.platform) : undefined;
-    const loaded = await loadConfig(values.config ?? 'airlock.yaml', { architecture: host });
+    const cache = defaultCacheDir(ctx.env);
+    // Parsed once per text of the file (and airlock's code): an unchanged config loads no YAML or schema code.
+    const loaded = await loadConfigCached(values.config ?? 'airlock.yaml', { architecture: host, cacheDir: cache, fresh: values['no-cache'] ?? false });
     for (const w of loaded.warnings) ctx.log.warn(w);
     const config = platforms ? withArchitectures(loaded.config, platforms) : loaded.config;
     // Another architecture's builder runs under qemu-user: without it, fail now rather than after the downloads.
     for (const a of config.debian.architectures) checkEmulation(a, host);
     const outDir = resolve(values.out ? resolve(ctx.cwd, values.out) : join(config.dir, 'airlock-out'));
-    const cache = defaultCacheDir(ctx.env);
     // Held while the build runs: `airlock cache prune` keeps every entry the build uses (src/cache/hold.ts).
     const hold = await holdCache(cache);
     // One build writes an output folder at a time: a second one fails at once, naming the first (pipeline/outputs.ts).
