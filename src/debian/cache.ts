@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { hashFile as sha256File } from '../files/file-hash.js';
 import { verifyOnce, verifyOnceWithFacts, type Verdict } from '../cache/verify-once.js';
 import { asControlFacts, controlFacts, type ControlFacts } from './control-check.js';
-import { readControl } from './deb-read.js';
 
 /** The cache directory: `$AIRLOCK_CACHE`, else `~/.cache/airlock`. */
 export function defaultCacheDir(env: Record<string, string | undefined>, home = homedir()): string {
@@ -46,6 +45,9 @@ export async function checkCachedDeb(
 ): Promise<{ verdict: Verdict; control?: ControlFacts }> {
   const opts = { algorithm: 'sha256', hex: sha256, size, hash };
   const path = debPath(cacheDir, sha256);
+  // The .deb reader (and its tar library) loads only when a package is read: a rebuild whose records hold every
+  // package's facts needs neither.
+  const readControl = async (p: string) => (await import('./deb-read.js')).readControl(p);
   const r = await verifyOnceWithFacts(path, opts, async (p) => controlFacts(await readControl(p)));
   if (r.verdict !== 'ok') return { verdict: r.verdict };
   // A record from elsewhere with facts of another shape is not trusted: the .deb is read again.

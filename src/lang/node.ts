@@ -5,7 +5,7 @@ import { langAsset } from './assets.js';
 import { nodeApp, nodeCommand, nodeSourceProbe, packageJsonAt, workspacePatterns, type NodeApp } from
   './node-project.js';
 import { PROXY_ENV, type DefaultArtifact, type DefaultSteps, type LanguagePack, type SourceInfo } from './pack.js';
-import { NODE_ARCH, nodePackageFor } from '../upstream/select.js';
+import { NODE_ARCH, nodePackageFor } from '../upstream/node-arch.js';
 
 /** Where npm's cache lives inside every step (kept under <airlock cache>/lang/npm). */
 export const NPM_CACHE = '/airlock/cache/npm';

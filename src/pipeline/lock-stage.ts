@@ -6,7 +6,6 @@ import { cachedPackageNames } from './versions.js';
 import { lockStep, type LockStepOptions } from './lock-step.js';
 import { configLockPath } from '../debian/lock.js';
 import { readLockCached } from './parse-cache.js';
-import { lockedFor } from '../upstream/select.js';
 import type { UpstreamRequest } from '../upstream/types.js';
 import { packageRequests } from './requests.js';
 import { readSourceInfo } from './source-info.js';
@@ -59,6 +58,7 @@ export async function lockForConfig(config: Config, configDigest: string, opts: 
   // (also with --locked and --offline), re-resolved keeping its registry packages when the rest of the config changed.
   const existing = await readLockCached(file, { cacheDir: opts.cache });
   if (existing?.upstream?.length && version !== undefined) {
+    const { lockedFor } = await import('../upstream/select.js'); // semver, loaded only for a registry toolchain
     const up = upstreamFor();
     if (up && up.upstream.every((r) => lockedFor(existing.upstream!, r))) {
       return { ...(await lockWith(up)), pack, srcInfo, requests: up, upstream: true };

@@ -6,9 +6,7 @@ import { lockPackages, obtainableChecker } from '../debian/engine.js';
 import { checkLock, writeLock } from '../debian/lock.js';
 import { readLockCached } from './parse-cache.js';
 import type { Lock } from '../debian/types.js';
-import { resolveUpstream } from '../upstream/npm.js';
 import type { LockedUpstream, UpstreamRequest } from '../upstream/types.js';
-import { lockedFor } from '../upstream/select.js';
 
 export interface PackageRequestSet {
   builder: string[];
@@ -72,6 +70,8 @@ export async function lockStep(file: string, req: PackageRequestSet, opts: LockS
     // Registry packages the previous lock holds that still answer the requests are kept (a config change elsewhere
     // does not move node); --update resolves them anew.
     const prior = opts.update ? [] : existing?.upstream ?? [];
+    // The registry client and semver, loaded only for a registry toolchain.
+    const [{ lockedFor }, { resolveUpstream }] = await Promise.all([import('../upstream/select.js'), import('../upstream/npm.js')]);
     const kept = req.upstream.map((r) => lockedFor(prior, r));
     lock.upstream = kept.every((k) => k !== undefined)
       ? kept as LockedUpstream[]

@@ -16,6 +16,8 @@ export const PLAN_FORMAT = 2;
 /** Where the work tree and the install root are in every step. */
 export const SANDBOX_SRC = '/src';
 export const SANDBOX_OUT = '/airlock/out';
+/** Where a toolchain from the npm registry lives in the builder and the images. */
+export const UPSTREAM_PREFIX = 'usr/local';
 
 /** What a step may read of the build context: the dependency manifests only, or the whole source tree. */
 export type StepInputs = 'manifests' | 'source';

@@ -10,8 +10,9 @@ import type { LockedUpstream } from '../upstream/types.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
-/** Where the toolchain lives in the builder and the images. */
-export const UPSTREAM_PREFIX = 'usr/local';
+import { UPSTREAM_PREFIX } from './plan.js';
+
+export { UPSTREAM_PREFIX };
 
 export interface UpstreamToolchain {
   packages: LockedUpstream[];

@@ -5,19 +5,7 @@ import { AirlockError } from '../errors.js';
 import type { LockedUpstream, RegistryVersion, UpstreamRequest } from './types.js';
 import { sriSha512Hex } from './integrity.js';
 
-/** Debian architecture → the suffix of the official Node.js build packages on the npm registry. */
-export const NODE_ARCH: Record<string, string> = { amd64: 'x64', arm64: 'arm64', armhf: 'armv7l', ppc64el: 'ppc64le', s390x: 's390x' };
-
-/** The npm package that carries the official Node.js binary for a Debian architecture. */
-export function nodePackageFor(architecture: string): string {
-  const a = NODE_ARCH[architecture];
-  if (!a) {
-    throw new AirlockError('usage', 'upstream-arch', `there is no official Node.js build for the Debian architecture ${architecture}`, {
-      location: 'debian.architecture', hint: `use one of ${Object.keys(NODE_ARCH).join(', ')}, or a Node.js version that Debian has`,
-    });
-  }
-  return `node-linux-${a}`;
-}
+export { NODE_ARCH, nodePackageFor } from './node-arch.js';
 
 /** The newest stable version in `range`, whose engines.node (if any) accepts `nodeVersion` (when given). */
 export function chooseVersion(versions: readonly RegistryVersion[], range: string, nodeVersion?: string): RegistryVersion | undefined {
