@@ -73,25 +73,28 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     log.info(`no change since the last build: outputs in ${opts.outDir} are intact and kept (--no-cache rebuilds)`);
     return { report: reused, reused: true, prodFailed: reused.variants.prod.gates?.passed === false };
   }
-  const s = await loadStages();
+  const stages = await loadStages();
   const { lock, plan } = planned;
   const secrets = await readSecretValues(config.secrets ?? [], opts.env); // held in memory, for the steps only
   const io = { cache, log, offline };
-  await clock.time('fetch', async () => { for (const l of [lock, ...(planned.stepsLock ? [planned.stepsLock] : [])]) await s.fetchLocked(l, io); });
+  await clock.time('fetch', async () => { for (const l of [lock, ...(planned.stepsLock ? [planned.stepsLock] : [])]) await stages.fetchLocked(l, io); });
   const upstream = lock.upstream?.length
-    ? await clock.time('toolchain', () => s.prepareUpstream(lock.upstream!, { cache, offline, env: opts.env, log }))
+    ? await clock.time('toolchain', () => stages.prepareUpstream(lock.upstream!, { cache, offline, env: opts.env, log }))
     : undefined;
-  const { rootfs, stepsRootfs } = await clock.time('rootfs', () => builders(planned, io, s.ensureBuilderRootfs));
+  const { rootfs, stepsRootfs } = await clock.time('rootfs', () => builders(planned, io, stages.ensureBuilderRootfs));
   const ws = await clock.time('workspace', () => createWorkspace(config.source, ignore));
   try {
     const ctx = { ...stepContext(planned, ws, stepsRootfs.dir, upstream?.tree, opts), secrets };
     const stepCache = {
       cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: stepsRootfs.key, pristine: ws.pristine, scratch: ws.root,
     };
-    // What needs only the builder root is read while the steps run (the main thread waits on their processes).
-    // A failure here is met again, and reported, where the index is used.
-    const warm = setTimeout(() => { try { s.ownerIndex(rootfs.dir); } catch { /* reported by its user */ } }, 20);
-    const built = await clock.time('steps', () => s.runBuildSteps(ctx, plan, stepCache)).finally(() => clearTimeout(warm));
+    // The later stages' code, and what needs only the builder root, are loaded while the steps run (the main thread
+    // waits on their processes). A failure here is met again, and reported, where it is used.
+    const warm = setTimeout(() => {
+      stages.late().then((l) => l.ownerIndex(rootfs.dir)).catch(() => { /* reported by its user */ });
+    }, 20);
+    const built = await clock.time('steps', () => stages.runBuildSteps(ctx, plan, stepCache)).finally(() => clearTimeout(warm));
+    const s = { ...stages, ...(await stages.late()) };
     const prepared = clock.since();
     const handoffDirs = { strippedDir: ws.stripped, rootfsDir: rootfs.dir, extraProdFiles: upstream?.prodFiles ?? [] };
     const assembleOpts = { ws, rootfs, upstream, cache, log, noCache: opts.noCache };
@@ -212,18 +215,30 @@ function outputOptions(opts: BuildOptions): Record<string, string | boolean | nu
   return { noGates: opts.noGates, signingKey: pub, vexScan: vex };
 }
 
-/** The stages after the plan, loaded only when the outputs cannot be reused (a no-change rebuild loads none). */
+/**
+ * The stages after the plan, loaded only when the outputs cannot be reused (a no-change rebuild loads none): those up
+ * to the steps at once, the rest (`late`) once asked for, which the build does while the steps' processes run.
+ */
 async function loadStages() {
-  const [engine, rootfs, steps, handoff, assemble, gates, outputs, upstream, trace, owner] = await Promise.all([
-    import('../debian/engine.js'), import('../debian/rootfs.js'), import('./run-steps.js'), import('./handoff.js'),
-    import('./assemble-stage.js'), import('./gates.js'), import('./outputs.js'), import('./upstream-step.js'),
+  const [engine, rootfs, steps, upstream] = await Promise.all([
+    import('../debian/engine.js'), import('../debian/rootfs.js'), import('./run-steps.js'), import('./upstream-step.js'),
+  ]);
+  let late: ReturnType<typeof loadLateStages> | undefined;
+  return {
+    fetchLocked: engine.fetchLocked, ensureBuilderRootfs: rootfs.ensureBuilderRootfs, runBuildSteps: steps.runBuildSteps,
+    runTestSteps: steps.runTestSteps, prepareUpstream: upstream.prepareUpstream,
+    late: () => (late ??= loadLateStages()),
+  };
+}
+
+async function loadLateStages() {
+  const [handoff, assemble, gates, outputs, trace, owner] = await Promise.all([
+    import('./handoff.js'), import('./assemble-stage.js'), import('./gates.js'), import('./outputs.js'),
     import('./trace-stage.js'), import('../debian/owner.js'),
   ]);
   return {
-    fetchLocked: engine.fetchLocked, ensureBuilderRootfs: rootfs.ensureBuilderRootfs, runBuildSteps: steps.runBuildSteps,
-    runTestSteps: steps.runTestSteps,
     handOff: handoff.handOff, assembleBeforeTests: assemble.assembleBeforeTests, runBuildGates: gates.runBuildGates, gateRun: gates.gateRun,
-    writeOutputsAtomically: outputs.writeOutputsAtomically, startOutputs: outputs.startOutputs, prepareUpstream: upstream.prepareUpstream,
+    writeOutputsAtomically: outputs.writeOutputsAtomically, startOutputs: outputs.startOutputs,
     traceStage: trace.traceStage, ownerIndex: owner.ownerIndex,
   };
 }
