@@ -54,10 +54,14 @@ export async function ensureBuilderRootfs(lock: Lock, opts: { cache: string; log
   if (await used()) return { tar, dir, key };
   const debs = existsSync(tar) ? new Map<string, string>() : await fetchPackages(lock, lock.sets.builder, { cacheDir: opts.cache, log: opts.log, offline: opts.offline });
   return withFileLock(join(base, `${key}.lock`), async () => {
-    // Leftovers of killed runs for this key (we hold its lock, so nobody is using them).
+    // Leftovers of killed runs for this key (we hold its lock, so no airlock is using them). A killed run's mmdebstrap
+    // children (apt, dpkg) may still be writing into its work folder for a while: a folder that cannot be removed yet
+    // is left, under its dead run's name, to the next build or `airlock cache prune` (this run works in its own).
     for (const f of readdirSync(base)) {
       const left = f.startsWith(`${key}.work-`) || f.startsWith(`${key}.extract-`);
-      if (left) rmSync(join(base, f), { recursive: true, force: true, maxRetries: 5 });
+      if (left && !f.endsWith(`-${process.pid}`)) {
+        try { rmSync(join(base, f), { recursive: true, force: true, maxRetries: 5 }); } catch { /* still written to: left for later */ }
+      }
     }
     if (!existsSync(tar)) {
       const work = join(base, `${key}.work-${process.pid}`);
