@@ -1,7 +1,7 @@
 // The content store `<cache>/cas/sha256/<hex>`: read-only files named by their sha256, each verified once (its
 // verify-once record in `cas/verified/` is also its last use for `airlock cache prune`). The step cache keeps step
 // results here; the runtime layers keep their uncompressed tar here (a rebuild reads it instead of gunzipping).
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -25,22 +25,36 @@ export async function readVerified(cache: string, hex: string, size?: number): P
 }
 
 /**
- * Keeps `bytes` as the entry named by their sha256 (temp file and rename: a reader never sees part of it), when that
- * is `expected`; an entry already there is kept as it is. Returns the bytes' sha256 (hex).
+ * Keeps `bytes` as the entry named by their sha256, when that is `expected` (a reader never sees part of an entry).
+ * Returns the bytes' sha256 (hex).
  */
 export async function storeBytes(cache: string, bytes: Uint8Array, expected: string): Promise<string> {
   const hex = createHash('sha256').update(bytes).digest('hex');
-  if (hex !== expected) return hex;
+  if (hex === expected) await commit(cache, hex, (tmp) => writeFile(tmp, bytes));
+  return hex;
+}
+
+/** Copies a file into the store under its sha256; returns that (hex). */
+export async function storeFile(cache: string, path: string): Promise<string> {
+  const hex = await hashFile(path);
+  await commit(cache, hex, (tmp) => copyFile(path, tmp));
+  return hex;
+}
+
+/**
+ * Makes entry `hex` with `write` (into a temp file, made read-only, then renamed) unless it is there already; either
+ * way its verify-once record is touched: that is the entry's last use (touching the entry would change its witness).
+ */
+async function commit(cache: string, hex: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const dest = casPath(cache, hex);
   await touchCacheEntry(verifiedRecordPath(dest));
-  if (existsSync(dest)) return hex;
+  if (existsSync(dest)) return;
   await mkdir(dirname(dest), { recursive: true });
   const tmp = `${dest}.tmp-${process.pid}`;
   try {
-    await writeFile(tmp, bytes, { mode: 0o444 });
+    await write(tmp);
     await chmod(tmp, 0o444);
     await rename(tmp, dest);
-    return hex;
   } catch (e) {
     await rm(tmp, { force: true });
     throw diskFullError(e, tmp);

@@ -4,13 +4,12 @@
 import { createHash } from 'node:crypto';
 import { hashFile } from '../files/file-hash.js';
 import { touchCacheEntry } from '../cache/touch.js';
-import { verifiedRecordPath, verifyOnce } from '../cache/verify-once.js';
-import { casPath } from '../cache/cas.js';
-import { existsSync } from 'node:fs';
-import { chmod, copyFile, link, mkdir, readFile, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { verifyOnce } from '../cache/verify-once.js';
+import { casPath, storeFile } from '../cache/cas.js';
+import { chmod, copyFile, link, mkdir, readFile, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { canonicalJson } from '../image/json.js';
-import { diskFullError, writeFileAtomic } from '../files/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 import { diffTrees, type StatEntry } from './tree-diff.js';
 
 export const STEP_CACHE_FORMAT = 1;
@@ -59,27 +58,6 @@ export function stepKey(parts: StepKeyParts): string {
 
 const manifestPath = (cache: string, key: string) => join(cache, 'steps', `${key}.json`);
 
-
-/** Copies a file into the content store under its sha256 (temp + rename; entries are read-only). */
-async function storeFile(cache: string, path: string): Promise<string> {
-  const sha = await hashFile(path);
-  const dest = casPath(cache, sha);
-  // Its verify-once record is the entry's last use (touching the entry itself would change the witness).
-  await touchCacheEntry(verifiedRecordPath(dest));
-  if (!existsSync(dest)) {
-    await mkdir(dirname(dest), { recursive: true });
-    const tmp = `${dest}.tmp-${process.pid}`;
-    try {
-      await copyFile(path, tmp);
-      await chmod(tmp, 0o444);
-      await rename(tmp, dest);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw diskFullError(e, tmp);
-    }
-  }
-  return sha;
-}
 
 export interface RootState {
   root: StepRoot;
