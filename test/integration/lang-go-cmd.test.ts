@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fetchedFiles } from '../helpers/cache.js';
 import { copyFixture, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage } from '../helpers/oci-runtime.js';
 
@@ -55,8 +56,8 @@ describe('airlock build of a Go cmd/<name> layout with several binaries', { time
       const what = 'several Go commands (cmd/api, cmd/worker) and none is named like the module (example.com/multi → multi)';
       assert.ok(bad.stderr.includes(`error[entrypoint-ambiguous]: runtime.entrypoint: ${what}`), bad.stderr);
       assert.match(bad.stderr, /hint: set runtime\.entrypoint to one of \/usr\/bin\/api, \/usr\/bin\/worker/);
-      // Only the running build's hold record: no package index, no .deb, no step result.
-      assert.deepEqual(readdirSync(cache).filter((n) => n !== 'holds'), [], 'nothing was fetched');
+      // Only bookkeeping (its hold, the parsed config): no package index, no .deb, no step result.
+      assert.deepEqual(fetchedFiles(cache), [], 'nothing was fetched');
       assert.deepEqual(readdirSync(out2), []);
     } finally { for (const d of [cache, out2]) rmSync(d, { recursive: true, force: true }); }
   });

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fetchedFiles } from '../helpers/cache.js';
 import { copyFixture, runCli, type CliResult } from '../helpers/cli.js';
 import { runImage } from '../helpers/oci-runtime.js';
 
@@ -87,8 +88,8 @@ describe('airlock build of a pyproject application with console scripts', { time
       assert.ok(bad.stderr.includes(`error[entrypoint-ambiguous]: runtime.entrypoint: ${what}`), bad.stderr);
       assert.ok(bad.stderr.includes('and none is named like the project (greeter)'), bad.stderr);
       assert.ok(bad.stderr.includes('hint: set runtime.entrypoint to one of /usr/local/bin/greet, /usr/local/bin/greeter-stats'));
-      // Only the running build's hold record: no package index, no .deb, no step result.
-      assert.deepEqual(readdirSync(cache).filter((n) => n !== 'holds'), [], 'nothing was fetched');
+      // Only bookkeeping (its hold, the parsed config): no package index, no .deb, no step result.
+      assert.deepEqual(fetchedFiles(cache), [], 'nothing was fetched');
       assert.deepEqual(readdirSync(out2), []);
     } finally { for (const d of [cache, out2]) rmSync(d, { recursive: true, force: true }); }
   });
