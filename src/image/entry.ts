@@ -20,3 +20,13 @@ export interface FileEntry {
   /** Opens the content of a file (called at most once per write; may be called again for a re-read). */
   open?: () => AsyncIterable<Uint8Array>;
 }
+
+/**
+ * A file entry's whole content. Entries read from memory yield one chunk, which is returned as it is (a view, not a
+ * copy: callers only read it).
+ */
+export async function entryBytes(e: Pick<FileEntry, 'open'>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  if (e.open) for await (const c of e.open()) chunks.push(c);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}

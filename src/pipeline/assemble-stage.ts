@@ -23,7 +23,7 @@ import type { Variants } from './result.js';
 import { SANDBOX_SRC } from './plan.js';
 import type { UpstreamToolchain } from './upstream-step.js';
 import type { Workspace } from './workspace.js';
-import type { FileEntry } from '../image/entry.js';
+import { entryBytes, type FileEntry } from '../image/entry.js';
 import { configEntries, loadAppConfig } from './app-config.js';
 
 export interface Assembled {
@@ -50,20 +50,13 @@ async function allInstalled(outDir: string): Promise<HandoffFile[]> {
   }));
 }
 
-
-async function bytesOfEntry(e: FileEntry): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const c of e.open!()) chunks.push(c);
-  return Buffer.concat(chunks);
-}
-
 /** prod's runtime packages sliced to what the artifacts, the entrypoint and the declared packages need. */
 async function sliceProd(runtime: RuntimeLayer, prodFiles: FileEntry[], opts: { config: Config; entrypoint: string[] | undefined; log: Log }): Promise<SliceResult> {
   const { config, log } = opts;
   const roots: SliceRoot[] = [];
   for (const e of prodFiles) {
     if (e.type === 'dir') continue;
-    roots.push({ path: e.path, type: e.type, ...(e.linkname !== undefined ? { linkname: e.linkname } : {}), ...(e.type === 'file' && e.open ? { bytes: await bytesOfEntry(e) } : {}) });
+    roots.push({ path: e.path, type: e.type, ...(e.linkname !== undefined ? { linkname: e.linkname } : {}), ...(e.type === 'file' && e.open ? { bytes: await entryBytes(e) } : {}) });
   }
   const r = await sliceRuntime({
     entries: runtime.entries, owners: runtime.owners, whole: new Set(config.packages.map((p) => p.name)), roots,

@@ -3,7 +3,7 @@
 // say who made it. Pure: entries in, entries out; the ELF symbol reader is passed in.
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
-import type { FileEntry } from '../image/entry.js';
+import { entryBytes, type FileEntry } from '../image/entry.js';
 import { dataLibrary } from './elf-data-library.js';
 import { trimIcuPackage, type IcuRemoval, type IcuSettings } from './icu-data.js';
 import type { SliceResult } from './slice.js';
@@ -38,11 +38,6 @@ export interface IcuReplacement {
 const ICU_DATA_LIBRARY = /^usr\/lib\/[^/]+\/libicudata\.so\.(\d+)(?:\.\d+)*$/;
 const EM_MIPS = 8;
 
-async function bytesOf(e: FileEntry): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const c of e.open!()) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 const digest = (algo: string, b: Uint8Array) => createHash(algo).update(b).digest('hex');
 const fileEntry = (e: FileEntry, data: Uint8Array): FileEntry => ({
@@ -75,7 +70,7 @@ export async function replaceIcuData(
     const m = ICU_DATA_LIBRARY.exec(e.path);
     const owner = input.owners.get(e.path);
     if (!m || e.type !== 'file' || owner === undefined) continue;
-    const original = await bytesOf(e);
+    const original = await entryBytes(e);
     const symbol = `icudt${m[1]}_dat`;
     const dat = input.symbolData(original, symbol);
     if (!dat) {
@@ -101,7 +96,7 @@ export async function replaceIcuData(
     const md5 = /^var\/lib\/dpkg\/status\.d\/(.+)\.md5sums$/.exec(e.path);
     const gone = md5 ? replacements.filter((r) => r.package === md5[1]).map((r) => r.path) : [];
     if (!gone.length) { entries.push(replaced.get(e.path) ?? e); continue; }
-    const lines = Buffer.from(await bytesOf(e)).toString('utf8').split('\n');
+    const lines = Buffer.from(await entryBytes(e)).toString('utf8').split('\n');
     const left = lines.filter((l) => !gone.some((p) => l.endsWith(`  ${p}`) || l.endsWith(`  /${p}`)));
     entries.push(fileEntry(e, Buffer.from(left.join('\n'))));
     const paths = left.map((l) => /^[0-9a-f]{32} [ *]\/?(.+)$/.exec(l)?.[1]);
@@ -112,7 +107,7 @@ export async function replaceIcuData(
     for (const path of (listed.get(r.package) ?? []).sort()) {
       const e = byPath.get(path);
       if (e?.type !== 'file') continue;
-      const b = await bytesOf(e);
+      const b = await entryBytes(e);
       r.packageFiles.push({ path, sha1: digest('sha1', b), sha256: digest('sha256', b) });
     }
   }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { AirlockError } from '../errors.js';
-import type { FileEntry } from '../image/entry.js';
+import { entryBytes, type FileEntry } from '../image/entry.js';
 import { patternRegExp } from '../config/ignore.js';
 import { defaultLibDirs, type ElfLinkInfo } from './elf-closure.js';
 
@@ -263,10 +263,7 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
     const root = rootByPath.get(path);
     if (root) return root.bytes;
     const e = byPath.get(path);
-    if (!e?.open) return undefined;
-    const chunks: Uint8Array[] = [];
-    for await (const c of e.open()) chunks.push(c);
-    return Buffer.concat(chunks);
+    return e?.open ? entryBytes(e) : undefined;
   };
   /** Keeps a file (not a folder) of the runtime packages named by a kept file; absent names are no error. */
   const keepNamed = (path: string, from: string, why: string): void => {
