@@ -17,7 +17,8 @@ describe('airlock build examples/cpp-service', { timeout: 40 * 60_000 }, () => {
   let report: any;
   before(async () => {
     dir = await copyExample('cpp-service');
-    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out]);
+    // --no-cache: the test reads ctest's own output, which a cached step does not print.
+    r = await runCli(['build', '-c', join(dir, 'airlock.yaml'), '--out', out, '--no-cache']);
     if (r.code === 0) report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   });
   after(() => { rmSync(dir, { recursive: true, force: true }); rmSync(out, { recursive: true, force: true }); });
