@@ -255,3 +255,32 @@ test('each removed file says why it went, and each rule-kept file which rule kep
   assert.match(ssl.leftOut.get(`usr/lib/${T}/ossl-modules/legacy.so`)!, /prod keeps no libcrypto\.so\.3$/);
   assert.equal(r.leftOut.size, r.packages.reduce((n, p) => n + p.removed.length, 0), 'every removed file has a reason');
 });
+
+test('namedPaths finds what the plain regular expression finds, on random bytes and on edge cases', () => {
+  // The definition, kept here as the test's oracle: a NUL, /usr|etc|opt|lib/, printable bytes, a NUL.
+  const oracle = (b: Uint8Array) =>
+    [...new Set(Buffer.from(b).toString('latin1').match(/(?<=\x00)\/(?:usr|etc|opt|lib)\/[\x21-\x7e]+(?=\x00)/g) ?? [])];
+  const edges = [
+    '\0/usr/a\0/etc/b\0', '\0/usr/\0', '\0/usr/x', '/usr/x\0', '\0/usr/x y\0', '\0/usr/a\0\0/usr/a\0', '\0/lib\0',
+    '\0/opt/é\0', '\0/lib/x\x7f\0', '\0\0/etc/ok\0', 'x\0/usr/lib/x86_64-linux-gnu/libc.so.6\0/opt/z\0', '\0/us', '',
+  ];
+  for (const e of edges) {
+    const b = new Uint8Array(Buffer.from(e, 'latin1'));
+    assert.deepEqual(namedPaths(b), oracle(b), JSON.stringify(e));
+  }
+  // Random bytes made of pieces dense in NULs, slashes and the roots, with views at odd offsets.
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  const pieces = ['\0/usr/', '\0/lib/', '\0', '\0', '/', 'usr/', 'etc/', 'lib/', 'opt/', 'us', 'x', 'y.so', ' ', '\x01', '\x7f', '\xe9'];
+  let hits = 0;
+  for (let round = 0; round < 300; round++) {
+    let text = '';
+    for (let i = 0, n = 1 + (next() % 60); i < n; i++) text += pieces[next() % pieces.length];
+    const whole = new Uint8Array(Buffer.from(text, 'latin1'));
+    const view = whole.subarray(next() % 3);
+    const want = oracle(view);
+    hits += want.length;
+    assert.deepEqual(namedPaths(view), want, Buffer.from(view).toString('latin1'));
+  }
+  assert.ok(hits > 100, `the random inputs held paths to find (${hits})`);
+});
