@@ -47,12 +47,14 @@ const refusal = (f: () => unknown, code: string, re: RegExp, location: string) =
   return true;
 });
 
-test('npm ci in the fetch step, build if present, the production copy (an asset run by node); tests on the full tree', () => {
+test('npm ci in the fetch step, the build script when there is one, the production copy (an asset run by node); tests on the full tree', () => {
   const s = nodePack.defaultSteps(src({ main: 'server.js', scripts: { test: 'node --test' } }, ['package-lock.json']));
   assert.deepEqual(s.fetch, ['npm ci --no-audit --no-fund']);
-  assert.equal(s.steps[0], 'npm run build --if-present');
-  assert.deepEqual(plan(s.steps[1]!), { app: '.', keep: null, workspaces: [], allWorkspaces: [], links: {} }, 'no build: the whole tree');
-  assert.match(s.steps[1]!, /<<'AIRLOCK_EOF'\nimport [\s\S]*npm', \['prune', '--omit=dev', '--offline'[\s\S]*\nAIRLOCK_EOF$/);
+  assert.equal(s.steps.length, 1, 'no build script: no build step');
+  assert.deepEqual(plan(s.steps[0]!), { app: '.', keep: null, workspaces: [], allWorkspaces: [], links: {} }, 'no build: the whole tree');
+  assert.match(s.steps[0]!, /<<'AIRLOCK_EOF'\nimport [\s\S]*npm', \['prune', '--omit=dev', '--offline'[\s\S]*\nAIRLOCK_EOF$/);
+  const built = nodePack.defaultSteps(src({ main: 'dist/server.js', scripts: { build: 'tsc', test: 'node --test' } }, ['package-lock.json']));
+  assert.equal(built.steps[0], 'npm run build');
   assert.deepEqual(s.test, ['npm test']);
   assert.match(nodePack.defaultSteps(src({})).fetch[0]!, /^npm install/, 'no lock file: npm install');
   assert.deepEqual(nodePack.defaultArtifacts!(src({})), [{ from: 'app', fromRoot: 'out', to: '/app' }]);
@@ -121,7 +123,7 @@ test('npm workspaces: the named app, the workspaces it uses (transitively) and i
   assert.equal(nodePack.defaultWorkdir!(ws), '/app/packages/api');
   assert.equal(nodePack.fetchSeesSource!(ws), true);
   assert.equal(nodePack.fetchSeesSource!(src({})), false);
-  assert.deepEqual(nodePack.defaultSteps(ws).steps[0], 'npm run build --if-present --workspace=packages/api');
+  assert.deepEqual(nodePack.defaultSteps(ws).steps[0], 'npm run build --workspace=packages/api');
 });
 
 test('fetch steps see the host npm config, registry and CA bundle (from the host facts); the npm cache is a step cache', () => {

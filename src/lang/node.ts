@@ -95,7 +95,9 @@ export const nodePack: LanguagePack = {
     // npm runs a workspace's scripts with --workspace; the build of the app builds the workspaces it uses first.
     const ws = app.dir === '.' ? '' : ` --workspace=${app.dir}`;
     const used = app.workspaces.filter((w) => w.keep).map((w) => `npm run build --workspace=${w.dir}`);
-    const builds = [...used, `npm run build --if-present${ws}`];
+    // No build script, no build step: `npm run build --if-present` would cost npm's start (0.7 s) on every rebuild
+    // to do nothing. The plan follows package.json, so adding a build script adds the step.
+    const builds = [...used, ...(app.pkg.scripts?.build ? [`npm run build${ws}`] : [])];
     return {
       fetch,
       steps: [...builds, prodCopyStep(app)],

@@ -61,8 +61,10 @@ async function sliceProd(runtime: RuntimeLayer, prodFiles: FileEntry[], opts: { 
   const r = await sliceRuntime({
     entries: runtime.entries, owners: runtime.owners, whole: new Set(config.packages.map((p) => p.name)), roots,
     ...(opts.entrypoint ? { entrypoint: opts.entrypoint } : {}), keep: config.slicing.keep, architecture: config.debian.architecture,
-    parseElf: (b) => parseElf(b),
+    parseElf: (b) => parseElf(b), fileDigests: (path, data) => runtime.digests.of(path, data),
   });
+  // Not kept (a full disk, say): the next build hashes them again.
+  await runtime.digests.save().catch(() => undefined);
   for (const g of r.unmatchedKeep) log.warn(`variants.prod.keep: ${g} matches no file of the runtime packages (${r.packages.map((p) => p.name).join(', ')})`);
   for (const w of r.warnings) log.warn(`slicing: ${w}`);
   const removed = r.packages.reduce((n, p) => n + p.removedBytes, 0);

@@ -5,7 +5,7 @@ import { collect, memoryBlobStore } from '../image/blob-store.js';
 import type { FileEntry } from '../image/entry.js';
 import { layerFromEntries } from '../image/layer.js';
 import type { LockedPackage } from '../debian/types.js';
-import { entriesOfLayer, runtimeLayer, runtimeSetKey } from './runtime-layer.js';
+import { digestRecord, entriesOfLayer, runtimeLayer, runtimeSetKey } from './runtime-layer.js';
 import { chmod, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,57 @@ test('a cached runtime layer is read back from its uncompressed tar in the conte
     const third = await runtimeLayer(input);
     assert.deepEqual(await plain(third.entries), expected);
     assert.equal(createHash('sha256').update(await readFile(kept)).digest('hex'), made.layer.diffId.slice('sha256:'.length), 'kept again, whole');
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
+});
+
+test("a runtime set's file digests are kept beside its layer; a record that does not check is not used", async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'airlock-runtime-digests-'));
+  try {
+    const bytes = (s: string) => () => (async function* () { yield new TextEncoder().encode(s); })();
+    const entries: FileEntry[] = [
+      { path: 'usr', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
+      { path: 'usr/lib', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
+      { path: 'usr/lib/libx.so.1', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 6, open: bytes('\x7fELF..') },
+    ];
+    const store = fsBlobStore(join(cache, 'blobs'));
+    const input = {
+      packages: [pkg('libx1', 'a')], baseFiles: pkg('base-files', 'c'), identity: '0.1.0+x', epoch: 1, cacheDir: cache, store,
+      readOsRelease: () => { throw new Error('a cached set reads no .deb'); },
+    };
+    const key = `runtime-${runtimeSetKey(input)}`;
+    await cachedLayer(cache, store, key, () => layerFromEntries(entries, { epoch: 1, store }));
+    await writeFile(join(cache, 'layers', `${key}.owners.json`), JSON.stringify([['usr/lib/libx.so.1', 'libx1']]));
+    const file = join(cache, 'layers', `${key}.digests.json`);
+    const data = new TextEncoder().encode('\x7fELF..');
+    const real = ['md5', 'sha1', 'sha256'].map((a) => createHash(a).update(data).digest('hex'));
+
+    const first = await runtimeLayer(input);
+    assert.deepEqual(first.digests.of('usr/lib/libx.so.1', data), real);
+    await first.digests.save();
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    assert.deepEqual(saved.value, [['usr/lib/libx.so.1', real]]);
+
+    // The next build takes the record's digests without hashing: a record naming other (well-formed) digests shows it.
+    const other = ['0'.repeat(32), '1'.repeat(40), '2'.repeat(64)];
+    const value = JSON.stringify([['usr/lib/libx.so.1', other]]);
+    await writeFile(file, `{"check":"${createHash('sha256').update(value).digest('hex')}","value":${value}}\n`);
+    assert.deepEqual((await runtimeLayer(input)).digests.of('usr/lib/libx.so.1', data), other);
+    // No record (--no-cache makes the set with none): hashed, and nothing written.
+    const none = await digestRecord(undefined);
+    assert.deepEqual(none.of('usr/lib/libx.so.1', data), real);
+    await none.save();
+    // A changed record (its own digest no longer checks) is hashed again, and written anew when saved.
+    await writeFile(file, `{"check":"${'f'.repeat(64)}","value":${value}}\n`);
+    const fourth = await runtimeLayer(input);
+    assert.deepEqual(fourth.digests.of('usr/lib/libx.so.1', data), real);
+    await fourth.digests.save();
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')).value, [['usr/lib/libx.so.1', real]]);
+    // A row of another shape makes the whole record unused.
+    const bad = JSON.stringify([['usr/lib/libx.so.1', ['0'.repeat(32), '1'.repeat(40)]]]);
+    await writeFile(file, `{"check":"${createHash('sha256').update(bad).digest('hex')}","value":${bad}}\n`);
+    assert.deepEqual((await runtimeLayer(input)).digests.of('usr/lib/libx.so.1', data), real);
   } finally {
     await rm(cache, { recursive: true, force: true });
   }

@@ -13,6 +13,8 @@ import { readTar, type TarItem } from '../image/tar-read.js';
 import { hexOf } from '../image/digest.js';
 import { readVerified, storeBytes } from '../cache/cas.js';
 import { cachedLayer } from './layer-cache.js';
+import { hashFileDigests, type FileDigests } from './slice.js';
+import { touchCacheEntry } from '../cache/touch.js';
 
 export interface RuntimeLayerInput {
   packages: readonly LockedPackage[];
@@ -43,6 +45,14 @@ export interface RuntimeLayer {
   entries: FileEntry[];
   layer: Layer;
   owners: ReadonlyMap<string, string>;
+  /** The digests of the set's files, kept beside its layer between builds (`save` keeps the ones worked out since). */
+  digests: DigestRecord;
+}
+
+export interface DigestRecord {
+  /** md5, sha1 and sha256 of the set's file at `path`, whose bytes are `data`: from the record, else hashed. */
+  of(path: string, data: Uint8Array): FileDigests;
+  save(): Promise<void>;
 }
 
 /** The runtime entries and their layer, from the cache when this set was made before (owners recorded beside it). */
@@ -51,6 +61,7 @@ export async function runtimeLayer(input: RuntimeLayerInput): Promise<RuntimeLay
   let owners = new Map<string, string>();
   const key = `runtime-${runtimeSetKey(input)}`;
   const ownersFile = join(input.cacheDir, 'layers', `${key}.owners.json`);
+  const digests = await digestRecord(input.fresh ? undefined : join(input.cacheDir, 'layers', `${key}.digests.json`));
   const build = async () => {
     owners = new Map();
     made = await runtimeEntries([...input.packages], { cache: input.cacheDir, osRelease: await input.readOsRelease(), owners });
@@ -58,7 +69,7 @@ export async function runtimeLayer(input: RuntimeLayerInput): Promise<RuntimeLay
   };
   if (input.fresh) {
     const layer = (await build()).layer;
-    return { layer, entries: made!, owners };
+    return { layer, entries: made!, owners, digests };
   }
   // The owners record is written before the layer's: a layer record without one is from an older airlock.
   const recorded = await readOwners(ownersFile);
@@ -68,11 +79,50 @@ export async function runtimeLayer(input: RuntimeLayerInput): Promise<RuntimeLay
     await writeFileAtomic(ownersFile, `${JSON.stringify([...owners].sort())}\n`);
     return built;
   });
-  if (made) return { entries: made, layer, owners };
-  if (recorded) return { entries: await keptEntries(layer, input.cacheDir), layer, owners: recorded };
+  if (made) return { entries: made, layer, owners, digests };
+  if (recorded) return { entries: await keptEntries(layer, input.cacheDir), layer, owners: recorded, digests };
   const again = await build(); // cached layer but no owners record: make both again (same bytes)
   await writeFileAtomic(ownersFile, `${JSON.stringify([...owners].sort())}\n`);
-  return { entries: made!, layer: again.layer, owners };
+  return { entries: made!, layer: again.layer, owners, digests };
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+const DIGESTS = /^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
+
+/**
+ * The digests of a runtime set's files, read from `file` (undefined: none kept, as with --no-cache). The record holds
+ * its own digest: one that does not check, or a row of another shape, is not used (every file is hashed again and
+ * the record written anew).
+ */
+export async function digestRecord(file: string | undefined): Promise<DigestRecord> {
+  const known = new Map<string, FileDigests>();
+  if (file && (await touchCacheEntry(file))) {
+    try {
+      const { check, value } = JSON.parse(await readFile(file, 'utf8')) as { check?: unknown; value?: unknown };
+      const rows = Array.isArray(value) ? value as unknown[] : [];
+      const valid = (r: unknown): r is [string, FileDigests] => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string'
+        && Array.isArray(r[1]) && r[1].length === 3 && r[1].every((d, i) => typeof d === 'string' && DIGESTS.test(d) && d.length === [32, 40, 64][i]);
+      if (check === sha256Hex(JSON.stringify(value)) && rows.every(valid)) for (const [p, d] of rows) known.set(p, d);
+    } catch { /* unreadable: hashed again */ }
+  }
+  let added = 0;
+  return {
+    of(path, data) {
+      const had = known.get(path);
+      if (had) return had;
+      const d = hashFileDigests(data);
+      known.set(path, d);
+      added++;
+      return d;
+    },
+    async save() {
+      if (!file || added === 0) return;
+      const value = JSON.stringify([...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      await mkdir(dirname(file), { recursive: true });
+      await writeFileAtomic(file, `{"check":"${sha256Hex(value)}","value":${value}}\n`);
+      added = 0;
+    },
+  };
 }
 
 async function readOwners(file: string): Promise<Map<string, string> | undefined> {

@@ -1,6 +1,7 @@
 // Slicing on a small synthetic runtime: ELF facts come from a fake parser (JSON in the file bytes), the rules are real.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { FileEntry } from '../image/entry.js';
 import { AirlockError } from '../errors.js';
 import { namedPaths, pythonImports, pythonUnused, shebang, sliceRuntime, type SliceElf, type SliceInput, type SliceRoot } from './slice.js';
@@ -283,4 +284,20 @@ test('namedPaths finds what the plain regular expression finds, on random bytes 
     assert.deepEqual(namedPaths(view), want, Buffer.from(view).toString('latin1'));
   }
   assert.ok(hits > 100, `the random inputs held paths to find (${hits})`);
+});
+
+test("a caller's kept digests name the packaged files slicing keeps (their md5sums lines and SBOM digests)", async () => {
+  const kept = (path: string): [string, string, string] => [path.length.toString(16).padStart(32, '0'), 'b'.repeat(40), 'c'.repeat(64)];
+  const asked: string[] = [];
+  const fileDigests = (path: string) => { asked.push(path); return kept(path); };
+  const r = await slice(LIBC, [app({})], { fileDigests });
+  const libc = `usr/lib/${T}/libc.so.6`;
+  assert.deepEqual(r.digests.get(libc), { sha1: 'b'.repeat(40), sha256: 'c'.repeat(64) });
+  const md5 = (await text(r, 'var/lib/dpkg/status.d/libc6.md5sums')).trim().split('\n');
+  assert.ok(md5.includes(`${kept(libc)[0]}  ${libc}`), md5.join('\n'));
+  assert.deepEqual(asked.sort(), [...r.digests.keys()].sort(), 'asked for every kept packaged file, and only those');
+  // Without them, each is hashed.
+  const plain = await slice(LIBC, [app({})]);
+  const bytes = (await Promise.all(plain.entries.filter((e) => e.path === libc).map((e) => text(plain, e.path))))[0]!;
+  assert.equal(plain.digests.get(libc)?.sha256, createHash('sha256').update(bytes).digest('hex'));
 });
