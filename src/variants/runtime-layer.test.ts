@@ -48,24 +48,29 @@ test('entries read back from a runtime layer equal the entries it was made of, c
   }
 });
 
+/** A one-library runtime set whose layer and owners an earlier build recorded in `cache` (no .deb is read). */
+async function recordedSet(cache: string) {
+  const bytes = (s: string) => () => (async function* () { yield new TextEncoder().encode(s); })();
+  const entries: FileEntry[] = [
+    { path: 'usr', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
+    { path: 'usr/lib', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
+    { path: 'usr/lib/libx.so.1', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 6, open: bytes('\x7fELF..') },
+  ];
+  const store = fsBlobStore(join(cache, 'blobs'));
+  const input = {
+    packages: [pkg('libx1', 'a')], baseFiles: pkg('base-files', 'c'), identity: '0.1.0+x', epoch: 1, cacheDir: cache, store,
+    readOsRelease: (): never => { throw new Error('a cached set reads no .deb'); },
+  };
+  const key = `runtime-${runtimeSetKey(input)}`;
+  const made = await cachedLayer(cache, store, key, () => layerFromEntries(entries, { epoch: 1, store }));
+  await writeFile(join(cache, 'layers', `${key}.owners.json`), JSON.stringify([['usr/lib/libx.so.1', 'libx1']]));
+  return { entries, store, input, key, made };
+}
+
 test('a cached runtime layer is read back from its uncompressed tar in the content store; a damaged copy is never used', async () => {
   const cache = await mkdtemp(join(tmpdir(), 'airlock-runtime-'));
   try {
-    const bytes = (s: string) => () => (async function* () { yield new TextEncoder().encode(s); })();
-    const entries: FileEntry[] = [
-      { path: 'usr', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
-      { path: 'usr/lib', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
-      { path: 'usr/lib/libx.so.1', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 6, open: bytes('\x7fELF..') },
-    ];
-    const store = fsBlobStore(join(cache, 'blobs'));
-    const input = {
-      packages: [pkg('libx1', 'a')], baseFiles: pkg('base-files', 'c'), identity: '0.1.0+x', epoch: 1, cacheDir: cache, store,
-      readOsRelease: () => { throw new Error('a cached set reads no .deb'); },
-    };
-    // The layer and its owners, as an earlier build recorded them.
-    const key = `runtime-${runtimeSetKey(input)}`;
-    const made = await cachedLayer(cache, store, key, () => layerFromEntries(entries, { epoch: 1, store }));
-    await writeFile(join(cache, 'layers', `${key}.owners.json`), JSON.stringify([['usr/lib/libx.so.1', 'libx1']]));
+    const { entries, store, input, key, made } = await recordedSet(cache);
     const kept = casPath(cache, made.layer.diffId.slice('sha256:'.length));
     const plain = async (es: FileEntry[]) => Promise.all(es.map(async ({ open, ...e }) => ({ ...e, ...(open ? { bytes: Buffer.from(await collect(open())).toString('latin1') } : {}) })));
     const expected = await plain(entries);
@@ -100,20 +105,7 @@ test('a cached runtime layer is read back from its uncompressed tar in the conte
 test("a runtime set's file digests are kept beside its layer; a record that does not check is not used", async () => {
   const cache = await mkdtemp(join(tmpdir(), 'airlock-runtime-digests-'));
   try {
-    const bytes = (s: string) => () => (async function* () { yield new TextEncoder().encode(s); })();
-    const entries: FileEntry[] = [
-      { path: 'usr', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
-      { path: 'usr/lib', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
-      { path: 'usr/lib/libx.so.1', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 6, open: bytes('\x7fELF..') },
-    ];
-    const store = fsBlobStore(join(cache, 'blobs'));
-    const input = {
-      packages: [pkg('libx1', 'a')], baseFiles: pkg('base-files', 'c'), identity: '0.1.0+x', epoch: 1, cacheDir: cache, store,
-      readOsRelease: () => { throw new Error('a cached set reads no .deb'); },
-    };
-    const key = `runtime-${runtimeSetKey(input)}`;
-    await cachedLayer(cache, store, key, () => layerFromEntries(entries, { epoch: 1, store }));
-    await writeFile(join(cache, 'layers', `${key}.owners.json`), JSON.stringify([['usr/lib/libx.so.1', 'libx1']]));
+    const { input, key } = await recordedSet(cache);
     const file = join(cache, 'layers', `${key}.digests.json`);
     const data = new TextEncoder().encode('\x7fELF..');
     const real = ['md5', 'sha1', 'sha256'].map((a) => createHash(a).update(data).digest('hex'));
