@@ -63,8 +63,6 @@ async function sliceProd(runtime: RuntimeLayer, prodFiles: FileEntry[], opts: { 
     ...(opts.entrypoint ? { entrypoint: opts.entrypoint } : {}), keep: config.slicing.keep, architecture: config.debian.architecture,
     parseElf: (b) => parseElf(b), fileDigests: (path, data) => runtime.digests.of(path, data),
   });
-  // Not kept (a full disk, say): the next build hashes them again.
-  await runtime.digests.save().catch(() => undefined);
   for (const g of r.unmatchedKeep) log.warn(`variants.prod.keep: ${g} matches no file of the runtime packages (${r.packages.map((p) => p.name).join(', ')})`);
   for (const w of r.warnings) log.warn(`slicing: ${w}`);
   const removed = r.packages.reduce((n, p) => n + p.removedBytes, 0);
@@ -74,9 +72,11 @@ async function sliceProd(runtime: RuntimeLayer, prodFiles: FileEntry[], opts: { 
 }
 
 /** `variants.prod.icu`: prod's ICU data trimmed (undefined when not asked for, or when prod is the builder). */
-async function trimIcu(entries: FileEntry[], owners: ReadonlyMap<string, string>, config: Config, log: Log) {
+async function trimIcu(entries: FileEntry[], runtime: RuntimeLayer, config: Config, log: Log) {
   if (!config.icu || config.variants.prod.includeBuildTools) return undefined;
-  const r = await replaceIcuData({ entries, owners, settings: config.icu, symbolData: elfSymbolData });
+  const r = await replaceIcuData({
+    entries, owners: runtime.owners, settings: config.icu, symbolData: elfSymbolData, fileDigests: (path, data) => runtime.digests.of(path, data),
+  });
   if (r.replacements.length === 0) {
     log.warn('variants.prod.icu: prod holds no ICU data (libicudata.so of a libicu package): nothing to trim');
   }
@@ -122,7 +122,9 @@ export async function assembleBeforeTests(planned: PlannedBuild, handoff: Handof
   const sliced = config.slicing.mode === 'auto' && !config.variants.prod.includeBuildTools
     ? await sliceProd(runtime, [...handed, ...upstreamProd], { config, entrypoint: config.runtime.entrypoint ?? handoff.entrypoint, log })
     : undefined;
-  const icu = await trimIcu(sliced?.entries ?? runtime.entries, runtime.owners, config, log);
+  const icu = await trimIcu(sliced?.entries ?? runtime.entries, runtime, config, log);
+  // The runtime files' digests slicing and the ICU trim worked out; not kept (a full disk, say): hashed next time.
+  await runtime.digests.save().catch(() => undefined);
   const rtEntries = icu?.entries ?? sliced?.entries ?? runtime.entries;
   const replaced = icu?.replacements ?? [];
   const orphaned = new Set(sliced?.orphaned ?? []);

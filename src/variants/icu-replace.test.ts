@@ -85,3 +85,19 @@ test('a slice result stops listing the replaced file under its package', async (
   assert.equal(s.packages[1], slice.packages[1]);
   assert.deepEqual([...s.digests.keys()], [`${LIB}/libicuuc.so.72.1`]);
 });
+
+test("the original's and the package's other files' digests come from the caller's record; what airlock made is hashed", async () => {
+  const asked: string[] = [];
+  const fileDigests = (path: string): [string, string, string] => { asked.push(path); return ['0'.repeat(32), '1'.repeat(40), '2'.repeat(64)]; };
+  const r = await replaceIcuData({ entries, owners, settings: { languages: ['en'], converters: false }, symbolData: elfSymbolData, fileDigests });
+  const [x] = r.replacements;
+  assert.equal(x!.original.sha256, '2'.repeat(64));
+  assert.ok(x!.packageFiles.length > 0 && x!.packageFiles.every((f) => f.sha1 === '1'.repeat(40) && f.sha256 === '2'.repeat(64)));
+  assert.deepEqual(asked.sort(), [DATA, ...x!.packageFiles.map((f) => f.path)].sort(), 'asked for the original and the files its package still names');
+  const made = await read(r.entries.find((e) => e.path === DATA)!);
+  assert.equal(x!.made.sha256, createHash('sha256').update(made).digest('hex'));
+  // Without a record, the same hashes as before.
+  const plain = (await replaceIcuData({ entries, owners, settings: { languages: ['en'], converters: false }, symbolData: elfSymbolData })).replacements[0]!;
+  assert.equal(plain.original.sha256, createHash('sha256').update(original).digest('hex'));
+  assert.deepEqual(plain.packageFiles.find((f) => f.path === `${LIB}/libicuuc.so.72.1`)?.sha256, createHash('sha256').update(uc).digest('hex'));
+});

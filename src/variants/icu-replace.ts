@@ -6,7 +6,7 @@ import { AirlockError } from '../errors.js';
 import { entryBytes, type FileEntry } from '../image/entry.js';
 import { dataLibrary } from './elf-data-library.js';
 import { trimIcuPackage, type IcuRemoval, type IcuSettings } from './icu-data.js';
-import type { SliceResult } from './slice.js';
+import { hashFileDigests, type FileDigests, type SliceResult } from './slice.js';
 
 export interface IcuReplaceInput {
   /** prod's runtime entries (sliced or whole), contents in memory. */
@@ -15,6 +15,8 @@ export interface IcuReplaceInput {
   settings: IcuSettings;
   /** The bytes of a data symbol an ELF shared object defines (the gates' ELF reader). */
   symbolData(bytes: Uint8Array, name: string): Uint8Array | undefined;
+  /** md5, sha1 and sha256 of a package's file (its bytes `data`), from the record slicing used (default: hashed). */
+  fileDigests?(path: string, data: Uint8Array): FileDigests;
 }
 
 /** One replaced file: what it was, what airlock made, what was left out (report.json's `icu`, the SBOMs, why). */
@@ -65,6 +67,7 @@ export async function replaceIcuData(
   input: IcuReplaceInput,
 ): Promise<{ entries: FileEntry[]; replacements: IcuReplacement[] }> {
   const replacements: IcuReplacement[] = [];
+  const packaged = (path: string, data: Uint8Array) => (input.fileDigests ?? ((_p, d) => hashFileDigests(d)))(path, data);
   const replaced = new Map<string, FileEntry>();
   for (const e of input.entries) {
     const m = ICU_DATA_LIBRARY.exec(e.path);
@@ -84,7 +87,7 @@ export async function replaceIcuData(
     replacements.push({
       path: e.path, package: owner, symbol,
       languages: input.settings.languages ?? 'all', converters: input.settings.converters,
-      original: { size: original.length, sha256: digest('sha256', original) },
+      original: { size: original.length, sha256: packaged(e.path, original)[2] },
       made: { size: made.length, sha1: digest('sha1', made), sha256: digest('sha256', made) },
       keptItems: trim.keptItems, removedItems: trim.removedItems, removed: trim.removed, packageFiles: [],
     });
@@ -107,8 +110,8 @@ export async function replaceIcuData(
     for (const path of (listed.get(r.package) ?? []).sort()) {
       const e = byPath.get(path);
       if (e?.type !== 'file') continue;
-      const b = await entryBytes(e);
-      r.packageFiles.push({ path, sha1: digest('sha1', b), sha256: digest('sha256', b) });
+      const [, sha1, sha256] = packaged(path, await entryBytes(e));
+      r.packageFiles.push({ path, sha1, sha256 });
     }
   }
   return { entries, replacements };

@@ -87,7 +87,6 @@ export async function runtimeLayer(input: RuntimeLayerInput): Promise<RuntimeLay
 }
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
-const DIGESTS = /^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
 /**
  * The digests of a runtime set's files, read from `file` (undefined: none kept, as with --no-cache). The record holds
@@ -101,7 +100,7 @@ export async function digestRecord(file: string | undefined): Promise<DigestReco
       const { check, value } = JSON.parse(await readFile(file, 'utf8')) as { check?: unknown; value?: unknown };
       const rows = Array.isArray(value) ? value as unknown[] : [];
       const valid = (r: unknown): r is [string, FileDigests] => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string'
-        && Array.isArray(r[1]) && r[1].length === 3 && r[1].every((d, i) => typeof d === 'string' && DIGESTS.test(d) && d.length === [32, 40, 64][i]);
+        && Array.isArray(r[1]) && r[1].length === 3 && r[1].every((d, i) => typeof d === 'string' && d.length === [32, 40, 64][i] && /^[0-9a-f]+$/.test(d));
       if (check === sha256Hex(JSON.stringify(value)) && rows.every(valid)) for (const [p, d] of rows) known.set(p, d);
     } catch { /* unreadable: hashed again */ }
   }
