@@ -1,6 +1,6 @@
 // The content store `<cache>/cas/sha256/<hex>`: read-only files named by their sha256, each verified once (its
 // verify-once record in `cas/verified/` is also its last use for `airlock cache prune`). The step cache keeps step
-// results here; the runtime layers keep their uncompressed tar here (a rebuild reads it instead of gunzipping).
+// results here; the runtime sets keep their uncompressed tar here (a rebuild parses it instead of unpacking .debs).
 import { chmod, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';

@@ -23,9 +23,9 @@ export interface AssembleInput {
   cacheDir: string;
   rootfsDir: string;
   rootfsKey: string;
-  /** Files of the runtime packages (distroless-style), and their layer when it is already made. */
+  /** Files of the runtime packages (distroless-style), and their layer when prod takes them whole (made when asked for). */
   runtimeEntries: FileEntry[];
-  runtimeLayer?: Layer;
+  runtimeLayer?: () => Promise<Layer>;
   /** A toolchain from the npm registry under /usr/local: `prod` = node and its license, `full` = the whole tree with npm. */
   toolchain?: { key: string; prod: FileEntry[]; full: FileEntry[] };
   /** Declared artifacts, stripped when prod strips. */
@@ -131,9 +131,9 @@ export async function assembleProd(input: AssembleInput): Promise<AssembledVaria
   const toolEntries = tool ? input.toolchain![root ? 'full' : 'prod'] : [];
   const layers = [root ? root.entries : input.runtimeEntries, toolEntries, base, src, input.prodArtifacts].filter((l) => l.length > 0);
   const built: Layer[] = [];
-  const made = (l: FileEntry[]) =>
-    (l === root?.entries ? root.layer : l === toolEntries ? tool : l === input.runtimeEntries ? input.runtimeLayer : undefined);
-  for (const l of layers) built.push(made(l) ?? await layer(input, l, PROD_LEVEL));
+  const made = async (l: FileEntry[]) =>
+    (l === root?.entries ? root.layer : l === toolEntries ? tool : l === input.runtimeEntries ? await input.runtimeLayer?.() : undefined);
+  for (const l of layers) built.push((await made(l)) ?? await layer(input, l, PROD_LEVEL));
   const rt = input.config.runtime;
   const user = rt.user ?? `${NONROOT}:${NONROOT}`;
   const env = [PATH_ENV, ...(ca ? [`SSL_CERT_FILE=/${CA_BUNDLE_PATH}`] : []), ...Object.entries({ ...input.prodEnv, ...rt.env }).map(([k, v]) => `${k}=${v}`)];

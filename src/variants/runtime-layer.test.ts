@@ -5,14 +5,14 @@ import { collect, memoryBlobStore } from '../image/blob-store.js';
 import type { FileEntry } from '../image/entry.js';
 import { layerFromEntries } from '../image/layer.js';
 import type { LockedPackage } from '../debian/types.js';
-import { digestRecord, entriesOfLayer, runtimeLayer, runtimeSetKey } from './runtime-layer.js';
-import { chmod, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { digestRecord, entriesOfLayer, keepRuntimeSet, runtimeLayer, runtimeSetKey } from './runtime-layer.js';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { fsBlobStore } from '../sinks/blob-store.js';
 import { casPath } from '../cache/cas.js';
-import { cachedLayer } from './layer-cache.js';
 
 const pkg = (name: string, sha: string): LockedPackage => ({ name, version: '1.0-1', architecture: 'amd64', sha256: sha.repeat(64), size: 1 } as LockedPackage);
 
@@ -48,7 +48,7 @@ test('entries read back from a runtime layer equal the entries it was made of, c
   }
 });
 
-/** A one-library runtime set whose layer and owners an earlier build recorded in `cache` (no .deb is read). */
+/** A one-library runtime set an earlier build made and kept in `cache` (so no .deb is read). */
 async function recordedSet(cache: string) {
   const bytes = (s: string) => () => (async function* () { yield new TextEncoder().encode(s); })();
   const entries: FileEntry[] = [
@@ -59,44 +59,63 @@ async function recordedSet(cache: string) {
   const store = fsBlobStore(join(cache, 'blobs'));
   const input = {
     packages: [pkg('libx1', 'a')], baseFiles: pkg('base-files', 'c'), identity: '0.1.0+x', epoch: 1, cacheDir: cache, store,
-    readOsRelease: (): never => { throw new Error('a cached set reads no .deb'); },
+    readOsRelease: (): never => { throw new Error('a kept set reads no .deb'); },
   };
   const key = `runtime-${runtimeSetKey(input)}`;
-  const made = await cachedLayer(cache, store, key, () => layerFromEntries(entries, { epoch: 1, store }));
-  await writeFile(join(cache, 'layers', `${key}.owners.json`), JSON.stringify([['usr/lib/libx.so.1', 'libx1']]));
-  return { entries, store, input, key, made };
+  await keepRuntimeSet(input, entries, new Map([['usr/lib/libx.so.1', 'libx1']]));
+  const record = JSON.parse(await readFile(join(cache, 'layers', `${key}.json`), 'utf8')) as { sha256: string; size: number };
+  return { entries, store, input, key, record };
 }
 
-test('a cached runtime layer is read back from its uncompressed tar in the content store; a damaged copy is never used', async () => {
+const plain = async (es: FileEntry[]) => Promise.all(es.map(async ({ open, ...e }) => ({ ...e, ...(open ? { bytes: Buffer.from(await collect(open())).toString('latin1') } : {}) })));
+
+test('a kept runtime set is read back from its uncompressed tar in the content store; a damaged copy is never used', async () => {
   const cache = await mkdtemp(join(tmpdir(), 'airlock-runtime-'));
   try {
-    const { entries, store, input, key, made } = await recordedSet(cache);
-    const kept = casPath(cache, made.layer.diffId.slice('sha256:'.length));
-    const plain = async (es: FileEntry[]) => Promise.all(es.map(async ({ open, ...e }) => ({ ...e, ...(open ? { bytes: Buffer.from(await collect(open())).toString('latin1') } : {}) })));
+    const { entries, input, record } = await recordedSet(cache);
+    const kept = casPath(cache, record.sha256);
+    assert.equal(createHash('sha256').update(await readFile(kept)).digest('hex'), record.sha256, 'the uncompressed tar is kept under its sha256');
+    assert.equal((await readFile(kept)).length, record.size);
     const expected = await plain(entries);
 
     const first = await runtimeLayer(input);
     assert.deepEqual(await plain(first.entries), expected);
     assert.deepEqual([...first.owners], [['usr/lib/libx.so.1', 'libx1']]);
-    assert.equal(createHash('sha256').update(await readFile(kept)).digest('hex'), made.layer.diffId.slice('sha256:'.length), 'the uncompressed tar is kept under its diff id');
 
-    // Read from the kept tar: the compressed blob is not read (garbage stands in its place meanwhile).
-    const blob = join(cache, 'blobs', 'blobs', 'sha256', made.layer.digest.slice('sha256:'.length));
-    await rename(blob, `${blob}.aside`);
-    await writeFile(blob, 'not gzip');
-    const second = await runtimeLayer(input).finally(() => rename(`${blob}.aside`, blob));
-    assert.deepEqual(await plain(second.entries), expected);
-
-    // A damaged copy (same size, one byte of the file's content changed) is found, removed and made again.
+    // A damaged copy (same size, one byte of the file's content changed) is found and removed; the set is made again
+    // from the .debs (here: the stand-in that reads none fails, so the damaged bytes were not used).
     await chmod(kept, 0o644);
     const damaged = await readFile(kept);
     const at = damaged.indexOf('ELF..');
     assert.ok(at > 0, 'the file content is in the kept tar');
     damaged[at] = damaged[at]! ^ 0x20;
     await writeFile(kept, damaged);
-    const third = await runtimeLayer(input);
-    assert.deepEqual(await plain(third.entries), expected);
-    assert.equal(createHash('sha256').update(await readFile(kept)).digest('hex'), made.layer.diffId.slice('sha256:'.length), 'kept again, whole');
+    await assert.rejects(runtimeLayer(input), /a kept set reads no \.deb/);
+    assert.equal(existsSync(kept), false, 'the damaged copy is removed');
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
+});
+
+test('a runtime set is gzipped into a layer only when asked for, once: the layer holds the set', async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'airlock-runtime-layer-'));
+  try {
+    const { entries, input, key } = await recordedSet(cache);
+    const blobs = async () => (await readdir(join(cache, 'blobs', 'blobs', 'sha256')).catch(() => [])).length;
+    const set = await runtimeLayer(input);
+    assert.equal(await blobs(), 0, 'reading the set makes no layer');
+    const layer = await set.layer();
+    assert.equal(await set.layer(), layer, 'asked twice, made once');
+    assert.equal(layer.mediaType, 'application/vnd.oci.image.layer.v1.tar+gzip');
+    assert.deepEqual(await plain(await entriesOfLayer(layer)), await plain(entries));
+    assert.equal(await blobs(), 1);
+    // The next build's layer is the kept one (its record names the blob): the same digest, nothing made again.
+    const meta = JSON.parse(await readFile(join(cache, 'layers', `${key}-layer.json`), 'utf8')) as { digest: string };
+    assert.equal(meta.digest, layer.digest);
+    assert.equal((await (await runtimeLayer(input)).layer()).digest, layer.digest);
+    assert.equal(await blobs(), 1);
+    // --no-cache: the set is made from the .debs (the stand-in reads none: it fails), never read back.
+    await assert.rejects(runtimeLayer({ ...input, fresh: true }), /a kept set reads no \.deb/);
   } finally {
     await rm(cache, { recursive: true, force: true });
   }

@@ -1,5 +1,7 @@
-// prod's runtime layer: the files of the runtime packages, made once per package set. A rebuild reads the entries
-// back from the cached layer (a few MB of tar) instead of unpacking every .deb through dpkg-deb again.
+// prod's runtime set: the files of the runtime packages, made once per package set and kept as an uncompressed tar
+// in the content store. A rebuild parses that tar (a few MB) instead of unpacking every .deb through dpkg-deb again.
+// The set becomes a gzipped layer only when prod takes it whole: slicing or the ICU trim make prod's own layer, and
+// deflating the whole set at level 9 for nothing was a tenth of a cold node build.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -8,9 +10,9 @@ import type { LockedPackage } from '../debian/types.js';
 import { runtimeEntries, type OsRelease } from '../debian/runtime.js';
 import { bytesStream, collect, type BlobStore } from '../image/blob-store.js';
 import type { FileEntry } from '../image/entry.js';
-import { LAYER_FORMAT, layerFromEntries, layerItems, uncompressedStream, type Layer } from '../image/layer.js';
+import { LAYER_FORMAT, layerFromEntries, layerItems, type Layer } from '../image/layer.js';
+import { writeTar } from '../image/tar-write.js';
 import { readTar, type TarItem } from '../image/tar-read.js';
-import { hexOf } from '../image/digest.js';
 import { readVerified, storeBytes } from '../cache/cas.js';
 import { cachedLayer } from './layer-cache.js';
 import { hashFileDigests, type FileDigests } from './slice.js';
@@ -26,7 +28,7 @@ export interface RuntimeLayerInput {
   epoch: number;
   cacheDir: string;
   store: BlobStore;
-  /** Make the layer from the .debs even when this set is cached (--no-cache). */
+  /** Make the set from the .debs even when it is kept, and keep nothing (--no-cache). */
   fresh?: boolean;
 }
 
@@ -40,13 +42,14 @@ export function runtimeSetKey(input: Pick<RuntimeLayerInput, 'packages' | 'baseF
   return h.digest('hex');
 }
 
-/** The runtime entries (contents in memory), their layer, and the package of each packaged path (what slicing cuts by). */
+/** The runtime entries (contents in memory), the package of each packaged path (what slicing cuts by), the layer. */
 export interface RuntimeLayer {
   entries: FileEntry[];
-  layer: Layer;
   owners: ReadonlyMap<string, string>;
-  /** The digests of the set's files, kept beside its layer between builds (`save` keeps the ones worked out since). */
+  /** The digests of the set's files, kept beside its tar between builds (`save` keeps the ones worked out since). */
   digests: DigestRecord;
+  /** The whole set as one gzipped layer (prod's level), made (and kept) the first time it is asked for. */
+  layer(): Promise<Layer>;
 }
 
 export interface DigestRecord {
@@ -55,35 +58,73 @@ export interface DigestRecord {
   save(): Promise<void>;
 }
 
-/** The runtime entries and their layer, from the cache when this set was made before (owners recorded beside it). */
+/** What `layers/runtime-<key>.json` records of a kept set: its uncompressed tar, in the content store. */
+interface SetRecord { sha256: string; size: number }
+
+/**
+ * The runtime entries of a package set: read back from the set's kept tar when an earlier build made it (with the
+ * owners recorded beside it), else made from the .debs and kept. A kept tar that is missing or does not verify is
+ * made again from the .debs (the same bytes).
+ */
 export async function runtimeLayer(input: RuntimeLayerInput): Promise<RuntimeLayer> {
-  let made: FileEntry[] | undefined;
-  let owners = new Map<string, string>();
   const key = `runtime-${runtimeSetKey(input)}`;
-  const ownersFile = join(input.cacheDir, 'layers', `${key}.owners.json`);
-  const digests = await digestRecord(input.fresh ? undefined : join(input.cacheDir, 'layers', `${key}.digests.json`));
-  const build = async () => {
-    owners = new Map();
-    made = await runtimeEntries([...input.packages], { cache: input.cacheDir, osRelease: await input.readOsRelease(), owners });
-    return layerFromEntries(made, { epoch: input.epoch, store: input.store });
+  const file = (ext: string) => join(input.cacheDir, 'layers', `${key}${ext}`);
+  const digests = await digestRecord(input.fresh ? undefined : file('.digests.json'));
+  let layer: Promise<Layer> | undefined;
+  const set = (entries: FileEntry[], owners: ReadonlyMap<string, string>): RuntimeLayer => ({
+    entries, owners, digests,
+    layer: () => (layer ??= input.fresh
+      ? layerFromEntries(entries, { epoch: input.epoch, store: input.store }).then((b) => b.layer)
+      : cachedLayer(input.cacheDir, input.store, `${key}-layer`, () => layerFromEntries(entries, { epoch: input.epoch, store: input.store })).then((b) => b.layer)),
+  });
+  const make = async () => {
+    const owners = new Map<string, string>();
+    const entries = await runtimeEntries([...input.packages], { cache: input.cacheDir, osRelease: await input.readOsRelease(), owners });
+    return { entries, owners };
   };
   if (input.fresh) {
-    const layer = (await build()).layer;
-    return { layer, entries: made!, owners, digests };
+    const made = await make();
+    return set(made.entries, made.owners);
   }
-  // The owners record is written before the layer's: a layer record without one is from an older airlock.
-  const recorded = await readOwners(ownersFile);
-  const { layer } = await cachedLayer(input.cacheDir, input.store, key, async () => {
-    const built = await build();
-    await mkdir(dirname(ownersFile), { recursive: true });
-    await writeFileAtomic(ownersFile, `${JSON.stringify([...owners].sort())}\n`);
-    return built;
-  });
-  if (made) return { entries: made, layer, owners, digests };
-  if (recorded) return { entries: await keptEntries(layer, input.cacheDir), layer, owners: recorded, digests };
-  const again = await build(); // cached layer but no owners record: make both again (same bytes)
-  await writeFileAtomic(ownersFile, `${JSON.stringify([...owners].sort())}\n`);
-  return { entries: made!, layer: again.layer, owners, digests };
+  const kept = await keptSet(file('.json'), file('.owners.json'), input.cacheDir);
+  if (kept) return set(kept.entries, kept.owners);
+  const made = await make();
+  // Not kept (a full disk, say): made again next time.
+  await keepRuntimeSet(input, made.entries, made.owners).catch(() => undefined);
+  return set(made.entries, made.owners);
+}
+
+/** The entries and owners of a kept set, or undefined when its record, owners or tar are missing or do not check. */
+async function keptSet(recordFile: string, ownersFile: string, cacheDir: string) {
+  if (!(await touchCacheEntry(recordFile))) return undefined;
+  let record: SetRecord;
+  try {
+    const r = JSON.parse(await readFile(recordFile, 'utf8')) as Partial<SetRecord>;
+    if (typeof r.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.sha256) || !Number.isSafeInteger(r.size)) return undefined;
+    record = r as SetRecord;
+  } catch { return undefined; }
+  const owners = (await touchCacheEntry(ownersFile)) ? await readOwners(ownersFile) : undefined;
+  if (!owners) return undefined;
+  const tar = await readVerified(cacheDir, record.sha256, record.size);
+  if (!tar) return undefined;
+  return { entries: await entriesOfTarBytes(tar, `the kept runtime set ${record.sha256}`), owners };
+}
+
+/**
+ * Keeps a runtime set made from its .debs for the next build: the owners first, then the tar, then the record naming
+ * it (written last, so a record that is there names a tar and owners that are).
+ */
+export async function keepRuntimeSet(
+  input: Pick<RuntimeLayerInput, 'packages' | 'baseFiles' | 'identity' | 'epoch' | 'cacheDir'>, entries: readonly FileEntry[], owners: ReadonlyMap<string, string>,
+): Promise<void> {
+  const key = `runtime-${runtimeSetKey(input)}`;
+  const file = (ext: string) => join(input.cacheDir, 'layers', `${key}${ext}`);
+  const tar = await collect(writeTar(entries, input.epoch).stream, Number.MAX_SAFE_INTEGER);
+  const sha256 = createHash('sha256').update(tar).digest('hex');
+  await mkdir(join(input.cacheDir, 'layers'), { recursive: true });
+  await writeFileAtomic(file('.owners.json'), `${JSON.stringify([...owners].sort())}\n`);
+  await storeBytes(input.cacheDir, tar, sha256);
+  await writeFileAtomic(file('.json'), `${JSON.stringify({ sha256, size: tar.length } satisfies SetRecord)}\n`);
 }
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -133,25 +174,10 @@ async function readOwners(file: string): Promise<Map<string, string> | undefined
   } catch { return undefined; }
 }
 
-/**
- * The entries of a cached runtime layer, read from its uncompressed tar in the content store (named by the layer's
- * diff id, verified once), which the first read back keeps there: a rebuild parses a few MB of tar instead of
- * gunzipping them (110 ms for glibc's 13 MB on a 2-core machine).
- */
-async function keptEntries(layer: Layer, cacheDir: string): Promise<FileEntry[]> {
-  const hex = hexOf(layer.diffId);
-  const kept = await readVerified(cacheDir, hex, layer.uncompressedSize);
-  if (kept) return entriesOfTarBytes(kept, layer);
-  const bytes = await collect(uncompressedStream(layer), Number.MAX_SAFE_INTEGER);
-  // Not kept (a full disk, say): the next build gunzips the layer again; nothing is lost.
-  await storeBytes(cacheDir, bytes, hex).catch(() => undefined);
-  return entriesOfTarBytes(bytes, layer);
-}
-
 /** The entries of a whole tar held in memory: each file's content is a view of those bytes, not a copy. */
-async function entriesOfTarBytes(tar: Uint8Array, layer: Layer): Promise<FileEntry[]> {
+async function entriesOfTarBytes(tar: Uint8Array, where: string): Promise<FileEntry[]> {
   const out: FileEntry[] = [];
-  for await (const { entry, dataOffset } of readTar(bytesStream(tar), { where: `layer ${layer.digest}` })) {
+  for await (const { entry, dataOffset } of readTar(bytesStream(tar), { where })) {
     const { mtime: _mtime, open: _open, ...e } = entry;
     if (e.type !== 'file') { out.push(e); continue; }
     const data = tar.subarray(dataOffset, dataOffset + e.size);
