@@ -1,5 +1,7 @@
 // What a step changed in a folder: a stat snapshot before and after, compared entry by entry.
-import { chmod, copyFile, lchown, link, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import {
+  chmodSync, copyFileSync, lchownSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import { compareBytes } from '../image/json.js';
 
@@ -15,25 +17,42 @@ export interface StatEntry {
   linkname?: string;
 }
 
-/** Every entry under `root` (relative paths, '/'-separated); sockets, fifos and devices are left out. */
+/**
+ * Every entry under `root` (relative paths, '/'-separated); sockets, fifos and devices are left out. Read with
+ * synchronous calls (the event loop gets a turn every few thousand entries): awaited one at a time through libuv's
+ * thread pool, a walk of a big tree (node_modules, a Maven repository) took several times as long.
+ */
 export async function snapshotTree(root: string): Promise<Map<string, StatEntry>> {
   const out = new Map<string, StatEntry>();
+  const turn = eventLoopTurns();
   const walk = async (abs: string, rel: string): Promise<void> => {
-    for (const name of (await readdir(abs)).sort(compareBytes)) {
+    const names = readdirSync(abs).sort(compareBytes);
+    await turn(names.length);
+    for (const name of names) {
       const a = join(abs, name);
       const r = rel ? `${rel}/${name}` : name;
-      const st = await lstat(a, { bigint: true });
+      const st = lstatSync(a, { bigint: true });
       const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : undefined;
       if (!type) continue;
       out.set(r, {
         type, mode: Number(st.mode & 0o7777n), size: Number(st.size), mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs,
-        inode: `${st.dev}:${st.ino}`, nlink: Number(st.nlink), ...(type === 'symlink' ? { linkname: await readlink(a) } : {}),
+        inode: `${st.dev}:${st.ino}`, nlink: Number(st.nlink), ...(type === 'symlink' ? { linkname: readlinkSync(a) } : {}),
       });
       if (type === 'dir') await walk(a, r);
     }
   };
   await walk(root, '');
   return out;
+}
+
+/** Counts entries read synchronously, and gives the event loop a turn after every few thousand. */
+export function eventLoopTurns(every = 4000): (entries: number) => Promise<void> {
+  let since = 0;
+  return async (entries) => {
+    if ((since += entries) < every) return;
+    since = 0;
+    await new Promise<void>((r) => setImmediate(r));
+  };
 }
 
 export interface TreeChanges {
@@ -71,16 +90,23 @@ export function diffTrees(before: Map<string, StatEntry>, after: Map<string, Sta
  * with the originals' modes and owners; symlinks are copied; sockets, fifos and devices are left out.
  */
 export async function linkTree(from: string, to: string): Promise<void> {
-  const st = await lstat(from);
-  await mkdir(to);
-  await chmod(to, st.mode & 0o7777);
-  await lchown(to, st.uid, st.gid);
-  for (const name of (await readdir(from)).sort(compareBytes)) {
-    const a = join(from, name);
-    const b = join(to, name);
-    const s = await lstat(a);
-    if (s.isDirectory()) await linkTree(a, b);
-    else if (s.isSymbolicLink()) { await symlink(await readlink(a), b); await lchown(b, s.uid, s.gid); }
-    else if (s.isFile()) await link(a, b).catch(() => copyFile(a, b));
-  }
+  const turn = eventLoopTurns();
+  const copy = async (a0: string, b0: string, st: Stats): Promise<void> => {
+    mkdirSync(b0);
+    chmodSync(b0, st.mode & 0o7777);
+    lchownSync(b0, st.uid, st.gid);
+    const names = readdirSync(a0).sort(compareBytes);
+    await turn(names.length);
+    for (const name of names) {
+      const a = join(a0, name);
+      const b = join(b0, name);
+      const s = lstatSync(a);
+      if (s.isDirectory()) await copy(a, b, s);
+      else if (s.isSymbolicLink()) { symlinkSync(readlinkSync(a), b); lchownSync(b, s.uid, s.gid); }
+      else if (s.isFile()) {
+        try { linkSync(a, b); } catch { copyFileSync(a, b); }
+      }
+    }
+  };
+  await copy(from, to, lstatSync(from));
 }

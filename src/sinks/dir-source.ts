@@ -1,6 +1,5 @@
 // Reads a directory tree into FileEntry[] (lstat walk): real owners and modes, hardlinks by inode, lazy content.
-import { lstat, readdir, readlink } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
 import type { FileEntry } from '../image/entry.js';
@@ -19,6 +18,13 @@ export interface DirSourceOptions {
   prefix?: string;
 }
 
+/** lstat, with a failure (a file removed while the tree is read, no permission) as an error naming the path. */
+function lstatSyncOr(path: string): Stats {
+  try { return lstatSync(path); } catch (e) {
+    throw new AirlockError('image', 'read-dir', `cannot read ${path}: ${(e as Error).message}`, { cause: e, hint: 'check that the path exists and is readable' });
+  }
+}
+
 function typeOf(st: Stats): FileEntry['type'] | undefined {
   if (st.isFile()) return 'file';
   if (st.isDirectory()) return 'dir';
@@ -29,23 +35,31 @@ function typeOf(st: Stats): FileEntry['type'] | undefined {
 /** Lists `root` recursively as entries sorted bytewise; the root itself is not an entry. */
 export async function entriesFromDir(root: string, opts: DirSourceOptions = {}): Promise<FileEntry[]> {
   const out: { e: FileEntry; key?: string }[] = [];
+  let looked = 0;
   const walk = async (abs: string, rel: string): Promise<void> => {
     let names: string[];
-    try { names = await readdir(abs); } catch (e) {
+    try { names = readdirSync(abs); } catch (e) {
       throw new AirlockError('image', 'read-dir', `cannot read directory ${abs}: ${(e as Error).message}`, { cause: e, hint: 'check that the path exists and is readable' });
     }
-    for (const name of names.sort(compareBytes)) {
+    names.sort(compareBytes);
+    // The tree is read with synchronous calls, the event loop getting a turn every few thousand entries: awaited one at
+    // a time through libuv's thread pool, the calls took 2.6 s for a 42000-file builder rootfs, 0.4 s so.
+    if ((looked += names.length) > 4000) {
+      looked = 0;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    for (const name of names) {
       const a = join(abs, name);
       const r = rel ? `${rel}/${name}` : name;
       const path = opts.prefix ? `${opts.prefix}/${r}` : r;
-      const st = await lstat(a);
+      const st = lstatSyncOr(a);
       const type = typeOf(st);
       if (!type) {
         if (opts.special === 'skip') continue;
         throw new AirlockError('image', 'special-file', `${a} is a socket, fifo or device, which images may not contain`, { hint: 'remove it or filter it out' });
       }
       const e: FileEntry = { path, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: type === 'file' ? st.size : 0 };
-      if (type === 'symlink') e.linkname = await readlink(a);
+      if (type === 'symlink') e.linkname = readlinkSync(a);
       if (type === 'file') e.open = () => readFileSized(a, st.size);
       if (opts.filter && !opts.filter(r, e)) continue;
       if (opts.owner) {
