@@ -16,7 +16,7 @@ import { hashFile } from '../files/file-hash.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 import { isBuildNote, type HandoffFile } from '../variants/artifacts.js';
 import { handoffEntries } from '../variants/handoff-entries.js';
-import { assembleDev, assembleProd, assembleTest, type AssembledVariant, type AssembleInput } from '../variants/assemble.js';
+import { assembleDev, assembleProd, assembleTest, prepareBuilderLayer, type AssembledVariant, type AssembleInput } from '../variants/assemble.js';
 import type { Handoff } from './handoff.js';
 import type { PlannedBuild } from './plan-stage.js';
 import type { Variants } from './result.js';
@@ -104,6 +104,17 @@ export interface BeforeTests {
   packagedPaths: Assembled['packagedPaths'];
   /** test (the built work tree as the test steps left it), then everything the assemble stage hands on. */
   withTest(): Promise<Assembled>;
+}
+
+/**
+ * What assembly can start before the steps end: the builder layer (dev and test; prod with include_build_tools)
+ * needs only the builder rootfs. A cold build deflates it while the steps run.
+ */
+export function prepareAssembly(planned: Pick<PlannedBuild, 'plan'>, rootfs: BuilderRootfs, opts: Pick<AssembleOptions, 'cache' | 'noCache'>): void {
+  prepareBuilderLayer({
+    cacheDir: opts.cache, store: fsBlobStore(join(opts.cache, 'blobs')), rootfsDir: rootfs.dir, rootfsKey: rootfs.key,
+    epoch: planned.plan.epoch.seconds, noCache: opts.noCache,
+  });
 }
 
 /** prod and dev now; test when `withTest` is called (after the test steps). */

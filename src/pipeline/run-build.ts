@@ -88,10 +88,14 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
     const stepCache = {
       cache, noCache: opts.noCache, airlockVersion: plan.airlock, rootfsKey: stepsRootfs.key, pristine: ws.pristine, scratch: ws.root,
     };
-    // The later stages' code, and what needs only the builder root, are loaded while the steps run (the main thread
-    // waits on their processes). A failure here is met again, and reported, where it is used.
+    // The later stages' code, and what needs only the builder root (its owner index, the builder layer), are loaded
+    // and made while the steps run (the main thread waits on their processes). A failure here is met again, and
+    // reported, where it is used.
     const warm = setTimeout(() => {
-      stages.late().then((l) => l.ownerIndex(rootfs.dir)).catch(() => { /* reported by its user */ });
+      stages.late().then((l) => {
+        l.prepareAssembly(planned, rootfs, { cache, noCache: opts.noCache });
+        return l.ownerIndex(rootfs.dir);
+      }).catch(() => { /* reported by its user */ });
     }, 20);
     const built = await clock.time('steps', () => stages.runBuildSteps(ctx, plan, stepCache)).finally(() => clearTimeout(warm));
     const s = { ...stages, ...(await stages.late()) };
@@ -237,7 +241,7 @@ async function loadLateStages() {
     import('./trace-stage.js'), import('../debian/owner.js'),
   ]);
   return {
-    handOff: handoff.handOff, assembleBeforeTests: assemble.assembleBeforeTests, runBuildGates: gates.runBuildGates, gateRun: gates.gateRun,
+    handOff: handoff.handOff, assembleBeforeTests: assemble.assembleBeforeTests, prepareAssembly: assemble.prepareAssembly, runBuildGates: gates.runBuildGates, gateRun: gates.gateRun,
     writeOutputsAtomically: outputs.writeOutputsAtomically, startOutputs: outputs.startOutputs,
     traceStage: trace.traceStage, ownerIndex: owner.ownerIndex,
   };

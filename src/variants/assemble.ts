@@ -10,7 +10,7 @@ import type { GzipLevel } from '../image/gzip.js';
 import { planTar } from '../image/tar-plan.js';
 import { entriesFromDir } from '../sinks/dir-source.js';
 import { cachedLayer, cachedListing, entriesKey } from './layer-cache.js';
-import type { Log } from '../log.js';
+import { silentLog, type Log } from '../log.js';
 import { withProgress } from './progress.js';
 import { devUserFiles, NONROOT, prodBaseEntries } from './base-files.js';
 import { CA_BUNDLE_PATH } from '../debian/ca-bundle.js';
@@ -96,21 +96,65 @@ async function toolchainLayer(input: AssembleInput, which: 'prod' | 'full'): Pro
   return (await cachedLayer(input.cacheDir, input.store, `upstream-${t.key}-${which}-${input.epoch}-${layerFormat(level)}`, write)).layer;
 }
 
-const rootfsLayers = new WeakMap<AssembleInput, Promise<{ layer: Layer; entries: FileEntry[] }>>();
-
-/** The builder rootfs as one layer, cached by the rootfs key and the epoch (dev and test share it, read once). */
-function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
-  if (!rootfsLayers.has(input)) rootfsLayers.set(input, readRootfsLayer(input));
-  return rootfsLayers.get(input)!;
+/** What the builder layer is made from: the builder rootfs (tree and key), the epoch and the cache. */
+export interface BuilderLayerInput {
+  cacheDir: string;
+  store: BlobStore;
+  rootfsDir: string;
+  rootfsKey: string;
+  epoch: number;
+  noCache?: boolean;
 }
 
-async function readRootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
+interface BuilderLayerJob {
+  made: Promise<{ layer: Layer; entries: FileEntry[] }>;
+  /** Where its progress goes: nowhere while it runs ahead of assembly, the build's log once assembly waits for it. */
+  shown: { log: Log };
+}
+const builderLayers = new Map<string, BuilderLayerJob>();
+
+/**
+ * Starts making the builder layer (or reading back the kept one) ahead of assembly: it needs only the builder rootfs,
+ * so a cold build deflates it while the steps run (fetching dependencies leaves the cores idle). Quiet until assembly
+ * takes it over; a failure is met, and reported, there.
+ */
+export function prepareBuilderLayer(input: BuilderLayerInput): void {
+  builderLayer(input).made.catch(() => { /* reported by assembly */ });
+}
+
+function builderLayer(input: BuilderLayerInput): BuilderLayerJob {
+  const key = `rootfs-${input.rootfsKey}-${input.epoch}-${layerFormat(BUILDER_LEVEL)}`;
+  const id = [input.cacheDir, key, input.noCache === true].join('\0');
+  let job = builderLayers.get(id);
+  if (!job) {
+    const shown = { log: silentLog };
+    job = { shown, made: readRootfsLayer(input, key, { ...silentLog, progress: (l, d, t) => shown.log.progress(l, d, t) }) };
+    builderLayers.set(id, job);
+  }
+  return job;
+}
+
+/**
+ * The builder rootfs as one layer, cached by the rootfs key and the epoch (dev and test share it, read once): the one
+ * `prepareBuilderLayer` started, its progress shown from now on through `log`, or a new one.
+ */
+export function takeBuilderLayer(input: BuilderLayerInput, log: Log): Promise<{ layer: Layer; entries: FileEntry[] }> {
+  const job = builderLayer(input);
+  job.shown.log = log;
+  return job.made;
+}
+
+function rootfsLayer(input: AssembleInput): Promise<{ layer: Layer; entries: FileEntry[] }> {
+  return takeBuilderLayer(input, input.log);
+}
+
+async function readRootfsLayer(input: BuilderLayerInput, key: string, log: Log): Promise<{ layer: Layer; entries: FileEntry[] }> {
   // Recorded as the layer holds it (checked, sorted, parents in): a rebuild does not plan twelve thousand entries again.
   const walk = async () => planTar(await entriesFromDir(input.rootfsDir, { special: 'skip' })).entries;
   const entries = await cachedListing(input.cacheDir, `rootfs-${input.rootfsKey}-planned`, input.rootfsDir, walk, input.noCache);
   plannedLayers.set(entries, entries);
-  const write = () => layerFromEntries(withProgress(entries, 'writing the builder layer', input.log), { epoch: input.epoch, store: input.store, level: BUILDER_LEVEL });
-  const built = await cachedLayer(input.cacheDir, input.store, `rootfs-${input.rootfsKey}-${input.epoch}-${layerFormat(BUILDER_LEVEL)}`, write);
+  const write = () => layerFromEntries(withProgress(entries, 'writing the builder layer', log), { epoch: input.epoch, store: input.store, level: BUILDER_LEVEL });
+  const built = await cachedLayer(input.cacheDir, input.store, key, write);
   return { layer: built.layer, entries };
 }
 
