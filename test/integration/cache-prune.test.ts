@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheUsage } from '../../src/cache/du.js';
@@ -20,7 +20,11 @@ interface PruneJson { removed: { kind: string; path: string }[]; held: { count: 
 const shared = defaultCacheDir(process.env);
 const prodDigest = (out: string) => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).variants.prod.digest as string;
 
-/** A cache holding only what an offline build of the lock needs from the shared cache (copies, and a link to the tar). */
+/**
+ * A cache holding only what an offline build of the lock needs from the shared cache, as copies: a hard link to the
+ * shared rootfs tar would share its mtime, which every other build of the same builder set (tests running beside this
+ * one) sets when it uses the tar, and prune would rightly keep an entry used a moment ago.
+ */
 function seedCache(cache: string, configFile: string): string {
   const lock = readLock(lockPath(configFile))!;
   mkdirSync(join(cache, 'debs', 'sha256'), { recursive: true });
@@ -29,7 +33,7 @@ function seedCache(cache: string, configFile: string): string {
   }
   const key = builderSetKey(lock);
   mkdirSync(join(cache, 'rootfs'));
-  linkSync(join(shared, 'rootfs', `${key}.tar`), join(cache, 'rootfs', `${key}.tar`));
+  copyFileSync(join(shared, 'rootfs', `${key}.tar`), join(cache, 'rootfs', `${key}.tar`));
   const sidecar = `${key}.tar.sha256`;
   if (existsSync(join(shared, 'rootfs', sidecar))) copyFileSync(join(shared, 'rootfs', sidecar), join(cache, 'rootfs', sidecar));
   cpSync(join(shared, 'apt'), join(cache, 'apt'), { recursive: true });
@@ -121,7 +125,7 @@ describe('airlock cache prune while a build runs', { timeout: 60 * 60_000 }, () 
     assert.deepEqual(readdirSync(join(cache, 'debs', 'sha256')), []);
     assert.deepEqual(readdirSync(join(cache, 'blobs', 'blobs', 'sha256')), []);
     assert.deepEqual(readdirSync(join(cache, 'rootfs')).filter((n) => n.startsWith(rootfsKey)), []);
-    assert.ok(existsSync(join(shared, 'rootfs', `${rootfsKey}.tar`)), 'the shared cache keeps its own link');
+    assert.ok(existsSync(join(shared, 'rootfs', `${rootfsKey}.tar`)), 'the shared cache keeps its own tar');
     const u = JSON.parse((await runCli(['cache', 'du', '--json'], { env })).stdout) as CacheUsage;
     assert.ok(u.kinds.debs < 100_000 && u.kinds.rootfs < 100_000 && u.kinds.blobs < 100_000, JSON.stringify(u.kinds));
     assert.ok(u.kinds.apt > 1e6, 'apt lists are never pruned');
