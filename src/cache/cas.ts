@@ -24,13 +24,10 @@ export async function readVerified(cache: string, hex: string, size?: number): P
   return readFile(path).catch(() => undefined);
 }
 
-/**
- * Keeps `bytes` as the entry named by their sha256, when that is `expected` (a reader never sees part of an entry).
- * Returns the bytes' sha256 (hex).
- */
-export async function storeBytes(cache: string, bytes: Uint8Array, expected: string): Promise<string> {
+/** Keeps `bytes` as the entry named by their sha256 (a reader never sees part of an entry); returns that (hex). */
+export async function storeBytes(cache: string, bytes: Uint8Array): Promise<string> {
   const hex = createHash('sha256').update(bytes).digest('hex');
-  if (hex === expected) await commit(cache, hex, (tmp) => writeFile(tmp, bytes));
+  await commit(cache, hex, (tmp) => writeFile(tmp, bytes));
   return hex;
 }
 

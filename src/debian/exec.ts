@@ -1,4 +1,5 @@
-// Runs a tool (apt-get, dpkg-deb, mmdebstrap, tar) and collects its output; the only process spawning in src/debian.
+// Runs a tool (apt-get, dpkg-deb, mmdebstrap, tar) and collects its output. The other spawns in src/debian stream:
+// deb-read.ts (a data tar read as it comes, the long-lived control readers).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AirlockError } from '../errors.js';

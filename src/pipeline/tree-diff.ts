@@ -4,6 +4,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { compareBytes } from '../image/json.js';
+import { eventLoopTurns } from '../files/event-loop.js';
 
 export interface StatEntry {
   type: 'file' | 'dir' | 'symlink';
@@ -43,16 +44,6 @@ export async function snapshotTree(root: string): Promise<Map<string, StatEntry>
   };
   await walk(root, '');
   return out;
-}
-
-/** Counts entries read synchronously, and gives the event loop a turn after every few thousand. */
-export function eventLoopTurns(every = 4000): (entries: number) => Promise<void> {
-  let since = 0;
-  return async (entries) => {
-    if ((since += entries) < every) return;
-    since = 0;
-    await new Promise<void>((r) => setImmediate(r));
-  };
 }
 
 export interface TreeChanges {

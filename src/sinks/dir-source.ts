@@ -5,6 +5,7 @@ import { AirlockError } from '../errors.js';
 import type { FileEntry } from '../image/entry.js';
 import { compareBytes } from '../image/json.js';
 import { readFileSized } from './blob-store.js';
+import { eventLoopTurns } from '../files/event-loop.js';
 
 /** Options of `entriesFromDir`. */
 export interface DirSourceOptions {
@@ -35,19 +36,14 @@ function typeOf(st: Stats): FileEntry['type'] | undefined {
 /** Lists `root` recursively as entries sorted bytewise; the root itself is not an entry. */
 export async function entriesFromDir(root: string, opts: DirSourceOptions = {}): Promise<FileEntry[]> {
   const out: { e: FileEntry; key?: string }[] = [];
-  let looked = 0;
+  const turn = eventLoopTurns();
   const walk = async (abs: string, rel: string): Promise<void> => {
     let names: string[];
     try { names = readdirSync(abs); } catch (e) {
       throw new AirlockError('image', 'read-dir', `cannot read directory ${abs}: ${(e as Error).message}`, { cause: e, hint: 'check that the path exists and is readable' });
     }
     names.sort(compareBytes);
-    // The tree is read with synchronous calls, the event loop getting a turn every few thousand entries: awaited one at
-    // a time through libuv's thread pool, the calls took 2.6 s for a 42000-file builder rootfs, 0.4 s so.
-    if ((looked += names.length) > 4000) {
-      looked = 0;
-      await new Promise<void>((r) => setImmediate(r));
-    }
+    await turn(names.length); // read synchronously: src/files/event-loop.ts
     for (const name of names) {
       const a = join(abs, name);
       const r = rel ? `${rel}/${name}` : name;

@@ -120,10 +120,9 @@ export async function keepRuntimeSet(
   const key = `runtime-${runtimeSetKey(input)}`;
   const file = (ext: string) => join(input.cacheDir, 'layers', `${key}${ext}`);
   const tar = await collect(writeTar(entries, input.epoch).stream, Number.MAX_SAFE_INTEGER);
-  const sha256 = createHash('sha256').update(tar).digest('hex');
   await mkdir(join(input.cacheDir, 'layers'), { recursive: true });
   await writeFileAtomic(file('.owners.json'), `${JSON.stringify([...owners].sort())}\n`);
-  await storeBytes(input.cacheDir, tar, sha256);
+  const sha256 = await storeBytes(input.cacheDir, tar);
   await writeFileAtomic(file('.json'), `${JSON.stringify({ sha256, size: tar.length } satisfies SetRecord)}\n`);
 }
 
