@@ -9,6 +9,8 @@ export interface BlobStore {
   /** Opens a stored blob. */
   open(digest: Digest): AsyncIterable<Uint8Array>;
   has(digest: Digest): Promise<boolean>;
+  /** The file a stored blob lies in (stores on disk): a writer may copy it without streaming it through this thread. */
+  path?(digest: Digest): string;
 }
 
 /** Error for a blob whose content does not match its digest. */

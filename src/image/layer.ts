@@ -31,6 +31,8 @@ export interface Layer {
   readonly annotations?: Readonly<Record<string, string>>;
   /** Streams the stored (compressed) bytes. */
   open(): AsyncIterable<Uint8Array>;
+  /** A file holding exactly the stored bytes, when the blob lies in one (a writer may copy it off this thread). */
+  readonly file?: string;
 }
 
 /** Options for building a layer from entries. */
@@ -64,6 +66,7 @@ export async function layerFromEntries(entries: readonly FileEntry[], opts: Laye
     mediaType: gz ? MediaType.layerGzip : MediaType.layer,
     digest, size, diffId: diff.digest(), uncompressedSize: diff.size,
     open: () => opts.store.open(digest),
+    file: opts.store.path?.(digest),
   });
   return { layer, special: tar.special, entryCount: tar.entries.length };
 }
@@ -71,11 +74,11 @@ export async function layerFromEntries(entries: readonly FileEntry[], opts: Laye
 /** Wraps an existing blob as a Layer (the caller vouches for the digests; validate() checks them). */
 export function layerFromBlob(l: {
   mediaType: string; digest: Digest; size: number; diffId: Digest; uncompressedSize?: number;
-  annotations?: Record<string, string>; open: () => AsyncIterable<Uint8Array>;
+  annotations?: Record<string, string>; open: () => AsyncIterable<Uint8Array>; file?: string | undefined;
 }): Layer {
   const layer: Layer = {
     mediaType: l.mediaType, digest: l.digest, size: l.size, diffId: l.diffId,
-    uncompressedSize: l.uncompressedSize, open: l.open,
+    uncompressedSize: l.uncompressedSize, open: l.open, ...(l.file !== undefined ? { file: l.file } : {}),
     ...(l.annotations && Object.keys(l.annotations).length ? { annotations: Object.freeze({ ...l.annotations }) } : {}),
   };
   return Object.freeze(layer);

@@ -53,11 +53,38 @@ export function entryHeaders(e: FileEntry, epoch: number): Uint8Array[] {
   return [ph, padded, encodeHeader(h)];
 }
 
-/** Streams a planned tar: headers batched, file contents checked against their declared sizes. */
-export async function* tarStream(plan: TarPlan, epoch: number): AsyncGenerator<Uint8Array> {
+function checkEpoch(epoch: number): void {
   if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch > MAX_OCTAL_11) {
     throw new AirlockError('usage', 'bad-epoch', `epoch ${epoch} is not a valid timestamp in seconds`, { hint: 'set SOURCE_DATE_EPOCH to a non-negative integer' });
   }
+}
+
+/**
+ * A planned tar as the parts of the bytes `tarStream` gives: header and padding bytes, and each non-empty file's
+ * content as what `content` says it is (a writer then copies it from where it lies).
+ */
+export function tarSegments<T>(plan: TarPlan, epoch: number, content: (e: FileEntry) => T): ({ bytes: Uint8Array } | T)[] {
+  checkEpoch(epoch);
+  const out: ({ bytes: Uint8Array } | T)[] = [];
+  let pending: Uint8Array[] = [];
+  const flush = () => { if (pending.length) out.push({ bytes: Buffer.concat(pending) }); pending = []; };
+  for (const e of plan.entries) {
+    pending.push(...entryHeaders(e, epoch));
+    if (e.type === 'file' && e.size > 0) {
+      flush();
+      out.push(content(e));
+      const pad = (BLOCK - (e.size % BLOCK)) % BLOCK;
+      if (pad) pending.push(new Uint8Array(pad));
+    }
+  }
+  pending.push(new Uint8Array(2 * BLOCK));
+  flush();
+  return out;
+}
+
+/** Streams a planned tar: headers batched, file contents checked against their declared sizes. */
+export async function* tarStream(plan: TarPlan, epoch: number): AsyncGenerator<Uint8Array> {
+  checkEpoch(epoch);
   let pending: Uint8Array[] = [];
   let pendingLen = 0;
   const flush = function* () {

@@ -108,14 +108,17 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       // A cross build's artifacts are the target's: stripped by the target builder's strip (under qemu-user).
       const handoff = await clock.time('handoff', () => s.handOff(plan, lock, { ...ctx, outDir, rootfs: rootfs.dir }, handoffDirs));
       const made = await clock.time('assemble', () => s.assembleBeforeTests(planned, handoff, { ...assembleOpts, ws: { ...ws, out: outDir } }));
-      const gateOpts = { ...gating, packagedPaths: made.packagedPaths };
-      const gated = await clock.time('gates', () => s.runBuildGates(config, { prod: made.prod, dev: made.dev }, gateOpts));
-      // prod and dev are final: their layout entries and archives are written while the tests still run (once no
-      // build secret is in them).
+      // prod and dev are final: their layout entries and archives are written while their gates and the tests still
+      // run (once no build secret is in them).
       const early = { prod: made.prod, dev: made.dev };
       await clock.time('secrets', () => scanVariantsForSecrets(early, secrets, log, false));
       const draft = await s.startOutputs(opts.outDir, { config, epoch: planned.epoch }, { builderVersion: plan.airlock, noCache: opts.noCache });
       draft.add(early);
+      const gateOpts = { ...gating, packagedPaths: made.packagedPaths };
+      const gated = await clock.time('gates', () => s.runBuildGates(config, early, gateOpts)).catch(async (e: unknown) => {
+        await draft.discard();
+        throw e;
+      });
       return { handoff, made, gated, outDir, draft };
     };
     const runTests = () => clock.time('tests', () => s.runTestSteps(ctx, plan, stepCache, built));

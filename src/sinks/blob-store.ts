@@ -80,5 +80,6 @@ export function fsBlobStore(dir: string): BlobStore {
       })();
     },
     has: (digest) => exists(blobPath(dir, digest)),
+    path: (digest) => blobPath(dir, digest),
   };
 }

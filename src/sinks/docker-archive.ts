@@ -11,7 +11,9 @@ import { layerFromBlob, type Layer } from '../image/layer.js';
 import { manifestBytes, parseManifest, type Manifest } from '../image/manifest.js';
 import { Annotation, MediaType, isManifestType } from '../image/media-types.js';
 import { readTar } from '../image/tar-read.js';
-import { writeTar } from '../image/tar-write.js';
+import { tarSegments, writeTar } from '../image/tar-write.js';
+import { planTar } from '../image/tar-plan.js';
+import { writeSegmentsAtomic, type Segment } from '../files/segment-writer.js';
 import type { ConfigFile } from '../image/config.js';
 import { streamToFileAtomic } from '../files/atomic.js';
 import { readFileStream } from './blob-store.js';
@@ -44,9 +46,31 @@ export function dockerArchiveEntries(img: Image, opts: DockerArchiveOptions = {}
   return [...byPath.values(), ...rest];
 }
 
-/** Writes one image as a docker-archive tar (also a valid single-image OCI archive), atomically. */
+/**
+ * Writes one image as a docker-archive tar (also a valid single-image OCI archive), atomically. When every layer's
+ * blob lies in a file, the archive is copied together on a worker thread (the same bytes), else streamed here.
+ */
 export async function writeDockerArchive(file: string, img: Image, opts: DockerArchiveOptions = {}): Promise<void> {
-  const { stream } = writeTar(dockerArchiveEntries(img, opts), opts.epoch ?? 0, { where: file });
+  const entries = dockerArchiveEntries(img, opts);
+  const epoch = opts.epoch ?? 0;
+  const blobFiles = new Map(img.layers.map((l) => [blobName(l.digest), l.file]));
+  if ([...blobFiles.values()].every((f) => f !== undefined)) {
+    const plan = planTar(entries, { where: file });
+    const small = new Map<string, Uint8Array>();
+    for (const e of plan.entries) {
+      if (e.type !== 'file' || e.size === 0 || blobFiles.has(e.path)) continue;
+      const bytes = await collect(e.open!());
+      if (bytes.length !== e.size) throw new AirlockError('image', 'size-mismatch', `"${e.path}" gave ${bytes.length} bytes, expected ${e.size}`, { hint: 'rebuild' });
+      small.set(e.path, bytes);
+    }
+    const segments = tarSegments(plan, epoch, (e): Segment => {
+      const from = blobFiles.get(e.path);
+      return from !== undefined ? { file: from, size: e.size, name: e.path } : { bytes: small.get(e.path)! };
+    });
+    await writeSegmentsAtomic(file, segments);
+    return;
+  }
+  const { stream } = writeTar(entries, epoch, { where: file });
   await streamToFileAtomic(file, stream);
 }
 

@@ -20,7 +20,7 @@ export async function cachedLayer(cacheDir: string, store: BlobStore, key: strin
   try {
     const meta = JSON.parse(known) as LayerMeta;
     if (await store.has(meta.digest)) {
-      const layer: Layer = layerFromBlob({ ...meta, open: () => store.open(meta.digest) });
+      const layer: Layer = layerFromBlob({ ...meta, open: () => store.open(meta.digest), file: store.path?.(meta.digest) });
       return { layer, entryCount: meta.entryCount, special: meta.special, reused: true };
     }
   } catch { /* not cached */ }
