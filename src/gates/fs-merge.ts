@@ -83,6 +83,23 @@ export class FsMerger {
     if (target.open) Object.defineProperty(entry, 'open', { value: target.open, enumerable: false });
   }
 
+  /**
+   * A merger that goes on from this one's state (between layers): the same entries (never changed once added) in
+   * maps and lists of its own. dev's and test's views share the builder layer's twelve thousand or more entries.
+   */
+  fork(): FsMerger {
+    if (this.removed.size || this.opaque.size || this.layers.length !== this.layer + 1) throw new Error('internal: FsMerger.fork inside a layer');
+    const m = new FsMerger(this.limits);
+    for (const [k, v] of this.visible) m.visible.set(k, v);
+    m.shadowed.push(...this.shadowed);
+    m.problems.push(...this.problems);
+    m.layers.push(...this.layers);
+    m.layer = this.layer;
+    m.totalEntries = this.totalEntries;
+    m.totalBytes = this.totalBytes;
+    return m;
+  }
+
   /** Ends the current layer: applies its whiteouts and opaque markers to lower layers. */
   endLayer(): void {
     if (this.removed.size || this.opaque.size) {

@@ -24,6 +24,28 @@ describe('ImageFs', () => {
     }
   });
 
+  it('views sharing a first layer list merge it once, and each is what a fresh merge gives', async () => {
+    const base = [dir('a'), file('a/x', 'x'), file('a/y', 'y'), dir('b'), file('b/z', 'z'), hardlink('a/h', 'a/x'), file('.wh.gone')];
+    const uppers = [
+      [file('a/.wh.x'), file('b/new', 'n')],
+      [file('b/.wh..wh..opq'), hardlink('c', 'a/y')],
+      [file('a/x', 'replaced')],
+    ];
+    const shape = async (fs: Awaited<ReturnType<typeof imageFsFromEntries>>) => ({
+      entries: fs.entries.map((e) => ({ ...e })), shadowed: fs.shadowed.map((e) => ({ ...e })), layers: fs.layers, problems: fs.problems,
+      x: fs.get('a/x') ? new TextDecoder().decode(await readWhole(fs, 'a/x', 100)) : undefined,
+    });
+    const shared = [];
+    for (const up of uppers) shared.push(await imageFsFromEntries([base, up], undefined));
+    // The first one merged the base; the others went on from it. Each against a merge of a copy of the list.
+    for (const [i, up] of uppers.entries()) assert.deepEqual(await shape(shared[i]!), await shape(await imageFsFromEntries([[...base], up], undefined)));
+    assert.deepEqual(paths(shared[0]!).filter((p) => p.startsWith('a/')), ['a/h', 'a/y'], 'the first view is not changed by those after it');
+    assert.equal(new TextDecoder().decode(await readWhole(shared[2]!, 'a/x', 100)), 'replaced');
+    assert.deepEqual(paths(shared[1]!).filter((p) => p.startsWith('b')), ['b']);
+    // Other limits: merged afresh (a first layer over them fails as it would).
+    await assert.rejects(imageFsFromEntries([base, uppers[0]!], undefined, { ...DEFAULT_FS_LIMITS, maxEntries: 3 }), /more than 3 entries/);
+  });
+
   it('applies whiteouts and opaque directories to lower layers only', async () => {
     const fs = await image([
       [dir('a'), file('a/x', 'x'), file('a/y', 'y'), dir('b'), file('b/z', 'z'), dir('c'), dir('c/d'), file('c/d/e')],

@@ -82,10 +82,22 @@ class View implements ImageFs {
   }
 }
 
+/** The merged state after a first layer given as an entry list, by that list: dev and test share the builder's. */
+const firstLayers = new WeakMap<readonly FileEntry[], { limits: FsLimits; name: string | undefined; merged: FsMerger }>();
+
 /** Builds the merged view by reading every layer once (metadata only); content is read later by scan(). */
 export async function buildImageFs(layers: readonly LayerSource[], config: ConfigLike | ImageConfigView | undefined, limits: FsLimits = DEFAULT_FS_LIMITS): Promise<ImageFs> {
-  const m = new FsMerger(limits);
+  // A first layer given as an entry list merged before (under the same name and limits) is not merged again.
+  const first = layers[0]?.entries;
+  const known = first ? firstLayers.get(first) : undefined;
+  const reuse = known && known.limits === limits && known.name === layers[0]!.name;
+  let m = reuse ? known.merged.fork() : new FsMerger(limits);
   for (const [i, src] of layers.entries()) {
+    if (i === 0 && reuse) continue;
+    if (i === 1 && first && !reuse) {
+      firstLayers.set(first, { limits, name: layers[0]!.name, merged: m });
+      m = m.fork();
+    }
     m.beginLayer(src.name ?? `layer ${i}`);
     if (src.entries) for (const e of src.entries) m.add(e);
     else for await (const item of src.open()) m.add(item.entry);
