@@ -9,6 +9,7 @@ import { sliceRuntime, type SliceResult, type SliceRoot } from '../variants/slic
 import { slicingSummary, type SlicingSummary } from './slicing-summary.js';
 import { elfSymbolData, parseElf } from '../gates/elf.js';
 import { replaceIcuData, withoutReplaced, type IcuReplacement } from '../variants/icu-replace.js';
+import { keptIcuLibraries } from '../variants/icu-kept.js';
 import type { Config } from '../config/types.js';
 import type { BuilderRootfs } from '../debian/rootfs.js';
 import { fsBlobStore } from '../sinks/blob-store.js';
@@ -62,6 +63,7 @@ async function sliceProd(runtime: RuntimeLayer, prodFiles: FileEntry[], opts: { 
     entries: runtime.entries, owners: runtime.owners, whole: new Set(config.packages.map((p) => p.name)), roots,
     ...(opts.entrypoint ? { entrypoint: opts.entrypoint } : {}), keep: config.slicing.keep, architecture: config.debian.architecture,
     parseElf: (b) => parseElf(b), fileDigests: (path, data) => runtime.digests.of(path, data),
+    fileFacts: (path, kind, bytes) => runtime.facts.of(path, kind, bytes),
   });
   for (const g of r.unmatchedKeep) log.warn(`variants.prod.keep: ${g} matches no file of the runtime packages (${r.packages.map((p) => p.name).join(', ')})`);
   for (const w of r.warnings) log.warn(`slicing: ${w}`);
@@ -72,10 +74,13 @@ async function sliceProd(runtime: RuntimeLayer, prodFiles: FileEntry[], opts: { 
 }
 
 /** `variants.prod.icu`: prod's ICU data trimmed (undefined when not asked for, or when prod is the builder). */
-async function trimIcu(entries: FileEntry[], runtime: RuntimeLayer, config: Config, log: Log) {
+async function trimIcu(entries: FileEntry[], runtime: RuntimeLayer, config: Config, opts: { log: Log; cache: string; identity: string; noCache: boolean }) {
+  const { log } = opts;
   if (!config.icu || config.variants.prod.includeBuildTools) return undefined;
+  const made = keptIcuLibraries(opts.cache, opts.identity, config.icu, opts.noCache);
   const r = await replaceIcuData({
     entries, owners: runtime.owners, settings: config.icu, symbolData: elfSymbolData, fileDigests: (path, data) => runtime.digests.of(path, data),
+    ...(made ? { made } : {}),
   });
   if (r.replacements.length === 0) {
     log.warn('variants.prod.icu: prod holds no ICU data (libicudata.so of a libicu package): nothing to trim');
@@ -126,16 +131,19 @@ export async function assembleBeforeTests(planned: PlannedBuild, handoff: Handof
   if (!baseFiles) throw new AirlockError('packages', 'no-base-files', 'the locked builder set has no base-files package', { hint: 're-lock with `airlock lock --update`' });
   const runtime = await runtimeLayer({
     packages: handoff.prodPackages, baseFiles, readOsRelease: () => readOsRelease(planned.lock, opts.cache),
-    identity: plan.airlock, epoch: plan.epoch.seconds, cacheDir: opts.cache, store, fresh: opts.noCache,
+    identity: plan.airlock, epoch: plan.epoch.seconds, cacheDir: opts.cache, store, fresh: opts.noCache, parseElf: (b) => parseElf(b),
   });
+  const setEntries = new Set<FileEntry>(runtime.entries);
   const handed = await handoffEntries(handoff.prodFiles);
   const upstreamProd = upstream ? await handoffEntries(upstream.prodFiles) : [];
   const sliced = config.slicing.mode === 'auto' && !config.variants.prod.includeBuildTools
     ? await sliceProd(runtime, [...handed, ...upstreamProd], { config, entrypoint: config.runtime.entrypoint ?? handoff.entrypoint, log })
     : undefined;
-  const icu = await trimIcu(sliced?.entries ?? runtime.entries, runtime, config, log);
-  // The runtime files' digests slicing and the ICU trim worked out; not kept (a full disk, say): hashed next time.
+  const icu = await trimIcu(sliced?.entries ?? runtime.entries, runtime, config, { log, cache: opts.cache, identity: plan.airlock, noCache: opts.noCache });
+  // The runtime files' digests and facts slicing and the ICU trim worked out; not kept (a full disk, say): worked out
+  // again next time.
   await runtime.digests.save().catch(() => undefined);
+  await runtime.facts.save().catch(() => undefined);
   const rtEntries = icu?.entries ?? sliced?.entries ?? runtime.entries;
   const replaced = icu?.replacements ?? [];
   const orphaned = new Set(sliced?.orphaned ?? []);
@@ -155,6 +163,8 @@ export async function assembleBeforeTests(planned: PlannedBuild, handoff: Handof
     prodEnv: pack.prodEnv?.(requests.version) ?? {},
     ...(pack.defaultWorkdir?.(srcInfo) ? { workdir: pack.defaultWorkdir(srcInfo)! } : {}),
     entrypoint: handoff.entrypoint,
+    // The runtime set's own files (sliced entries are the same objects): their kept digests key prod's layer.
+    knownSha256: (e) => (setEntries.has(e) ? runtime.digests.known(e.path)?.[2] : undefined),
     log, noCache: opts.noCache, testCommand: tests.length ? `cd ${SANDBOX_SRC} && ${tests.join(' && ')}` : 'echo "no tests configured"',
   };
   const timings = { dev: 0, prod: 0, test: 0 };

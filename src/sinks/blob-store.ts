@@ -44,6 +44,31 @@ export async function* readFileSized(path: string, size: number, chunk = 1024 * 
   }
 }
 
+/**
+ * Streams `size` bytes of a file from offset `start` (a member of a tar kept whole), in buffers of at most `chunk`;
+ * a file that ends before them is a `size-mismatch` error naming it (it changed after it was checked).
+ */
+export async function* readFileRange(path: string, start: number, size: number, chunk = 1024 * 1024): AsyncGenerator<Uint8Array> {
+  if (size === 0) return;
+  const fh = await open(path, 'r');
+  try {
+    for (let done = 0; done < size;) {
+      const want = Math.min(chunk, size - done);
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(buf, 0, want, start + done);
+      if (bytesRead === 0) {
+        throw new AirlockError('image', 'size-mismatch', `${path} ends at ${start + done} bytes, before the ${size} bytes from ${start} it holds`, {
+          hint: 'the file changed after it was checked; build again',
+        });
+      }
+      done += bytesRead;
+      yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** True when a path exists. */
 export async function exists(p: string): Promise<boolean> {
   try { await stat(p); return true; } catch { return false; }

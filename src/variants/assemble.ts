@@ -42,6 +42,8 @@ export interface AssembleInput {
   log: Log;
   /** --no-cache: list the builder rootfs again instead of reading its recorded listing. */
   noCache?: boolean;
+  /** The sha256 (hex) of an entry's content when it is known without reading it (a runtime set's file). */
+  knownSha256?: (e: FileEntry) => string | undefined;
 }
 
 const plannedLayers = new WeakMap<FileEntry[], FileEntry[]>();
@@ -82,7 +84,7 @@ const BUILDER_LEVEL: GzipLevel = 4;
 
 /** A layer of these entries; one with the same content (headers and bytes) is read back from the cache, not rewritten. */
 async function layer(input: AssembleInput, entries: FileEntry[], level: GzipLevel): Promise<Layer> {
-  const key = `entries-${await entriesKey(entries, input.epoch, layerFormat(level))}`;
+  const key = `entries-${await entriesKey(entries, input.epoch, layerFormat(level), input.knownSha256)}`;
   const write = () => layerFromEntries(withProgress(entries, 'writing layer', input.log), { epoch: input.epoch, store: input.store, level });
   return (await cachedLayer(input.cacheDir, input.store, key, write)).layer;
 }

@@ -88,7 +88,7 @@ test('a slice result stops listing the replaced file under its package', async (
 
 test("the original's and the package's other files' digests come from the caller's record; what airlock made is hashed", async () => {
   const asked: string[] = [];
-  const fileDigests = (path: string): [string, string, string] => { asked.push(path); return ['0'.repeat(32), '1'.repeat(40), '2'.repeat(64)]; };
+  const fileDigests = async (path: string): Promise<[string, string, string]> => { asked.push(path); return ['0'.repeat(32), '1'.repeat(40), '2'.repeat(64)]; };
   const r = await replaceIcuData({ entries, owners, settings: { languages: ['en'], converters: false }, symbolData: elfSymbolData, fileDigests });
   const [x] = r.replacements;
   assert.equal(x!.original.sha256, '2'.repeat(64));

@@ -15,8 +15,24 @@ export interface IcuReplaceInput {
   settings: IcuSettings;
   /** The bytes of a data symbol an ELF shared object defines (the gates' ELF reader). */
   symbolData(bytes: Uint8Array, name: string): Uint8Array | undefined;
-  /** md5, sha1 and sha256 of a package's file (its bytes `data`), from the record slicing used (default: hashed). */
-  fileDigests?(path: string, data: Uint8Array): FileDigests;
+  /** md5, sha1 and sha256 of a package's file (its bytes from `data`), from the record slicing used (default: hashed). */
+  fileDigests?(path: string, data: () => Promise<Uint8Array>): Promise<FileDigests>;
+  /**
+   * The trimmed library made earlier from the same original (its sha256) and settings, kept by the caller; `keep`
+   * records one made now. Without them every build trims again (a few tenths of a second for Debian's ICU).
+   */
+  made?: {
+    find(path: string, originalSha256: string): Promise<KeptIcuLibrary | undefined>;
+    keep(path: string, originalSha256: string, made: KeptIcuLibrary): Promise<void>;
+  };
+}
+
+/** A trimmed ICU data library as kept between builds: its bytes and what the trim counted. */
+export interface KeptIcuLibrary {
+  bytes: Uint8Array;
+  keptItems: number;
+  removedItems: number;
+  removed: Partial<Record<IcuRemoval, number>>;
 }
 
 /** One replaced file: what it was, what airlock made, what was left out (report.json's `icu`, the SBOMs, why). */
@@ -67,29 +83,35 @@ export async function replaceIcuData(
   input: IcuReplaceInput,
 ): Promise<{ entries: FileEntry[]; replacements: IcuReplacement[] }> {
   const replacements: IcuReplacement[] = [];
-  const packaged = (path: string, data: Uint8Array) => (input.fileDigests ?? ((_p, d) => hashFileDigests(d)))(path, data);
+  const packaged = (path: string, data: () => Promise<Uint8Array>) => (input.fileDigests ?? (async (_p, d) => hashFileDigests(await d())))(path, data);
   const replaced = new Map<string, FileEntry>();
   for (const e of input.entries) {
     const m = ICU_DATA_LIBRARY.exec(e.path);
     const owner = input.owners.get(e.path);
     if (!m || e.type !== 'file' || owner === undefined) continue;
-    const original = await entryBytes(e);
     const symbol = `icudt${m[1]}_dat`;
-    const dat = input.symbolData(original, symbol);
-    if (!dat) {
-      throw new AirlockError('image', 'icu-data-unreadable', `variants.prod.icu: /${e.path} defines no data symbol ${symbol}`, {
-        hint: 'remove variants.prod.icu, or report the libicu package version',
-      });
+    const originalSha256 = (await packaged(e.path, () => entryBytes(e)))[2];
+    let trimmed = await input.made?.find(e.path, originalSha256);
+    if (!trimmed) {
+      const original = await entryBytes(e);
+      const dat = input.symbolData(original, symbol);
+      if (!dat) {
+        throw new AirlockError('image', 'icu-data-unreadable', `variants.prod.icu: /${e.path} defines no data symbol ${symbol}`, {
+          hint: 'remove variants.prod.icu, or report the libicu package version',
+        });
+      }
+      const trim = trimIcuPackage(dat, input.settings);
+      trimmed = { bytes: rebuild(original, e.path, m[1]!, trim.data), keptItems: trim.keptItems, removedItems: trim.removedItems, removed: trim.removed };
+      await input.made?.keep(e.path, originalSha256, trimmed);
     }
-    const trim = trimIcuPackage(dat, input.settings);
-    const made = rebuild(original, e.path, m[1]!, trim.data);
+    const made = trimmed.bytes;
     replaced.set(e.path, fileEntry(e, made));
     replacements.push({
       path: e.path, package: owner, symbol,
       languages: input.settings.languages ?? 'all', converters: input.settings.converters,
-      original: { size: original.length, sha256: packaged(e.path, original)[2] },
+      original: { size: e.size, sha256: originalSha256 },
       made: { size: made.length, sha1: digest('sha1', made), sha256: digest('sha256', made) },
-      keptItems: trim.keptItems, removedItems: trim.removedItems, removed: trim.removed, packageFiles: [],
+      keptItems: trimmed.keptItems, removedItems: trimmed.removedItems, removed: trimmed.removed, packageFiles: [],
     });
   }
   if (replacements.length === 0) return { entries: [...input.entries], replacements };
@@ -110,7 +132,7 @@ export async function replaceIcuData(
     for (const path of (listed.get(r.package) ?? []).sort()) {
       const e = byPath.get(path);
       if (e?.type !== 'file') continue;
-      const [, sha1, sha256] = packaged(path, await entryBytes(e));
+      const [, sha1, sha256] = await packaged(path, () => entryBytes(e));
       r.packageFiles.push({ path, sha1, sha256 });
     }
   }

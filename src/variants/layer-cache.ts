@@ -34,13 +34,19 @@ export async function cachedLayer(cacheDir: string, store: BlobStore, key: strin
 
 /**
  * A key for a layer made of these entries: every header field a tar entry carries and the sha256 of every file's
- * content, in path order. Hashing is far cheaper than writing and compressing a layer again.
+ * content, in path order (`known`: the sha256 of an entry's content when the caller holds it). Hashing is far cheaper
+ * than writing and compressing a layer again.
  */
-export async function entriesKey(entries: readonly FileEntry[], epoch: number, format = LAYER_FORMAT): Promise<string> {
+export async function entriesKey(
+  entries: readonly FileEntry[], epoch: number, format = LAYER_FORMAT, known?: (e: FileEntry) => string | undefined,
+): Promise<string> {
   const h = createHash('sha256').update(`${format}\0${epoch}\n`);
   for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     h.update(`${e.path}\0${e.type}\0${e.mode}\0${e.uid}\0${e.gid}\0${e.size}\0${e.linkname ?? ''}\0`);
-    if (e.type === 'file' && e.open) {
+    // A content digest the caller holds for this very entry (a runtime set's file, by its kept digests) is not read.
+    const sha256 = e.type === 'file' && e.open ? known?.(e) : undefined;
+    if (sha256 !== undefined) h.update(sha256);
+    else if (e.type === 'file' && e.open) {
       const c = createHash('sha256');
       for await (const chunk of e.open()) c.update(chunk);
       h.update(c.digest('hex'));

@@ -5,7 +5,7 @@ import { collect, memoryBlobStore } from '../image/blob-store.js';
 import type { FileEntry } from '../image/entry.js';
 import { layerFromEntries } from '../image/layer.js';
 import type { LockedPackage } from '../debian/types.js';
-import { digestRecord, entriesOfLayer, keepRuntimeSet, runtimeLayer, runtimeSetKey } from './runtime-layer.js';
+import { digestRecord, entriesOfLayer, factsRecord, keepRuntimeSet, runtimeLayer, runtimeSetKey } from './runtime-layer.js';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,7 @@ async function recordedSet(cache: string) {
   const input = {
     packages: [pkg('libx1', 'a')], baseFiles: pkg('base-files', 'c'), identity: '0.1.0+x', epoch: 1, cacheDir: cache, store,
     readOsRelease: (): never => { throw new Error('a kept set reads no .deb'); },
+    parseElf: (b: Uint8Array) => (Buffer.from(b).toString('latin1').startsWith('\x7fELF') ? { needed: ['libc.so.6'], imports: ['puts'] } : undefined),
   };
   const key = `runtime-${runtimeSetKey(input)}`;
   await keepRuntimeSet(input, entries, new Map([['usr/lib/libx.so.1', 'libx1']]));
@@ -130,7 +131,7 @@ test("a runtime set's file digests are kept beside its layer; a record that does
     const real = ['md5', 'sha1', 'sha256'].map((a) => createHash(a).update(data).digest('hex'));
 
     const first = await runtimeLayer(input);
-    assert.deepEqual(first.digests.of('usr/lib/libx.so.1', data), real);
+    assert.deepEqual(await first.digests.of('usr/lib/libx.so.1', async () => data), real);
     await first.digests.save();
     const saved = JSON.parse(await readFile(file, 'utf8'));
     assert.deepEqual(saved.value, [['usr/lib/libx.so.1', real]]);
@@ -139,21 +140,71 @@ test("a runtime set's file digests are kept beside its layer; a record that does
     const other = ['0'.repeat(32), '1'.repeat(40), '2'.repeat(64)];
     const value = JSON.stringify([['usr/lib/libx.so.1', other]]);
     await writeFile(file, `{"check":"${createHash('sha256').update(value).digest('hex')}","value":${value}}\n`);
-    assert.deepEqual((await runtimeLayer(input)).digests.of('usr/lib/libx.so.1', data), other);
+    assert.deepEqual(await (await runtimeLayer(input)).digests.of('usr/lib/libx.so.1', async () => data), other);
     // No record (--no-cache makes the set with none): hashed, and nothing written.
     const none = await digestRecord(undefined);
-    assert.deepEqual(none.of('usr/lib/libx.so.1', data), real);
+    assert.deepEqual(await none.of('usr/lib/libx.so.1', async () => data), real);
     await none.save();
     // A changed record (its own digest no longer checks) is hashed again, and written anew when saved.
     await writeFile(file, `{"check":"${'f'.repeat(64)}","value":${value}}\n`);
     const fourth = await runtimeLayer(input);
-    assert.deepEqual(fourth.digests.of('usr/lib/libx.so.1', data), real);
+    assert.deepEqual(await fourth.digests.of('usr/lib/libx.so.1', async () => data), real);
     await fourth.digests.save();
     assert.deepEqual(JSON.parse(await readFile(file, 'utf8')).value, [['usr/lib/libx.so.1', real]]);
     // A row of another shape makes the whole record unused.
     const bad = JSON.stringify([['usr/lib/libx.so.1', ['0'.repeat(32), '1'.repeat(40)]]]);
     await writeFile(file, `{"check":"${createHash('sha256').update(bad).digest('hex')}","value":${bad}}\n`);
-    assert.deepEqual((await runtimeLayer(input)).digests.of('usr/lib/libx.so.1', data), real);
+    assert.deepEqual(await (await runtimeLayer(input)).digests.of('usr/lib/libx.so.1', async () => data), real);
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
+});
+
+test('a kept set lists its entries with their offsets: files are read from the tar when asked for; an older record still reads', async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'airlock-runtime-listed-'));
+  try {
+    const { entries, input, key, record } = await recordedSet(cache);
+    const recordFile = join(cache, 'layers', `${key}.json`);
+    const kept = JSON.parse(await readFile(recordFile, 'utf8')) as { entries: [{ path: string }, number][] };
+    assert.deepEqual(kept.entries.map(([e]) => e.path), ['usr', 'usr/lib', 'usr/lib/libx.so.1']);
+    const tar = await readFile(casPath(cache, record.sha256));
+    const [, offset] = kept.entries[2]!;
+    assert.equal(tar.subarray(offset, offset + 6).toString('latin1'), '\x7fELF..', 'the offset is where the content lies');
+    assert.deepEqual(await plain((await runtimeLayer(input)).entries), await plain(entries));
+    // A record of the earlier shape (no listing), or with a row that does not fit the tar: the whole tar is read.
+    for (const rows of [undefined, [[{ path: 'usr/lib/libx.so.1', type: 'file', mode: 420, uid: 0, gid: 0, size: 6 }, record.size]]]) {
+      await writeFile(recordFile, `${JSON.stringify({ sha256: record.sha256, size: record.size, ...(rows ? { entries: rows } : {}) })}\n`);
+      assert.deepEqual(await plain((await runtimeLayer(input)).entries), await plain(entries));
+    }
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
+});
+
+test("slicing's facts of a set's files are kept: the next build reads none of their bytes; a record that does not check is not used", async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'airlock-runtime-facts-'));
+  try {
+    const { input, key } = await recordedSet(cache);
+    const file = join(cache, 'layers', `${key}.facts.json`);
+    const elf = async () => new TextEncoder().encode('\x7fELF..');
+    const first = await runtimeLayer(input);
+    const facts = await first.facts.of('usr/lib/libx.so.1', 'exec', elf);
+    assert.deepEqual(facts, { elf: { needed: ['libc.so.6'], imports: ['puts'] }, named: [] });
+    assert.deepEqual(await first.facts.of('usr/lib/x.py', 'python', async () => new TextEncoder().encode('import os, json\nfrom re import x\n')), { imports: ['os', 'json', 're'] });
+    await first.facts.save();
+    const unread = async (): Promise<Uint8Array> => { throw new Error('read'); };
+    const next = await runtimeLayer(input);
+    assert.deepEqual(await next.facts.of('usr/lib/libx.so.1', 'exec', unread), facts);
+    // A record whose digest does not check, or with a row of another shape: worked out from the bytes again.
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { check: string; value: unknown };
+    await writeFile(file, JSON.stringify({ ...saved, check: 'f'.repeat(64) }));
+    await assert.rejects((await runtimeLayer(input)).facts.of('usr/lib/libx.so.1', 'exec', unread), /read/);
+    const bad = JSON.stringify([['exec:usr/lib/libx.so.1', { elf: { needed: 'libc.so.6', imports: [] } }]]);
+    await writeFile(file, `{"check":"${createHash('sha256').update(bad).digest('hex')}","value":${bad}}\n`);
+    await assert.rejects((await runtimeLayer(input)).facts.of('usr/lib/libx.so.1', 'exec', unread), /read/);
+    // None kept (--no-cache): worked out, nothing written.
+    const none = await factsRecord(undefined, input.parseElf);
+    assert.deepEqual(await none.of('usr/lib/libx.so.1', 'exec', elf), facts);
   } finally {
     await rm(cache, { recursive: true, force: true });
   }

@@ -13,9 +13,12 @@ import type { FileEntry } from '../image/entry.js';
 import { LAYER_FORMAT, layerFromEntries, layerItems, type Layer } from '../image/layer.js';
 import { writeTar } from '../image/tar-write.js';
 import { readTar, type TarItem } from '../image/tar-read.js';
-import { readVerified, storeBytes } from '../cache/cas.js';
+import { casPath, readVerified, storeBytes } from '../cache/cas.js';
+import { verifyOnce } from '../cache/verify-once.js';
+import { hashFile } from '../files/file-hash.js';
+import { readFileRange } from '../sinks/blob-store.js';
 import { cachedLayer } from './layer-cache.js';
-import { hashFileDigests, type FileDigests } from './slice.js';
+import { fileFactsOf, hashFileDigests, type FactKind, type FileDigests, type FileFacts, type SliceElf } from './slice.js';
 import { touchCacheEntry } from '../cache/touch.js';
 
 export interface RuntimeLayerInput {
@@ -30,6 +33,8 @@ export interface RuntimeLayerInput {
   store: BlobStore;
   /** Make the set from the .debs even when it is kept, and keep nothing (--no-cache). */
   fresh?: boolean;
+  /** The ELF reader slicing's facts come from (the gates'). */
+  parseElf(bytes: Uint8Array): SliceElf | undefined;
 }
 
 /** Cache key of a runtime set: airlock's identity, the epoch, the layer format and every package's exact .deb. */
@@ -48,18 +53,44 @@ export interface RuntimeLayer {
   owners: ReadonlyMap<string, string>;
   /** The digests of the set's files, kept beside its tar between builds (`save` keeps the ones worked out since). */
   digests: DigestRecord;
+  /** What slicing learnt of the set's files (ELF links, named paths, interpreters, Python imports), kept the same way. */
+  facts: FactsRecord;
   /** The whole set as one gzipped layer (prod's level), made (and kept) the first time it is asked for. */
   layer(): Promise<Layer>;
 }
 
 export interface DigestRecord {
-  /** md5, sha1 and sha256 of the set's file at `path`, whose bytes are `data`: from the record, else hashed. */
-  of(path: string, data: Uint8Array): FileDigests;
+  /** md5, sha1 and sha256 of the set's file at `path`, whose bytes `data` gives: from the record, else hashed. */
+  of(path: string, data: () => Promise<Uint8Array>): Promise<FileDigests>;
+  /** The recorded digests of the set's file at `path`, if any (nothing is read). */
+  known(path: string): FileDigests | undefined;
   save(): Promise<void>;
 }
 
-/** What `layers/runtime-<key>.json` records of a kept set: its uncompressed tar, in the content store. */
-interface SetRecord { sha256: string; size: number }
+export interface FactsRecord {
+  /** What slicing reads of the set's file at `path` (`kind`): from the record, else worked out from `bytes`. */
+  of(path: string, kind: FactKind, bytes: () => Promise<Uint8Array>): Promise<FileFacts>;
+  save(): Promise<void>;
+}
+
+/**
+ * What `layers/runtime-<key>.json` records of a kept set: its uncompressed tar, in the content store, and the tar's
+ * entries with the offset of each one's content (a rebuild reads only the files it needs, from there).
+ */
+interface SetRecord { sha256: string; size: number; entries?: ListedEntry[] }
+type ListedEntry = [entry: Omit<FileEntry, 'open' | 'mtime'>, offset: number];
+
+const ENTRY_KEYS = new Set(['path', 'type', 'mode', 'uid', 'gid', 'size', 'linkname']);
+const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+/** A listing row that fits in a tar of `size` bytes: a well-formed entry whose content lies inside it. */
+function validRow(r: unknown, size: number): r is ListedEntry {
+  if (!Array.isArray(r) || r.length !== 2 || !count(r[1])) return false;
+  const e = r[0] as Record<string, unknown> | null;
+  if (e === null || typeof e !== 'object' || Object.keys(e).some((k) => !ENTRY_KEYS.has(k))) return false;
+  return typeof e.path === 'string' && ['file', 'dir', 'symlink', 'hardlink'].includes(e.type as string)
+    && count(e.mode) && count(e.uid) && count(e.gid) && count(e.size) && (e.linkname === undefined || typeof e.linkname === 'string')
+    && (r[1] as number) + (e.size as number) <= size;
+}
 
 /**
  * The runtime entries of a package set: read back from the set's kept tar when an earlier build made it (with the
@@ -70,9 +101,10 @@ export async function runtimeLayer(input: RuntimeLayerInput): Promise<RuntimeLay
   const key = `runtime-${runtimeSetKey(input)}`;
   const file = (ext: string) => join(input.cacheDir, 'layers', `${key}${ext}`);
   const digests = await digestRecord(input.fresh ? undefined : file('.digests.json'));
+  const facts = await factsRecord(input.fresh ? undefined : file('.facts.json'), input.parseElf);
   let layer: Promise<Layer> | undefined;
   const set = (entries: FileEntry[], owners: ReadonlyMap<string, string>): RuntimeLayer => ({
-    entries, owners, digests,
+    entries, owners, digests, facts,
     layer: () => (layer ??= input.fresh
       ? layerFromEntries(entries, { epoch: input.epoch, store: input.store }).then((b) => b.layer)
       : cachedLayer(input.cacheDir, input.store, `${key}-layer`, () => layerFromEntries(entries, { epoch: input.epoch, store: input.store })).then((b) => b.layer)),
@@ -105,6 +137,14 @@ async function keptSet(recordFile: string, ownersFile: string, cacheDir: string)
   } catch { return undefined; }
   const owners = (await touchCacheEntry(ownersFile)) ? await readOwners(ownersFile) : undefined;
   if (!owners) return undefined;
+  const listed = Array.isArray(record.entries) && record.entries.every((r) => validRow(r, record.size)) ? record.entries : undefined;
+  if (listed) {
+    // Checked (hashed once, trusted while its stat identity holds), not read: each file is read when asked for.
+    if ((await verifyOnce(casPath(cacheDir, record.sha256), { algorithm: 'sha256', hex: record.sha256, size: record.size, hash: (p) => hashFile(p) })) !== 'ok') return undefined;
+    const tar = casPath(cacheDir, record.sha256);
+    const entries = listed.map(([e, offset]): FileEntry => (e.type === 'file' ? { ...e, open: () => readFileRange(tar, offset, e.size) } : { ...e }));
+    return { entries, owners };
+  }
   const tar = await readVerified(cacheDir, record.sha256, record.size);
   if (!tar) return undefined;
   return { entries: await entriesOfTarBytes(tar, `the kept runtime set ${record.sha256}`), owners };
@@ -123,7 +163,12 @@ export async function keepRuntimeSet(
   await mkdir(join(input.cacheDir, 'layers'), { recursive: true });
   await writeFileAtomic(file('.owners.json'), `${JSON.stringify([...owners].sort())}\n`);
   const sha256 = await storeBytes(input.cacheDir, tar);
-  await writeFileAtomic(file('.json'), `${JSON.stringify({ sha256, size: tar.length } satisfies SetRecord)}\n`);
+  const listed: ListedEntry[] = [];
+  for await (const { entry, dataOffset } of readTar(bytesStream(tar), { where: 'the runtime set' })) {
+    const { mtime: _mtime, open: _open, ...e } = entry;
+    listed.push([e, e.type === 'file' ? dataOffset : 0]);
+  }
+  await writeFileAtomic(file('.json'), `${JSON.stringify({ sha256, size: tar.length, entries: listed } satisfies SetRecord)}\n`);
 }
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -133,27 +178,25 @@ const sha256Hex = (text: string) => createHash('sha256').update(text).digest('he
  * its own digest: one that does not check, or a row of another shape, is not used (every file is hashed again and
  * the record written anew).
  */
-export async function digestRecord(file: string | undefined): Promise<DigestRecord> {
-  const known = new Map<string, FileDigests>();
+/**
+ * A map kept in `file` between builds (undefined: none kept, as with --no-cache) as rows of [key, value]. The file
+ * holds its own digest: one that does not check, or a row `valid` refuses, is not used (the values are worked out
+ * again and the record written anew).
+ */
+async function keptMap<V>(file: string | undefined, valid: (v: unknown) => v is V) {
+  const known = new Map<string, V>();
   if (file && (await touchCacheEntry(file))) {
     try {
       const { check, value } = JSON.parse(await readFile(file, 'utf8')) as { check?: unknown; value?: unknown };
       const rows = Array.isArray(value) ? value as unknown[] : [];
-      const valid = (r: unknown): r is [string, FileDigests] => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string'
-        && Array.isArray(r[1]) && r[1].length === 3 && r[1].every((d, i) => typeof d === 'string' && d.length === [32, 40, 64][i] && /^[0-9a-f]+$/.test(d));
-      if (check === sha256Hex(JSON.stringify(value)) && rows.every(valid)) for (const [p, d] of rows) known.set(p, d);
-    } catch { /* unreadable: hashed again */ }
+      const row = (r: unknown): r is [string, V] => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && valid(r[1]);
+      if (check === sha256Hex(JSON.stringify(value)) && rows.every(row)) for (const [p, d] of rows) known.set(p, d);
+    } catch { /* unreadable: worked out again */ }
   }
   let added = 0;
   return {
-    of(path, data) {
-      const had = known.get(path);
-      if (had) return had;
-      const d = hashFileDigests(data);
-      known.set(path, d);
-      added++;
-      return d;
-    },
+    get: (key: string) => known.get(key),
+    set(key: string, v: V) { known.set(key, v); added++; },
     async save() {
       if (!file || added === 0) return;
       const value = JSON.stringify([...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -161,6 +204,56 @@ export async function digestRecord(file: string | undefined): Promise<DigestReco
       await writeFileAtomic(file, `{"check":"${sha256Hex(value)}","value":${value}}\n`);
       added = 0;
     },
+  };
+}
+
+const isDigests = (d: unknown): d is FileDigests => Array.isArray(d) && d.length === 3
+  && d.every((x, i) => typeof x === 'string' && x.length === [32, 40, 64][i] && /^[0-9a-f]+$/.test(x));
+
+/** The digests of a runtime set's files, read from `file` (see `keptMap`). */
+export async function digestRecord(file: string | undefined): Promise<DigestRecord> {
+  const map = await keptMap(file, isDigests);
+  return {
+    async of(path, data) {
+      const had = map.get(path);
+      if (had) return had;
+      const d = hashFileDigests(await data());
+      map.set(path, d);
+      return d;
+    },
+    known: (path) => map.get(path),
+    save: () => map.save(),
+  };
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isPath = (v: unknown) => v === undefined || typeof v === 'string' || isStrings(v);
+function isFacts(v: unknown): v is FileFacts {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const f = v as Record<string, unknown>;
+  if (Object.keys(f).some((k) => !['elf', 'named', 'shebang', 'imports'].includes(k))) return false;
+  if (f.named !== undefined && !isStrings(f.named)) return false;
+  if (f.imports !== undefined && !isStrings(f.imports)) return false;
+  if (f.shebang !== undefined && typeof f.shebang !== 'string') return false;
+  if (f.elf === undefined) return true;
+  const e = f.elf as Record<string, unknown> | null;
+  return e !== null && typeof e === 'object' && isStrings(e.needed) && isStrings(e.imports)
+    && (e.interpreter === undefined || typeof e.interpreter === 'string') && isPath(e.rpath) && isPath(e.runpath);
+}
+
+/** What slicing learnt of a runtime set's files, read from `file` (see `keptMap`); `parseElf` works out the rest. */
+export async function factsRecord(file: string | undefined, parseElf: (b: Uint8Array) => SliceElf | undefined): Promise<FactsRecord> {
+  const map = await keptMap(file, isFacts);
+  return {
+    async of(path, kind, bytes) {
+      const key = `${kind}:${path}`;
+      const had = map.get(key);
+      if (had) return had;
+      const f = fileFactsOf(await bytes(), kind, parseElf);
+      map.set(key, f);
+      return f;
+    },
+    save: () => map.save(),
   };
 }
 

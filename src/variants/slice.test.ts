@@ -289,7 +289,7 @@ test('namedPaths finds what the plain regular expression finds, on random bytes 
 test("a caller's kept digests name the packaged files slicing keeps (their md5sums lines and SBOM digests)", async () => {
   const kept = (path: string): [string, string, string] => [path.length.toString(16).padStart(32, '0'), 'b'.repeat(40), 'c'.repeat(64)];
   const asked: string[] = [];
-  const fileDigests = (path: string) => { asked.push(path); return kept(path); };
+  const fileDigests = async (path: string) => { asked.push(path); return kept(path); };
   const r = await slice(LIBC, [app({})], { fileDigests });
   const libc = `usr/lib/${T}/libc.so.6`;
   assert.deepEqual(r.digests.get(libc), { sha1: 'b'.repeat(40), sha256: 'c'.repeat(64) });

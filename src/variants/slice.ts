@@ -38,10 +38,42 @@ export interface SliceInput {
   architecture: string;
   parseElf(bytes: Uint8Array): SliceElf | undefined;
   /**
-   * md5, sha1 and sha256 of a packaged file (its bytes `data`) from a record a caller keeps between builds: those of
-   * libnode and ICU's data took 0.2 s on every build (default: hashed here).
+   * md5, sha1 and sha256 of a packaged file (its bytes from `data`) from a record a caller keeps between builds: those
+   * of libnode and ICU's data took 0.2 s on every build (default: hashed here). Asked for the bytes only when unknown.
    */
-  fileDigests?(path: string, data: Uint8Array): FileDigests;
+  fileDigests?(path: string, data: () => Promise<Uint8Array>): Promise<FileDigests>;
+  /**
+   * What slicing reads of a packaged file (its ELF links and imports, the paths it names, its `#!` interpreter, the
+   * modules a .py imports), from a record a caller keeps per runtime set (default: worked out from `bytes`). A rebuild
+   * whose runtime set did not change then reads none of its files.
+   */
+  fileFacts?(path: string, kind: FactKind, bytes: () => Promise<Uint8Array>): Promise<FileFacts>;
+}
+
+/** What slicing learns from a file's bytes: `exec` for a file it follows, `python` for a module it scans for imports. */
+export type FactKind = 'exec' | 'python';
+
+/** A file's facts: ELF link info and named paths, or its `#!` interpreter; or the modules a Python source imports. */
+export interface FileFacts {
+  elf?: SliceElf;
+  named?: string[];
+  shebang?: string;
+  imports?: string[];
+}
+
+/** The facts of `kind` of a file's bytes (what `SliceInput.fileFacts` keeps). */
+export function fileFactsOf(bytes: Uint8Array, kind: FactKind, parseElf: (b: Uint8Array) => SliceElf | undefined): FileFacts {
+  if (kind === 'python') return { imports: [...pythonImports(Buffer.from(bytes).toString('utf8'))] };
+  const info = parseElf(bytes);
+  if (info) {
+    const elf: SliceElf = { needed: [...info.needed], imports: [...info.imports] };
+    if (info.interpreter !== undefined) elf.interpreter = info.interpreter;
+    if (info.rpath !== undefined) elf.rpath = info.rpath;
+    if (info.runpath !== undefined) elf.runpath = info.runpath;
+    return { elf, named: namedPaths(bytes) };
+  }
+  const interpreter = shebang(bytes);
+  return interpreter !== undefined ? { shebang: interpreter } : {};
 }
 
 /** md5 (the md5sums lists), sha1 and sha256 (the SBOMs) of a file's bytes, as hex. */
@@ -298,6 +330,15 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
     const e = byPath.get(path);
     return e?.open ? entryBytes(e) : undefined;
   };
+  /** The facts of a file: a root's from its bytes, a packaged file's from the caller's record when it keeps one. */
+  const factsOf = async (path: string, kind: FactKind): Promise<FileFacts> => {
+    const root = rootByPath.get(path);
+    if (root) return root.bytes ? fileFactsOf(root.bytes, kind, input.parseElf) : {};
+    const e = byPath.get(path);
+    if (!e?.open) return {};
+    const bytes = () => entryBytes(e);
+    return input.fileFacts ? input.fileFacts(path, kind, bytes) : fileFactsOf(await bytes(), kind, input.parseElf);
+  };
   /** Keeps a file (not a folder) of the runtime packages named by a kept file; absent names are no error. */
   const keepNamed = (path: string, from: string, why: string): void => {
     const end = resolve(path, false);
@@ -311,23 +352,25 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
   const pyImported = new Set<string>();
   const scan = (bytes: Uint8Array) => { for (const m of pythonImports(Buffer.from(bytes).toString('utf8'))) pyImported.add(m); };
   for (const r of input.roots) if (r.type === 'file' && r.bytes && r.path.endsWith('.py') && !/^usr\/lib\/python3\.\d+\//.test(r.path)) scan(r.bytes);
-  for (const e of input.entries) if (e.type === 'file' && /^usr\/lib\/python3\/dist-packages\/.*\.py$/.test(e.path)) scan((await bytesOf(e.path))!);
+  for (const e of input.entries) {
+    if (e.type !== 'file' || !/^usr\/lib\/python3\/dist-packages\/.*\.py$/.test(e.path)) continue;
+    for (const m of (await factsOf(e.path, 'python')).imports ?? []) pyImported.add(m);
+  }
 
   for (;;) {
     while (elfQueue.length) {
       const item = elfQueue.shift()!;
       if (parsed.has(item.path)) continue;
       parsed.add(item.path);
-      const bytes = await bytesOf(item.path);
-      const info = bytes ? input.parseElf(bytes) : undefined;
+      const facts = await factsOf(item.path, 'exec');
+      const info = facts.elf;
       if (!info) {
         // A script: its interpreter (`#!/usr/bin/python3`, `#!/usr/bin/env node`) is a program of prod.
-        const interpreter = bytes ? shebang(bytes) : undefined;
-        if (interpreter) keepNamed(interpreter, item.from, 'script interpreters');
+        if (facts.shebang) keepNamed(facts.shebang, item.from, 'script interpreters');
         continue;
       }
       // Files a binary names by absolute path (Debian's node loads acorn and undici from /usr/share/nodejs).
-      for (const named of namedPaths(bytes!)) keepNamed(named, item.from, 'files named by absolute path in a kept binary');
+      for (const named of facts.named ?? []) keepNamed(named, item.from, 'files named by absolute path in a kept binary');
       for (const s of info.imports) { imports.add(s); if (item.program) programImports.add(s); }
       const origin = posix.dirname(`/${item.path}`);
       const list = (v: string[] | string | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : v.split(':')).filter(Boolean);
@@ -400,9 +443,9 @@ export async function sliceRuntime(input: SliceInput): Promise<SliceResult> {
     if (e.type === 'dir' ? keptDirs.has(e.path) : kept.has(e.path)) {
       out.push(e);
       if (e.type === 'file' && owner !== undefined) {
-        const data = (await bytesOf(e.path))!;
         // A packaged file an artifact shadows is never kept (keepPath stops at roots): these are the package's bytes.
-        const [sum, sha1, sha256] = input.fileDigests ? input.fileDigests(e.path, data) : hashFileDigests(data);
+        const data = async () => (await bytesOf(e.path))!;
+        const [sum, sha1, sha256] = input.fileDigests ? await input.fileDigests(e.path, data) : hashFileDigests(await data());
         digests.set(e.path, { sha1, sha256 });
         if (!md5.has(owner)) md5.set(owner, []);
         md5.get(owner)!.push(`${sum}  ${e.path}\n`);
