@@ -9,6 +9,11 @@ import { parseIcuPackage } from './icu-package.js';
 import { replaceIcuData, withoutReplaced } from './icu-replace.js';
 import { icuLibraryOf, icuPackageOf } from './icu-test-kit.js';
 import type { SliceResult } from './slice.js';
+import { keptIcuLibraries } from './icu-kept.js';
+import { casPath } from '../cache/cas.js';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const LIB = 'usr/lib/x86_64-linux-gnu';
 const DATA = `${LIB}/libicudata.so.72.1`;
@@ -100,4 +105,35 @@ test("the original's and the package's other files' digests come from the caller
   const plain = (await replaceIcuData({ entries, owners, settings: { languages: ['en'], converters: false }, symbolData: elfSymbolData })).replacements[0]!;
   assert.equal(plain.original.sha256, createHash('sha256').update(original).digest('hex'));
   assert.deepEqual(plain.packageFiles.find((f) => f.path === `${LIB}/libicuuc.so.72.1`)?.sha256, createHash('sha256').update(uc).digest('hex'));
+});
+
+test('a trimmed library kept by the original sha256 and the settings is used again without reading the original', async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'airlock-icu-kept-'));
+  try {
+    const settings = { languages: ['en'], converters: false };
+    const made = keptIcuLibraries(cache, '0.1.0+x', settings)!;
+    const first = await replaceIcuData({ entries, owners, settings, symbolData: elfSymbolData, made });
+    const records = (await readdir(join(cache, 'layers'))).filter((f) => f.startsWith('icu-'));
+    assert.equal(records.length, 1, 'one trimmed library kept');
+    // The next build: the original is never read (its entry would fail), the result is the same.
+    const unread = entries.map((e) => (e.path === DATA ? { ...e, open: (): never => { throw new Error('the original was read'); } } : e));
+    const known = async (): Promise<[string, string, string]> => ['0'.repeat(32), '1'.repeat(40), first.replacements[0]!.original.sha256];
+    const again = await replaceIcuData({ entries: unread, owners, settings, symbolData: elfSymbolData, made, fileDigests: (p, d) => (p === DATA ? known() : d().then((b) => ['', '', createHash('sha256').update(b).digest('hex')] as [string, string, string])) });
+    assert.deepEqual(await read(again.entries.find((e) => e.path === DATA)!), await read(first.entries.find((e) => e.path === DATA)!));
+    const strip = (x: (typeof first.replacements)[number]) => ({ ...x, packageFiles: [] });
+    assert.deepEqual(strip(again.replacements[0]!), strip(first.replacements[0]!));
+    // Other settings, another identity, or a damaged kept copy: trimmed again (here: the original is read, and fails).
+    for (const other of [keptIcuLibraries(cache, '0.1.0+x', { ...settings, converters: true })!, keptIcuLibraries(cache, '0.1.0+y', settings)!]) {
+      await assert.rejects(replaceIcuData({ entries: unread, owners, settings, symbolData: elfSymbolData, made: other }), /the original was read/);
+    }
+    const record = JSON.parse(await readFile(join(cache, 'layers', records[0]!), 'utf8')) as { sha256: string };
+    const blob = casPath(cache, record.sha256);
+    await chmod(blob, 0o644);
+    await writeFile(blob, 'damaged');
+    await assert.rejects(replaceIcuData({ entries: unread, owners, settings, symbolData: elfSymbolData, made }), /the original was read/);
+    // --no-cache keeps and uses none.
+    assert.equal(keptIcuLibraries(cache, '0.1.0+x', settings, true), undefined);
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
 });
