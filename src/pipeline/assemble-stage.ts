@@ -107,6 +107,8 @@ export interface BeforeTests {
   prod: AssembledVariant;
   dev: AssembledVariant;
   packagedPaths: Assembled['packagedPaths'];
+  /** Files airlock made in place of a package's in prod (`variants.prod.icu`). */
+  replaced: IcuReplacement[];
   /** test (the built work tree as the test steps left it), then everything the assemble stage hands on. */
   withTest(): Promise<Assembled>;
 }
@@ -191,7 +193,7 @@ export async function assembleBeforeTests(planned: PlannedBuild, handoff: Handof
   const rootfsPaths = new Set([...(dev.layers[0] ?? []).map((e) => e.path), ...(upstream?.fullEntries ?? []).map((e) => e.path)]);
   const packagedPaths = { prod: runtimePaths, dev: rootfsPaths, test: rootfsPaths };
   return {
-    prod, dev, packagedPaths,
+    prod, dev, packagedPaths, replaced,
     withTest: async () => {
       const test = await timed('test', (i) => assembleTest({ ...i, installed: plus(i.installed, app?.prod) }));
       return {

@@ -54,7 +54,8 @@ export interface BuildOutcome {
 
 /**
  * Runs a build: lock → plan → (no change: reuse) → fetch → rootfs → build steps → (test steps beside handoff →
- * assemble prod, dev → their gates) → assemble test → gates of test → trace → outputs.
+ * assemble prod, dev → their layout entries and archives, gates and trace) → assemble test → gates of test → trace of
+ * test → outputs.
  */
 export async function runBuild(config: Config, configDigest: string, opts: BuildOptions): Promise<BuildOutcome> {
   const clock = stageClock();
@@ -115,11 +116,19 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       const draft = await s.startOutputs(opts.outDir, { config, epoch: planned.epoch }, { builderVersion: plan.airlock, noCache: opts.noCache });
       draft.add(early);
       const gateOpts = { ...gating, packagedPaths: made.packagedPaths };
-      const gated = await clock.time('gates', () => s.runBuildGates(config, early, gateOpts)).catch(async (e: unknown) => {
+      const rest = async () => {
+        const gated = await clock.time('gates', () => s.runBuildGates(config, early, gateOpts));
+        // The trace of prod and dev (and its why.json text) too: test's is added after the tests.
+        const traceOpts = { ws: { ...ws, out: outDir }, rootfsDir: rootfs.dir, upstream, replaced: made.replaced };
+        const traceFacts = await clock.time('trace', () => s.prepareTrace(planned, handoff, traceOpts));
+        const traced = await clock.time('trace', async () => s.traceEarly(traceFacts, early));
+        return { gated, traceFacts, traced };
+      };
+      const { gated, traceFacts, traced } = await rest().catch(async (e: unknown) => {
         await draft.discard();
         throw e;
       });
-      return { handoff, made, gated, outDir, draft };
+      return { handoff, made, gated, outDir, draft, traceFacts, traced };
     };
     const runTests = () => clock.time('tests', () => s.runTestSteps(ctx, plan, stepCache, built));
     // Early work the build does not keep (the tests failed, or changed $AIRLOCK_OUT) takes its output folder along.
@@ -136,8 +145,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
       const gatedTest = await clock.time('gates', () => s.runBuildGates(config, { test: assembled.variants.test }, gateOpts));
       const gates = s.gateRun({ ...early.gated, ...gatedTest });
       // Traced against the install root the handoff read (the linked copy, when the tests ran beside it).
-      const traceOpts = { ws: { ...ws, out: early.outDir }, rootfsDir: rootfs.dir, upstream, slicing: assembled.slicing, replaced: assembled.replaced };
-      const trace = await clock.time('trace', () => s.traceStage(planned, handoff, assembled.variants, traceOpts));
+      const trace = await clock.time('trace', async () => s.traceStage(early.traceFacts, assembled.variants, early.traced, assembled.slicing));
       const result: BuildResult = {
         config, lock, epoch: planned.epoch, variants: assembled.variants, prodPackages: handoff.prodPackages,
         ...(handoff.pruned ? { pruned: handoff.pruned } : {}), ...(assembled.slicing ? { slicing: assembled.slicing } : {}),
@@ -246,7 +254,7 @@ async function loadLateStages() {
   return {
     handOff: handoff.handOff, assembleBeforeTests: assemble.assembleBeforeTests, prepareAssembly: assemble.prepareAssembly, runBuildGates: gates.runBuildGates, gateRun: gates.gateRun,
     writeOutputsAtomically: outputs.writeOutputsAtomically, startOutputs: outputs.startOutputs,
-    traceStage: trace.traceStage, ownerIndex: owner.ownerIndex,
+    traceStage: trace.traceStage, prepareTrace: trace.prepareTrace, traceEarly: trace.traceEarly, ownerIndex: owner.ownerIndex,
   };
 }
 

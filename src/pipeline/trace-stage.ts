@@ -10,7 +10,8 @@ import { isBuildNote, type HandoffFile } from '../variants/artifacts.js';
 import { prodBaseEntries } from '../variants/base-files.js';
 import { CA_BUNDLE_PATH } from '../debian/ca-bundle.js';
 import type { ArtifactHardening, NeededLink, WhyRecord } from '../why/record.js';
-import { traceBuild } from '../why/trace.js';
+import { traceBuild, traceFiles, type TraceInput } from '../why/trace.js';
+import { renderWhyFiles } from '../why/record.js';
 import type { Handoff } from './handoff.js';
 import type { SlicingSummary } from './slicing-summary.js';
 import type { IcuReplacement } from '../variants/icu-replace.js';
@@ -92,19 +93,18 @@ export async function resolvedIn(rootfs: string, path: string): Promise<string> 
   return canonicalPath([...done, ...todo].join('/'));
 }
 
-/** The why record of a build (written as why.json beside report.json). */
-export async function traceStage(
+/** What the trace knows before it sees the variants' layers (all but prod's replaced files come from the handoff). */
+export type TraceFacts = Omit<TraceInput, 'layers' | 'slicing'>;
+
+/**
+ * Reads what the trace needs besides the layers: the artifacts' ELF headers, the install root, the library links the
+ * handoff followed (resolved in the builder root). Done once, before the tests end, for every variant.
+ */
+export async function prepareTrace(
   planned: PlannedBuild,
   handoff: Handoff,
-  variants: Variants,
-  opts: {
-    ws: Workspace;
-    rootfsDir: string;
-    upstream: UpstreamToolchain | undefined;
-    slicing: SlicingSummary | undefined;
-    replaced: readonly IcuReplacement[];
-  },
-): Promise<WhyRecord> {
+  opts: { ws: Workspace; rootfsDir: string; upstream: UpstreamToolchain | undefined; replaced: readonly IcuReplacement[] },
+): Promise<TraceFacts> {
   const { ws, rootfsDir, upstream } = opts;
   const { config, lock, requests } = planned;
   const needed: NeededLink[] = [];
@@ -134,10 +134,9 @@ export async function traceStage(
   const installed = (await entriesFromDir(ws.out, { special: 'skip' })).filter((e) => !isBuildNote(e.path));
   const made = new Set([...prodBaseEntries().map((e) => e.path), CA_BUNDLE_PATH]);
   const devMade = new Set(['etc/passwd', 'etc/group', 'home/dev']);
-  return traceBuild({
+  return {
     name: config.name,
     tag: config.tag,
-    layers: { dev: variants.dev.layers, prod: variants.prod.layers, test: variants.test.layers },
     owner: (p) => packageOwningPath(rootfsDir, p),
     prodPackages: handoff.prodPackages,
     builderPackages: lock.sets.builder,
@@ -157,7 +156,32 @@ export async function traceStage(
       test: config.variants.test.includeSource || config.variants.test.includeTests,
     },
     prodHasBuildTools: config.variants.prod.includeBuildTools,
-    ...(opts.slicing ? { slicing: { keptBy: opts.slicing.keptBy, leftOut: opts.slicing.leftOut } } : {}),
     replaced: Object.fromEntries(opts.replaced.map((r) => [r.path, { package: r.package, how: replacementHow(r) }])),
-  });
+  };
+}
+
+/**
+ * The files of the variants given, traced as soon as they are assembled (prod's and dev's while the tests run), their
+ * why.json text rendered too: `traceStage` then adds test's.
+ */
+export function traceEarly(facts: TraceFacts, variants: Partial<Variants>): Partial<WhyRecord['files']> {
+  const files: Partial<WhyRecord['files']> = {};
+  for (const v of ['dev', 'prod', 'test'] as const) {
+    const a = variants[v];
+    if (!a) continue;
+    files[v] = traceFiles(facts, v, a.layers);
+    renderWhyFiles(files[v]);
+  }
+  return files;
+}
+
+/** The why record of a build (written as why.json beside report.json), from `prepareTrace`'s facts and the early files. */
+export function traceStage(
+  facts: TraceFacts, variants: Variants, early: Partial<WhyRecord['files']>, slicing: SlicingSummary | undefined,
+): WhyRecord {
+  return traceBuild({
+    ...facts,
+    layers: { dev: variants.dev.layers, prod: variants.prod.layers, test: variants.test.layers },
+    ...(slicing ? { slicing: { keptBy: slicing.keptBy, leftOut: slicing.leftOut } } : {}),
+  }, early);
 }

@@ -70,15 +70,29 @@ export interface WhyRecord {
   made?: Record<string, { package: string; how: string }>;
 }
 
+const j = (v: unknown) => JSON.stringify(v);
+/** A map as one `"key": value` line per key, sorted, at the given depth. */
+const lines = (m: Record<string, unknown>, indent = '      ') => {
+  const keys = Object.keys(m).sort();
+  return keys.length ? `{\n${keys.map((k) => `${indent}${j(k)}: ${j(m[k])}`).join(',\n')}\n${indent.slice(2)}}` : '{}';
+};
+
+/** Each variant's files map as why.json writes it, by the map (a build renders prod's and dev's early; maps are never changed). */
+const renderedFiles = new WeakMap<object, string>();
+function filesText(m: Record<string, [number, Origin]>): string {
+  let t = renderedFiles.get(m);
+  if (t === undefined) { t = lines(m); renderedFiles.set(m, t); }
+  return t;
+}
+
+/** Renders a variant's files map ahead of `whyJson` (while the build waits on its tests), which then reuses the text. */
+export function renderWhyFiles(m: Record<string, [number, Origin]>): void {
+  filesText(m);
+}
+
 /** why.json text: one line per file so that the large maps stay readable and diffable; deterministic. */
 export function whyJson(r: WhyRecord): string {
-  const j = (v: unknown) => JSON.stringify(v);
-  /** A map as one `"key": value` line per key, sorted, at the given depth. */
-  const lines = (m: Record<string, unknown>, indent = '      ') => {
-    const keys = Object.keys(m).sort();
-    return keys.length ? `{\n${keys.map((k) => `${indent}${j(k)}: ${j(m[k])}`).join(',\n')}\n${indent.slice(2)}}` : '{}';
-  };
-  const variants = (['dev', 'prod', 'test'] as const).map((v) => `    ${j(v)}: ${lines(r.files[v])}`);
+  const variants = (['dev', 'prod', 'test'] as const).map((v) => `    ${j(v)}: ${filesText(r.files[v])}`);
   return [
     '{',
     `  "format": ${r.format},`,

@@ -70,7 +70,7 @@ export function packageReasons(
   return out;
 }
 
-function classify(input: TraceInput, variant: WhyVariant, path: string, sets: Record<WhyVariant, Set<string>>): Origin {
+function classify(input: Omit<TraceInput, 'layers' | 'slicing'>, variant: WhyVariant, path: string, sets: Record<WhyVariant, Set<string>>): Origin {
   const src = path === 'src' || path.startsWith('src/');
   if (variant === 'prod' && input.artifacts.some((a) => a.path === path)) return 'artifact';
   if (variant !== 'prod' && input.installed.has(path)) return 'installed';
@@ -97,18 +97,24 @@ function slicingRecord(s: NonNullable<TraceInput['slicing']>): WhySlicing {
   return { reasons, kept, removed };
 }
 
-/** The why record of a build. */
-export function traceBuild(input: TraceInput): WhyRecord {
+/**
+ * Every visible file of one variant → [size, origin], sorted by path: a part of the record a build works out as soon
+ * as that variant is assembled (prod's and dev's while the tests run), then hands to `traceBuild`.
+ */
+export function traceFiles(input: Omit<TraceInput, 'layers' | 'slicing'>, v: WhyVariant, layers: FileEntry[][]): Record<string, [number, Origin]> {
   const builder = new Set(input.builderPackages.map((p) => p.name));
   const prod = input.prodHasBuildTools ? builder : new Set(input.prodPackages.map((p) => p.name));
   const sets: Record<WhyVariant, Set<string>> = { dev: builder, test: builder, prod };
+  const map: Record<string, [number, Origin]> = {};
+  const visible = visibleFiles(layers);
+  for (const p of [...visible.keys()].sort()) map[p] = [visible.get(p)!.size, classify(input, v, p, sets)];
+  return map;
+}
+
+/** The why record of a build; `done` holds the variants whose files `traceFiles` already worked out from these layers. */
+export function traceBuild(input: TraceInput, done: Partial<WhyRecord['files']> = {}): WhyRecord {
   const files = {} as WhyRecord['files'];
-  for (const v of VARIANTS) {
-    const map: Record<string, [number, Origin]> = {};
-    const visible = visibleFiles(input.layers[v]);
-    for (const p of [...visible.keys()].sort()) map[p] = [visible.get(p)!.size, classify(input, v, p, sets)];
-    files[v] = map;
-  }
+  for (const v of VARIANTS) files[v] = done[v] ?? traceFiles(input, v, input.layers[v]);
   return {
     format: 1,
     name: input.name,

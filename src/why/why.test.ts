@@ -4,8 +4,8 @@ import type { FileEntry } from '../image/entry.js';
 import { explain } from './explain.js';
 import { formatWhy } from './format.js';
 import { makeupOf } from './makeup.js';
-import { packageReasons, traceBuild, type TraceInput } from './trace.js';
-import { whyJson, type WhyRecord } from './record.js';
+import { packageReasons, traceBuild, traceFiles, type TraceInput } from './trace.js';
+import { renderWhyFiles, whyJson, type WhyRecord } from './record.js';
 
 const f = (path: string, size = 10, type: FileEntry['type'] = 'file'): FileEntry => ({
   path,
@@ -126,6 +126,19 @@ test('each visible file gets its origin; directories are left out', () => {
   assert.deepEqual(r.files.dev['usr/bin/gcc'], [5000, 'pkg:gcc']);
   assert.equal(JSON.parse(whyJson(r)).files.prod['usr/bin/app'][1], 'artifact', 'why.json parses back');
   assert.equal(whyJson(r), whyJson(traceBuild(input())), 'deterministic');
+});
+
+test("variants traced early (and their why.json text rendered) give the record and the text of one pass", () => {
+  const i = input();
+  const whole = traceBuild(i);
+  const { layers: _layers, ...facts } = i;
+  const early = { dev: traceFiles(facts, 'dev', i.layers.dev), prod: traceFiles(facts, 'prod', i.layers.prod) };
+  renderWhyFiles(early.dev);
+  renderWhyFiles(early.prod);
+  const split = traceBuild(i, early);
+  assert.deepEqual(split, whole);
+  assert.equal(split.files.dev, early.dev, 'the early files are used, not worked out again');
+  assert.equal(whyJson(split), whyJson(whole));
 });
 
 test('explain: the NEEDED chain through a library up to the artifact, merged-usr paths, packages by reason', () => {
