@@ -12,6 +12,7 @@ import { CA_BUNDLE_PATH } from '../debian/ca-bundle.js';
 import type { ArtifactHardening, NeededLink, WhyRecord } from '../why/record.js';
 import { traceBuild, traceFiles, type TraceInput } from '../why/trace.js';
 import { renderWhyFiles } from '../why/record.js';
+import { prepareMakeup } from '../why/makeup.js';
 import type { Handoff } from './handoff.js';
 import type { SlicingSummary } from './slicing-summary.js';
 import type { IcuReplacement } from '../variants/icu-replace.js';
@@ -162,7 +163,7 @@ export async function prepareTrace(
 
 /**
  * The files of the variants given, traced as soon as they are assembled (prod's and dev's while the tests run), their
- * why.json text rendered too: `traceStage` then adds test's.
+ * why.json text and the report page's makeup worked out too: `traceStage` then adds test's.
  */
 export function traceEarly(facts: TraceFacts, variants: Partial<Variants>): Partial<WhyRecord['files']> {
   const files: Partial<WhyRecord['files']> = {};
@@ -172,6 +173,8 @@ export function traceEarly(facts: TraceFacts, variants: Partial<Variants>): Part
     files[v] = traceFiles(facts, v, a.layers);
     renderWhyFiles(files[v]);
   }
+  // The report page's makeup of dev and prod too.
+  if (files.dev && files.prod) prepareMakeup(files.dev, files.prod);
   return files;
 }
 

@@ -28,22 +28,42 @@ function group(entries: [string, [number, Origin]][], key: (path: string, o: Ori
   return [...m.values()].sort(bySize);
 }
 
-function makeup(files: Record<string, [number, Origin]>): Makeup {
+type Files = Record<string, [number, Origin]>;
+
+function makeup(files: Files): Makeup {
   const entries = Object.entries(files);
   const total = { name: 'total', bytes: entries.reduce((n, [, [b]]) => n + b, 0), files: entries.length };
   return { total, packages: group(entries, (_p, o) => originLabel(o)), dirs: group(entries, (p) => dirOf(p)) };
 }
 
+function leftInDev(dev: Files, prod: Files): ReportPage['leftInDev'] {
+  const left = Object.entries(dev).filter(([p]) => !(p in prod));
+  return {
+    total: { name: 'total', bytes: left.reduce((n, [, [b]]) => n + b, 0), files: left.length },
+    origins: group(left, (_p, o) => originLabel(o)),
+  };
+}
+
+// Worked out once per pair of files maps (a build traces prod and dev while its tests run; the maps are never changed).
+const made = new WeakMap<Files, WeakMap<Files, Pick<ReportPage, 'makeup' | 'leftInDev'>>>();
+function parts(dev: Files, prod: Files): Pick<ReportPage, 'makeup' | 'leftInDev'> {
+  const byProd = made.get(dev) ?? new WeakMap<Files, Pick<ReportPage, 'makeup' | 'leftInDev'>>();
+  made.set(dev, byProd);
+  let p = byProd.get(prod);
+  if (!p) {
+    p = { makeup: { prod: makeup(prod), dev: makeup(dev) }, leftInDev: leftInDev(dev, prod) };
+    byProd.set(prod, p);
+  }
+  return p;
+}
+
+/** Works out the makeup of dev's and prod's files ahead of `makeupOf` (which then reuses it). */
+export function prepareMakeup(dev: Files, prod: Files): void {
+  parts(dev, prod);
+}
+
 /** prod's and dev's makeup, and what dev holds that prod does not. */
 export function makeupOf(r: WhyRecord): Pick<ReportPage, 'makeup' | 'leftInDev' | 'hardening'> {
-  const left = Object.entries(r.files.dev).filter(([p]) => !(p in r.files.prod));
   const hardening = r.artifacts.flatMap((a) => (a.hardening ? [{ path: a.path, from: a.from, ...a.hardening }] : []));
-  return {
-    makeup: { prod: makeup(r.files.prod), dev: makeup(r.files.dev) },
-    leftInDev: {
-      total: { name: 'total', bytes: left.reduce((n, [, [b]]) => n + b, 0), files: left.length },
-      origins: group(left, (_p, o) => originLabel(o)),
-    },
-    hardening,
-  };
+  return { ...parts(r.files.dev, r.files.prod), hardening };
 }

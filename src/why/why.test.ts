@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FileEntry } from '../image/entry.js';
 import { explain } from './explain.js';
 import { formatWhy } from './format.js';
-import { makeupOf } from './makeup.js';
+import { makeupOf, prepareMakeup } from './makeup.js';
 import { packageReasons, traceBuild, traceFiles, type TraceInput } from './trace.js';
 import { renderWhyFiles, whyJson, type WhyRecord } from './record.js';
 
@@ -139,6 +139,10 @@ test("variants traced early (and their why.json text rendered) give the record a
   assert.deepEqual(split, whole);
   assert.equal(split.files.dev, early.dev, 'the early files are used, not worked out again');
   assert.equal(whyJson(split), whyJson(whole));
+  // The report page's makeup, worked out ahead from the early maps, is that of the one-pass record.
+  prepareMakeup(early.dev, early.prod);
+  assert.deepEqual(makeupOf(split), makeupOf(whole));
+  assert.equal(makeupOf(split).makeup, makeupOf(split).makeup, 'kept for the same maps');
 });
 
 test('explain: the NEEDED chain through a library up to the artifact, merged-usr paths, packages by reason', () => {
