@@ -18,10 +18,15 @@ export const casPath = (cache: string, hex: string) => join(cache, 'cas', 'sha25
  * holds); undefined when it is missing, or corrupt (then it is removed).
  */
 export async function readVerified(cache: string, hex: string, size?: number): Promise<Buffer | undefined> {
+  const path = await verifiedPath(cache, hex, size);
+  return path === undefined ? undefined : readFile(path).catch(() => undefined);
+}
+
+/** `readVerified` without the read: the entry's path when it is there and verifies, for a reader of parts of it. */
+export async function verifiedPath(cache: string, hex: string, size?: number): Promise<string | undefined> {
   const path = casPath(cache, hex);
   const verdict = await verifyOnce(path, { algorithm: 'sha256', hex, ...(size !== undefined ? { size } : {}), hash: (p) => hashFile(p) });
-  if (verdict !== 'ok') return undefined;
-  return readFile(path).catch(() => undefined);
+  return verdict === 'ok' ? path : undefined;
 }
 
 /** Keeps `bytes` as the entry named by their sha256 (a reader never sees part of an entry); returns that (hex). */

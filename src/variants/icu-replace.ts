@@ -90,10 +90,13 @@ export async function replaceIcuData(
     const owner = input.owners.get(e.path);
     if (!m || e.type !== 'file' || owner === undefined) continue;
     const symbol = `icudt${m[1]}_dat`;
-    const originalSha256 = (await packaged(e.path, () => entryBytes(e)))[2];
+    // Read once at most: for its digest when the caller keeps none, and for the trim when none is kept.
+    let read: Uint8Array | undefined;
+    const bytes = async () => (read ??= await entryBytes(e));
+    const originalSha256 = (await packaged(e.path, bytes))[2];
     let trimmed = await input.made?.find(e.path, originalSha256);
     if (!trimmed) {
-      const original = await entryBytes(e);
+      const original = await bytes();
       const dat = input.symbolData(original, symbol);
       if (!dat) {
         throw new AirlockError('image', 'icu-data-unreadable', `variants.prod.icu: /${e.path} defines no data symbol ${symbol}`, {

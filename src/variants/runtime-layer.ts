@@ -13,9 +13,7 @@ import type { FileEntry } from '../image/entry.js';
 import { LAYER_FORMAT, layerFromEntries, layerItems, type Layer } from '../image/layer.js';
 import { writeTar } from '../image/tar-write.js';
 import { readTar, type TarItem } from '../image/tar-read.js';
-import { casPath, readVerified, storeBytes } from '../cache/cas.js';
-import { verifyOnce } from '../cache/verify-once.js';
-import { hashFile } from '../files/file-hash.js';
+import { readVerified, storeBytes, verifiedPath } from '../cache/cas.js';
 import { readFileRange } from '../sinks/blob-store.js';
 import { cachedLayer } from './layer-cache.js';
 import { fileFactsOf, hashFileDigests, type FactKind, type FileDigests, type FileFacts, type SliceElf } from './slice.js';
@@ -140,8 +138,8 @@ async function keptSet(recordFile: string, ownersFile: string, cacheDir: string)
   const listed = Array.isArray(record.entries) && record.entries.every((r) => validRow(r, record.size)) ? record.entries : undefined;
   if (listed) {
     // Checked (hashed once, trusted while its stat identity holds), not read: each file is read when asked for.
-    if ((await verifyOnce(casPath(cacheDir, record.sha256), { algorithm: 'sha256', hex: record.sha256, size: record.size, hash: (p) => hashFile(p) })) !== 'ok') return undefined;
-    const tar = casPath(cacheDir, record.sha256);
+    const tar = await verifiedPath(cacheDir, record.sha256, record.size);
+    if (!tar) return undefined;
     const entries = listed.map(([e, offset]): FileEntry => (e.type === 'file' ? { ...e, open: () => readFileRange(tar, offset, e.size) } : { ...e }));
     return { entries, owners };
   }
@@ -173,11 +171,6 @@ export async function keepRuntimeSet(
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/**
- * The digests of a runtime set's files, read from `file` (undefined: none kept, as with --no-cache). The record holds
- * its own digest: one that does not check, or a row of another shape, is not used (every file is hashed again and
- * the record written anew).
- */
 /**
  * A map kept in `file` between builds (undefined: none kept, as with --no-cache) as rows of [key, value]. The file
  * holds its own digest: one that does not check, or a row `valid` refuses, is not used (the values are worked out
