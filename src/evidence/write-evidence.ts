@@ -1,7 +1,7 @@
 // Writes a variant's evidence files under OUT/evidence/ atomically (temp file, fsync, rename).
 import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../files/atomic.js';
+import { settleAll, writeFileAtomic } from '../files/atomic.js';
 import { cyclonedxJson } from './cyclonedx.js';
 import type { EvidenceInput } from './input.js';
 import { signBytes } from './keys.js';
@@ -26,16 +26,15 @@ export async function writeEvidence(outDir: string, input: EvidenceInput, opts: 
   const spdx = spdxJson(input);
   const cdx = cyclonedxJson(input);
   const prov = provenanceJson(input);
-  await writeFileAtomic(paths.spdx, spdx);
-  await writeFileAtomic(paths.cyclonedx, cdx);
-  await writeFileAtomic(paths.provenance, prov);
+  // Written side by side: each file's sync waits on the disk, not on the others.
+  const writes = [writeFileAtomic(paths.spdx, spdx), writeFileAtomic(paths.cyclonedx, cdx), writeFileAtomic(paths.provenance, prov)];
   if (opts.key) {
     const payload = simpleSigningPayload(input.name, input.imageDigest);
     paths.signaturePayload = `${base}.sig.payload.json`;
     paths.signature = `${base}.sig`;
-    await writeFileAtomic(paths.signaturePayload, payload);
-    await writeFileAtomic(paths.signature, signBytes(opts.key, payload).toString('base64'));
+    writes.push(writeFileAtomic(paths.signaturePayload, payload), writeFileAtomic(paths.signature, signBytes(opts.key, payload).toString('base64')));
   }
+  await settleAll(writes);
   return paths;
 }
 

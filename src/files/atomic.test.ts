@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
-import { streamToFileAtomic, writeFileAtomic, writeFileAtomicSync } from './atomic.js';
+import { settleAll, streamToFileAtomic, writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 
 test('atomic writes replace the file whole and leave no temp file beside it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-atomic-'));
@@ -44,4 +44,12 @@ test('a streamed write gives the bytes of every chunk in order; a source that fa
     assert.deepEqual(readFileSync(f), Buffer.concat(chunks), 'the old file stays');
     assert.deepEqual(readdirSync(dir), ['image.tar']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('settleAll waits for every write before it throws the first failure, and returns the values in order', async () => {
+  let slowDone = false;
+  const slow = new Promise<number>((res) => setTimeout(() => { slowDone = true; res(2); }, 30));
+  await assert.rejects(settleAll([Promise.reject(new Error('first')), slow, Promise.reject(new Error('second'))]), /first/);
+  assert.ok(slowDone, 'the slow write had settled before the failure was thrown');
+  assert.deepEqual(await settleAll([Promise.resolve(1), Promise.resolve(2)]), [1, 2]);
 });

@@ -80,3 +80,14 @@ export async function streamToFileAtomic(target: string, src: AsyncIterable<Uint
   }
 }
 
+
+/**
+ * Waits for every write given, then throws the first failure (if any): unlike Promise.all, no write is still going
+ * on when the caller goes on to report the error or remove the folder written into.
+ */
+export async function settleAll<T>(writes: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((x) => (x as PromiseFulfilledResult<T>).value);
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { writeLayout } from '../sinks/oci-layout.js';
 import { writeDockerArchive } from '../sinks/docker-archive.js';
-import { writeFileAtomic } from '../files/atomic.js';
+import { settleAll, writeFileAtomic } from '../files/atomic.js';
 import { recoverOutputs } from './output-folder.js';
 import { testKillPoint } from '../files/kill-point.js';
 import { writeEvidence } from '../evidence/write-evidence.js';
@@ -34,11 +34,21 @@ const VARIANTS: VariantName[] = ['dev', 'prod', 'test'];
 import { archiveName } from './archive-name.js';
 export { archiveName };
 
-function countFiles(layers: { path: string; type: string }[][]): { files: number; paths: string[] } {
-  const visible = new Map<string, string>();
-  for (const l of layers) for (const e of l) visible.set(e.path, e.type);
-  const paths = [...visible].filter(([, t]) => t !== 'dir').map(([p]) => p);
-  return { files: paths.length, paths };
+type Layers = { path: string; type: string }[][];
+/** Each variant's file count and inventory, by its layers (a build works out prod's and dev's while the tests run). */
+const counted = new WeakMap<Layers, { files: number } & ReturnType<typeof inventory>>();
+
+/** The number of files (not directories) an image's layers leave visible, and report.json's inventory of them. */
+export function countFiles(layers: Layers): { files: number } & ReturnType<typeof inventory> {
+  let c = counted.get(layers);
+  if (!c) {
+    const visible = new Map<string, string>();
+    for (const l of layers) for (const e of l) visible.set(e.path, e.type);
+    const paths = [...visible].filter(([, t]) => t !== 'dir').map(([p]) => p);
+    c = { files: paths.length, ...inventory(paths) };
+    counted.set(layers, c);
+  }
+  return c;
 }
 
 /**
@@ -226,8 +236,8 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
   // prod holds the whole toolchain (npm too) when it is asked to include the build tools.
   const prodUpstream = config.variants.prod.includeBuildTools ? builderUpstream : r.upstream.filter((u) => u.role === 'node').map(component);
   const upstreamOf: Record<VariantName, UpstreamComponent[]> = { dev: builderUpstream, test: builderUpstream, prod: prodUpstream };
-  for (const v of VARIANTS) {
-    await writeEvidence(outDir, {
+  // The variants' evidence written side by side (each file waits on its own sync).
+  await settleAll(VARIANTS.map((v) => writeEvidence(outDir, {
       upstream: upstreamOf[v], builderUpstream,
       name: config.name, tag, variant: v, imageDigest: r.variants[v].image.digest, configDigest: r.variants[v].image.configDigest,
       epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
@@ -235,8 +245,7 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
       config, sourceDigest: r.sourceDigest, builderRootfsDigest: r.rootfsDigest,
       ...(r.stepsBuilder ? { crossBuilder: { packages: r.stepsBuilder.lock.sets.builder, rootfsDigest: r.stepsBuilder.rootfsDigest } } : {}),
       ...(opts.gates ? { gates: gateRecord(opts.gates[v]) } : {}), tests: r.tests,
-    }, opts.key ? { key: opts.key } : {});
-  }
+    }, opts.key ? { key: opts.key } : {})));
 
   if (opts.vexFindings) {
     await writeFileAtomic(join(outDir, 'evidence', 'prod.vex.json'), vexJson({
@@ -248,8 +257,7 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
   const variants = {} as BuildReport['variants'];
   for (const v of VARIANTS) {
     const a = r.variants[v];
-    const { files, paths } = countFiles(a.layers);
-    const inv = inventory(paths);
+    const { files, ...inv } = countFiles(a.layers);
     variants[v] = {
       ref: `${config.name}:${tag}-${v}`, digest: a.image.digest,
       compressedSize: a.image.layers.reduce((n, l) => n + l.size, 0) + a.image.configBytes.length + a.image.manifestBytes.length,
@@ -274,10 +282,12 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
     stages: r.stages,
     ...(r.execution.mode !== 'native' ? { execution: { mode: r.execution.mode, host: r.execution.host, why: r.execution.why } } : {}),
   };
-  await writeFileAtomic(join(outDir, 'report.json'), reportJson(report));
-  // why.json (what `airlock why` reads) and report.html, made from the files written above.
-  if (r.trace) await writeFileAtomic(join(outDir, WHY_JSON), whyJson(r.trace));
-  await writeReportHtml(outDir, undefined, { report, ...(r.trace ? { why: r.trace } : {}) });
+  // report.json, why.json (what `airlock why` reads) and report.html (made from the evidence written above).
+  await settleAll<unknown>([
+    writeFileAtomic(join(outDir, 'report.json'), reportJson(report)),
+    ...(r.trace ? [writeFileAtomic(join(outDir, WHY_JSON), whyJson(r.trace))] : []),
+    writeReportHtml(outDir, undefined, { report, ...(r.trace ? { why: r.trace } : {}) }),
+  ]);
   // The report and the pages were made while the images were still being written (they need only what the build
   // holds in memory); signing reads the layout.
   await images;

@@ -122,6 +122,7 @@ export async function runBuild(config: Config, configDigest: string, opts: Build
         const traceOpts = { ws: { ...ws, out: outDir }, rootfsDir: rootfs.dir, upstream, replaced: made.replaced };
         const traceFacts = await clock.time('trace', () => s.prepareTrace(planned, handoff, traceOpts));
         const traced = await clock.time('trace', async () => s.traceEarly(traceFacts, early));
+        for (const v of [made.prod, made.dev]) s.countFiles(v.layers); // report.json's counts, kept for the outputs
         return { gated, traceFacts, traced };
       };
       const { gated, traceFacts, traced } = await rest().catch(async (e: unknown) => {
@@ -253,7 +254,7 @@ async function loadLateStages() {
   ]);
   return {
     handOff: handoff.handOff, assembleBeforeTests: assemble.assembleBeforeTests, prepareAssembly: assemble.prepareAssembly, runBuildGates: gates.runBuildGates, gateRun: gates.gateRun,
-    writeOutputsAtomically: outputs.writeOutputsAtomically, startOutputs: outputs.startOutputs,
+    writeOutputsAtomically: outputs.writeOutputsAtomically, startOutputs: outputs.startOutputs, countFiles: outputs.countFiles,
     traceStage: trace.traceStage, prepareTrace: trace.prepareTrace, traceEarly: trace.traceEarly, ownerIndex: owner.ownerIndex,
   };
 }

@@ -2,11 +2,11 @@
 //   node --input-type=module - '<plan as JSON>' < prod-copy.mjs
 // The plan (made by src/lang/node.ts) names the app's folder and what of it prod gets: after a build, the build output
 // and package.json only; without one, the whole folder minus tests and tooling files. Then the dependencies are pruned
-// to production (`npm prune --omit=dev`, offline) and of files no runtime needs (node-prune's idea: TypeScript sources,
+// to production (from the lock alone when it describes the tree exactly, else `npm prune --omit=dev`, offline) and of files no runtime needs (node-prune's idea: TypeScript sources,
 // tsconfig files, Makefiles, test folders, docs, CI settings), and the bytes that saved are written to
 // $AIRLOCK_OUT/.airlock/pruned.json for the build report. Lock files never reach prod.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const plan = JSON.parse(process.argv[2]);
@@ -104,7 +104,85 @@ for (const unit of [{ dir: plan.app, keep: plan.keep }, ...plan.workspaces]) cop
 for (const lock of LOCKS) if (existsSync(lock)) cp(lock, join(app, lock));
 if (existsSync('node_modules')) cp('node_modules', join(app, 'node_modules'));
 
-execFileSync('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: app, stdio: 'inherit' });
+/**
+ * The package folders installed under `dir` (a node_modules folder), by their lock key ("node_modules/a",
+ * "node_modules/@s/b/node_modules/c"); undefined when something there is not a plain package folder (a link: npm's
+ * own reading of the tree is needed then).
+ */
+function installedPackages(dir, key, found = []) {
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue; // .bin, .package-lock.json, tools' caches
+    const names = name.startsWith('@') && lstatSync(join(dir, name)).isDirectory()
+      ? readdirSync(join(dir, name)).sort().map((n) => `${name}/${n}`) : [name];
+    for (const n of names) {
+      const p = join(dir, n);
+      if (!lstatSync(p).isDirectory()) return undefined;
+      found.push(`${key}/${n}`);
+      const nested = join(p, 'node_modules');
+      if (existsSync(nested) && !installedPackages(nested, `${key}/${n}/node_modules`, found)) return undefined;
+    }
+  }
+  return found;
+}
+
+/**
+ * `npm prune --omit=dev` worked out from the lock (npm's own start costs most of a second on every build). As npm
+ * does, what stays is what the root's dependencies, optional and peer dependencies reach (each name resolved the way
+ * node finds it: the requiring package's node_modules, then each one above); every other package folder goes, and
+ * the links in .bin folders that pointed into one (npm leaves the emptied folders). Only when the lock describes the
+ * tree exactly: lockfile version 2 or later, no workspaces, linked or bundled packages, every package folder on disk
+ * one the lock names and every dependency found; else false (npm does it).
+ */
+function pruneFromLock(root) {
+  const lockFile = ['npm-shrinkwrap.json', 'package-lock.json'].map((f) => join(root, f)).find((f) => existsSync(f));
+  if (!lockFile || !existsSync(join(root, 'node_modules'))) return false;
+  let lock;
+  try { lock = JSON.parse(readFileSync(lockFile, 'utf8')); } catch { return false; }
+  const packages = lock?.packages;
+  if (!(lock.lockfileVersion >= 2) || !packages || typeof packages !== 'object' || !packages[''] || packages[''].workspaces) return false;
+  const entries = Object.entries(packages);
+  const plain = ([k, v]) => v && typeof v === 'object' && (k === '' || k.startsWith('node_modules/')) && !v.link && !v.inBundle
+    && !v.bundleDependencies && !v.bundledDependencies;
+  if (!entries.every(plain)) return false;
+  const installed = installedPackages(join(root, 'node_modules'), 'node_modules');
+  if (!installed || installed.some((k) => !Object.hasOwn(packages, k))) return false;
+  const names = (v, field) => (v[field] && typeof v[field] === 'object' ? Object.keys(v[field]) : []);
+  // Where node finds `name` from the package at `key`.
+  const resolve = (key, name) => {
+    for (let at = key; ; at = at.slice(0, Math.max(0, at.lastIndexOf('/node_modules/')))) {
+      const k = at ? `${at}/node_modules/${name}` : `node_modules/${name}`;
+      if (Object.hasOwn(packages, k)) return k;
+      if (!at) return undefined;
+    }
+  };
+  const keep = new Set(['']);
+  const queue = [''];
+  while (queue.length) {
+    const key = queue.pop();
+    const v = packages[key];
+    const optional = new Set([...names(v, 'optionalDependencies'),
+      ...Object.entries(v.peerDependenciesMeta ?? {}).filter(([, m]) => m?.optional).map(([n]) => n)]);
+    for (const name of [...names(v, 'dependencies'), ...names(v, 'optionalDependencies'), ...names(v, 'peerDependencies')]) {
+      const found = resolve(key, name);
+      if (!found) { if (optional.has(name)) continue; return false; }
+      if (!keep.has(found)) { keep.add(found); queue.push(found); }
+    }
+  }
+  const gone = installed.filter((k) => !keep.has(k));
+  for (const k of gone) rmSync(join(root, k), { recursive: true, force: true });
+  const unlinkDangling = (modules) => {
+    if (!existsSync(modules)) return;
+    const bin = join(modules, '.bin');
+    if (existsSync(bin)) {
+      for (const b of readdirSync(bin)) if (lstatSync(join(bin, b)).isSymbolicLink() && !existsSync(join(bin, b))) unlinkSync(join(bin, b));
+    }
+  };
+  if (gone.length) for (const k of ['', ...installed.filter((i) => keep.has(i))]) unlinkDangling(join(root, k, 'node_modules'));
+  console.log(`dev dependencies pruned (from ${lockFile.slice(root.length + 1)}): ${gone.length} package folder(s) removed`);
+  return true;
+}
+
+if (!pruneFromLock(app)) execFileSync('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: app, stdio: 'inherit' });
 const used = new Set([plan.app, ...plan.workspaces.map((w) => w.dir)]);
 for (const dir of plan.allWorkspaces) {
   if (used.has(dir)) continue;
