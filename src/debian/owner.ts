@@ -7,7 +7,8 @@ const indexes = new Map<string, Map<string, string>>();
 
 /** Canonical form of an absolute or relative path: relative, no trailing '/', merged-usr ("/lib/x" → "usr/lib/x"). */
 export function canonicalPath(path: string): string {
-  return usrMerged(path.replace(/^\/+/, '').replace(/\/+$/, ''));
+  const bare = path.startsWith('/') || path.endsWith('/') ? path.replace(/^\/+/, '').replace(/\/+$/, '') : path;
+  return usrMerged(bare);
 }
 
 /** Builds path → package for a rootfs (the first package in name order wins for shared directories). */

@@ -5,7 +5,9 @@ export const MERGED_DIRS = ['bin', 'lib', 'lib32', 'lib64', 'libx32', 'sbin'];
 
 /** Maps a path to its merged-usr location ("lib/x/libc.so.6" → "usr/lib/x/libc.so.6"); others unchanged. */
 export function usrMerged(path: string): string {
-  const top = path.split('/', 1)[0]!;
+  if (path.startsWith('usr/')) return path; // most paths: no top-level name to look at
+  const slash = path.indexOf('/');
+  const top = slash < 0 ? path : path.slice(0, slash);
   return MERGED_DIRS.includes(top) ? `usr/${path}` : path;
 }
 

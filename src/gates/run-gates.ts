@@ -99,7 +99,12 @@ async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateC
     }
   }
   await fs.scan(
-    (e) => Math.max(0, ...scanners.map(([c, s]) => (skip(e, c.id, s) ? 0 : s.wants(e)))),
+    (e) => {
+      // The most any scanner that still needs the file wants of it (a loop: this runs for every entry of the image).
+      let most = 0;
+      for (const [c, s] of scanners) if (!skip(e, c.id, s)) most = Math.max(most, s.wants(e));
+      return most;
+    },
     (e, bytes) => {
       const hidden = !visible.has(e);
       for (const [check, s] of scanners) {

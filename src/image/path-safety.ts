@@ -1,8 +1,29 @@
 // Path rules shared by the tar writer and reader: relative, no '..', no links escaping the root.
 import { AirlockError } from '../errors.js';
 
+/**
+ * True when `path` passes every rule of `checkEntryPath`, in one pass over its characters (no array, no closure: the
+ * merged view of a builder layer checks forty thousand paths on every build).
+ */
+function plainEntryPath(path: string): boolean {
+  const n = path.length;
+  if (n === 0 || path.charCodeAt(0) === 47 || path.charCodeAt(n - 1) === 47) return false;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 47 : path.charCodeAt(i);
+    if (c === 0) return false;
+    if (c !== 47) continue;
+    const len = i - start;
+    // An empty component, "." or "..".
+    if (len === 0 || (path.charCodeAt(start) === 46 && (len === 1 || (len === 2 && path.charCodeAt(start + 1) === 46)))) return false;
+    start = i + 1;
+  }
+  return true;
+}
+
 /** Checks an entry path: relative POSIX, no empty, '.', '..' components, no NUL. Throws AirlockError. */
 export function checkEntryPath(path: string, where: string): void {
+  if (plainEntryPath(path)) return;
   const bad = (why: string): never => {
     throw new AirlockError('image', 'unsafe-path', `${where}: path "${path}" ${why}`, {
       hint: 'entries must use relative paths inside the image root (no leading "/", no "..")',
