@@ -13,7 +13,8 @@ import { newImage } from '../image/image.js';
 import { layerFromEntries, type Layer } from '../image/layer.js';
 import type { AssembledVariant } from '../variants/assemble.js';
 import type { VariantName } from '../report/report.js';
-import { startOutputs } from './outputs.js';
+import { countFiles, startOutputs } from './outputs.js';
+import { visibleFiles } from '../why/trace.js';
 
 const EPOCH = 1_700_000_000;
 const file = (path: string, text: string): FileEntry => {
@@ -92,4 +93,19 @@ test('a writer that fails is the error of images(), even when nobody awaits it y
     process.off('unhandledRejection', onUnhandled);
     await rm(root, { recursive: true, force: true });
   }
+});
+
+test("report.json's file count and inventory: the same from a variant's traced files map as from its layers", () => {
+  const e = (path: string, type: FileEntry['type'] = 'file'): FileEntry => ({ path, type, mode: type === 'dir' ? 0o755 : 0o755, uid: 0, gid: 0, size: 1 });
+  const layers = () => [
+    [e('usr', 'dir'), e('usr/bin', 'dir'), e('usr/bin/bash'), e('usr/bin/gcc-12'), e('usr/bin/apt'), e('etc/x'), e('opt', 'dir')],
+    [e('usr/bin/sh', 'symlink'), e('etc/x', 'dir'), e('usr/local/bin/npm'), e('usr/lib/gcc/x86_64-linux-gnu/12/cc1')],
+  ];
+  const traced = Object.fromEntries([...visibleFiles(layers())].map(([p, f]) => [p, [f.size, 'builder']]));
+  const fromTrace = countFiles(layers(), traced);
+  assert.deepEqual(fromTrace, countFiles(layers()));
+  assert.deepEqual(fromTrace, {
+    files: 6, shells: ['/usr/bin/bash', '/usr/bin/sh'], compilers: ['/usr/bin/gcc-12', '/usr/lib/gcc/x86_64-linux-gnu/12/cc1'],
+    packageManagers: ['/usr/bin/apt', '/usr/local/bin/npm'],
+  });
 });

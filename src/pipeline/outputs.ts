@@ -24,7 +24,7 @@ import { BUILD_RECORD, buildRecord, priorOutputs, type PriorOutputs } from './bu
 import { hexOf } from '../image/digest.js';
 import { canonicalJson } from '../image/json.js';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './workspace.js';
-import { whyJson } from '../why/record.js';
+import { whyJsonBytes } from '../why/record.js';
 import { WHY_JSON, writeReportHtml } from './report-page.js';
 import { slicedEvidencePackages, slicingReport } from './slicing-summary.js';
 import { icuReports, madeArtifacts, withReplacedFiles } from './replaced-files.js';
@@ -38,13 +38,20 @@ type Layers = { path: string; type: string }[][];
 /** Each variant's file count and inventory, by its layers (a build works out prod's and dev's while the tests run). */
 const counted = new WeakMap<Layers, { files: number } & ReturnType<typeof inventory>>();
 
-/** The number of files (not directories) an image's layers leave visible, and report.json's inventory of them. */
-export function countFiles(layers: Layers): { files: number } & ReturnType<typeof inventory> {
+/**
+ * The number of files (not directories) an image's layers leave visible, and report.json's inventory of them; from
+ * the variant's why.json files map when the build traced it (the same paths: every visible file but directories).
+ */
+export function countFiles(layers: Layers, traced?: Record<string, unknown>): { files: number } & ReturnType<typeof inventory> {
   let c = counted.get(layers);
   if (!c) {
-    const visible = new Map<string, string>();
-    for (const l of layers) for (const e of l) visible.set(e.path, e.type);
-    const paths = [...visible].filter(([, t]) => t !== 'dir').map(([p]) => p);
+    let paths: string[];
+    if (traced) paths = Object.keys(traced);
+    else {
+      const visible = new Map<string, string>();
+      for (const l of layers) for (const e of l) visible.set(e.path, e.type);
+      paths = [...visible].filter(([, t]) => t !== 'dir').map(([p]) => p);
+    }
     c = { files: paths.length, ...inventory(paths) };
     counted.set(layers, c);
   }
@@ -236,8 +243,9 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
   // prod holds the whole toolchain (npm too) when it is asked to include the build tools.
   const prodUpstream = config.variants.prod.includeBuildTools ? builderUpstream : r.upstream.filter((u) => u.role === 'node').map(component);
   const upstreamOf: Record<VariantName, UpstreamComponent[]> = { dev: builderUpstream, test: builderUpstream, prod: prodUpstream };
-  // The variants' evidence written side by side (each file waits on its own sync).
-  await settleAll(VARIANTS.map((v) => writeEvidence(outDir, {
+  // The variants' evidence written side by side (each file waits on its own sync) while report.json and why.json are
+  // made; report.html reads it once it is written.
+  const evidence = settleAll<unknown>([...VARIANTS.map((v) => writeEvidence(outDir, {
       upstream: upstreamOf[v], builderUpstream,
       name: config.name, tag, variant: v, imageDigest: r.variants[v].image.digest, configDigest: r.variants[v].image.configDigest,
       epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`, packages: pkgsOf[v], builderPackages: builderPkgs,
@@ -245,19 +253,16 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
       config, sourceDigest: r.sourceDigest, builderRootfsDigest: r.rootfsDigest,
       ...(r.stepsBuilder ? { crossBuilder: { packages: r.stepsBuilder.lock.sets.builder, rootfsDigest: r.stepsBuilder.rootfsDigest } } : {}),
       ...(opts.gates ? { gates: gateRecord(opts.gates[v]) } : {}), tests: r.tests,
-    }, opts.key ? { key: opts.key } : {})));
-
-  if (opts.vexFindings) {
-    await writeFileAtomic(join(outDir, 'evidence', 'prod.vex.json'), vexJson({
-      findings: opts.vexFindings, image: { name: config.name, digest: r.variants.prod.image.digest },
-      prodPackages: r.prodPackages, epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`,
-    }));
-  }
+    }, opts.key ? { key: opts.key } : {})),
+  ...(opts.vexFindings ? [writeFileAtomic(join(outDir, 'evidence', 'prod.vex.json'), vexJson({
+    findings: opts.vexFindings, image: { name: config.name, digest: r.variants.prod.image.digest },
+    prodPackages: r.prodPackages, epoch: r.epoch.seconds, distro: `debian-${r.lock.osVersion}`,
+  }))] : [])]);
 
   const variants = {} as BuildReport['variants'];
   for (const v of VARIANTS) {
     const a = r.variants[v];
-    const { files, ...inv } = countFiles(a.layers);
+    const { files, ...inv } = countFiles(a.layers, r.trace?.files[v]);
     variants[v] = {
       ref: `${config.name}:${tag}-${v}`, digest: a.image.digest,
       compressedSize: a.image.layers.reduce((n, l) => n + l.size, 0) + a.image.configBytes.length + a.image.manifestBytes.length,
@@ -283,10 +288,12 @@ async function writeOutputs(r: BuildResult, outDir: string, opts: {
     ...(r.execution.mode !== 'native' ? { execution: { mode: r.execution.mode, host: r.execution.host, why: r.execution.why } } : {}),
   };
   // report.json, why.json (what `airlock why` reads) and report.html (made from the evidence written above).
+  // Every write settles before a failure is thrown (nothing is left writing into a folder about to be removed).
   await settleAll<unknown>([
+    evidence,
     writeFileAtomic(join(outDir, 'report.json'), reportJson(report)),
-    ...(r.trace ? [writeFileAtomic(join(outDir, WHY_JSON), whyJson(r.trace))] : []),
-    writeReportHtml(outDir, undefined, { report, ...(r.trace ? { why: r.trace } : {}) }),
+    ...(r.trace ? [writeFileAtomic(join(outDir, WHY_JSON), whyJsonBytes(r.trace))] : []),
+    evidence.then(() => writeReportHtml(outDir, undefined, { report, ...(r.trace ? { why: r.trace } : {}) })),
   ]);
   // The report and the pages were made while the images were still being written (they need only what the build
   // holds in memory); signing reads the layout.

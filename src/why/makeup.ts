@@ -12,36 +12,65 @@ export function originLabel(o: Origin): string {
 
 /** The directory a file is counted under: its first two path components ("usr/lib"), or its parent at the top. */
 export function dirOf(path: string): string {
-  const parts = path.split('/');
-  return parts.length <= 1 ? '/' : `/${parts.slice(0, Math.min(2, parts.length - 1)).join('/')}`;
-}
-
-function group(entries: [string, [number, Origin]][], key: (path: string, o: Origin) => string): Slice[] {
-  const m = new Map<string, Slice>();
-  for (const [p, [bytes, o]] of entries) {
-    const k = key(p, o);
-    const s = m.get(k) ?? { name: k, bytes: 0, files: 0 };
-    s.bytes += bytes;
-    s.files += 1;
-    m.set(k, s);
-  }
-  return [...m.values()].sort(bySize);
+  const first = path.indexOf('/');
+  if (first < 0) return '/';
+  const second = path.indexOf('/', first + 1);
+  return `/${path.slice(0, second < 0 ? first : second)}`;
 }
 
 type Files = Record<string, [number, Origin]>;
 
+/** Slices by name, summed one file at a time (the maps hold tens of thousands of files: no entry arrays are made). */
+class Slices {
+  private readonly m = new Map<string, Slice>();
+  add(name: string, bytes: number): void {
+    const s = this.m.get(name);
+    if (s) { s.bytes += bytes; s.files += 1; } else this.m.set(name, { name, bytes, files: 1 });
+  }
+  sorted(): Slice[] {
+    return [...this.m.values()].sort(bySize);
+  }
+}
+
+/** originLabel, each origin worked out once per call site (a files map repeats a few hundred origins). */
+function labeller(): (o: Origin) => string {
+  const labels = new Map<Origin, string>();
+  return (o) => {
+    let l = labels.get(o);
+    if (l === undefined) { l = originLabel(o); labels.set(o, l); }
+    return l;
+  };
+}
+
 function makeup(files: Files): Makeup {
-  const entries = Object.entries(files);
-  const total = { name: 'total', bytes: entries.reduce((n, [, [b]]) => n + b, 0), files: entries.length };
-  return { total, packages: group(entries, (_p, o) => originLabel(o)), dirs: group(entries, (p) => dirOf(p)) };
+  const label = labeller();
+  const packages = new Slices();
+  const dirs = new Slices();
+  let bytes = 0;
+  let count = 0;
+  for (const p in files) {
+    const [b, o] = files[p]!;
+    bytes += b;
+    count++;
+    packages.add(label(o), b);
+    dirs.add(dirOf(p), b);
+  }
+  return { total: { name: 'total', bytes, files: count }, packages: packages.sorted(), dirs: dirs.sorted() };
 }
 
 function leftInDev(dev: Files, prod: Files): ReportPage['leftInDev'] {
-  const left = Object.entries(dev).filter(([p]) => !(p in prod));
-  return {
-    total: { name: 'total', bytes: left.reduce((n, [, [b]]) => n + b, 0), files: left.length },
-    origins: group(left, (_p, o) => originLabel(o)),
-  };
+  const label = labeller();
+  const origins = new Slices();
+  let bytes = 0;
+  let count = 0;
+  for (const p in dev) {
+    if (p in prod) continue;
+    const [b, o] = dev[p]!;
+    bytes += b;
+    count++;
+    origins.add(label(o), b);
+  }
+  return { total: { name: 'total', bytes, files: count }, origins: origins.sorted() };
 }
 
 // Worked out once per pair of files maps (a build traces prod and dev while its tests run; the maps are never changed).

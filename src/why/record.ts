@@ -77,23 +77,48 @@ const lines = (m: Record<string, unknown>, indent = '      ') => {
   return keys.length ? `{\n${keys.map((k) => `${indent}${j(k)}: ${j(m[k])}`).join(',\n')}\n${indent.slice(2)}}` : '{}';
 };
 
+/**
+ * `lines` for a files map (tens of thousands of lines): the same text, with each origin encoded once and the keys
+ * sorted only when they are not already (trace maps are made in path order; index-like keys still come first).
+ */
+export function filesLines(m: Record<string, [number, Origin]>, indent = '      '): string {
+  const keys = Object.keys(m);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) { keys.sort(); break; }
+  if (!keys.length) return '{}';
+  const origins = new Map<string, string>();
+  const out = new Array<string>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const [size, origin] = m[k]!;
+    let o = origins.get(origin);
+    if (o === undefined) { o = j(origin); origins.set(origin, o); }
+    out[i] = `${indent}${j(k)}: [${Number.isSafeInteger(size) ? size : j(size)},${o}]`;
+  }
+  return `{\n${out.join(',\n')}\n${indent.slice(2)}}`;
+}
+
 /** Each variant's files map as why.json writes it, by the map (a build renders prod's and dev's early; maps are never changed). */
 const renderedFiles = new WeakMap<object, string>();
+const encodedFiles = new WeakMap<object, Buffer>();
 function filesText(m: Record<string, [number, Origin]>): string {
   let t = renderedFiles.get(m);
-  if (t === undefined) { t = lines(m); renderedFiles.set(m, t); }
+  if (t === undefined) { t = filesLines(m); renderedFiles.set(m, t); }
   return t;
 }
-
-/** Renders a variant's files map ahead of `whyJson` (while the build waits on its tests), which then reuses the text. */
-export function renderWhyFiles(m: Record<string, [number, Origin]>): void {
-  filesText(m);
+function filesBytes(m: Record<string, [number, Origin]>): Buffer {
+  let b = encodedFiles.get(m);
+  if (b === undefined) { b = Buffer.from(filesText(m)); encodedFiles.set(m, b); }
+  return b;
 }
 
-/** why.json text: one line per file so that the large maps stay readable and diffable; deterministic. */
-export function whyJson(r: WhyRecord): string {
-  const variants = (['dev', 'prod', 'test'] as const).map((v) => `    ${j(v)}: ${filesText(r.files[v])}`);
-  return [
+/** Renders (and encodes) a variant's files map ahead of `whyJsonBytes` (while the build waits on its tests). */
+export function renderWhyFiles(m: Record<string, [number, Origin]>): void {
+  filesBytes(m);
+}
+
+/** why.json in parts: the text around the files maps, and each variant's files map as `files` gives it. */
+function whyParts<T>(r: WhyRecord, files: (m: Record<string, [number, Origin]>) => T): (string | T)[] {
+  const parts: (string | T)[] = [[
     '{',
     `  "format": ${r.format},`,
     `  "name": ${j(r.name)},`,
@@ -102,17 +127,28 @@ export function whyJson(r: WhyRecord): string {
     `  "artifacts": [${r.artifacts.map((a) => `\n    ${j(a)}`).join(',')}${r.artifacts.length ? '\n  ' : ''}],`,
     `  "needed": [${r.needed.map((n) => `\n    ${j(n)}`).join(',')}${r.needed.length ? '\n  ' : ''}],`,
     `  "packages": {\n    "prod": ${lines(r.packages.prod)},\n    "builder": ${lines(r.packages.builder)}\n  },`,
-    [
-      `  "files": {\n${variants.join(',\n')}\n  }`,
-      ...(r.slicing
-        ? [
-            `  "slicing": {\n    "reasons": [${r.slicing.reasons.map((x) => `\n      ${j(x)}`).join(',')}\n    ],\n`
-              + `    "kept": ${lines(r.slicing.kept)},\n    "removed": ${lines(r.slicing.removed)}\n  }`,
-          ]
-        : []),
-      ...(r.made ? [`  "made": ${lines(r.made, '    ')}`] : []),
-    ].join(',\n'),
-    '}',
-    '',
-  ].join('\n');
+    '  "files": {\n',
+  ].join('\n')];
+  (['dev', 'prod', 'test'] as const).forEach((v, i) => parts.push(`${i ? ',\n' : ''}    ${j(v)}: `, files(r.files[v])));
+  parts.push([
+    '\n  }',
+    ...(r.slicing
+      ? [
+          `  "slicing": {\n    "reasons": [${r.slicing.reasons.map((x) => `\n      ${j(x)}`).join(',')}\n    ],\n`
+            + `    "kept": ${lines(r.slicing.kept)},\n    "removed": ${lines(r.slicing.removed)}\n  }`,
+        ]
+      : []),
+    ...(r.made ? [`  "made": ${lines(r.made, '    ')}`] : []),
+  ].join(',\n') + '\n}\n');
+  return parts;
+}
+
+/** why.json text: one line per file so that the large maps stay readable and diffable; deterministic. */
+export function whyJson(r: WhyRecord): string {
+  return whyParts(r, filesText).join('');
+}
+
+/** why.json as written: `whyJson`'s bytes, the files maps encoded once (prod's and dev's while the tests ran). */
+export function whyJsonBytes(r: WhyRecord): Buffer {
+  return Buffer.concat(whyParts(r, filesBytes).map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 }
