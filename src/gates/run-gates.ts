@@ -68,9 +68,14 @@ interface Replay { hidden: Set<string>; files: Record<string, Finding[]> }
 async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateContext, found: Map<string, Finding[]>, memo?: ScanMemo): Promise<void> {
   const visible = new Set<FsEntry>(fs.entries);
   const layers = [...new Set([...fs.entries, ...fs.shadowed].map((e) => e.layer))];
-  const known = new Map<string, Replay>();
-  const recording = new Map<string, { key: string; record: LayerScanRecord }>();
-  const slot = (layer: number, id: string) => `${layer}\0${id}`;
+  // By layer, then by check (looked up for every entry and scanner: no key strings are made).
+  const known = new Map<number, Map<string, Replay>>();
+  const recording = new Map<number, Map<string, { key: string; record: LayerScanRecord }>>();
+  const at = <T>(m: Map<number, Map<string, T>>, layer: number) => {
+    let byCheck = m.get(layer);
+    if (!byCheck) { byCheck = new Map(); m.set(layer, byCheck); }
+    return byCheck;
+  };
   for (const [check, s] of scanners) {
     // Scanners with a finish() keep state across files: they always read. The others' results are per file.
     if (!memo || s.finish) continue;
@@ -78,14 +83,14 @@ async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateC
       const key = memo.keyOf(layer, check.id, check.scanSettings?.(ctx));
       if (key === undefined) continue;
       const rec = await memo.read(key);
-      if (rec && Array.isArray(rec.hidden) && rec.files && typeof rec.files === 'object') known.set(slot(layer, check.id), { hidden: new Set(rec.hidden), files: rec.files });
+      if (rec && Array.isArray(rec.hidden) && rec.files && typeof rec.files === 'object') at(known, layer).set(check.id, { hidden: new Set(rec.hidden), files: rec.files });
       // Paths are keys: no prototype, so a file named __proto__ or constructor is a path like any other.
-      else recording.set(slot(layer, check.id), { key, record: { hidden: hiddenPaths(fs, layer, visible), files: Object.create(null) as Record<string, Finding[]> } });
+      else at(recording, layer).set(check.id, { key, record: { hidden: hiddenPaths(fs, layer, visible), files: Object.create(null) as Record<string, Finding[]> } });
     }
   }
   // A recorded file replays while it is hidden as it was when recorded (the `hidden` flag is part of its findings).
   const replay = (e: FsEntry, id: string) => {
-    const r = e.content?.layer === e.layer ? known.get(slot(e.layer, id)) : undefined;
+    const r = e.content?.layer === e.layer ? known.get(e.layer)?.get(id) : undefined;
     return r && r.hidden.has(e.path) === !visible.has(e) ? r : undefined;
   };
   const skip = (e: FsEntry, id: string, s: Scanner) => (!visible.has(e) && !s.shadowed) || replay(e, id) !== undefined;
@@ -114,12 +119,12 @@ async function scanContent(fs: ImageFs, scanners: [Check, Scanner][], ctx: GateC
         const mine = bytes.length > n ? bytes.subarray(0, n) : bytes;
         const got = s.inspect(e, mine, { truncated: mine.length < e.size, hidden });
         found.get(check.id)!.push(...got);
-        const rec = recording.get(slot(e.layer, check.id))?.record.files;
+        const rec = recording.get(e.layer)?.get(check.id)?.record.files;
         if (rec && got.length && e.content?.layer === e.layer) rec[e.path] = [...(Object.hasOwn(rec, e.path) ? rec[e.path]! : []), ...got];
       }
     },
     { includeShadowed: shadowed },
   );
   for (const [check, s] of scanners) found.get(check.id)!.push(...(s.finish?.() ?? []));
-  for (const { key, record } of recording.values()) await memo!.write(key, record);
+  for (const byCheck of recording.values()) for (const { key, record } of byCheck.values()) await memo!.write(key, record);
 }
