@@ -101,20 +101,46 @@ function slicingRecord(s: NonNullable<TraceInput['slicing']>): WhySlicing {
  * Every visible file of one variant → [size, origin], sorted by path: a part of the record a build works out as soon
  * as that variant is assembled (prod's and dev's while the tests run), then hands to `traceBuild`.
  */
-export function traceFiles(input: Omit<TraceInput, 'layers' | 'slicing'>, v: WhyVariant, layers: FileEntry[][]): Record<string, [number, Origin]> {
+export function traceFiles(
+  input: Omit<TraceInput, 'layers' | 'slicing'>, v: WhyVariant, layers: FileEntry[][],
+  like?: { variant: WhyVariant; files: Record<string, [number, Origin]> },
+): Record<string, [number, Origin]> {
   const builder = new Set(input.builderPackages.map((p) => p.name));
   const prod = input.prodHasBuildTools ? builder : new Set(input.prodPackages.map((p) => p.name));
   const sets: Record<WhyVariant, Set<string>> = { dev: builder, test: builder, prod };
   const map: Record<string, [number, Origin]> = {};
   const visible = visibleFiles(layers);
-  for (const p of [...visible.keys()].sort()) map[p] = [visible.get(p)!.size, classify(input, v, p, sets)];
+  const same = like ? sameOrigin(input, v, like.variant, visibleOf.get(like.files)) : undefined;
+  for (const p of [...visible.keys()].sort()) {
+    const e = visible.get(p)!;
+    map[p] = same?.(p, e) ? like!.files[p]! : [e.size, classify(input, v, p, sets)];
+  }
+  visibleOf.set(map, visible);
   return map;
+}
+
+/** The visible entries a files map was traced from (a later variant's trace compares its own with them). */
+const visibleOf = new WeakMap<object, Map<string, FileEntry>>();
+
+/**
+ * When a file of variant `v` has the origin (and size) `other` gave it: the same entry (one builder layer under dev
+ * and test), neither variant prod, and nothing that tells the two apart at that path (airlock made it in one of
+ * them; it is source that only one of them holds as source).
+ */
+function sameOrigin(
+  input: Omit<TraceInput, 'layers' | 'slicing'>, v: WhyVariant, other: WhyVariant, theirs: Map<string, FileEntry> | undefined,
+): ((path: string, e: FileEntry) => boolean) | undefined {
+  if (!theirs || v === 'prod' || other === 'prod') return undefined;
+  const sourceDiffers = input.source[v] !== input.source[other];
+  return (p, e) => theirs.get(p) === e && !input.made[v].has(p) && !input.made[other].has(p)
+    && !(sourceDiffers && (p === 'src' || p.startsWith('src/')));
 }
 
 /** The why record of a build; `done` holds the variants whose files `traceFiles` already worked out from these layers. */
 export function traceBuild(input: TraceInput, done: Partial<WhyRecord['files']> = {}): WhyRecord {
   const files = {} as WhyRecord['files'];
-  for (const v of VARIANTS) files[v] = done[v] ?? traceFiles(input, v, input.layers[v]);
+  // test after dev: the files they share (the builder layer) keep dev's origins.
+  for (const v of VARIANTS) files[v] = done[v] ?? traceFiles(input, v, input.layers[v], v === 'test' ? { variant: 'dev', files: files.dev } : undefined);
   return {
     format: 1,
     name: input.name,

@@ -229,3 +229,26 @@ test('explain: a file airlock made in place of a package\'s says so, how, and wh
   assert.match(formatWhy(made, 'app:v1-prod'), /\(200 bytes\) is made by airlock \(.*trimmed ICU data\)\n +← made in place of the file of libb: its ICU data \(icudt72_dat\) trimmed to the languages en \(variants\.prod\.icu\)\n +← libb is in prod because it provides libb\.so\.2, NEEDED by \/usr\/lib\/liba\.so\.1\n/);
   assert.equal(JSON.parse(whyJson(traceBuild(input()))).made, undefined, 'no record when nothing was made');
 });
+
+test("test's files traced after dev's: the files they share keep dev's origins, and the map is the one traced alone", () => {
+  // One builder layer under dev and test (the same entries, as a build's are), with what tells them apart: files
+  // airlock made in dev, source, the install root, a file the test layer replaces.
+  const builder = [f('etc/group', 2), f('etc/passwd', 3), f('usr/bin/gcc', 5000), f('usr/lib/liba.so.1', 100), f('src/old.c', 4), f('var/lib/dpkg/status'), f('usr/bin/app', 9)];
+  const devLayers = [builder, [f('etc/passwd', 4), f('src/main.c', 7), f('home/dev', 0, 'dir')], [f('usr/bin/app', 1500)]];
+  const testLayers = [builder, [f('src/main.c', 7), f('src/main.test.c', 8), f('usr/bin/gcc', 6000)]];
+  for (const source of [{ dev: true, test: true, prod: false }, { dev: false, test: true, prod: false }, { dev: true, test: false, prod: false }]) {
+    const { layers: _l, ...facts } = input();
+    const made = { dev: new Set(['etc/passwd', 'etc/group', 'home/dev']), test: new Set<string>(), prod: new Set<string>() };
+    const i = { ...facts, source, made, installed: new Set(['usr/bin/app']) };
+    const dev = traceFiles(i, 'dev', devLayers);
+    const alone = traceFiles(i, 'test', testLayers);
+    const after = traceFiles(i, 'test', testLayers, { variant: 'dev', files: dev });
+    assert.deepEqual(after, alone, JSON.stringify(source));
+    assert.equal(after['usr/lib/liba.so.1'], dev['usr/lib/liba.so.1'], 'a shared builder file keeps dev\'s origin');
+    assert.notEqual(after['etc/passwd'], dev['etc/passwd'], 'dev\'s made file is not shared');
+    assert.deepEqual([dev['etc/group']?.[1], after['etc/group']?.[1]], ['airlock', 'builder'], 'made in dev only, from the same entry');
+    assert.deepEqual(after['usr/bin/gcc'], [6000, 'pkg:gcc'], 'the test layer\'s own file');
+    const whole = traceBuild({ ...i, layers: { dev: devLayers, prod: input().layers.prod, test: testLayers } });
+    assert.deepEqual(whole.files.test, alone);
+  }
+});
