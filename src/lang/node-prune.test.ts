@@ -109,7 +109,9 @@ for (const [name, c] of Object.entries(CASES)) {
       if (hostNpm) {
         const theirs = join(work, 'npm');
         cpSync(join(work, 'src'), theirs, { recursive: true, verbatimSymlinks: true });
-        const r = spawnSync('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: theirs, encoding: 'utf8' });
+        const r = spawnSync('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund', '--no-update-notifier'], {
+          cwd: theirs, encoding: 'utf8', timeout: 120_000, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: join(work, 'npm-cache') },
+        });
         assert.equal(r.status, 0, r.stderr);
         assert.deepEqual(shape(app), shape(theirs), 'the same package folders and .bin links as npm prune --omit=dev');
       }
