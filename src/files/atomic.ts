@@ -80,7 +80,6 @@ export async function streamToFileAtomic(target: string, src: AsyncIterable<Uint
   }
 }
 
-
 /**
  * Waits for every write given, then throws the first failure (if any): unlike Promise.all, no write is still going
  * on when the caller goes on to report the error or remove the folder written into.

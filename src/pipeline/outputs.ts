@@ -176,10 +176,7 @@ function writeImages(r: ImageOutputs, outDir: string, opts: { builderVersion: st
   // After the earlier layout write settled, whatever its outcome (its failure is reported by its own writer).
   const layout = Promise.allSettled([opts.after, linked]).then(() => linked).then(() => writeLayout(join(outDir, 'oci'), tagged));
   // Every writer settles before this does: a failed one must not leave the others writing into a folder being removed.
-  const done = Promise.allSettled([layout, ...given.map(archive)]).then((settled) => {
-    const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-    if (failed) throw failed.reason;
-  });
+  const done = settleAll<unknown>([layout, ...given.map(archive)]).then(() => undefined);
   return { layout: layout.then(() => undefined, () => undefined), done };
 }
 

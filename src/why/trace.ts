@@ -70,8 +70,11 @@ export function packageReasons(
   return out;
 }
 
+/** A path under /src, where the variants that hold the source have it. */
+const underSrc = (path: string) => path === 'src' || path.startsWith('src/');
+
 function classify(input: Omit<TraceInput, 'layers' | 'slicing'>, variant: WhyVariant, path: string, sets: Record<WhyVariant, Set<string>>): Origin {
-  const src = path === 'src' || path.startsWith('src/');
+  const src = underSrc(path);
   if (variant === 'prod' && input.artifacts.some((a) => a.path === path)) return 'artifact';
   if (variant !== 'prod' && input.installed.has(path)) return 'installed';
   if (input.toolchain.has(path)) return 'toolchain';
@@ -133,7 +136,7 @@ function sameOrigin(
   if (!theirs || v === 'prod' || other === 'prod') return undefined;
   const sourceDiffers = input.source[v] !== input.source[other];
   return (p, e) => theirs.get(p) === e && !input.made[v].has(p) && !input.made[other].has(p)
-    && !(sourceDiffers && (p === 'src' || p.startsWith('src/')));
+    && !(sourceDiffers && underSrc(p));
 }
 
 /** The why record of a build; `done` holds the variants whose files `traceFiles` already worked out from these layers. */

@@ -2,9 +2,10 @@
 //   node --input-type=module - '<plan as JSON>' < prod-copy.mjs
 // The plan (made by src/lang/node.ts) names the app's folder and what of it prod gets: after a build, the build output
 // and package.json only; without one, the whole folder minus tests and tooling files. Then the dependencies are pruned
-// to production (from the lock alone when it describes the tree exactly, else `npm prune --omit=dev`, offline) and of files no runtime needs (node-prune's idea: TypeScript sources,
-// tsconfig files, Makefiles, test folders, docs, CI settings), and the bytes that saved are written to
-// $AIRLOCK_OUT/.airlock/pruned.json for the build report. Lock files never reach prod.
+// to production (from the lock alone when it describes the tree exactly, else `npm prune --omit=dev`, offline) and of
+// files no runtime needs (node-prune's idea: TypeScript sources, tsconfig files, Makefiles, test folders, docs, CI
+// settings), and the bytes that saved are written to $AIRLOCK_OUT/.airlock/pruned.json for the build report. Lock
+// files never reach prod.
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -170,14 +171,12 @@ function pruneFromLock(root) {
   }
   const gone = installed.filter((k) => !keep.has(k));
   for (const k of gone) rmSync(join(root, k), { recursive: true, force: true });
-  const unlinkDangling = (modules) => {
-    if (!existsSync(modules)) return;
-    const bin = join(modules, '.bin');
-    if (existsSync(bin)) {
-      for (const b of readdirSync(bin)) if (lstatSync(join(bin, b)).isSymbolicLink() && !existsSync(join(bin, b))) unlinkSync(join(bin, b));
-    }
-  };
-  if (gone.length) for (const k of ['', ...installed.filter((i) => keep.has(i))]) unlinkDangling(join(root, k, 'node_modules'));
+  // The links of the .bin folders that are left (the root's and each kept package's) that pointed into a removed one.
+  for (const k of gone.length ? ['', ...installed.filter((i) => keep.has(i))] : []) {
+    const bin = join(root, k, 'node_modules', '.bin');
+    if (!existsSync(bin)) continue;
+    for (const b of readdirSync(bin)) if (lstatSync(join(bin, b)).isSymbolicLink() && !existsSync(join(bin, b))) unlinkSync(join(bin, b));
+  }
   console.log(`dev dependencies pruned (from ${lockFile.slice(root.length + 1)}): ${gone.length} package folder(s) removed`);
   return true;
 }
